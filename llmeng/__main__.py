@@ -1,0 +1,3 @@
+from llmeng.cli import run
+
+run()
