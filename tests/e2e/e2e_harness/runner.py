@@ -1,0 +1,112 @@
+"""Run the real `claude` CLI in a sandbox: throwaway HOME and TMPDIR, a git-initialised project, a clean env.
+
+Nothing from the caller's environment leaks in (no real key, no user settings), and the only network
+Claude Code can reach is the loopback mock named by ANTHROPIC_BASE_URL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RUN_TIMEOUT_S = 180
+SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin")
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    root: Path
+    home: Path
+    tmp: Path
+    project: Path
+    bin: Path
+
+    @classmethod
+    def create(cls, root: Path) -> Sandbox:
+        box = cls(root=root, home=root / "home", tmp=root / "tmp", project=root / "project",
+                  bin=root / "bin")
+        for folder in (box.home, box.tmp, box.project, box.bin):
+            folder.mkdir(parents=True, exist_ok=True)
+        # A git root stops Claude Code's upward walk for .claude/agents at the project.
+        subprocess.run(["git", "init", "-q", str(box.project)], check=True)
+        return box
+
+    def link_tool(self, name: str, target: Path) -> None:
+        """Expose one program to Claude Code and its hooks through the sandbox's own bin folder."""
+        link = self.bin / name
+        if not link.exists():
+            link.symlink_to(target)
+
+    def write_settings(self, relative: str, settings: Mapping[str, Any]) -> Path:
+        path = self.project / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings, indent=2) + "\n")
+        return path
+
+    def env(self, *, base_url: str, path_dirs: Sequence[Path] = (),
+            extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        path = os.pathsep.join([str(self.bin), *map(str, path_dirs), *SYSTEM_PATH])
+        env = {
+            "PATH": path, "HOME": str(self.home), "TMPDIR": str(self.tmp),
+            "CLAUDE_CODE_TMPDIR": str(self.tmp), "XDG_CONFIG_HOME": str(self.home / ".config"),
+            "XDG_CACHE_HOME": str(self.home / ".cache"), "LANG": "C.UTF-8",
+            "ANTHROPIC_BASE_URL": base_url, "ANTHROPIC_API_KEY": "dummy-key-for-loopback-mock",
+            "DISABLE_AUTOUPDATER": "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+            "DISABLE_TELEMETRY": "1", "DISABLE_ERROR_REPORTING": "1",
+            # Without these, `claude -p` sends its first request before MCP servers have connected,
+            # and a subagent started early never sees their tools (claude-code.md §7.4a).
+            "MCP_CONNECTION_NONBLOCKING": "false", "MCP_CONNECT_TIMEOUT_MS": "30000",
+        }
+        return env | dict(extra or {})
+
+
+@dataclass(frozen=True)
+class ClaudeRun:
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    duration_s: float
+    debug_log: str = ""
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        parsed = []
+        for line in self.stdout.splitlines():
+            if line.startswith("{"):
+                parsed.append(json.loads(line))
+        return parsed
+
+    def inits(self) -> list[dict[str, Any]]:
+        return [e for e in self.events if e.get("type") == "system" and e.get("subtype") == "init"]
+
+    def describe(self) -> str:
+        """Everything a failing assertion needs to show."""
+        return (f"$ claude {' '.join(self.args)}\nexit {self.returncode} after {self.duration_s:.1f}s\n"
+                f"--- stdout (tail)\n{self.stdout[-4000:]}\n--- stderr (tail)\n{self.stderr[-3000:]}")
+
+
+def run(claude: Path, args: Sequence[str], *, cwd: Path, env: Mapping[str, str],
+        timeout_s: float = RUN_TIMEOUT_S, debug_log: Path | None = None) -> ClaudeRun:
+    started = time.monotonic()
+    done = subprocess.run([str(claude), *args], cwd=cwd, env=dict(env), capture_output=True, text=True,
+                          timeout=timeout_s, stdin=subprocess.DEVNULL, check=False)
+    log = debug_log.read_text(errors="replace") if debug_log and debug_log.exists() else ""
+    return ClaudeRun(tuple(args), done.returncode, done.stdout, done.stderr,
+                     time.monotonic() - started, log)
+
+
+def run_print(claude: Path, box: Sandbox, *, env: Mapping[str, str], prompt: str = "go",
+              extra_args: Sequence[str] = ()) -> ClaudeRun:
+    """`claude -p` with stream-json output and a debug log; waits for the process to exit, since
+    2.1.330 may print a second init/result pair after a background subagent finishes."""
+    debug = box.root / f"debug-{time.monotonic_ns()}.log"
+    args = ["-p", prompt, "--output-format", "stream-json", "--verbose", "--debug-file", str(debug),
+            *extra_args]
+    return run(claude, args, cwd=box.project, env=env, debug_log=debug)
