@@ -18,6 +18,9 @@ data="${CLAUDE_PLUGIN_DATA:-${XDG_DATA_HOME:-$HOME/.local/share}/llmeng-plugin}"
 fix="install it yourself with: python3 -m pip install --user '$root' (needs Python >= 3.11), then restart Claude Code"
 SETUP_WAIT_S=280
 STALE_LOCK_MIN=15
+# After a failed build, wait this long before trying again: Claude Code may start the MCP server twice
+# and each session runs setup, and a retry costs a venv and a pip run.
+RETRY_AFTER_MIN=10
 
 say() { printf 'llmeng plugin: %s\n' "$*" >&2; }
 
@@ -56,6 +59,13 @@ tell_user() {
     printf '{"systemMessage": "%s"}\n' "${message//\"/\\\"}"
 }
 
+failed_message() {
+    printf 'could not install its Python package (details in %s), so the team%ss session log and MCP tools are off; %s' \
+        "$data/setup.log" "'" "$fix"
+}
+
+recently_failed() { [ -n "$(find "$1.failed" -maxdepth 0 -mmin -"$RETRY_AFTER_MIN" 2>/dev/null)" ]; }
+
 build_venv() {
     local venv="$1" python log="$data/setup.log"
     if ! python="$(find_python)"; then
@@ -66,12 +76,13 @@ build_venv() {
     if "$python" -m venv "$venv" >>"$log" 2>&1 &&
         "$venv/bin/python" -m pip install --disable-pip-version-check --quiet "$root" >>"$log" 2>&1; then
         touch "$venv/.complete"
-        # Older versions' venvs: nothing refers to them once this one is complete.
+        # Older versions' venvs and failure marks: nothing refers to them once this venv is complete.
         find "$data" -maxdepth 1 -name 'venv-*' ! -path "$venv" -exec rm -rf {} + 2>/dev/null
         return 0
     fi
     rm -rf "$venv"
-    tell_user "could not install its Python package (details in $log), so the team's session log and MCP tools are off; $fix"
+    touch "$venv.failed"
+    tell_user "$(failed_message)"
 }
 
 setup() {
@@ -89,7 +100,9 @@ setup() {
         sleep 1
         waited=$((waited + 1))
     done
-    [ -e "$venv/.complete" ] || build_venv "$venv"
+    if [ ! -e "$venv/.complete" ]; then
+        if recently_failed "$venv"; then tell_user "$(failed_message)"; else build_venv "$venv"; fi
+    fi
     rmdir "$lock"
 }
 

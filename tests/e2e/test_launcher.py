@@ -59,7 +59,17 @@ def test_failed_setup_shows_the_user_one_message_and_leaves_nothing_half_built(e
     assert "setup.log" in message and "pip install --user" in message
     data = Path(env["CLAUDE_PLUGIN_DATA"])
     assert (data / "setup.log").read_text()  # pip's own words, for whoever wants the detail
-    assert sorted(p.name for p in data.iterdir()) == ["setup.log"]  # no venv, no lock left
+    [mark] = data.glob("venv-*.failed")
+    assert sorted(p.name for p in data.iterdir()) == sorted(["setup.log", mark.name])  # no venv, no lock
+
+
+def test_after_a_failure_setup_waits_before_trying_again_but_still_says_so(env: dict[str, str]) -> None:
+    first = _launch(["setup"], env)
+    log_size = (Path(env["CLAUDE_PLUGIN_DATA"]) / "setup.log").stat().st_size
+    again = _launch(["setup"], env)
+    assert again.returncode == 0
+    assert again.stdout == first.stdout  # the same one message
+    assert (Path(env["CLAUDE_PLUGIN_DATA"]) / "setup.log").stat().st_size == log_size  # pip did not run
 
 
 def test_mcp_without_the_package_keeps_stdout_clean_for_the_protocol(env: dict[str, str]) -> None:

@@ -1,0 +1,41 @@
+"""Wheels of llmeng's dependencies in a cache, so a "fresh machine" test can install them offline.
+
+Built once with pip from the package registry (like the npm install of Claude Code); keyed by the
+content of pyproject.toml, so a changed dependency list gets a new wheelhouse.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+PIP_TIMEOUT_S = 900
+# pip builds llmeng from the plugin folder through its build backend, which must be offline too.
+BUILD_REQUIREMENTS = ("hatchling>=1.25",)
+
+
+def ensure_wheelhouse(repo_root: Path, cache: Path) -> Path:
+    key = hashlib.sha256((repo_root / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    target = cache / f"wheelhouse-{key}"
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / ".wheelhouse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (target / ".complete").exists():
+            return target
+        building = cache / f"wheelhouse-{key}.building"
+        shutil.rmtree(building, ignore_errors=True)
+        done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(building),
+                               str(repo_root), *BUILD_REQUIREMENTS],
+                              capture_output=True, text=True, timeout=PIP_TIMEOUT_S, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"pip wheel for the offline wheelhouse failed:\n{done.stderr[-3000:]}")
+        # Only the dependencies: the launcher must build llmeng itself from the plugin folder.
+        for own in building.glob("llmeng-*.whl"):
+            own.unlink()
+        (building / ".complete").touch()
+        building.rename(target)
+    return target
