@@ -16,18 +16,16 @@ from pathlib import Path
 import pytest
 
 from e2e_harness import REPO_ROOT
-from e2e_harness.evidence import offered_agents, requests_with, tool_results_of
 from e2e_harness.mock_api import MockApi
 from e2e_harness.plugins import checked, copy_tree, install_from_marketplace
 from e2e_harness.runner import ClaudeRun, Sandbox, run, run_print
-from e2e_harness.script import TeamScript, result_text, tool_names
-from e2e_harness.team import (MCP_TOOLS, PLUGIN_ID, PLUGIN_MCP_PREFIX, PLUGIN_NAMESPACE, TeamAgent,
-                              session_text, start_session, team_agents)
+from e2e_harness.proofs import check_agents_offered, check_hook_logged, check_mcp_append
+from e2e_harness.script import TeamScript
+from e2e_harness.team import PLUGIN_ID, PLUGIN_MCP_PREFIX, PLUGIN_NAMESPACE, TeamAgent, start_session, team_agents
 
 AGENTS = team_agents(REPO_ROOT)
 # The interpreter running the tests has llmeng installed (pip install -e '.[test]'), with its scripts.
 PACKAGE_BIN = Path(sys.executable).parent
-SESSION_APPEND = PLUGIN_MCP_PREFIX + "session_append"
 
 
 @dataclass(frozen=True)
@@ -89,28 +87,14 @@ def test_every_agent_is_offered_and_a_subagent_appends_through_mcp(installed: In
     agent = AGENTS[0]
     report = f"E2E MCP REPORT {uuid.uuid4().hex}"
     script = TeamScript(agent_type=f"{PLUGIN_NAMESPACE}:{agent.name}", recognise=agent.recognise,
-                        final_text="E2E SUBAGENT DONE", mcp_tool=SESSION_APPEND,
+                        final_text="E2E SUBAGENT DONE", mcp_tool=PLUGIN_MCP_PREFIX + "session_append",
                         mcp_input={"agent": agent.name, "report": report})
     result, requests = installed.run_team(script)
     assert result.returncode == 0, result.describe()
-
-    init = result.inits()[0]
-    expected = {f"{PLUGIN_NAMESPACE}:{a.name}" for a in AGENTS}
-    assert expected <= set(init["agents"])
-    assert expected <= set(offered_agents(requests[0])), offered_agents(requests[0])
-    assert {"name": "plugin:llmeng:llmeng", "status": "connected", "source": "plugin"} in init["mcp_servers"]
-
-    subagent = requests_with(requests, agent.recognise)
-    assert subagent, f"no request carried {agent.name}'s system prompt"
-    offered = tool_names(subagent[0])
-    assert SESSION_APPEND in offered, (
-        f"{agent.name} was not given {SESSION_APPEND}; its tools were {offered}. "
-        f"Grant it in agents/{agent.name}.md `tools:`.")
-    visible = sorted(name for name in offered if name.startswith(PLUGIN_MCP_PREFIX))
-    assert set(visible) <= {PLUGIN_MCP_PREFIX + tool for tool in MCP_TOOLS}
-    [append_result] = tool_results_of(subagent[-1:])
-    assert not append_result.get("is_error"), result_text(append_result)
-    assert report in session_text(installed.box.project)
+    check_agents_offered(result, requests, (f"{PLUGIN_NAMESPACE}:{a.name}" for a in AGENTS))
+    assert {"name": "plugin:llmeng:llmeng", "status": "connected", "source": "plugin"} in (
+        result.inits()[0]["mcp_servers"])
+    check_mcp_append(requests, agent, prefix=PLUGIN_MCP_PREFIX, report=report, project=installed.box.project)
 
 
 @pytest.mark.parametrize("agent", AGENTS, ids=[a.name for a in AGENTS])
@@ -119,6 +103,4 @@ def test_the_hook_logs_each_agents_final_message(installed: Installed, agent: Te
     script = TeamScript(agent_type=f"{PLUGIN_NAMESPACE}:{agent.name}", recognise=agent.recognise,
                         final_text=final)
     result, requests = installed.run_team(script)
-    assert result.returncode == 0, result.describe()
-    assert requests_with(requests, agent.recognise), f"{agent.name} never ran"
-    assert final in session_text(installed.box.project), result.describe()
+    check_hook_logged(result, requests, agent, final=final, project=installed.box.project)

@@ -44,10 +44,21 @@ class Sandbox:
             link.symlink_to(target)
 
     def write_settings(self, relative: str, settings: Mapping[str, Any]) -> Path:
+        """Set top-level keys in a project settings file, keeping the keys already there."""
         path = self.project / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(settings, indent=2) + "\n")
+        current = json.loads(path.read_text()) if path.exists() else {}
+        path.write_text(json.dumps(current | dict(settings), indent=2) + "\n")
         return path
+
+    def trust_project(self) -> None:
+        """Record that the user accepted the workspace trust dialog for the project, as an interactive
+        first run does. Until then Claude Code 2.1.330 drops the permissions.allow rules of the
+        project's shared .claude/settings.json ("workspace not yet trusted" in the debug log)."""
+        config = self.home / ".claude.json"
+        data = json.loads(config.read_text()) if config.exists() else {}
+        data.setdefault("projects", {}).setdefault(str(self.project), {})["hasTrustDialogAccepted"] = True
+        config.write_text(json.dumps(data, indent=2) + "\n")
 
     def env(self, *, base_url: str, path_dirs: Sequence[Path] = (),
             extra: Mapping[str, str] | None = None) -> dict[str, str]:
