@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from e2e_harness.claude_cli import NpmMissing, cache_dir, ensure_claude
 from e2e_harness.runner import Sandbox
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from e2e_harness.claude_cli import CLAUDE_CODE_VERSION, NpmMissing, cache_dir, ensure_claude
 
 

@@ -11,8 +11,6 @@ import sys
 import uuid
 from pathlib import Path
 
-import pytest
-
 from e2e_harness import REPO_ROOT
 from e2e_harness.claude_cli import cache_dir
 from e2e_harness.evidence import requests_with
@@ -20,7 +18,14 @@ from e2e_harness.mock_api import MockApi
 from e2e_harness.plugins import copy_tree, install_from_marketplace
 from e2e_harness.runner import ClaudeRun, Sandbox, run_print
 from e2e_harness.script import TeamScript
-from e2e_harness.team import PLUGIN_ID, PLUGIN_MCP_PREFIX, PLUGIN_NAMESPACE, session_text, start_session, team_agents
+from e2e_harness.team import (
+    PLUGIN_ID,
+    PLUGIN_MCP_PREFIX,
+    PLUGIN_NAMESPACE,
+    session_text,
+    start_session,
+    team_agents,
+)
 from e2e_harness.wheelhouse import ensure_wheelhouse
 
 AGENT = team_agents(REPO_ROOT)[0]
@@ -37,7 +42,7 @@ def _offline_pip(find_links: Path) -> dict[str, str]:
 def _fresh_machine(claude: Path, box: Sandbox, pip_env: dict[str, str], final: str) -> ClaudeRun:
     # Whatever name the launcher looks for, it finds this interpreter, whose ABI the wheels match.
     for name in ("python3.13", "python3.12", "python3.11", "python3"):
-        box.link_tool(name, Path(sys._base_executable))
+        box.link_tool(name, Path(sys.executable).resolve())
     script = TeamScript(agent_type=f"{PLUGIN_NAMESPACE}:{AGENT.name}", recognise=AGENT.recognise,
                         final_text=final)
     with MockApi(script) as api:

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
-
 from e2e_harness import REPO_ROOT
 
 LAUNCHER = REPO_ROOT / "scripts" / "llmeng-plugin.sh"
@@ -93,8 +92,8 @@ def test_a_failing_llmeng_hook_is_reported_but_never_exits_2(env: dict[str, str]
     _fake(env, "llmeng", "cat >/dev/null; echo broken >&2; exit 2")
     done = _launch(["hook", "subagent-stop"], env, stdin=PAYLOAD)
     assert done.returncode == 0
-    assert done.stderr.splitlines() == ["broken", "llmeng plugin: 'llmeng hook subagent-stop' exited with 2; "
-                                                  "the result may not be logged"]
+    assert done.stderr.splitlines() == [
+        "broken", "llmeng plugin: 'llmeng hook subagent-stop' exited with 2; the result may not be logged"]
 
 
 def test_setup_does_nothing_when_llmeng_is_on_path(env: dict[str, str]) -> None:

@@ -9,7 +9,6 @@ import tomllib
 from typing import Any
 
 import pytest
-
 from e2e_harness import REPO_ROOT
 from e2e_harness.team import PLUGIN_NAMESPACE, team_agents
 

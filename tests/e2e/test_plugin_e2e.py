@@ -14,14 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from e2e_harness import REPO_ROOT
 from e2e_harness.mock_api import MockApi
 from e2e_harness.plugins import checked, copy_tree, install_from_marketplace
-from e2e_harness.runner import ClaudeRun, Sandbox, run, run_print
 from e2e_harness.proofs import check_agents_offered, check_hook_logged, check_mcp_append
+from e2e_harness.runner import ClaudeRun, Sandbox, run, run_print
 from e2e_harness.script import TeamScript
-from e2e_harness.team import PLUGIN_ID, PLUGIN_MCP_PREFIX, PLUGIN_NAMESPACE, TeamAgent, start_session, team_agents
+from e2e_harness.team import (
+    PLUGIN_ID,
+    PLUGIN_MCP_PREFIX,
+    PLUGIN_NAMESPACE,
+    TeamAgent,
+    start_session,
+    team_agents,
+)
 
 AGENTS = team_agents(REPO_ROOT)
 # The interpreter running the tests has llmeng installed (pip install -e '.[test]'), with its scripts.

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from e2e_harness import REPO_ROOT
 from e2e_harness.mock_api import MockApi
 from e2e_harness.proofs import check_agents_offered, check_hook_logged, check_mcp_append

@@ -11,8 +11,9 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
+LOOPBACK = "127.0.0.1"
 # Header names whose values are secrets; they are never recorded.
 _SECRET_HEADERS = frozenset({"x-api-key", "authorization"})
 
@@ -48,14 +49,13 @@ class MockApi:
         self._lock = threading.Lock()
         self._requests: list[Recorded] = []
         self._counter = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = ThreadingHTTPServer((LOOPBACK, 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{LOOPBACK}:{self._server.server_address[1]}"
 
     @property
     def requests(self) -> list[Recorded]:
@@ -65,7 +65,7 @@ class MockApi:
     def messages_requests(self) -> list[dict[str, Any]]:
         return [r.body for r in self.requests if r.path.split("?")[0] == "/v1/messages"]
 
-    def __enter__(self) -> MockApi:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
