@@ -31,8 +31,8 @@ venv_dir() { printf '%s/venv-%s' "$data" "$(stamp)"; }
 # Print the path of an llmeng program, or fail.
 find_program() {
     local name="$1" venv
-    venv="$(venv_dir)"
     if command -v "$name" 2>/dev/null; then return 0; fi
+    venv="$(venv_dir)"
     if [ -e "$venv/.complete" ] && [ -x "$venv/bin/$name" ]; then printf '%s\n' "$venv/bin/$name"; return 0; fi
     return 1
 }
