@@ -15,7 +15,7 @@ set -uo pipefail
 
 root="${CLAUDE_PLUGIN_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 data="${CLAUDE_PLUGIN_DATA:-${XDG_DATA_HOME:-$HOME/.local/share}/llmeng-plugin}"
-fix="install it yourself with: python3 -m pip install --user '$root' (needs Python >= 3.11), then restart Claude Code"
+fix="install it yourself with: pipx install '$root' (or python3 -m pip install --user '$root'; Python >= 3.11), then restart Claude Code"
 SETUP_WAIT_S=280
 STALE_LOCK_MIN=15
 # After a failed build, wait this long before trying again: Claude Code may start the MCP server twice

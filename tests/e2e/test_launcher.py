@@ -46,7 +46,7 @@ def test_hook_without_the_package_says_one_line_and_never_blocks(env: dict[str, 
     assert done.stdout == ""
     [line] = done.stderr.splitlines()
     assert line.startswith("llmeng plugin: the llmeng package is missing, so this result was not logged")
-    assert f"python3 -m pip install --user '{REPO_ROOT}'" in line
+    assert f"pipx install '{REPO_ROOT}' (or python3 -m pip install --user '{REPO_ROOT}'" in line
 
 
 def test_failed_setup_shows_the_user_one_message_and_leaves_nothing_half_built(env: dict[str, str]) -> None:
