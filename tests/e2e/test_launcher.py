@@ -115,3 +115,10 @@ def test_unknown_subcommand_is_a_usage_error(env: dict[str, str]) -> None:
     done = _launch(["nonsense"], env)
     assert done.returncode == 2
     assert "usage: llmeng-plugin.sh setup | hook <event> | mcp" in done.stderr
+
+
+def test_the_user_message_stays_valid_json_whatever_the_paths(env: dict[str, str], tmp_path: Path) -> None:
+    env["CLAUDE_PLUGIN_DATA"] = str(tmp_path / 'odd "quoted" \\ data')
+    done = _launch(["setup"], env)
+    message = json.loads(done.stdout)["systemMessage"]
+    assert 'odd "quoted" \\ data' in message
