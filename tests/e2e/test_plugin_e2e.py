@@ -17,7 +17,12 @@ import pytest
 from e2e_harness import REPO_ROOT
 from e2e_harness.mock_api import MockApi
 from e2e_harness.plugins import checked, copy_tree, install_from_marketplace
-from e2e_harness.proofs import check_agents_offered, check_hook_logged, check_mcp_append
+from e2e_harness.proofs import (
+    check_agents_offered,
+    check_hook_logged,
+    check_mcp_append,
+    check_mcp_tools_registered,
+)
 from e2e_harness.runner import ClaudeRun, Sandbox, run, run_print
 from e2e_harness.script import TeamScript
 from e2e_harness.team import (
@@ -100,6 +105,7 @@ def test_every_agent_is_offered_and_a_subagent_appends_through_mcp(installed: In
     check_agents_offered(result, requests, (f"{PLUGIN_NAMESPACE}:{a.name}" for a in AGENTS))
     assert {"name": "plugin:llmeng:llmeng", "status": "connected", "source": "plugin"} in (
         result.inits()[0]["mcp_servers"])
+    check_mcp_tools_registered(result, PLUGIN_MCP_PREFIX)
     check_mcp_append(requests, agent, prefix=PLUGIN_MCP_PREFIX, report=report, project=installed.box.project)
 
 

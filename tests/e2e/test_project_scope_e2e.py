@@ -16,7 +16,12 @@ from pathlib import Path
 import pytest
 from e2e_harness import REPO_ROOT
 from e2e_harness.mock_api import MockApi
-from e2e_harness.proofs import check_agents_offered, check_hook_logged, check_mcp_append
+from e2e_harness.proofs import (
+    check_agents_offered,
+    check_hook_logged,
+    check_mcp_append,
+    check_mcp_tools_registered,
+)
 from e2e_harness.runner import ClaudeRun, Sandbox, run_print
 from e2e_harness.script import TeamScript
 from e2e_harness.team import PROJECT_MCP_PREFIX, TeamAgent, start_session, team_agents
@@ -64,6 +69,7 @@ def test_every_agent_is_offered_and_a_subagent_appends_through_mcp(installed: In
     check_agents_offered(result, requests, (a.name for a in AGENTS))
     assert {"name": "llmeng", "status": "connected"}.items() <= next(
         s for s in result.inits()[0]["mcp_servers"] if s["name"] == "llmeng").items()
+    check_mcp_tools_registered(result, PROJECT_MCP_PREFIX)
     check_mcp_append(requests, agent, prefix=PROJECT_MCP_PREFIX, report=report, project=installed.box.project)
 
 

@@ -20,6 +20,12 @@ def check_agents_offered(result: ClaudeRun, requests: Sequence[dict[str, Any]], 
     assert expected <= set(offered), f"offered to the model: {sorted(offered)}"
 
 
+def check_mcp_tools_registered(result: ClaudeRun, prefix: str) -> None:
+    """Claude Code connected our server and registered all four of its tools under `prefix`."""
+    registered = {name for name in result.inits()[0]["tools"] if name.startswith(prefix)}
+    assert registered == {prefix + tool for tool in MCP_TOOLS}, sorted(registered)
+
+
 def check_mcp_append(requests: Sequence[dict[str, Any]], agent: TeamAgent, *, prefix: str, report: str,
                      project: Path) -> None:
     """The subagent saw our MCP tools, its session_append call succeeded, and the report is logged."""
