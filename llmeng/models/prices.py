@@ -9,15 +9,18 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from llmeng.models.catalog import Catalog
+from llmeng.models.catalog import Catalog, load_catalog
 from llmeng.models.facts import ModelFacts, PriceRef, SourceInfo
 
 # Our (LiteLLM) provider ids -> genai-prices provider ids where they differ.
 GENAI_PROVIDER = {"gemini": "google", "xai": "x-ai"}
 GENAI_PRICES_RELEASES = {"0.2.3": date(2026, 11, 10)}  # PyPI upload dates of versions we have checked
 PRICE_CHANGE_WINDOW_DAYS = 60
+DEFAULT_PRICES_URL = "https://github.com/pydantic/genai-prices"
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,20 @@ class PriceChange:
     usd_after: float
 
 
-def attach_prices(catalog: Catalog, providers: Any = None) -> Catalog:
-    """The catalog with each model joined to genai-prices (its bundled data, or `providers` from a cache)."""
+def attach_prices(catalog: Catalog, cached: tuple[Any, date] | None = None) -> Catalog:
+    """The catalog joined to genai-prices: the installed data, or refreshed `cached` data when newer."""
     from genai_prices import __version__, data_snapshot
 
-    snap = data_snapshot.DataSnapshot(providers, from_auto_update=True) if providers else \
-        data_snapshot.get_snapshot()
+    released = GENAI_PRICES_RELEASES.get(__version__)
+    use_cache = cached is not None and (released is None or cached[1] >= released)
+    if cached is not None and use_cache:
+        snap = data_snapshot.DataSnapshot(cached[0], from_auto_update=True)
+        src = SourceInfo("prices", "genai-prices data.json", f"fetched {cached[1]}", cached[1], "MIT",
+                         DEFAULT_PRICES_URL, "cache")
+    else:
+        snap = data_snapshot.get_snapshot()
+        src = SourceInfo("prices", "genai-prices", __version__, released, "MIT",
+                         "https://pypi.org/project/genai-prices/", "installed")
     refs: dict[str, PriceRef] = {}
     for m in catalog.models:
         provider_id = GENAI_PROVIDER.get(m.provider, m.provider)
@@ -50,10 +61,15 @@ def attach_prices(catalog: Catalog, providers: Any = None) -> Catalog:
         except LookupError:
             continue
         refs[m.id] = PriceRef(provider.id, info.id, info)
-    origin = "cache" if providers else "installed"
-    src = SourceInfo("prices", "genai-prices", __version__, GENAI_PRICES_RELEASES.get(__version__), "MIT",
-                     "https://pypi.org/project/genai-prices/", origin)
     return dataclasses.replace(catalog, prices=refs, sources=(*catalog.sources, src))
+
+
+@lru_cache(maxsize=4)
+def load_priced_catalog(cache_dir: Path | None = None) -> Catalog:
+    """load_catalog() plus prices (installed genai-prices, or a newer refreshed copy). Cached."""
+    from llmeng.models.refresh import cached_price_providers
+
+    return attach_prices(load_catalog(cache_dir=cache_dir), cached_price_providers(cache_dir))
 
 
 def _at(day: date) -> datetime:

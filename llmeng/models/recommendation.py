@@ -23,11 +23,12 @@ class RatingOut(_Out):
     ci_hi: float
     votes: int
     as_of: date
+    note: str | None = None
 
     @classmethod
-    def of(cls, r: QualityRating) -> RatingOut:
+    def of(cls, r: QualityRating, note: str | None = None) -> RatingOut:
         return cls(arena=r.arena, category=r.category, rating=r.rating, ci_lo=r.ci_lo, ci_hi=r.ci_hi,
-                   votes=r.votes, as_of=r.as_of)
+                   votes=r.votes, as_of=r.as_of, note=note)
 
 
 class PriceChangeOut(_Out):

@@ -52,7 +52,7 @@ def _candidate(req: Requirements, catalog: Catalog, c: Check, scored: Scored, to
     warnings += [f"{m.id}: price changes on {p.on}: ${p.cost_per_request_usd:.5f}/request "
                  f"(now ${per_req:.5f})" for p in changes]
     return CandidateOut(
-        id=m.id, provider=m.provider, rating=RatingOut.of(rating) if rating else None,
+        id=m.id, provider=m.provider, rating=RatingOut.of(rating, m.quality_note) if rating else None,
         cost_per_request_usd=per_req, cost_per_day_usd=per_req * req.requests_per_day,
         cost_per_month_usd=per_req * req.requests_per_day * DAYS_PER_MONTH, price_source=c.cost.source,
         latency_s=c.latency_s, max_input_tokens=m.max_input_tokens, max_output_tokens=m.max_output_tokens,
