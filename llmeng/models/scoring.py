@@ -54,4 +54,6 @@ def combine(parts: Mapping[str, float | None], weights: Mapping[str, float]) -> 
     if total_w <= 0:
         return Scored(0.0, dict(present), {name: 0.0 for name in present}, missing)
     contributions = {name: weights[name] * value / total_w for name, value in present.items()}
-    return Scored(sum(contributions.values()), dict(present), contributions, missing)
+    # Clamp float noise (1.0000000000000002) so the score stays in [0, 1].
+    score = min(1.0, max(0.0, sum(contributions.values())))
+    return Scored(score, dict(present), contributions, missing)
