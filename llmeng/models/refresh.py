@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from llmeng.errors import LlmengError
-from llmeng.models.catalog import ARENA_FILE, DATA_DIR, LIMITS_FILE, QUALITY_MAP_FILE, build_catalog, read_snapshot
+from llmeng.models.catalog import (
+    ARENA_FILE,
+    DATA_DIR,
+    LIMITS_FILE,
+    QUALITY_MAP_FILE,
+    build_catalog,
+    read_snapshot,
+)
 from llmeng.models.derive import check_litellm, reduce_arena, reduce_litellm
 from llmeng.models.quality import load_quality_map
 

@@ -8,6 +8,7 @@ from llmeng.models.facts import CAPABILITIES, ModelFacts
 from llmeng.models.recommendation import CandidateOut, Recommendation, explain_score
 from llmeng.models.sources import SourceAge
 
+
 def _caps(caps: dict[str, bool | None], wanted: Sequence[str]) -> str:
     marks = {True: "yes", False: "no", None: "?"}
     return ", ".join(f"{c} {marks[caps.get(c)]}" for c in wanted) or "-"
@@ -43,12 +44,12 @@ def _use_case(c: CandidateOut, rec: Recommendation) -> str:
 def render_recommendation(rec: Recommendation) -> str:
     """The decision matrix, the recommendation and its reasoning, rejections and provenance, as markdown."""
     req = rec.requirements
-    lines = ["# Model selection", "",
-             f"Workload: {req.input_tokens:,} in / {req.output_tokens:,} out tokens per request, "
-             f"{req.requests_per_day:,} requests/day, complexity {req.complexity}, "
-             f"quality category {req.category}, priced on {rec.today}.", "",
-             "| # | Model | Quality (Arena) | $/request | $/day | $/month | Latency | Context in/out "
-             "| Score | Use case |", "|---|---|---|---|---|---|---|---|---|---|"]
+    workload = (f"Workload: {req.input_tokens:,} in / {req.output_tokens:,} out tokens per request, "
+                f"{req.requests_per_day:,} requests/day, complexity {req.complexity}, "
+                f"quality category {req.category}, priced on {rec.today}.")
+    header = ("| # | Model | Quality (Arena) | $/request | $/day | $/month | Latency | Context in/out "
+              "| Score | Use case |")
+    lines = ["# Model selection", "", workload, "", header, "|---|---|---|---|---|---|---|---|---|---|"]
     for i, c in enumerate(rec.shortlist):
         lines.append(f"| {i + 1} | `{c.id}` | {_quality(c)} | {c.cost_per_request_usd:.5f} | "
                      f"{c.cost_per_day_usd:,.2f} | {c.cost_per_month_usd:,.0f} | {_latency(c)} | "

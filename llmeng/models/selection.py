@@ -10,7 +10,13 @@ from llmeng.models.facts import ModelFacts
 from llmeng.models.filters import DAYS_PER_MONTH, DEPRECATION_WARNING_DAYS, Check, reasons
 from llmeng.models.prices import price_changes, request_cost
 from llmeng.models.recommendation import (
-    CandidateOut, PriceChangeOut, RatingOut, Recommendation, RejectedOut, ReasonOut, SourceOut,
+    CandidateOut,
+    PriceChangeOut,
+    RatingOut,
+    ReasonOut,
+    Recommendation,
+    RejectedOut,
+    SourceOut,
 )
 from llmeng.models.requirements import Requirements
 from llmeng.models.scoring import Scored, combine, headroom_part, log_part, quality_part

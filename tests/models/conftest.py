@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 from genai_prices.types import (
-    ClauseEquals, ConditionalPrice, ModelInfo, ModelPrice, StartDateConstraint, Tier, TieredPrices,
+    ClauseEquals,
+    ConditionalPrice,
+    ModelInfo,
+    ModelPrice,
+    StartDateConstraint,
+    Tier,
+    TieredPrices,
 )
 
 from llmeng.models.catalog import Catalog, build_catalog

@@ -124,3 +124,11 @@ def test_snapshot_of_the_wrong_kind_is_refused(tmp_path):
     shutil.copy(DATA_DIR / "models_litellm.json", data_dir / "models_arena.json")
     with pytest.raises(LlmengError, match="expected a 'quality' snapshot"):
         load_catalog(data_dir=data_dir)
+
+
+def test_undated_source_gets_a_warning():
+    from llmeng.models.facts import SourceInfo
+    from llmeng.models.sources import source_ages
+
+    ages = source_ages((SourceInfo("prices", "genai-prices", "9.9.9", None, "MIT"),), date(2026, 11, 22))
+    assert ages[0].age_days is None and "no known date" in ages[0].warning

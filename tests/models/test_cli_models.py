@@ -91,3 +91,12 @@ def test_refresh_from_a_file_url_and_failure_exit_code(capsys, tmp_path):
     assert main(["models", "refresh", "limits", "--url", "limits=ftp://example.invalid/x", "--json"]) == 2
     assert json.loads(capsys.readouterr().out)[0]["ok"] is False
     assert main(["models", "refresh", "--url", "no-equals-sign"]) == 2
+
+
+def test_models_show_markdown_and_sources_json(capsys):
+    assert main(["models", "show", "anthropic/claude-sonnet-4-5", *TODAY]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# anthropic/claude-sonnet-4-5") and "deprecation_date: 2026-11-30" in out
+    assert main(["models", "sources", "--format", "json"]) == 0
+    kinds = {row["kind"] for row in json.loads(capsys.readouterr().out)}
+    assert kinds == {"limits", "quality", "curation", "prices"}

@@ -11,7 +11,11 @@ import pytest
 from llmeng.models.catalog import DATA_DIR, load_catalog, lookup_model
 from llmeng.models.prices import load_priced_catalog
 from llmeng.models.refresh import (
-    ARENA_FILE, LIMITS_FILE, PRICES_FILE, default_cache_dir, refresh,
+    ARENA_FILE,
+    LIMITS_FILE,
+    PRICES_FILE,
+    default_cache_dir,
+    refresh,
 )
 
 TODAY = date(2099, 1, 2)
@@ -144,3 +148,18 @@ def test_default_cache_dir_follows_the_environment(tmp_path):
     assert default_cache_dir({"LLMENG_CACHE_DIR": "/x"}, tmp_path) == Path("/x")
     assert default_cache_dir({"XDG_CACHE_HOME": "/c"}, tmp_path) == Path("/c/llmeng/models")
     assert default_cache_dir({}, tmp_path) == tmp_path / ".cache" / "llmeng" / "models"
+
+
+@pytest.mark.parametrize(("kind", "body", "message"), [
+    ("limits", b"[]", "not a JSON object"),
+    ("quality", b"[]", "not a JSON object"),
+    ("prices", b"{}", "not a provider list"),
+    ("prices", b"[]", "no providers"),
+    ("prices", b'[{"id": "x"}]', "does not parse"),
+])
+def test_refresh_refuses_malformed_files(tmp_path, kind, body, message):
+    src = tmp_path / "src.json"
+    src.write_bytes(body)
+    out = refresh([kind], cache_dir=tmp_path / "c", fetch=_fetch, today=TODAY, urls={kind: src.as_uri()})
+    assert not out[0].ok and message in out[0].detail
+    assert not (tmp_path / "c").exists()

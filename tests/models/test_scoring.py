@@ -41,3 +41,12 @@ def test_zero_weight_parts_with_no_data_are_not_reported_missing():
     scored = combine({"quality": 1.0, "latency": None}, {"quality": 1.0, "latency": 0.0})
     assert scored.missing == ()
     assert scored.score == 1.0
+
+
+def test_quality_part_when_nothing_beats_the_anchor():
+    assert quality_part(1100.0, 1150.0) == 1.0
+
+
+def test_all_parts_missing_scores_zero():
+    scored = combine({"quality": None, "cost": None}, {"quality": 1.0, "cost": 1.0})
+    assert scored.score == 0.0 and scored.missing == ("quality", "cost")
