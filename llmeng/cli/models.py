@@ -34,8 +34,14 @@ def _dump(payload: Any) -> None:
     click.echo(json.dumps(payload, indent=2, sort_keys=True, default=str))
 
 
-format_option = click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown",
-                             show_default=True, help="Output format.")
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="Output format.",
+)
 today_option = click.option("--today", help="Price and age everything as of this date (YYYY-MM-DD).")
 
 
@@ -66,9 +72,13 @@ def list_models(provider: tuple[str, ...], capability: tuple[str, ...], rated: b
     from llmeng.models.catalog import load_catalog
     from llmeng.models.render import render_model_table
 
-    found = [m for m in load_catalog(cache_dir=_cache_dir()).models
-             if (not provider or m.provider in provider) and all(m.cap(c) is True for c in capability)
-             and (not rated or m.quality)]
+    found = [
+        m
+        for m in load_catalog(cache_dir=_cache_dir()).models
+        if (not provider or m.provider in provider)
+        and all(m.cap(c) is True for c in capability)
+        and (not rated or m.quality)
+    ]
     if fmt == "json":
         _dump([_facts_json(m) for m in found])
     else:
@@ -77,12 +87,21 @@ def list_models(provider: tuple[str, ...], capability: tuple[str, ...], rated: b
 
 
 def _facts_json(m: Any) -> dict[str, Any]:
-    return {"id": m.id, "provider": m.provider, "model": m.model, "aliases": list(m.aliases),
-            "max_input_tokens": m.max_input_tokens, "max_output_tokens": m.max_output_tokens,
-            "capabilities": dict(m.caps), "deprecation_date": m.deprecation_date,
-            "open_weights": m.open_weights, "open_weights_source": m.open_weights_source,
-            "quality": {k: vars(v) for k, v in m.quality.items()}, "quality_note": m.quality_note,
-            "doc_url": m.doc_url}
+    return {
+        "id": m.id,
+        "provider": m.provider,
+        "model": m.model,
+        "aliases": list(m.aliases),
+        "max_input_tokens": m.max_input_tokens,
+        "max_output_tokens": m.max_output_tokens,
+        "capabilities": dict(m.caps),
+        "deprecation_date": m.deprecation_date,
+        "open_weights": m.open_weights,
+        "open_weights_source": m.open_weights_source,
+        "quality": {k: vars(v) for k, v in m.quality.items()},
+        "quality_note": m.quality_note,
+        "doc_url": m.doc_url,
+    }
 
 
 @models.command("show")
@@ -110,9 +129,12 @@ def show(model_id: str, today: str | None, fmt: str) -> int:
     per_out = request_cost(catalog, m, day, tokens_in=1, tokens_out=1_000_000)
     data["price_usd_per_mtok"] = (
         {"input": round(per_in.usd, 6), "output": round(per_out.usd, 6), "source": per_in.source}
-        if per_in and per_out else "unknown")
-    data["price_changes_1m_in"] = [vars(p) for p in price_changes(catalog, m, day, tokens_in=1_000_000,
-                                                                  tokens_out=0)]
+        if per_in and per_out
+        else "unknown"
+    )
+    data["price_changes_1m_in"] = [
+        vars(p) for p in price_changes(catalog, m, day, tokens_in=1_000_000, tokens_out=0)
+    ]
     if fmt == "json":
         _dump(data)
     else:
@@ -180,8 +202,14 @@ def refresh_cmd(kinds: tuple[str, ...], urls: tuple[str, ...], force: bool, as_j
         if not sep:
             raise LlmengError(f"--url {item!r} is not KIND=URL", "write it as --url limits=https://...")
         url_map[kind] = url
-    outcomes = refresh(kinds or ("limits", "prices"), cache_dir=_cache_dir(), fetch=_fetch, today=date.today(),
-                       urls=url_map, force=force)
+    outcomes = refresh(
+        kinds or ("limits", "prices"),
+        cache_dir=_cache_dir(),
+        fetch=_fetch,
+        today=date.today(),
+        urls=url_map,
+        force=force,
+    )
     if as_json:
         _dump([vars(o) for o in outcomes])
     else:
@@ -191,7 +219,9 @@ def refresh_cmd(kinds: tuple[str, ...], urls: tuple[str, ...], force: bool, as_j
 
 
 @click.command("select")
-@click.option("--complexity", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True)
+@click.option(
+    "--complexity", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True
+)
 @click.option("--category", default="overall", show_default=True, help="Arena category for quality.")
 @click.option("--input-tokens", type=int, default=1000, show_default=True, help="Input tokens per request.")
 @click.option("--output-tokens", type=int, default=500, show_default=True, help="Output tokens per request.")
@@ -200,8 +230,13 @@ def refresh_cmd(kinds: tuple[str, ...], urls: tuple[str, ...], force: bool, as_j
 @click.option("--budget-per-request", type=float, help="USD per request.")
 @click.option("--budget-per-day", type=float, help="USD per day.")
 @click.option("--context-tokens", type=int, help="Largest input that must fit.")
-@click.option("--need", "capabilities", multiple=True, help="Required capability (repeatable): tools, "
-              "structured_output, vision, pdf_input, audio_input, prompt_caching, reasoning.")
+@click.option(
+    "--need",
+    "capabilities",
+    multiple=True,
+    help="Required capability (repeatable): tools, "
+    "structured_output, vision, pdf_input, audio_input, prompt_caching, reasoning.",
+)
 @click.option("--open-weights", is_flag=True, help="Only models with published weights.")
 @click.option("--provider", "providers", multiple=True, help="Allowed provider (repeatable).")
 @click.option("--exclude-provider", "exclude", multiple=True, help="Excluded provider (repeatable).")
@@ -209,8 +244,13 @@ def refresh_cmd(kinds: tuple[str, ...], urls: tuple[str, ...], force: bool, as_j
 @click.option("--strict-latency", is_flag=True, help="Reject models without speed data.")
 @click.option("--allow-unknown", is_flag=True, help="Keep models whose required facts are unknown.")
 @click.option("--min-quality", type=float, help="Arena rating floor (default by complexity).")
-@click.option("--weight", "weights", multiple=True, metavar="PART=W", help="Override a weight: quality, "
-              "cost, latency, headroom.")
+@click.option(
+    "--weight",
+    "weights",
+    multiple=True,
+    metavar="PART=W",
+    help="Override a weight: quality, cost, latency, headroom.",
+)
 @click.option("--speed", "speed_file", type=click.Path(dir_okay=False), help="Your speed figures (TOML).")
 @click.option("--explain", is_flag=True, help="Also list every rejected model with its reasons.")
 @today_option

@@ -94,7 +94,7 @@ def _cap(entry: LimitsEntry, flags: tuple[str, ...]) -> bool | None:
 
 
 def _canonical(key: str, provider: str) -> tuple[str, str]:
-    model = key[len(provider) + 1:] if key.startswith(provider + "/") else key
+    model = key[len(provider) + 1 :] if key.startswith(provider + "/") else key
     return f"{provider}/{model}", model
 
 
@@ -104,35 +104,58 @@ def read_snapshot(path: Path, kind: str) -> dict[str, Any]:
         payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         header = _SnapshotFile.model_validate(payload)
     except (OSError, ValueError) as e:
-        raise LlmengError(f"{path}: cannot read the {kind} snapshot: {e}",
-                          "reinstall llmeng, or delete the file if it is in your cache and refresh") from e
+        raise LlmengError(
+            f"{path}: cannot read the {kind} snapshot: {e}",
+            "reinstall llmeng, or delete the file if it is in your cache and refresh",
+        ) from e
     if header.kind != kind:
-        raise LlmengError(f"{path}: expected a {kind!r} snapshot, found {header.kind!r}",
-                          "point at the right file")
+        raise LlmengError(
+            f"{path}: expected a {kind!r} snapshot, found {header.kind!r}", "point at the right file"
+        )
     return payload
 
 
 def _source(payload: Mapping[str, Any], kind: str, origin: str) -> SourceInfo:
     src = payload["source"]
-    return SourceInfo(kind=kind, name=src.get("package", kind), version=src.get("version", "?"),
-                      as_of=date.fromisoformat(str(payload["as_of"])), license=src.get("license", "?"),
-                      url=src.get("url", ""), origin=origin)
+    return SourceInfo(
+        kind=kind,
+        name=src.get("package", kind),
+        version=src.get("version", "?"),
+        as_of=date.fromisoformat(str(payload["as_of"])),
+        license=src.get("license", "?"),
+        url=src.get("url", ""),
+        origin=origin,
+    )
 
 
 def _facts(key: str, entry: LimitsEntry) -> ModelFacts:
     model_id, model = _canonical(key, entry.litellm_provider)
-    flat = FlatPrice(entry.input_cost_per_token, entry.output_cost_per_token, entry.cache_read_input_token_cost)
+    flat = FlatPrice(
+        entry.input_cost_per_token, entry.output_cost_per_token, entry.cache_read_input_token_cost
+    )
     return ModelFacts(
-        id=model_id, provider=entry.litellm_provider, model=model, litellm_key=key,
+        id=model_id,
+        provider=entry.litellm_provider,
+        model=model,
+        litellm_key=key,
         max_input_tokens=entry.max_input_tokens,
-        max_output_tokens=entry.max_output_tokens if entry.max_output_tokens is not None else entry.max_tokens,
+        max_output_tokens=entry.max_output_tokens
+        if entry.max_output_tokens is not None
+        else entry.max_tokens,
         caps={name: _cap(entry, flags) for name, flags in _CAP_FLAGS.items()},
-        deprecation_date=entry.deprecation_date, flat_price=flat, doc_url=entry.source,
+        deprecation_date=entry.deprecation_date,
+        flat_price=flat,
+        doc_url=entry.source,
     )
 
 
-def build_catalog(limits: Mapping[str, Any], arena: Mapping[str, Any], qmap_path: Path, *,
-                  origins: tuple[str, str] = ("bundled", "bundled")) -> Catalog:
+def build_catalog(
+    limits: Mapping[str, Any],
+    arena: Mapping[str, Any],
+    qmap_path: Path,
+    *,
+    origins: tuple[str, str] = ("bundled", "bundled"),
+) -> Catalog:
     """Join a limits snapshot, an Arena snapshot and the curated map into a Catalog."""
     qmap = load_quality_map(qmap_path)
     ratings = ratings_by_id(qmap, parse_arena_rows(arena["rows"], where=ARENA_FILE))
@@ -142,17 +165,23 @@ def build_catalog(limits: Mapping[str, Any], arena: Mapping[str, Any], qmap_path
         try:
             entry = LimitsEntry.model_validate(limits["models"][key])
         except ValidationError as e:
-            raise LlmengError(f"{LIMITS_FILE}: entry {key!r} is invalid: {e}",
-                              "rebuild the snapshot with scripts/build_model_snapshots.py") from e
+            raise LlmengError(
+                f"{LIMITS_FILE}: entry {key!r} is invalid: {e}",
+                "rebuild the snapshot with scripts/build_model_snapshots.py",
+            ) from e
         facts = _facts(key, entry)
         aliases.setdefault(facts.id, []).append(key)
-        # LiteLLM lists some models twice (`deepseek-chat` and `deepseek/deepseek-chat`): keep the prefixed one.
+        # LiteLLM lists some models twice (`deepseek-chat`, `deepseek/deepseek-chat`): keep the prefixed one.
         if facts.id not in by_id or key == facts.id:
             by_id[facts.id] = facts
     models = tuple(_finish(by_id[i], aliases[i], ratings, qmap.open_weights) for i in sorted(by_id))
-    sources = (_source(limits, "limits", origins[0]), _source(arena, "quality", origins[1]),
-               SourceInfo("curation", QUALITY_MAP_FILE, f"schema {qmap.schema_}", qmap.as_of,
-                          "MIT (llmeng)", qmap.source))
+    sources = (
+        _source(limits, "limits", origins[0]),
+        _source(arena, "quality", origins[1]),
+        SourceInfo(
+            "curation", QUALITY_MAP_FILE, f"schema {qmap.schema_}", qmap.as_of, "MIT (llmeng)", qmap.source
+        ),
+    )
     return Catalog(models=models, sources=sources, index=_index(models))
 
 
@@ -160,8 +189,16 @@ def _finish(facts: ModelFacts, keys: list[str], ratings: Mapping[str, Any], ow_r
     quality, note = ratings.get(facts.id, ({}, None))
     open_w, ow_source = open_weights_for(facts.id, ow_rows)
     extra = tuple(sorted({*keys, facts.model} - {facts.id}))
-    return ModelFacts(**{**facts.__dict__, "aliases": extra, "quality": quality, "quality_note": note,
-                         "open_weights": open_w, "open_weights_source": ow_source})
+    return ModelFacts(
+        **{
+            **facts.__dict__,
+            "aliases": extra,
+            "quality": quality,
+            "quality_note": note,
+            "open_weights": open_w,
+            "open_weights_source": ow_source,
+        }
+    )
 
 
 def _index(models: tuple[ModelFacts, ...]) -> dict[str, ModelFacts]:

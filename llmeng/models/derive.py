@@ -16,15 +16,34 @@ from llmeng.errors import LlmengError
 PROVIDERS: tuple[str, ...] = ("openai", "anthropic", "gemini", "xai", "deepseek", "mistral", "groq")
 MODES: frozenset[str] = frozenset({"chat", "responses"})
 FIELDS: tuple[str, ...] = (
-    "litellm_provider", "mode", "max_input_tokens", "max_output_tokens", "max_tokens",
-    "supports_function_calling", "supports_response_schema", "supports_native_structured_output",
-    "supports_vision", "supports_pdf_input", "supports_audio_input", "supports_prompt_caching",
-    "supports_reasoning", "deprecation_date", "input_cost_per_token", "output_cost_per_token",
-    "cache_read_input_token_cost", "source",
+    "litellm_provider",
+    "mode",
+    "max_input_tokens",
+    "max_output_tokens",
+    "max_tokens",
+    "supports_function_calling",
+    "supports_response_schema",
+    "supports_native_structured_output",
+    "supports_vision",
+    "supports_pdf_input",
+    "supports_audio_input",
+    "supports_prompt_caching",
+    "supports_reasoning",
+    "deprecation_date",
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cache_read_input_token_cost",
+    "source",
 )
 # Arena categories worth keeping for workload-level selection (ratings per task category).
 ARENA_CATEGORIES: tuple[str, ...] = (
-    "overall", "coding", "hard_prompts", "math", "creative_writing", "instruction_following", "longer_query",
+    "overall",
+    "coding",
+    "hard_prompts",
+    "math",
+    "creative_writing",
+    "instruction_following",
+    "longer_query",
 )
 # Refuse a refreshed LiteLLM file whose kept-entry count moved more than this (model-data.md section 2).
 MAX_COUNT_DRIFT = 0.20
@@ -46,20 +65,33 @@ def reduce_litellm(raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 def check_litellm(kept: Mapping[str, Mapping[str, Any]], *, previous_count: int | None) -> None:
     """Raise LlmengError when a reduced LiteLLM file looks broken (empty, negative, count jump)."""
     if not kept:
-        raise LlmengError("the LiteLLM model file has no entries for our providers",
-                          "check the source URL; the old snapshot is kept")
+        raise LlmengError(
+            "the LiteLLM model file has no entries for our providers",
+            "check the source URL; the old snapshot is kept",
+        )
     for key, entry in kept.items():
-        for name in ("max_input_tokens", "max_output_tokens", "input_cost_per_token", "output_cost_per_token"):
+        for name in (
+            "max_input_tokens",
+            "max_output_tokens",
+            "input_cost_per_token",
+            "output_cost_per_token",
+        ):
             value = entry.get(name)
             if value is not None and (not isinstance(value, int | float) or value < 0):
-                raise LlmengError(f"LiteLLM entry {key!r} has an invalid {name}: {value!r}",
-                                  "check the source file; the old snapshot is kept")
+                raise LlmengError(
+                    f"LiteLLM entry {key!r} has an invalid {name}: {value!r}",
+                    "check the source file; the old snapshot is kept",
+                )
     if previous_count and abs(len(kept) - previous_count) > MAX_COUNT_DRIFT * previous_count:
-        raise LlmengError(f"the LiteLLM model count moved from {previous_count} to {len(kept)} (over 20 %)",
-                          "inspect the new file; pass --force to accept it")
+        raise LlmengError(
+            f"the LiteLLM model count moved from {previous_count} to {len(kept)} (over 20 %)",
+            "inspect the new file; pass --force to accept it",
+        )
 
 
-def reduce_arena(raw: Mapping[str, Any], names: Collection[str], *, source: str, as_of: str) -> list[dict[str, Any]]:
+def reduce_arena(
+    raw: Mapping[str, Any], names: Collection[str], *, source: str, as_of: str
+) -> list[dict[str, Any]]:
     """Return rating rows for the Arena names we map, from the `pages` export (`text/<category>` lists)."""
     pages = raw.get("pages")
     if not isinstance(pages, dict):
@@ -69,10 +101,21 @@ def reduce_arena(raw: Mapping[str, Any], names: Collection[str], *, source: str,
         for item in pages.get(f"text/{category}", []):
             name, rating, lo, hi, votes = item[:5]
             if name in names:
-                rows.append({"arena": name, "category": category, "rating": round(rating, 1),
-                             "ci_lo": round(lo, 1), "ci_hi": round(hi, 1), "votes": int(votes),
-                             "source": f"{source} (text/{category})", "as_of": as_of})
+                rows.append(
+                    {
+                        "arena": name,
+                        "category": category,
+                        "rating": round(rating, 1),
+                        "ci_lo": round(lo, 1),
+                        "ci_hi": round(hi, 1),
+                        "votes": int(votes),
+                        "source": f"{source} (text/{category})",
+                        "as_of": as_of,
+                    }
+                )
     if not rows:
-        raise LlmengError("the Arena export has no rows for the mapped models",
-                          "check the file, or update llmeng/data/models_quality_map.toml")
+        raise LlmengError(
+            "the Arena export has no rows for the mapped models",
+            "check the file, or update llmeng/data/models_quality_map.toml",
+        )
     return sorted(rows, key=lambda r: (r["arena"], r["category"]))

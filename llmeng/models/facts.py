@@ -9,7 +9,13 @@ from typing import Any
 
 # Capability names, in display order. Each is True / False / None (unknown: the source has no flag).
 CAPABILITIES: tuple[str, ...] = (
-    "tools", "structured_output", "vision", "pdf_input", "audio_input", "prompt_caching", "reasoning",
+    "tools",
+    "structured_output",
+    "vision",
+    "pdf_input",
+    "audio_input",
+    "prompt_caching",
+    "reasoning",
 )
 
 

@@ -103,7 +103,16 @@ def quality(req: Requirements, c: Check, today: date) -> Iterator[Reason]:
         yield "BELOW_QUALITY_FLOOR", f"rating {rating.rating:.0f} < floor {req.quality_floor:.0f}"
 
 
-FILTERS: tuple[Filter, ...] = (providers, deprecated, context, capabilities, open_weights, budget, latency, quality)
+FILTERS: tuple[Filter, ...] = (
+    providers,
+    deprecated,
+    context,
+    capabilities,
+    open_weights,
+    budget,
+    latency,
+    quality,
+)
 
 
 def reasons(req: Requirements, check: Check, today: date) -> list[Reason]:

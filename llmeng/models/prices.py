@@ -47,12 +47,26 @@ def attach_prices(catalog: Catalog, cached: tuple[Any, date] | None = None) -> C
     use_cache = cached is not None and (released is None or cached[1] >= released)
     if cached is not None and use_cache:
         snap = data_snapshot.DataSnapshot(cached[0], from_auto_update=True)
-        src = SourceInfo("prices", "genai-prices data.json", f"fetched {cached[1]}", cached[1], "MIT",
-                         DEFAULT_PRICES_URL, "cache")
+        src = SourceInfo(
+            "prices",
+            "genai-prices data.json",
+            f"fetched {cached[1]}",
+            cached[1],
+            "MIT",
+            DEFAULT_PRICES_URL,
+            "cache",
+        )
     else:
         snap = data_snapshot.get_snapshot()
-        src = SourceInfo("prices", "genai-prices", __version__, released, "MIT",
-                         "https://pypi.org/project/genai-prices/", "installed")
+        src = SourceInfo(
+            "prices",
+            "genai-prices",
+            __version__,
+            released,
+            "MIT",
+            "https://pypi.org/project/genai-prices/",
+            "installed",
+        )
     refs: dict[str, PriceRef] = {}
     for m in catalog.models:
         provider_id = GENAI_PROVIDER.get(m.provider, m.provider)
@@ -88,8 +102,15 @@ def _genai_cost(info: Any, day: date, tokens_in: int, cached: int, tokens_out: i
     return float(price.calc_price(usage)["total_price"])
 
 
-def request_cost(catalog: Catalog, m: ModelFacts, day: date, *, tokens_in: int, tokens_out: int,
-                 cache_hit_ratio: float = 0.0) -> Cost | None:
+def request_cost(
+    catalog: Catalog,
+    m: ModelFacts,
+    day: date,
+    *,
+    tokens_in: int,
+    tokens_out: int,
+    cache_hit_ratio: float = 0.0,
+) -> Cost | None:
     """Cost of one request on `day`; None when no source has a (non-zero) price."""
     cached = int(tokens_in * cache_hit_ratio)
     ref = (catalog.prices or {}).get(m.id)
@@ -105,8 +126,15 @@ def request_cost(catalog: Catalog, m: ModelFacts, day: date, *, tokens_in: int, 
     return Cost(usd, "litellm") if usd > 0 else None
 
 
-def price_changes(catalog: Catalog, m: ModelFacts, today: date, *, tokens_in: int, tokens_out: int,
-                  cache_hit_ratio: float = 0.0) -> list[PriceChange]:
+def price_changes(
+    catalog: Catalog,
+    m: ModelFacts,
+    today: date,
+    *,
+    tokens_in: int,
+    tokens_out: int,
+    cache_hit_ratio: float = 0.0,
+) -> list[PriceChange]:
     """Dated genai-prices changes after `today` and within the window, each with the cost from that day."""
     from genai_prices.types import StartDateConstraint
 

@@ -63,8 +63,10 @@ def load_quality_map(path: Path) -> QualityMap:
     try:
         return QualityMap.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (OSError, tomllib.TOMLDecodeError, ValidationError) as e:
-        raise LlmengError(f"{path}: invalid quality map: {e}",
-                          "fix the entry named above (see docs/models.md, 'Quality data')") from e
+        raise LlmengError(
+            f"{path}: invalid quality map: {e}",
+            "fix the entry named above (see docs/models.md, 'Quality data')",
+        ) from e
 
 
 def parse_arena_rows(rows: Sequence[Mapping[str, Any]], *, where: str) -> list[QualityRating]:
@@ -72,13 +74,16 @@ def parse_arena_rows(rows: Sequence[Mapping[str, Any]], *, where: str) -> list[Q
     try:
         parsed = [ArenaRow.model_validate(row) for row in rows]
     except ValidationError as e:
-        raise LlmengError(f"{where}: invalid Arena row: {e}",
-                          "rebuild it with scripts/build_model_snapshots.py or `llmeng models refresh`") from e
+        raise LlmengError(
+            f"{where}: invalid Arena row: {e}",
+            "rebuild it with scripts/build_model_snapshots.py or `llmeng models refresh`",
+        ) from e
     return [QualityRating(**row.model_dump()) for row in parsed]
 
 
-def ratings_by_id(qmap: QualityMap, rows: Sequence[QualityRating]) -> dict[str, tuple[dict[str, QualityRating],
-                                                                                    str | None]]:
+def ratings_by_id(
+    qmap: QualityMap, rows: Sequence[QualityRating]
+) -> dict[str, tuple[dict[str, QualityRating], str | None]]:
     """Catalog id -> ({category: rating}, note) through the curated mapping."""
     by_arena: dict[str, dict[str, QualityRating]] = {}
     for row in rows:

@@ -27,8 +27,16 @@ class RatingOut(_Out):
 
     @classmethod
     def of(cls, r: QualityRating, note: str | None = None) -> RatingOut:
-        return cls(arena=r.arena, category=r.category, rating=r.rating, ci_lo=r.ci_lo, ci_hi=r.ci_hi,
-                   votes=r.votes, as_of=r.as_of, note=note)
+        return cls(
+            arena=r.arena,
+            category=r.category,
+            rating=r.rating,
+            ci_lo=r.ci_lo,
+            ci_hi=r.ci_hi,
+            votes=r.votes,
+            as_of=r.as_of,
+            note=note,
+        )
 
 
 class PriceChangeOut(_Out):
@@ -82,8 +90,16 @@ class SourceOut(_Out):
     @classmethod
     def of(cls, a: SourceAge) -> SourceOut:
         s = a.source
-        return cls(kind=s.kind, name=s.name, version=s.version, as_of=s.as_of, age_days=a.age_days,
-                   license=s.license, origin=s.origin, warning=a.warning)
+        return cls(
+            kind=s.kind,
+            name=s.name,
+            version=s.version,
+            as_of=s.as_of,
+            age_days=a.age_days,
+            license=s.license,
+            origin=s.origin,
+            warning=a.warning,
+        )
 
 
 class Recommendation(_Out):
@@ -106,7 +122,7 @@ class Recommendation(_Out):
 
 
 def explain_score(c: CandidateOut) -> str:
-    """"quality 0.37 + cost 0.33 + headroom 0.12 = 0.82; latency: no data, weight redistributed"."""
+    """ "quality 0.37 + cost 0.33 + headroom 0.12 = 0.82; latency: no data, weight redistributed"."""
     text = " + ".join(f"{name} {value:.2f}" for name, value in c.contributions.items()) + f" = {c.score:.2f}"
     if c.missing_parts:
         text += f"; {', '.join(c.missing_parts)}: no data, weight redistributed"
@@ -133,8 +149,10 @@ def _reasoning(rec: Recommendation) -> list[str]:
     if rec.fallback is None:
         lines.append(f"Fallback: none; no model from a provider other than {rec.primary.provider} passes.")
     else:
-        lines.append(f"Fallback: {_describe(rec.fallback)}: best from another provider "
-                     f"({rec.fallback.provider}), {explain_score(rec.fallback)}.")
+        lines.append(
+            f"Fallback: {_describe(rec.fallback)}: best from another provider "
+            f"({rec.fallback.provider}), {explain_score(rec.fallback)}."
+        )
     return lines
 
 
@@ -143,6 +161,8 @@ def _warnings(rec: Recommendation) -> list[str]:
     for c in (rec.primary, rec.fallback):
         out += c.warnings if c else []
     if rec.requirements.latency_goal_s is not None and rec.primary and rec.primary.latency_s is None:
-        out.append("LATENCY_UNKNOWN: no speed data for the primary; the latency goal was not checked "
-                   "(supply a speed file, or use --strict-latency to reject models without data)")
+        out.append(
+            "LATENCY_UNKNOWN: no speed data for the primary; the latency goal was not checked "
+            "(supply a speed file, or use --strict-latency to reject models without data)"
+        )
     return out

@@ -74,9 +74,18 @@ def _limits(raw: Any, url: str, cache_dir: Path, today: date, force: bool) -> di
     models = reduce_litellm(raw)
     previous = _current(cache_dir, LIMITS_FILE, "limits")
     check_litellm(models, previous_count=None if force else len(previous["models"]))
-    payload = {"schema": 1, "kind": "limits", "as_of": today.isoformat(), "models": models,
-               "source": {"package": "litellm model JSON", "version": f"fetched {today}", "license": "MIT",
-                          "url": url}}
+    payload = {
+        "schema": 1,
+        "kind": "limits",
+        "as_of": today.isoformat(),
+        "models": models,
+        "source": {
+            "package": "litellm model JSON",
+            "version": f"fetched {today}",
+            "license": "MIT",
+            "url": url,
+        },
+    }
     build_catalog(payload, _current(cache_dir, ARENA_FILE, "quality"), DATA_DIR / QUALITY_MAP_FILE)
     return payload
 
@@ -86,11 +95,21 @@ def _quality(raw: Any, url: str, cache_dir: Path, today: date) -> dict[str, Any]
         raise LlmengError("the Arena export is not a JSON object", "check the URL")
     qmap = load_quality_map(DATA_DIR / QUALITY_MAP_FILE)
     as_of = str(raw.get("fetched_at", today.isoformat()))[:10]
-    rows = reduce_arena(raw, {e.arena for e in qmap.ratings}, source=str(raw.get("attribution", url)),
-                        as_of=as_of)
-    payload = {"schema": 1, "kind": "quality", "as_of": as_of, "rows": rows,
-               "source": {"package": "Arena leaderboard export", "version": f"fetched {today}",
-                          "license": "CC BY 4.0", "url": url}}
+    rows = reduce_arena(
+        raw, {e.arena for e in qmap.ratings}, source=str(raw.get("attribution", url)), as_of=as_of
+    )
+    payload = {
+        "schema": 1,
+        "kind": "quality",
+        "as_of": as_of,
+        "rows": rows,
+        "source": {
+            "package": "Arena leaderboard export",
+            "version": f"fetched {today}",
+            "license": "CC BY 4.0",
+            "url": url,
+        },
+    }
     build_catalog(_current(cache_dir, LIMITS_FILE, "limits"), payload, DATA_DIR / QUALITY_MAP_FILE)
     return payload
 
@@ -107,13 +126,29 @@ def _prices(raw: Any, url: str, today: date) -> dict[str, Any]:
         raise LlmengError(f"the genai-prices file does not parse: {e}", "check the URL") from e
     if not providers:
         raise LlmengError("the genai-prices file has no providers", "check the URL")
-    return {"schema": 1, "kind": "prices", "as_of": today.isoformat(), "providers": raw,
-            "source": {"package": "genai-prices data.json", "version": f"fetched {today}", "license": "MIT",
-                       "url": url}}
+    return {
+        "schema": 1,
+        "kind": "prices",
+        "as_of": today.isoformat(),
+        "providers": raw,
+        "source": {
+            "package": "genai-prices data.json",
+            "version": f"fetched {today}",
+            "license": "MIT",
+            "url": url,
+        },
+    }
 
 
-def refresh(kinds: Sequence[str], *, cache_dir: Path, fetch: Fetch, today: date,
-            urls: Mapping[str, str] | None = None, force: bool = False) -> list[RefreshOutcome]:
+def refresh(
+    kinds: Sequence[str],
+    *,
+    cache_dir: Path,
+    fetch: Fetch,
+    today: date,
+    urls: Mapping[str, str] | None = None,
+    force: bool = False,
+) -> list[RefreshOutcome]:
     """Refresh each kind independently; a failure leaves that kind's current snapshot in place."""
     outcomes = []
     for kind in kinds:

@@ -21,8 +21,15 @@ PRESET_WEIGHTS: dict[str, dict[str, float]] = {
 # Arena rating floors by complexity: below ~1350 models are a generation behind on chat tasks (2026-10 data);
 # "high" asks for the top band. Override with `min_quality`.
 QUALITY_FLOORS: dict[str, float] = {"low": 0.0, "medium": 1350.0, "high": 1450.0}
-ARENA_CATEGORIES = ("overall", "coding", "hard_prompts", "math", "creative_writing", "instruction_following",
-                    "longer_query")
+ARENA_CATEGORIES = (
+    "overall",
+    "coding",
+    "hard_prompts",
+    "math",
+    "creative_writing",
+    "instruction_following",
+    "longer_query",
+)
 
 
 class Requirements(BaseModel):
@@ -31,26 +38,40 @@ class Requirements(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     complexity: Complexity = "medium"
-    category: str = Field("overall", description="Arena category used for quality: " + ", ".join(ARENA_CATEGORIES))
-    input_tokens: int = Field(1000, ge=1, description="input tokens per request")
-    output_tokens: int = Field(500, ge=1, description="output tokens per request (count reasoning tokens here)")
-    requests_per_day: int = Field(1000, ge=0)
-    cache_hit_ratio: float = Field(0.0, ge=0.0, le=1.0, description="share of input tokens read from cache")
-    budget_per_request_usd: float | None = Field(None, gt=0)
-    budget_per_day_usd: float | None = Field(None, gt=0)
-    context_tokens: int | None = Field(None, ge=1, description="largest input to fit (default: input_tokens)")
+    category: str = Field(
+        default="overall", description="Arena category used for quality: " + ", ".join(ARENA_CATEGORIES)
+    )
+    input_tokens: int = Field(default=1000, ge=1, description="input tokens per request")
+    output_tokens: int = Field(
+        default=500, ge=1, description="output tokens per request (count reasoning tokens here)"
+    )
+    requests_per_day: int = Field(default=1000, ge=0)
+    cache_hit_ratio: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="share of input tokens read from cache"
+    )
+    budget_per_request_usd: float | None = Field(default=None, gt=0)
+    budget_per_day_usd: float | None = Field(default=None, gt=0)
+    context_tokens: int | None = Field(
+        default=None, ge=1, description="largest input to fit (default: input_tokens)"
+    )
     capabilities: list[str] = Field(default_factory=list, description="required: " + ", ".join(CAPABILITIES))
     open_weights: bool = False
     providers: list[str] = Field(default_factory=list, description="allowed providers (empty: all)")
     exclude_providers: list[str] = Field(default_factory=list)
-    latency_goal_s: float | None = Field(None, gt=0, description="end-to-end seconds per request")
-    strict_latency: bool = Field(False, description="reject models without speed data when a goal is set")
-    allow_unknown: bool = Field(False, description="keep models whose required facts are unknown, with a warning")
-    min_quality: float | None = Field(None, ge=0, description="Arena rating floor (default by complexity)")
-    weight_quality: float | None = Field(None, ge=0)
-    weight_cost: float | None = Field(None, ge=0)
-    weight_latency: float | None = Field(None, ge=0)
-    weight_headroom: float | None = Field(None, ge=0)
+    latency_goal_s: float | None = Field(default=None, gt=0, description="end-to-end seconds per request")
+    strict_latency: bool = Field(
+        default=False, description="reject models without speed data when a goal is set"
+    )
+    allow_unknown: bool = Field(
+        default=False, description="keep models whose required facts are unknown, with a warning"
+    )
+    min_quality: float | None = Field(
+        default=None, ge=0, description="Arena rating floor (default by complexity)"
+    )
+    weight_quality: float | None = Field(default=None, ge=0)
+    weight_cost: float | None = Field(default=None, ge=0)
+    weight_latency: float | None = Field(default=None, ge=0)
+    weight_headroom: float | None = Field(default=None, ge=0)
 
     @field_validator("capabilities")
     @classmethod

@@ -23,12 +23,21 @@ def source_ages(sources: tuple[SourceInfo, ...], today: date) -> list[SourceAge]
     rows = []
     for src in sources:
         if src.as_of is None:
-            rows.append(SourceAge(src, None, f"{src.kind}: {src.name} {src.version} has no known date; "
-                                             "run `llmeng models refresh` or upgrade it"))
+            rows.append(
+                SourceAge(
+                    src,
+                    None,
+                    f"{src.kind}: {src.name} {src.version} has no known date; "
+                    "run `llmeng models refresh` or upgrade it",
+                )
+            )
             continue
         age = (today - src.as_of).days
         limit = MAX_AGE_DAYS.get(src.kind, 60)
-        warning = (f"{src.kind} data is {age} days old (over {limit}); run `llmeng models refresh`"
-                   if age > limit else None)
+        warning = (
+            f"{src.kind} data is {age} days old (over {limit}); run `llmeng models refresh`"
+            if age > limit
+            else None
+        )
         rows.append(SourceAge(src, age, warning))
     return rows

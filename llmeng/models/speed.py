@@ -35,13 +35,17 @@ def load_speed(path: Path, catalog: Catalog) -> Catalog:
     try:
         parsed = _SpeedFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (OSError, tomllib.TOMLDecodeError, ValidationError) as e:
-        raise LlmengError(f"{path}: invalid speed file: {e}",
-                          "each [[speed]] row needs model, ttft_s, tokens_per_s, source, as_of") from e
+        raise LlmengError(
+            f"{path}: invalid speed file: {e}",
+            "each [[speed]] row needs model, ttft_s, tokens_per_s, source, as_of",
+        ) from e
     figures = dict(catalog.speed)
     for row in parsed.speed:
         facts = lookup_model(catalog, row.model)
         if facts is None:
-            raise LlmengError(f"{path}: unknown model {row.model!r}",
-                              "use an id from `llmeng models list` (for example openai/gpt-5.5)")
+            raise LlmengError(
+                f"{path}: unknown model {row.model!r}",
+                "use an id from `llmeng models list` (for example openai/gpt-5.5)",
+            )
         figures[facts.id] = SpeedFigure(row.ttft_s, row.tokens_per_s, row.source, row.as_of)
     return dataclasses.replace(catalog, speed=figures)

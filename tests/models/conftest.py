@@ -29,20 +29,37 @@ def _info(model_id: str, prices: ModelPrice | list[ConditionalPrice]) -> ModelIn
 
 
 def _flat(inp: str, out: str, cache: str | None = None) -> ModelPrice:
-    return ModelPrice(input_mtok=Decimal(inp), output_mtok=Decimal(out),
-                      cache_read_mtok=Decimal(cache) if cache else None)
+    return ModelPrice(
+        input_mtok=Decimal(inp), output_mtok=Decimal(out), cache_read_mtok=Decimal(cache) if cache else None
+    )
 
 
 def fixture_prices() -> dict[str, PriceRef]:
-    big = _info("big", ModelPrice(input_mtok=TieredPrices(base=Decimal(5), tiers=[Tier(128000, Decimal(10))]),
-                                  cache_read_mtok=Decimal("0.5"), output_mtok=Decimal(20)))
-    mid = _info("mid", [ConditionalPrice(prices=_flat("3", "15")),
-                        ConditionalPrice(constraint=StartDateConstraint(date(2026, 12, 15)), prices=_flat("6", "30"))])
+    big = _info(
+        "big",
+        ModelPrice(
+            input_mtok=TieredPrices(base=Decimal(5), tiers=[Tier(128000, Decimal(10))]),
+            cache_read_mtok=Decimal("0.5"),
+            output_mtok=Decimal(20),
+        ),
+    )
+    mid = _info(
+        "mid",
+        [
+            ConditionalPrice(prices=_flat("3", "15")),
+            ConditionalPrice(constraint=StartDateConstraint(date(2026, 12, 15)), prices=_flat("6", "30")),
+        ],
+    )
     infos = {
-        "openai/big": big, "openai/big-2026-01-01": big, "openai/small": _info("small", _flat("0.2", "0.8", "0.02")),
-        "openai/old": _info("old", _flat("10", "30")), "anthropic/mid": mid,
-        "anthropic/notools": _info("notools", _flat("1", "5")), "gemini/flash": _info("flash", _flat("0.5", "2")),
-        "xai/unrated": _info("unrated", _flat("1", "4")), "mistral/noprice": _info("noprice", ModelPrice()),
+        "openai/big": big,
+        "openai/big-2026-01-01": big,
+        "openai/small": _info("small", _flat("0.2", "0.8", "0.02")),
+        "openai/old": _info("old", _flat("10", "30")),
+        "anthropic/mid": mid,
+        "anthropic/notools": _info("notools", _flat("1", "5")),
+        "gemini/flash": _info("flash", _flat("0.5", "2")),
+        "xai/unrated": _info("unrated", _flat("1", "4")),
+        "mistral/noprice": _info("noprice", ModelPrice()),
     }
     return {k: PriceRef(k.split("/")[0], v.id, v) for k, v in infos.items()}
 

@@ -30,18 +30,21 @@ def test_duplicate_litellm_keys_keep_the_prefixed_entry_and_alias_the_other(cata
     assert lookup_model(catalog, "open").id == "deepseek/open"
 
 
-@pytest.mark.parametrize(("ref", "hint", "expected"), [
-    ("big", None, "openai/big"),
-    ("openai/big", None, "openai/big"),
-    ("OPENAI/BIG", None, "openai/big"),
-    ("big-2026-01-01", None, "openai/big-2026-01-01"),
-    ("small-2025-05-05", None, "openai/small"),
-    ("small-20250505", None, "openai/small"),
-    ("flash", "gemini", "gemini/flash"),
-    ("google/flash", None, "gemini/flash"),
-    ("x-ai/unrated", None, "xai/unrated"),
-    ("litellm_proxy/flash", "gemini", "gemini/flash"),
-])
+@pytest.mark.parametrize(
+    ("ref", "hint", "expected"),
+    [
+        ("big", None, "openai/big"),
+        ("openai/big", None, "openai/big"),
+        ("OPENAI/BIG", None, "openai/big"),
+        ("big-2026-01-01", None, "openai/big-2026-01-01"),
+        ("small-2025-05-05", None, "openai/small"),
+        ("small-20250505", None, "openai/small"),
+        ("flash", "gemini", "gemini/flash"),
+        ("google/flash", None, "gemini/flash"),
+        ("x-ai/unrated", None, "xai/unrated"),
+        ("litellm_proxy/flash", "gemini", "gemini/flash"),
+    ],
+)
 def test_lookup_model_resolves_aliases_prefixes_and_dated_ids(catalog, ref, hint, expected):
     assert lookup_model(catalog, ref, provider_hint=hint).id == expected
 

@@ -14,9 +14,17 @@ def _private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("LLMENG_CACHE_DIR", str(tmp_path / "cache"))
 
 
-@pytest.mark.parametrize("argv", [["models", "--help"], ["models", "list", "--help"], ["models", "show", "--help"],
-                                  ["models", "sources", "--help"], ["models", "refresh", "--help"],
-                                  ["select", "--help"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["models", "--help"],
+        ["models", "list", "--help"],
+        ["models", "show", "--help"],
+        ["models", "sources", "--help"],
+        ["models", "refresh", "--help"],
+        ["select", "--help"],
+    ],
+)
 def test_every_command_has_help_with_an_example(capsys, argv):
     assert main(argv) == 0
     assert "Example:" in capsys.readouterr().out
@@ -54,9 +62,24 @@ def test_models_sources_warns_when_old(capsys):
 
 
 def test_select_markdown_has_matrix_recommendation_and_sources(capsys):
-    argv = ["select", "--input-tokens", "6000", "--output-tokens", "800", "--requests-per-day", "20000",
-            "--need", "tools", "--need", "structured_output", "--budget-per-request", "0.02",
-            "--cache-hit-ratio", "0.5", *TODAY]
+    argv = [
+        "select",
+        "--input-tokens",
+        "6000",
+        "--output-tokens",
+        "800",
+        "--requests-per-day",
+        "20000",
+        "--need",
+        "tools",
+        "--need",
+        "structured_output",
+        "--budget-per-request",
+        "0.02",
+        "--cache-hit-ratio",
+        "0.5",
+        *TODAY,
+    ]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "| # | Model | Quality (Arena) | $/request |" in out
@@ -77,15 +100,19 @@ def test_select_with_no_match_exits_1(capsys):
     assert "no filter was relaxed" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv", [["select", "--weight", "speed=1"], ["select", "--today", "tomorrow"],
-                                  ["select", "--need", "telepathy"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["select", "--weight", "speed=1"], ["select", "--today", "tomorrow"], ["select", "--need", "telepathy"]],
+)
 def test_select_bad_input_exits_2(capsys, argv):
     assert main(argv) == 2
 
 
 def test_refresh_from_a_file_url_and_failure_exit_code(capsys, tmp_path):
     src = tmp_path / "litellm.json"
-    src.write_text(json.dumps({"gpt-x": {"litellm_provider": "openai", "mode": "chat", "max_output_tokens": 5}}))
+    src.write_text(
+        json.dumps({"gpt-x": {"litellm_provider": "openai", "mode": "chat", "max_output_tokens": 5}})
+    )
     assert main(["models", "refresh", "limits", "--url", f"limits={src.as_uri()}", "--force"]) == 0
     assert "limits: ok" in capsys.readouterr().out
     assert main(["models", "refresh", "limits", "--url", "limits=ftp://example.invalid/x", "--json"]) == 2

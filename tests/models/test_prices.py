@@ -47,12 +47,15 @@ def test_dated_price_change_applies_from_its_start_date(catalog):
     assert (before.usd, after.usd) == (pytest.approx(0.003), pytest.approx(0.006))
 
 
-@pytest.mark.parametrize(("today", "expected"), [
-    (date(2026, 11, 22), [date(2026, 12, 15)]),   # 23 days ahead: inside the 60-day window
-    (date(2026, 10, 16), [date(2026, 12, 15)]),   # exactly 60 days ahead
-    (date(2026, 10, 15), []),                     # 61 days ahead
-    (date(2026, 12, 15), []),                     # already in force
-])
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 11, 22), [date(2026, 12, 15)]),  # 23 days ahead: inside the 60-day window
+        (date(2026, 10, 16), [date(2026, 12, 15)]),  # exactly 60 days ahead
+        (date(2026, 10, 15), []),  # 61 days ahead
+        (date(2026, 12, 15), []),  # already in force
+    ],
+)
 def test_price_change_warning_window(catalog, today, expected):
     changes = price_changes(catalog, catalog.get("anthropic/mid"), today, tokens_in=1000, tokens_out=0)
     assert [c.on for c in changes] == expected
@@ -64,10 +67,17 @@ def test_real_genai_prices_join_on_the_bundled_catalog():
     catalog = attach_prices(load_catalog())
     assert catalog.prices["openai/gpt-5.5"].model_id == "gpt-5.5"
     assert catalog.prices["gemini/gemini-2.5-pro"].provider_id == "google"
-    cost = request_cost(catalog, catalog.get("openai/gpt-5.5"), date(2026, 11, 22), tokens_in=6000,
-                        tokens_out=800, cache_hit_ratio=0.5)
+    cost = request_cost(
+        catalog,
+        catalog.get("openai/gpt-5.5"),
+        date(2026, 11, 22),
+        tokens_in=6000,
+        tokens_out=800,
+        cache_hit_ratio=0.5,
+    )
     assert cost.usd == pytest.approx(0.0405)
-    argon = price_changes(catalog, catalog.get("gemini/gemini-4-argon"), date(2026, 11, 22), tokens_in=6000,
-                          tokens_out=800)
+    argon = price_changes(
+        catalog, catalog.get("gemini/gemini-4-argon"), date(2026, 11, 22), tokens_in=6000, tokens_out=800
+    )
     assert [c.on for c in argon] == [date(2026, 12, 1)]
     assert {s.kind: s.origin for s in catalog.sources}["prices"] == "installed"

@@ -39,10 +39,14 @@ def _ids(rec):
 @PROPERTY
 @given(requirements, st.floats(1.0, 100.0))
 def test_a_bigger_budget_never_removes_a_candidate(req, factor):
-    bigger = req.model_copy(update={
-        "budget_per_request_usd": req.budget_per_request_usd * factor if req.budget_per_request_usd else None,
-        "budget_per_day_usd": req.budget_per_day_usd * factor if req.budget_per_day_usd else None,
-    })
+    bigger = req.model_copy(
+        update={
+            "budget_per_request_usd": req.budget_per_request_usd * factor
+            if req.budget_per_request_usd
+            else None,
+            "budget_per_day_usd": req.budget_per_day_usd * factor if req.budget_per_day_usd else None,
+        }
+    )
     assert _ids(select(req, CATALOG, today=TODAY)) <= _ids(select(bigger, CATALOG, today=TODAY))
 
 

@@ -25,8 +25,13 @@ def _litellm_raw() -> dict:
     """A LiteLLM-shaped file rebuilt from the bundled snapshot, plus one new model."""
     models = json.loads((DATA_DIR / LIMITS_FILE).read_text())["models"]
     raw = {k: dict(v) for k, v in models.items()}
-    raw["gpt-refreshed"] = {"litellm_provider": "openai", "mode": "chat", "max_input_tokens": 1000,
-                            "max_output_tokens": 99, "supports_function_calling": True}
+    raw["gpt-refreshed"] = {
+        "litellm_provider": "openai",
+        "mode": "chat",
+        "max_input_tokens": 1000,
+        "max_output_tokens": 99,
+        "supports_function_calling": True,
+    }
     raw["some-embedding"] = {"litellm_provider": "openai", "mode": "embedding"}
     return raw
 
@@ -35,9 +40,14 @@ def _arena_raw() -> dict:
     rows = json.loads((DATA_DIR / ARENA_FILE).read_text())["rows"]
     pages: dict[str, list] = {}
     for r in rows:
-        pages.setdefault(f"text/{r['category']}", []).append([r["arena"], r["rating"] + 1, r["ci_lo"], r["ci_hi"],
-                                                              r["votes"]])
-    return {"fetched_at": "2099-01-01T00:00:00", "attribution": "Arena test export, CC BY 4.0", "pages": pages}
+        pages.setdefault(f"text/{r['category']}", []).append(
+            [r["arena"], r["rating"] + 1, r["ci_lo"], r["ci_hi"], r["votes"]]
+        )
+    return {
+        "fetched_at": "2099-01-01T00:00:00",
+        "attribution": "Arena test export, CC BY 4.0",
+        "pages": pages,
+    }
 
 
 class _Server:
@@ -65,17 +75,34 @@ class _Server:
 
 @pytest.fixture
 def server():
-    srv = _Server({"/litellm.json": json.dumps(_litellm_raw()).encode(), "/arena.json":
-                   json.dumps(_arena_raw()).encode(), "/broken.json": b"{not json", "/empty.json": b"{}",
-                   "/prices.json": json.dumps(_prices_raw()).encode()})
+    srv = _Server(
+        {
+            "/litellm.json": json.dumps(_litellm_raw()).encode(),
+            "/arena.json": json.dumps(_arena_raw()).encode(),
+            "/broken.json": b"{not json",
+            "/empty.json": b"{}",
+            "/prices.json": json.dumps(_prices_raw()).encode(),
+        }
+    )
     yield srv
     srv.close()
 
 
 def _prices_raw() -> list:
-    return [{"id": "openai", "name": "OpenAI", "api_pattern": "https://api\\.openai\\.com",
-             "models": [{"id": "gpt-refreshed", "match": {"equals": "gpt-refreshed"},
-                         "prices": {"input_mtok": 1, "output_mtok": 2}}]}]
+    return [
+        {
+            "id": "openai",
+            "name": "OpenAI",
+            "api_pattern": "https://api\\.openai\\.com",
+            "models": [
+                {
+                    "id": "gpt-refreshed",
+                    "match": {"equals": "gpt-refreshed"},
+                    "prices": {"input_mtok": 1, "output_mtok": 2},
+                }
+            ],
+        }
+    ]
 
 
 def _fetch(url: str) -> bytes:
@@ -91,19 +118,28 @@ def test_refresh_limits_and_quality_from_a_local_server(server, tmp_path):
     assert [(o.kind, o.ok) for o in outcomes] == [("limits", True), ("quality", True)]
     catalog = load_catalog(cache_dir=tmp_path)
     assert lookup_model(catalog, "gpt-refreshed").max_output_tokens == 99
-    assert {s.kind: s.origin for s in catalog.sources} == {"limits": "cache", "quality": "cache",
-                                                            "curation": "bundled"}
+    assert {s.kind: s.origin for s in catalog.sources} == {
+        "limits": "cache",
+        "quality": "cache",
+        "curation": "bundled",
+    }
     assert catalog.get("openai/gpt-5.5").rating("overall").as_of == date(2099, 1, 1)
 
 
 def test_failed_refresh_keeps_the_current_snapshot(server, tmp_path):
-    ok = refresh(["limits"], cache_dir=tmp_path, fetch=_fetch, today=TODAY,
-                 urls={"limits": f"{server.base}/litellm.json"})
+    ok = refresh(
+        ["limits"],
+        cache_dir=tmp_path,
+        fetch=_fetch,
+        today=TODAY,
+        urls={"limits": f"{server.base}/litellm.json"},
+    )
     assert ok[0].ok
     before = (tmp_path / LIMITS_FILE).read_bytes()
     for path in ("/broken.json", "/empty.json", "/missing.json"):
-        out = refresh(["limits"], cache_dir=tmp_path, fetch=_fetch, today=TODAY,
-                      urls={"limits": f"{server.base}{path}"})
+        out = refresh(
+            ["limits"], cache_dir=tmp_path, fetch=_fetch, today=TODAY, urls={"limits": f"{server.base}{path}"}
+        )
         assert not out[0].ok and "kept the current snapshot" in out[0].detail
         assert (tmp_path / LIMITS_FILE).read_bytes() == before
 
@@ -128,12 +164,22 @@ def test_refreshing_twice_keeps_one_previous_copy(server, tmp_path):
 
 
 def test_refresh_prices_feeds_the_priced_catalog(server, tmp_path):
-    out = refresh(["prices"], cache_dir=tmp_path, fetch=_fetch, today=TODAY,
-                  urls={"prices": f"{server.base}/prices.json"})
+    out = refresh(
+        ["prices"],
+        cache_dir=tmp_path,
+        fetch=_fetch,
+        today=TODAY,
+        urls={"prices": f"{server.base}/prices.json"},
+    )
     assert out[0].ok, out[0].detail
     assert (tmp_path / PRICES_FILE).is_file()
-    assert refresh(["limits"], cache_dir=tmp_path, fetch=_fetch, today=TODAY,
-                   urls={"limits": f"{server.base}/litellm.json"})[0].ok
+    assert refresh(
+        ["limits"],
+        cache_dir=tmp_path,
+        fetch=_fetch,
+        today=TODAY,
+        urls={"limits": f"{server.base}/litellm.json"},
+    )[0].ok
     catalog = load_priced_catalog(tmp_path)
     assert set(catalog.prices) == {"openai/gpt-refreshed"}
     assert {s.kind: s.origin for s in catalog.sources}["prices"] == "cache"
@@ -150,13 +196,16 @@ def test_default_cache_dir_follows_the_environment(tmp_path):
     assert default_cache_dir({}, tmp_path) == tmp_path / ".cache" / "llmeng" / "models"
 
 
-@pytest.mark.parametrize(("kind", "body", "message"), [
-    ("limits", b"[]", "not a JSON object"),
-    ("quality", b"[]", "not a JSON object"),
-    ("prices", b"{}", "not a provider list"),
-    ("prices", b"[]", "no providers"),
-    ("prices", b'[{"id": "x"}]', "does not parse"),
-])
+@pytest.mark.parametrize(
+    ("kind", "body", "message"),
+    [
+        ("limits", b"[]", "not a JSON object"),
+        ("quality", b"[]", "not a JSON object"),
+        ("prices", b"{}", "not a provider list"),
+        ("prices", b"[]", "no providers"),
+        ("prices", b'[{"id": "x"}]', "does not parse"),
+    ],
+)
 def test_refresh_refuses_malformed_files(tmp_path, kind, body, message):
     src = tmp_path / "src.json"
     src.write_bytes(body)

@@ -17,16 +17,20 @@ def test_matrix_shows_unknowns_roles_and_notes(catalog, today):
 
 
 def test_matrix_marks_effort_variant_ratings(catalog, today):
-    text = render_recommendation(select(Requirements(providers=["anthropic"], capabilities=["tools"]), catalog,
-                                        today=today))
+    text = render_recommendation(
+        select(Requirements(providers=["anthropic"], capabilities=["tools"]), catalog, today=today)
+    )
     assert "1450 ±5 *" in text
     assert "`anthropic/mid`: only the high-effort variant is rated" in text
 
 
 def _labels(rec):
     text = render_recommendation(rec)
-    return {line.split("`")[1]: line.split("|")[-2].strip() for line in text.splitlines()
-            if line.startswith("| ") and "`" in line}
+    return {
+        line.split("`")[1]: line.split("|")[-2].strip()
+        for line in text.splitlines()
+        if line.startswith("| ") and "`" in line
+    }
 
 
 def test_shortlist_labels_cheapest_and_highest_rated(catalog, today):

@@ -64,15 +64,21 @@ def test_complexity_presets_change_the_winner(catalog, today):
 
 
 def test_explicit_weights_override_the_preset(catalog, today):
-    rec = select(Requirements(weight_quality=1.0, weight_cost=0.0, weight_latency=0.0, weight_headroom=0.0),
-                 catalog, today=today)
+    rec = select(
+        Requirements(weight_quality=1.0, weight_cost=0.0, weight_latency=0.0, weight_headroom=0.0),
+        catalog,
+        today=today,
+    )
     assert rec.primary.id == "openai/big"
     assert rec.weights["cost"] == 0.0
 
 
 def test_unknowns_allowed_are_kept_with_a_warning(catalog, today):
-    rec = select(Requirements(capabilities=["structured_output"], allow_unknown=True, providers=["gemini"]),
-                 catalog, today=today)
+    rec = select(
+        Requirements(capabilities=["structured_output"], allow_unknown=True, providers=["gemini"]),
+        catalog,
+        today=today,
+    )
     assert rec.primary.id == "gemini/flash"
     assert any("structured_output unknown" in w for w in rec.primary.warnings)
 
