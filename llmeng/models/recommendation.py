@@ -116,6 +116,10 @@ class Recommendation(_Out):
     reasoning: list[str] = []
     warnings: list[str] = []
 
+    def compact(self) -> Recommendation:
+        """A copy whose `candidates` holds only the shortlist: small enough for an agent's context (MCP)."""
+        return self.model_copy(update={"candidates": list(self.shortlist)})
+
     def with_reasoning(self) -> Recommendation:
         """A copy with `reasoning` and `warnings` filled from the rest."""
         return self.model_copy(update={"reasoning": _reasoning(self), "warnings": _warnings(self)})

@@ -109,3 +109,10 @@ def test_recommendation_round_trips_through_json(catalog, today):
     rec = select(Requirements(capabilities=["tools"]), catalog, today=today)
     again = type(rec).model_validate_json(rec.model_dump_json())
     assert again == rec
+
+
+def test_compact_keeps_the_shortlist_and_every_rejection(catalog, today):
+    rec = select(Requirements(), catalog, today=today)
+    small = rec.compact()
+    assert small.candidates == rec.shortlist and small.rejected == rec.rejected
+    assert small.primary == rec.primary and small.reasoning == rec.reasoning
