@@ -118,6 +118,7 @@ def show(model_id: str, today: str | None, fmt: str) -> int:
     from llmeng.errors import LlmengError
     from llmeng.models.catalog import lookup_model
     from llmeng.models.prices import load_priced_catalog, price_changes, request_cost
+    from llmeng.models.render import render_model
 
     catalog = load_priced_catalog(_cache_dir())
     m = lookup_model(catalog, model_id)
@@ -125,21 +126,26 @@ def show(model_id: str, today: str | None, fmt: str) -> int:
         raise LlmengError(f"unknown model {model_id!r}", "run `llmeng models list` to see the known ids")
     day = _today(today)
     data = _facts_json(m)
-    per_in = request_cost(catalog, m, day, tokens_in=1_000_000, tokens_out=1)
-    per_out = request_cost(catalog, m, day, tokens_in=1, tokens_out=1_000_000)
+    # Price 1,000 tokens and scale: a million-token request would cross long-context tiers.
+    per_in = request_cost(catalog, m, day, tokens_in=1000, tokens_out=0)
+    per_out = request_cost(catalog, m, day, tokens_in=0, tokens_out=1000)
     data["price_usd_per_mtok"] = (
-        {"input": round(per_in.usd, 6), "output": round(per_out.usd, 6), "source": per_in.source}
+        {
+            "input": round(per_in.usd * 1000, 6),
+            "output": round(per_out.usd * 1000, 6),
+            "source": per_in.source,
+        }
         if per_in and per_out
         else "unknown"
     )
-    data["price_changes_1m_in"] = [
-        vars(p) for p in price_changes(catalog, m, day, tokens_in=1_000_000, tokens_out=0)
+    changes = price_changes(catalog, m, day, tokens_in=1000, tokens_out=0)
+    data["input_price_changes"] = [
+        {"on": c.on, "usd_per_mtok": round(c.usd_after * 1000, 6)} for c in changes
     ]
     if fmt == "json":
         _dump(data)
     else:
-        click.echo(f"# {m.id}\n")
-        click.echo("\n".join(f"- {k}: {v}" for k, v in data.items() if k != "id"))
+        click.echo(render_model(data), nl=False)
     return 0
 
 

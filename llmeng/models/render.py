@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from llmeng.models.facts import CAPABILITIES, ModelFacts
 from llmeng.models.recommendation import CandidateOut, Recommendation, explain_score
@@ -124,4 +125,24 @@ def render_sources(ages: Sequence[SourceAge]) -> str:
             f"{a.age_days if a.age_days is not None else '?'} | {s.origin} | {s.license} |"
         )
     lines += [f"\nwarning: {a.warning}" for a in ages if a.warning]
+    return "\n".join(lines) + "\n"
+
+
+def render_model(data: Mapping[str, Any]) -> str:
+    """One model's facts (the dict `llmeng models show` builds) as markdown."""
+    lines = [f"# {data['id']}", ""]
+    for key, value in data.items():
+        if key in ("id", "quality", "capabilities"):
+            continue
+        lines.append(f"- {key}: {value}")
+    caps = {True: "yes", False: "no", None: "unknown"}
+    lines.append("- capabilities: " + ", ".join(f"{k} {caps[v]}" for k, v in data["capabilities"].items()))
+    lines += ["", "| Arena category | Rating | 95 % CI | Votes | As of |", "|---|---|---|---|---|"]
+    for category, r in data["quality"].items():
+        lines.append(
+            f"| {category} | {r['rating']:.0f} | {r['ci_lo']:.0f}-{r['ci_hi']:.0f} | {r['votes']:,} | "
+            f"{r['as_of']} |"
+        )
+    if not data["quality"]:
+        lines.append("| unrated | | | | |")
     return "\n".join(lines) + "\n"

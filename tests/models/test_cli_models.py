@@ -127,3 +127,23 @@ def test_models_show_markdown_and_sources_json(capsys):
     assert main(["models", "sources", "--format", "json"]) == 0
     kinds = {row["kind"] for row in json.loads(capsys.readouterr().out)}
     assert kinds == {"limits", "quality", "curation", "prices"}
+
+
+def test_models_show_prices_per_million_at_the_base_tier(capsys):
+    # gpt-5.5 bills the whole request at 2x above 272k input tokens; the listed price is the base rate.
+    assert main(["models", "show", "gpt-5.5", "--format", "json", *TODAY]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["price_usd_per_mtok"] == {"input": 5.0, "output": 30.0, "source": "genai-prices"}
+    assert main(["models", "show", "gemini-4-argon", "--format", "json", *TODAY]) == 0
+    assert json.loads(capsys.readouterr().out)["input_price_changes"] == [
+        {"on": "2026-12-01", "usd_per_mtok": 4.0}
+    ]
+
+
+def test_models_show_unrated_and_unpriced(capsys):
+    assert main(["models", "show", "gemini/gemma-3-27b-it", *TODAY]) == 0
+    out = capsys.readouterr().out
+    assert "price_usd_per_mtok: unknown" in out
+    assert "| overall | 1365 |" in out
+    assert main(["models", "show", "xai/grok-build-0.1", *TODAY]) == 0
+    assert "| unrated |" in capsys.readouterr().out
