@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "schema": "llmeng.cli.validate:schema",
     "rules": "llmeng.cli.rules:rules",
     "explain": "llmeng.cli.rules:explain",
+    "session": "llmeng.cli.session:session",
+    "hook": "llmeng.cli.hook:hook",
 }
 
 EXIT_USAGE = 2

@@ -1,0 +1,73 @@
+"""Filesystem helpers every writer shares: atomic writes and confinement under a root."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path, PurePath
+
+from llmeng.errors import LlmengError
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write `data` to `path` so readers see the old file or the new one, never a torn one."""
+    tmp = _write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_create(path: Path, data: bytes | str) -> None:
+    """Like `atomic_write`, but raise FileExistsError instead of replacing an existing file."""
+    tmp = _write_temp(path, data)
+    try:
+        # link() fails if `path` exists, where rename() would silently replace it.
+        os.link(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+
+
+def _write_temp(path: Path, data: bytes | str) -> str:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        # The temp file is ours; a failed write must not leave it behind.
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _fsync_dir(directory: Path) -> None:
+    # The new directory entry is durable only once the directory itself is flushed.
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def confine(root: Path, relative: str | PurePath) -> Path:
+    """Return `root/relative` resolved, refusing `..`, absolute paths and symlinks that lead out."""
+    rel = PurePath(relative)
+    if rel.is_absolute() or ".." in rel.parts:
+        raise LlmengError(
+            f"path {str(relative)!r} escapes {root}",
+            "Use a path relative to the project, without '..' components.",
+        )
+    base = root.resolve()
+    target = (base / rel).resolve()
+    if target != base and base not in target.parents:
+        raise LlmengError(
+            f"{base / rel} resolves to {target}, outside {base} (a symlink leads out)",
+            f"Remove the symlink or point it inside {base}.",
+        )
+    return target
