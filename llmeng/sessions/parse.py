@@ -60,6 +60,8 @@ def parse_session(text: str) -> SessionLog:
         for lineno in range(start, stop):
             found = _marker(lines[lineno])
             if found is None:
+                if lines[lineno].startswith("<!-- llmeng:") and lines[lineno] != SESSION_MARK:
+                    problems.append(f"line {lineno + 1}: damaged marker (writer killed mid-write?)")
                 continue
             markers.append((lineno, *found))
             if token.type != "html_block":
