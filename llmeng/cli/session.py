@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -110,7 +111,7 @@ def append(report: str, agent: str, source: str, agent_id: str | None, session_i
 def _read_report(report: str, max_bytes: int) -> bytes:
     # Read one byte past the cap so an oversized report is refused without reading it all.
     if report == "-":
-        return click.get_binary_stream("stdin").read(max_bytes + 1)
+        return sys.stdin.buffer.read(max_bytes + 1)
     try:
         with open(report, "rb") as f:
             return f.read(max_bytes + 1)
