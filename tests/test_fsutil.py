@@ -66,3 +66,13 @@ def test_confine_allows_symlink_that_stays_inside(tmp_path):
     (tmp_path / "real").mkdir()
     (tmp_path / "alias").symlink_to(tmp_path / "real")
     assert confine(tmp_path, "alias/x") == tmp_path.resolve() / "real" / "x"
+
+
+def test_failed_temp_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    def no_fsync(fd):
+        raise OSError(5, "I/O error")
+
+    monkeypatch.setattr(os, "fsync", no_fsync)
+    with pytest.raises(OSError):
+        atomic_write(tmp_path / "f.txt", "x")
+    assert os.listdir(tmp_path) == []

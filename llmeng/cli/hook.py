@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 
@@ -41,9 +41,9 @@ def subagent_stop(max_bytes: int) -> int:
     try:
         from llmeng.sessions.hook import subagent_stop as run
         payload = sys.stdin.buffer.read(PAYLOAD_MAX_BYTES)
-        outcome = run(payload, env=os.environ, now=datetime.now(timezone.utc), max_bytes=max_bytes,
+        outcome = run(payload, env=os.environ, now=datetime.now(UTC), max_bytes=max_bytes,
                       lock_timeout_s=HOOK_LOCK_TIMEOUT_S)
-    except Exception as e:  # fail open: a logging hook must never break the agent's run
+    except Exception as e:  # noqa: BLE001  fail open: a logging hook must never break the agent's run
         fix = getattr(e, "fix", "")
         click.echo(f"llmeng hook subagent-stop: {e}" + (f" (fix: {fix})" if fix else ""), err=True)
         return 0

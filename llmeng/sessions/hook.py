@@ -93,6 +93,6 @@ def _fit(message: str, max_bytes: int, data: Mapping[str, Any]) -> bytes:
     if len(raw) <= max_bytes:
         return raw
     note = (f"\n\n_[llmeng: truncated {len(raw)} bytes to the {max_bytes}-byte cap; the full text is in "
-            f"{data.get('agent_transcript_path') or 'the agent transcript'}]_").encode("utf-8")
+            f"{data.get('agent_transcript_path') or 'the agent transcript'}]_").encode()
     head = raw[:max(max_bytes - len(note), 0)].decode("utf-8", "ignore").encode("utf-8")
     return head + note

@@ -71,7 +71,12 @@ def sessions_dir(root: Path, kind: str) -> Path:
 
 
 def session_file(root: Path, kind: str, session_id: str) -> Path:
-    return confine(root, f"{SESSIONS_DIR}/{kind}/{check_session_id(session_id)}.md")
+    """The session's path; its directory is resolved, its own name is not.
+
+    Leaving the last component unresolved lets O_NOFOLLOW refuse a session file that is a
+    symlink, even one pointing inside the project (it could aim at README.md).
+    """
+    return confine(root, f"{SESSIONS_DIR}/{kind}") / f"{check_session_id(session_id)}.md"
 
 
 def find_project_root(start: Path, env: Mapping[str, str]) -> Path:

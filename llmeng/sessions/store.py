@@ -20,7 +20,12 @@ from llmeng.errors import LlmengError
 from llmeng.fsutil import atomic_create, confine
 from llmeng.sessions import names
 from llmeng.sessions.entries import (
-    DEFAULT_MAX_ENTRY_BYTES, SESSION_MARK, EntryMeta, check_report, format_time, render_entry,
+    DEFAULT_MAX_ENTRY_BYTES,
+    SESSION_MARK,
+    EntryMeta,
+    check_report,
+    format_time,
+    render_entry,
 )
 from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, FileMoved, append_fd, locked, locked_append
 from llmeng.sessions.redact import redact
@@ -63,7 +68,7 @@ def start_session(root: Path, title: str, *, now: datetime, context: SessionCont
     for n in range(1, 100):
         session_id = base if n == 1 else f"{base}-{n}"
         path = names.session_file(root, names.ACTIVE, session_id)
-        if confine(root, f"{names.SESSIONS_DIR}/{names.ARCHIVE}/{session_id}.md").exists():
+        if names.session_file(root, names.ARCHIVE, session_id).exists():
             continue
         try:
             atomic_create(path, _header(title, session_id, now, context))
@@ -136,7 +141,7 @@ def session_path(root: Path, session_id: str | None) -> Path:
             raise _no_active(root)
     for kind in (names.ACTIVE, names.ARCHIVE):
         path = names.session_file(root, kind, session_id)
-        if path.is_file():
+        if path.is_file() and not path.is_symlink():
             return path
     raise LlmengError(f"no session {session_id!r} under {root / names.SESSIONS_DIR}",
                       "Pick an id from `llmeng session list`.")

@@ -1,10 +1,10 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from llmeng.sessions.store import SessionContext, start_session
 
-NOW = datetime(2026, 11, 22, 3, 4, 5, 123456, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 3, 4, 5, 123456, tzinfo=UTC)
 CONTEXT = SessionContext("/home/me/proj", "main")
 
 

@@ -134,3 +134,33 @@ def test_root_option_and_claude_project_dir(project, capsys, monkeypatch, tmp_pa
     monkeypatch.setenv("CLAUDE_PROJECT_DIR", str(other))
     code, out, _ = run(capsys, "session", "current", "--json")
     assert code == 0 and json.loads(out)["path"].startswith(str(other.resolve()))
+
+
+def test_tail_prints_entries_as_they_arrive(project, capsys, monkeypatch):
+    import llmeng.sessions.tail as tail_module
+    from llmeng.sessions.parse import Entry
+    run(capsys, "session", "start")
+    entry = Entry("e1", "agent", "cli", "2026-11-22T03:04:05Z", "a1", 1, "hello", 10, True)
+
+    def fake_follow(path, on_entries, stop, *, from_start):
+        on_entries([entry])
+        return False  # the session ended
+
+    monkeypatch.setattr(tail_module, "follow", fake_follow)
+    code, out, err = run(capsys, "session", "tail")
+    assert code == 0 and "── agent · 2026-11-22T03:04:05Z · cli · agent id a1 · 1 redacted\nhello" in out
+    assert "following" in err and "session ended" in err
+    code, out, _ = run(capsys, "session", "tail", "--json")
+    assert json.loads(out.splitlines()[0])["body"] == "hello"
+
+
+def test_tail_stops_quietly_on_ctrl_c(project, capsys, monkeypatch):
+    import llmeng.sessions.tail as tail_module
+    run(capsys, "session", "start")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tail_module, "follow", interrupted)
+    code, _, err = run(capsys, "session", "tail")
+    assert code == 0 and "session ended" not in err

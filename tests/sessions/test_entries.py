@@ -4,7 +4,13 @@ from hypothesis import strategies as st
 
 from llmeng.errors import LlmengError
 from llmeng.sessions.entries import (
-    BEGIN_RE, END_RE, EntryMeta, check_report, decode_body, encode_body, render_entry,
+    BEGIN_RE,
+    END_RE,
+    EntryMeta,
+    check_report,
+    decode_body,
+    encode_body,
+    render_entry,
 )
 from llmeng.sessions.parse import parse_session
 

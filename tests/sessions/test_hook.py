@@ -162,3 +162,9 @@ def test_hook_import_path_stays_light(tmp_path, session):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert len(read_session(session.path).entries) == 1
+
+
+def test_payload_without_transcript_path_still_appends_message(tmp_path, session):
+    data = json.loads(payload("subagent-stop-2.1.197.json", tmp_path))
+    del data["agent_transcript_path"]
+    assert subagent_stop(json.dumps(data).encode(), env={}, now=NOW).status == "appended"

@@ -100,3 +100,32 @@ def test_locked_holds_the_flock_until_exit(tmp_path):
             fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.close(probe)
     assert locked_append(path, b"x", timeout_s=0.1)
+
+
+def test_file_removed_after_open_raises_file_moved(tmp_path):
+    path = tmp_path / "log.md"
+    path.write_text("")
+    with open(path) as old:
+        path.unlink()
+        with pytest.raises(FileMoved):
+            _check_still_there(old.fileno(), path)
+
+
+def test_unexpected_flock_errors_propagate(tmp_path, monkeypatch):
+    path = tmp_path / "log.md"
+    path.write_text("")
+
+    def broken(fd, op):
+        raise OSError(9, "Bad file descriptor")
+
+    monkeypatch.setattr(fcntl, "flock", broken)
+    with pytest.raises(OSError) as e:
+        locked_append(path, b"x", timeout_s=1.0)
+    assert e.value.errno == 9
+
+
+def test_unreadable_file_error_propagates(tmp_path):
+    path = tmp_path / "log.md"
+    path.mkdir()
+    with pytest.raises(IsADirectoryError):
+        locked_append(path, b"x", timeout_s=1.0)

@@ -64,3 +64,10 @@ def test_entry_line_numbers_point_at_begin_markers():
     lines = text.split("\n")
     for entry in parse_session(text).entries:
         assert lines[entry.line - 1].startswith(f"<!-- llmeng:entry id={entry.id} ")
+
+
+def test_entry_cut_before_its_end_marker_is_reported():
+    cut = _entry(1).split("<!-- llmeng:end")[0]
+    log = parse_session(HEADER + cut + _entry(2))
+    assert [e.id for e in log.entries] == ["e2"]
+    assert any("e1" not in p and "no end marker" in p for p in log.problems)

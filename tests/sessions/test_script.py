@@ -27,7 +27,7 @@ def project(tmp_path):
 
 def run(project, *args, path=VENV_BIN + os.pathsep + "/usr/bin:/bin", stdin=None, cwd=None):
     env = {"PATH": path, "HOME": str(project)}
-    return subprocess.run([str(project / ".claude/scripts/update-active-session.sh"), *args], cwd=cwd or project,
+    return subprocess.run([str(project / ".claude/scripts/update-active-session.sh"), *args], check=False, cwd=cwd or project,
                           env=env, input=stdin, capture_output=True, text=True)
 
 

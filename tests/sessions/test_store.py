@@ -7,7 +7,12 @@ from llmeng.errors import LlmengError
 from llmeng.sessions import store
 from llmeng.sessions.parse import read_session
 from llmeng.sessions.store import (
-    append_entry, current_session, end_session, list_sessions, session_path, start_session,
+    append_entry,
+    current_session,
+    end_session,
+    list_sessions,
+    session_path,
+    start_session,
 )
 
 from .conftest import CONTEXT, NOW
@@ -199,3 +204,42 @@ def test_append_follows_to_next_session_when_current_is_ended_meanwhile(tmp_path
     result = append_entry(tmp_path, "a", b"x", source="cli", now=NOW)
     assert result.path == session.path
     assert len(read_session(session.path).entries) == 1
+
+
+def test_session_file_symlinked_inside_project_is_refused_too(tmp_path, session):
+    readme = tmp_path / "README.md"
+    readme.write_text("project readme")
+    session.path.unlink()
+    session.path.symlink_to(readme)
+    with pytest.raises(LlmengError) as e:
+        append_entry(tmp_path, "a", b"x", source="cli", now=NOW, session_id=session.id)
+    assert "symlink" in str(e.value)
+    assert readme.read_text() == "project readme"
+    with pytest.raises(LlmengError):
+        session_path(tmp_path, session.id)
+
+
+def test_start_skips_ids_already_archived(tmp_path):
+    first = start_session(tmp_path, "x", now=NOW, context=CONTEXT)
+    end_session(tmp_path, now=NOW)
+    assert start_session(tmp_path, "x", now=NOW, context=CONTEXT).id == first.id + "-2"
+
+
+def test_start_gives_up_after_many_collisions(tmp_path, monkeypatch):
+    def always_exists(path, data):
+        raise FileExistsError(path)
+
+    monkeypatch.setattr(store, "atomic_create", always_exists)
+    with pytest.raises(LlmengError) as e:
+        start_session(tmp_path, "x", now=NOW, context=CONTEXT)
+    assert "too many sessions" in str(e.value)
+
+
+def test_append_gives_up_when_sessions_keep_ending(tmp_path, session, monkeypatch):
+    def always_moved(path, data, **kw):
+        raise store.FileMoved(str(path))
+
+    monkeypatch.setattr(store, "locked_append", always_moved)
+    with pytest.raises(LlmengError) as e:
+        append_entry(tmp_path, "a", b"x", source="cli", now=NOW)
+    assert "kept changing" in str(e.value)

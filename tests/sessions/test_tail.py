@@ -47,3 +47,8 @@ def test_split_complete_keeps_partial_entry_for_later():
     done = b"<!-- llmeng:end id=a sha=0123456789abcdef -->\n"
     assert _split_complete(done + b"<!-- llmeng:entry id=b") == (done, b"<!-- llmeng:entry id=b")
     assert _split_complete(b"partial") == (b"", b"partial")
+
+
+def test_drain_of_vanished_file_keeps_state(tmp_path):
+    from llmeng.sessions.tail import _drain
+    assert _drain(tmp_path / "gone.md", 5, b"partial", lambda entries: None) == (5, b"partial")
