@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path, PurePath
 
 from llmeng.errors import LlmengError
@@ -15,7 +14,7 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     try:
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
 
@@ -27,13 +26,16 @@ def atomic_create(path: Path, data: bytes | str) -> None:
         # link() fails if `path` exists, where rename() would silently replace it.
         os.link(tmp, path)
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
     _fsync_dir(path.parent)
 
 
-def _write_temp(path: Path, data: bytes | str) -> str:
+def _write_temp(path: Path, data: bytes | str) -> Path:
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # Not tempfile.mkstemp: tempfile pulls in shutil, random and friends, and the SubagentStop hook
+    # writes through here on a start-up budget. O_EXCL plus a random name gives the same guarantee.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
@@ -41,7 +43,7 @@ def _write_temp(path: Path, data: bytes | str) -> str:
             os.fsync(f.fileno())
     except BaseException:
         # The temp file is ours; a failed write must not leave it behind.
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return tmp
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -184,16 +183,26 @@ def _prepare(agent: str, body: bytes, *, source: str, now: datetime, agent_id: s
     if agent_id is not None:
         names.check_agent_id(agent_id)
     red = redact(check_report(body, max_bytes=max_bytes))
-    entry_id = f"{now.strftime('%Y%m%dT%H%M%S%f')}-{secrets.token_hex(4)}"
+    entry_id = f"{now.strftime('%Y%m%dT%H%M%S%f')}-{os.urandom(4).hex()}"
     meta = EntryMeta(entry_id, agent, source, now, agent_id, red.count)
     return meta, render_entry(meta, red.text).encode("utf-8")
 
 
 def _logged_check(agent_id: str) -> Callable[[bytes], bool]:
-    # Bodies are escaped, so any begin-marker line carrying this agent_id is a real entry.
-    pattern = re.compile(rb"^<!-- llmeng:entry [^\n]*agent_id=" + re.escape(agent_id.encode()) + rb" ",
-                         re.MULTILINE)
-    return lambda contents: pattern.search(contents) is not None
+    """Whether a log already has an entry for `agent_id` (bodies are escaped, so markers are real)."""
+    needle = f" agent_id={agent_id} ".encode()
+
+    def logged(contents: bytes) -> bool:
+        # bytes.find, not a regex: the hook runs this over the whole log on every call.
+        at = contents.find(needle)
+        while at != -1:
+            line_start = contents.rfind(b"\n", 0, at) + 1
+            if contents.startswith(b"<!-- llmeng:entry ", line_start):
+                return True
+            at = contents.find(needle, at + 1)
+        return False
+
+    return logged
 
 
 def _standalone(root: Path, meta: EntryMeta, data: bytes) -> AppendResult:

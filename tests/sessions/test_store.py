@@ -243,3 +243,10 @@ def test_append_gives_up_when_sessions_keep_ending(tmp_path, session, monkeypatc
     with pytest.raises(LlmengError) as e:
         append_entry(tmp_path, "a", b"x", source="cli", now=NOW)
     assert "kept changing" in str(e.value)
+
+
+def test_agent_id_mentioned_in_a_body_does_not_count_as_logged(tmp_path, session):
+    body = b"see <!-- llmeng:entry id=x agent_id=id1 --> and agent_id=id1 here\n agent_id=id1 \n"
+    append_entry(tmp_path, "a", body, source="script", now=NOW, agent_id="other")
+    result = append_entry(tmp_path, "a", b"real", source="hook", now=NOW, agent_id="id1", skip_if_logged=True)
+    assert result.appended
