@@ -65,11 +65,12 @@ def confine(root: Path, relative: str | PurePath) -> Path:
             f"path {str(relative)!r} escapes {root}",
             "Use a path relative to the project, without '..' components.",
         )
-    base = root.resolve()
-    target = (base / rel).resolve()
-    if target != base and base not in target.parents:
+    # os.path.realpath, not Path.resolve: same result, a fraction of the cost on the append path.
+    base = os.path.realpath(root)
+    target = os.path.realpath(os.path.join(base, rel))
+    if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
         raise LlmengError(
-            f"{base / rel} resolves to {target}, outside {base} (a symlink leads out)",
+            f"{os.path.join(base, rel)} resolves to {target}, outside {base} (a symlink leads out)",
             f"Remove the symlink or point it inside {base}.",
         )
-    return target
+    return Path(target)

@@ -99,12 +99,15 @@ def _one_line(value: str) -> str:
 
 def current_session(root: Path) -> str | None:
     """The id of the active session (the greatest valid id in active/), or None."""
-    ids = _ids(root, names.ACTIVE)
+    return _latest(confine(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}"))
+
+
+def _latest(directory: Path) -> str | None:
+    ids = _ids(directory)
     return ids[-1] if ids else None
 
 
-def _ids(root: Path, kind: str) -> list[str]:
-    directory = confine(root, f"{names.SESSIONS_DIR}/{kind}")
+def _ids(directory: Path) -> list[str]:
     try:
         entries = list(os.scandir(directory))
     except FileNotFoundError:
@@ -120,7 +123,7 @@ def list_sessions(root: Path) -> list[SessionInfo]:
     """Active then archived sessions, each sorted by id (start time)."""
     out = []
     for kind in (names.ACTIVE, names.ARCHIVE):
-        for session_id in _ids(root, kind):
+        for session_id in _ids(confine(root, f"{names.SESSIONS_DIR}/{kind}")):
             path = names.session_file(root, kind, session_id)
             out.append(SessionInfo(session_id, kind, path, _read_title(path)))
     return out
@@ -159,11 +162,12 @@ def append_entry(root: Path, agent: str, body: bytes, *, source: str, now: datet
     """Append one entry to the session (or, with none active, write a standalone artifact)."""
     meta, data = _prepare(agent, body, source=source, now=now, agent_id=agent_id, max_bytes=max_bytes)
     skip = _logged_check(agent_id) if skip_if_logged and agent_id else None
+    active = confine(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}")  # resolved once: appends are hot
     for _ in range(_RETRIES):
-        sid = session_id if session_id is not None else current_session(root)
+        sid = session_id if session_id is not None else _latest(active)
         if sid is None:
             return _standalone(root, meta, data)
-        path = names.session_file(root, names.ACTIVE, sid)
+        path = active / f"{names.check_session_id(sid)}.md"
         try:
             appended = locked_append(path, data, timeout_s=lock_timeout_s, skip_if=skip)
         except FileMoved:
