@@ -1,7 +1,8 @@
 """Benchmark the session log: appends per second (1 and 16 writers) and the hook's wall time.
 
-Baselines measured in the same run: a bare O_APPEND write of the same bytes (no lock, no checks),
-and `python -c pass` (interpreter start, the floor under any hook command).
+Baselines measured in the same run: the bare mechanism, flock + one O_APPEND write of the same
+bytes (no validation, redaction, rendering or session lookup), and `python -c pass` (interpreter
+start, the floor under any hook command).
 
     .venv/bin/python benchmarks/bench_sessions.py [--repeats 5] [--hook-runs 30]
 """
@@ -9,6 +10,7 @@ and `python -c pass` (interpreter start, the floor under any hook command).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import multiprocessing as mp
 import os
@@ -48,7 +50,9 @@ def _raw_appends(path: Path, count: int) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_APPEND)
     try:
         for _ in range(count):
+            fcntl.flock(fd, fcntl.LOCK_EX)
             os.write(fd, raw)
+            fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
 
@@ -129,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"""
 | Measure | llmeng | Baseline | Ratio |
 |---|---|---|---|
-| Appends/s, 1 writer ({APPENDS_ONE} appends) | {r['one_writer']:,.0f} | {r['one_writer_raw']:,.0f} (bare O_APPEND write) | {r['one_writer'] / r['one_writer_raw']:.3f} |
-| Appends/s, {WRITERS} writers x {APPENDS_EACH} | {r['sixteen_writers']:,.0f} | {r['sixteen_writers_raw']:,.0f} (bare O_APPEND write) | {r['sixteen_writers'] / r['sixteen_writers_raw']:.3f} |
+| Appends/s, 1 writer ({APPENDS_ONE} appends) | {r['one_writer']:,.0f} | {r['one_writer_raw']:,.0f} (flock + O_APPEND write) | {r['one_writer'] / r['one_writer_raw']:.3f} |
+| Appends/s, {WRITERS} writers x {APPENDS_EACH} | {r['sixteen_writers']:,.0f} | {r['sixteen_writers_raw']:,.0f} (flock + O_APPEND write) | {r['sixteen_writers'] / r['sixteen_writers_raw']:.3f} |
 | `llmeng hook subagent-stop`, median ms | {r['hook_ms']:.1f} | {r['python_ms']:.1f} (`python -c pass`) | {r['hook_ms'] / r['python_ms']:.2f} |
 | `llmeng --version`, median ms | {r['version_ms']:.1f} | {r['python_ms']:.1f} (`python -c pass`) | {r['version_ms'] / r['python_ms']:.2f} |
 """)
