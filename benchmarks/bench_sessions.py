@@ -27,8 +27,10 @@ from llmeng.sessions.entries import EntryMeta, render_entry
 from llmeng.sessions.store import SessionContext, append_entry, start_session
 
 FIXTURE = Path(__file__).parent.parent / "tests" / "fixtures" / "hooks" / "subagent-stop-2.1.197.json"
-BODY = ("## Findings\n\n- The client has no timeout.\n- Retries are unbounded.\n\n```python\n"
-        "client = OpenAI(timeout=30)\n```\n" + "Detail line with some text. " * 40).encode()
+BODY = (
+    "## Findings\n\n- The client has no timeout.\n- Retries are unbounded.\n\n```python\n"
+    "client = OpenAI(timeout=30)\n```\n" + "Detail line with some text. " * 40
+).encode()
 APPENDS_ONE = 2000
 WRITERS, APPENDS_EACH = 16, 200
 
@@ -76,7 +78,10 @@ def _worker(target: str, root: str, count: int, barrier, out) -> None:  # type: 
 def _parallel(target: str, root: Path) -> float:
     ctx = mp.get_context("fork")
     barrier, out = ctx.Barrier(WRITERS), ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(target, str(root), APPENDS_EACH, barrier, out)) for _ in range(WRITERS)]
+    procs = [
+        ctx.Process(target=_worker, args=(target, str(root), APPENDS_EACH, barrier, out))
+        for _ in range(WRITERS)
+    ]
     for p in procs:
         p.start()
     spans = [out.get() for _ in procs]
@@ -101,8 +106,12 @@ def bench_appends(repeats: int) -> dict[str, float]:
         many.append(_parallel("append", _new_session()))
         raw_root = _new_session()
         many_raw.append(_parallel("raw", next((raw_root / ".claude/sessions/active").iterdir())))
-    return {"one_writer": statistics.median(one), "one_writer_raw": statistics.median(one_raw),
-            "sixteen_writers": statistics.median(many), "sixteen_writers_raw": statistics.median(many_raw)}
+    return {
+        "one_writer": statistics.median(one),
+        "one_writer_raw": statistics.median(one_raw),
+        "sixteen_writers": statistics.median(many),
+        "sixteen_writers_raw": statistics.median(many_raw),
+    }
 
 
 def bench_hook(runs: int) -> dict[str, float]:
@@ -110,15 +119,20 @@ def bench_hook(runs: int) -> dict[str, float]:
     _appends(root, 500)  # a realistic log the dedup check has to scan
     llmeng = str(Path(sys.executable).parent / "llmeng")
     env = {**os.environ, "CLAUDE_PROJECT_DIR": str(root)}
-    template = json.loads(FIXTURE.read_text().replace("__CWD__", str(root)).replace("__DIR__", str(FIXTURE.parent)))
+    template = json.loads(
+        FIXTURE.read_text().replace("__CWD__", str(root)).replace("__DIR__", str(FIXTURE.parent))
+    )
     hook, floor, version = [], [], []
     for i in range(runs):
         payload = json.dumps({**template, "agent_id": f"agent{i:06d}"}).encode()  # new agent: a real append
         hook.append(_wall([llmeng, "hook", "subagent-stop"], payload, env))
         floor.append(_wall([sys.executable, "-c", "pass"]))
         version.append(_wall([llmeng, "--version"]))
-    return {"hook_ms": statistics.median(hook) * 1000, "python_ms": statistics.median(floor) * 1000,
-            "version_ms": statistics.median(version) * 1000}
+    return {
+        "hook_ms": statistics.median(hook) * 1000,
+        "python_ms": statistics.median(floor) * 1000,
+        "version_ms": statistics.median(version) * 1000,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,17 +141,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hook-runs", type=int, default=30)
     args = parser.parse_args(argv)
     results = {**bench_appends(args.repeats), **bench_hook(args.hook_runs)}
-    machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    cores = os.cpu_count()
+    machine = f"{platform.system()} {platform.machine()}, {cores} cores, Python {platform.python_version()}"
     print(json.dumps({"machine": machine, **{k: round(v, 1) for k, v in results.items()}}, indent=2))
-    r = results
-    print(f"""
-| Measure | llmeng | Baseline | Ratio |
-|---|---|---|---|
-| Appends/s, 1 writer ({APPENDS_ONE} appends) | {r['one_writer']:,.0f} | {r['one_writer_raw']:,.0f} (flock + O_APPEND write) | {r['one_writer'] / r['one_writer_raw']:.3f} |
-| Appends/s, {WRITERS} writers x {APPENDS_EACH} | {r['sixteen_writers']:,.0f} | {r['sixteen_writers_raw']:,.0f} (flock + O_APPEND write) | {r['sixteen_writers'] / r['sixteen_writers_raw']:.3f} |
-| `llmeng hook subagent-stop`, median ms | {r['hook_ms']:.1f} | {r['python_ms']:.1f} (`python -c pass`) | {r['hook_ms'] / r['python_ms']:.2f} |
-| `llmeng --version`, median ms | {r['version_ms']:.1f} | {r['python_ms']:.1f} (`python -c pass`) | {r['version_ms'] / r['python_ms']:.2f} |
-""")
+    print()
+    print("| Measure | llmeng | Baseline | Ratio |\n|---|---|---|---|")
+    lock = "(flock + O_APPEND write)"
+    floor = "(`python -c pass`)"
+    rows = [
+        (f"Appends/s, 1 writer ({APPENDS_ONE} appends)", "one_writer", "one_writer_raw", lock),
+        (f"Appends/s, {WRITERS} writers x {APPENDS_EACH}", "sixteen_writers", "sixteen_writers_raw", lock),
+        ("`llmeng hook subagent-stop`, median ms", "hook_ms", "python_ms", floor),
+        ("`llmeng --version`, median ms", "version_ms", "python_ms", floor),
+    ]
+    for label, mine, base, what in rows:
+        ratio = results[mine] / results[base]
+        print(f"| {label} | {results[mine]:,.1f} | {results[base]:,.1f} {what} | {ratio:.3f} |")
     return 0
 
 

@@ -26,8 +26,14 @@ def hook() -> None:
 
 
 @hook.command(name="subagent-stop")
-@click.option("--max-bytes", type=click.IntRange(min=1), envvar="LLMENG_SESSION_MAX_BYTES",
-              default=DEFAULT_MAX_BYTES, show_default=True, help="Entry size cap; longer messages are cut.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    envvar="LLMENG_SESSION_MAX_BYTES",
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Entry size cap; longer messages are cut.",
+)
 def subagent_stop(max_bytes: int) -> int:
     """Log the finished subagent's final message to the active session.
 
@@ -40,9 +46,15 @@ def subagent_stop(max_bytes: int) -> int:
     """
     try:
         from llmeng.sessions.hook import subagent_stop as run
+
         payload = sys.stdin.buffer.read(PAYLOAD_MAX_BYTES)
-        outcome = run(payload, env=os.environ, now=datetime.now(UTC), max_bytes=max_bytes,
-                      lock_timeout_s=HOOK_LOCK_TIMEOUT_S)
+        outcome = run(
+            payload,
+            env=os.environ,
+            now=datetime.now(UTC),
+            max_bytes=max_bytes,
+            lock_timeout_s=HOOK_LOCK_TIMEOUT_S,
+        )
     except Exception as e:  # noqa: BLE001  fail open: a logging hook must never break the agent's run
         fix = getattr(e, "fix", "")
         click.echo(f"llmeng hook subagent-stop: {e}" + (f" (fix: {fix})" if fix else ""), err=True)

@@ -20,6 +20,7 @@ DEFAULT_LOCK_TIMEOUT_S = 10.0
 
 def _root(root: str | None) -> Path:
     from llmeng.sessions.names import find_project_root
+
     return Path(root) if root else find_project_root(Path.cwd(), os.environ)
 
 
@@ -28,11 +29,15 @@ def _now() -> datetime:
 
 
 def _options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--root", type=click.Path(file_okay=False), default=None,
-                     help="Project directory [default: $CLAUDE_PROJECT_DIR, else the git root, else cwd].")(f)
-    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                        help="Output format.")(click.option("--json", "as_json", is_flag=True,
-                                                             help="Same as --format json.")(f))
+    f = click.option(
+        "--root",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Project directory [default: $CLAUDE_PROJECT_DIR, else the git root, else cwd].",
+    )(f)
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format."
+    )(click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(f))
 
 
 def _emit(as_json: bool, fmt: str, data: Any, text: str) -> None:
@@ -64,27 +69,60 @@ def start(title: str, root: str | None, fmt: str, as_json: bool) -> int:
     """
     from llmeng.sessions.names import git_branch
     from llmeng.sessions.store import SessionContext, start_session
+
     base = _root(root)
     info = start_session(base, title, now=_now(), context=SessionContext(str(Path.cwd()), git_branch(base)))
-    _emit(as_json, fmt, {"id": info.id, "path": str(info.path), "title": info.title},
-          f"Started session {info.id}: {info.path}")
+    _emit(
+        as_json,
+        fmt,
+        {"id": info.id, "path": str(info.path), "title": info.title},
+        f"Started session {info.id}: {info.path}",
+    )
     return 0
 
 
 @session.command()
 @click.argument("report", type=str)
 @click.option("--agent", required=True, help="Name of the agent the report is from.")
-@click.option("--source", type=click.Choice(["script", "cli", "mcp", "hook"]), default="cli", show_default=True)
+@click.option(
+    "--source", type=click.Choice(["script", "cli", "mcp", "hook"]), default="cli", show_default=True
+)
 @click.option("--agent-id", default=None, help="Claude Code agent id, when known.")
-@click.option("--session", "session_id", envvar="LLMENG_SESSION", default=None,
-              help="Append to this session instead of the current one [env: LLMENG_SESSION].")
-@click.option("--max-bytes", type=click.IntRange(min=1), envvar="LLMENG_SESSION_MAX_BYTES",
-              default=DEFAULT_MAX_BYTES, show_default=True, help="Size cap [env: LLMENG_SESSION_MAX_BYTES].")
-@click.option("--lock-timeout", type=click.FloatRange(min=0), default=DEFAULT_LOCK_TIMEOUT_S, show_default=True,
-              help="Seconds to wait for the lock before failing.")
+@click.option(
+    "--session",
+    "session_id",
+    envvar="LLMENG_SESSION",
+    default=None,
+    help="Append to this session instead of the current one [env: LLMENG_SESSION].",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    envvar="LLMENG_SESSION_MAX_BYTES",
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Size cap [env: LLMENG_SESSION_MAX_BYTES].",
+)
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_LOCK_TIMEOUT_S,
+    show_default=True,
+    help="Seconds to wait for the lock before failing.",
+)
 @_options
-def append(report: str, agent: str, source: str, agent_id: str | None, session_id: str | None,
-           max_bytes: int, lock_timeout: float, root: str | None, fmt: str, as_json: bool) -> int:
+def append(
+    report: str,
+    agent: str,
+    source: str,
+    agent_id: str | None,
+    session_id: str | None,
+    max_bytes: int,
+    lock_timeout: float,
+    root: str | None,
+    fmt: str,
+    as_json: bool,
+) -> int:
     """Append REPORT (a markdown file, or - for stdin) as one entry.
 
     With no active session the report is kept as a standalone artifact under
@@ -96,15 +134,37 @@ def append(report: str, agent: str, source: str, agent_id: str | None, session_i
       echo "Found 3 call sites without timeouts" | llmeng session append --agent me -
     """
     from llmeng.sessions.store import append_entry
-    result = append_entry(_root(root), agent, _read_report(report, max_bytes), source=source, now=_now(),
-                          agent_id=agent_id, session_id=session_id, max_bytes=max_bytes,
-                          lock_timeout_s=lock_timeout)
-    text = (f"⚠️  No active session - created standalone artifact: {result.path}" if result.standalone
-            else f"✅ Findings appended to: {result.path}")
+
+    result = append_entry(
+        _root(root),
+        agent,
+        _read_report(report, max_bytes),
+        source=source,
+        now=_now(),
+        agent_id=agent_id,
+        session_id=session_id,
+        max_bytes=max_bytes,
+        lock_timeout_s=lock_timeout,
+    )
+    text = (
+        f"⚠️  No active session - created standalone artifact: {result.path}"
+        if result.standalone
+        else f"✅ Findings appended to: {result.path}"
+    )
     if result.redacted:
         text += f"\n   ({result.redacted} secret{'s' if result.redacted > 1 else ''} redacted)"
-    _emit(as_json, fmt, {"path": str(result.path), "session": result.session_id, "entry": result.entry_id,
-                         "standalone": result.standalone, "redacted": result.redacted}, text)
+    _emit(
+        as_json,
+        fmt,
+        {
+            "path": str(result.path),
+            "session": result.session_id,
+            "entry": result.entry_id,
+            "standalone": result.standalone,
+            "redacted": result.redacted,
+        },
+        text,
+    )
     return 0
 
 
@@ -116,8 +176,9 @@ def _read_report(report: str, max_bytes: int) -> bytes:
         with open(report, "rb") as f:
             return f.read(max_bytes + 1)
     except FileNotFoundError:
-        raise LlmengError(f"report file not found: {report}",
-                          "Write the report first, or pass - to read it from stdin.") from None
+        raise LlmengError(
+            f"report file not found: {report}", "Write the report first, or pass - to read it from stdin."
+        ) from None
     except IsADirectoryError:
         raise LlmengError(f"{report} is a directory", "Pass the report's markdown file.") from None
 
@@ -133,6 +194,7 @@ def end(session_id: str | None, root: str | None, fmt: str, as_json: bool) -> in
       llmeng session end
     """
     from llmeng.sessions.store import end_session
+
     info = end_session(_root(root), session_id, now=_now())
     _emit(as_json, fmt, {"id": info.id, "path": str(info.path)}, f"Ended session {info.id}: {info.path}")
     return 0
@@ -148,11 +210,20 @@ def list_(root: str | None, fmt: str, as_json: bool) -> int:
       llmeng session list --json
     """
     from llmeng.sessions.store import current_session, list_sessions
+
     base = _root(root)
     current = current_session(base)
     infos = list_sessions(base)
-    rows = [{"id": i.id, "state": i.state, "title": i.title, "path": str(i.path), "current": i.id == current
-             and i.state == "active"} for i in infos]
+    rows = [
+        {
+            "id": i.id,
+            "state": i.state,
+            "title": i.title,
+            "path": str(i.path),
+            "current": i.id == current and i.state == "active",
+        }
+        for i in infos
+    ]
     lines = [f"{'*' if r['current'] else ' '} {r['id']}  {r['state']:<7}  {r['title']}" for r in rows]
     _emit(as_json, fmt, rows, "\n".join(lines) or "no sessions")
     return 0
@@ -169,6 +240,7 @@ def current(root: str | None, fmt: str, as_json: bool) -> int:
     """
     from llmeng.sessions.names import ACTIVE, session_file
     from llmeng.sessions.store import current_session
+
     base = _root(root)
     sid = current_session(base)
     if sid is None:
@@ -193,10 +265,13 @@ def show(session_id: str | None, root: str | None, fmt: str, as_json: bool) -> i
 
     from llmeng.sessions.parse import read_session
     from llmeng.sessions.store import session_path
+
     log = read_session(session_path(_root(root), session_id))
-    text = "\n".join([f"# {log.title}", *(f"{k}: {v}" for k, v in log.fields.items()), ""]
-                     + [render_entry_text(e) for e in log.entries]
-                     + [f"problem: {p}" for p in log.problems])
+    text = "\n".join(
+        [f"# {log.title}", *(f"{k}: {v}" for k, v in log.fields.items()), ""]
+        + [render_entry_text(e) for e in log.entries]
+        + [f"problem: {p}" for p in log.problems]
+    )
     _emit(as_json, fmt, asdict(log), text)
     return 1 if log.problems else 0
 
@@ -223,6 +298,7 @@ def tail(session_id: str | None, from_start: bool, root: str | None, fmt: str, a
 
     from llmeng.sessions.store import session_path
     from llmeng.sessions.tail import follow
+
     path = session_path(_root(root), session_id)
     click.echo(f"following {path} (Ctrl-C to stop)", err=True)
 

@@ -141,4 +141,5 @@ def render_entry(meta: EntryMeta, text: str) -> str:
         attrs += f"agent_id={meta.agent_id} "
     attrs += f"redacted={meta.redacted} " + ("fence=1 " if fence_added else "")
     block = f"{heading(meta)}\n\n{stored}"
-    return f"<!-- llmeng:entry {attrs}-->\n{block}\n\n<!-- llmeng:end id={meta.id} sha={block_sha(block)} -->\n\n"
+    end = f"<!-- llmeng:end id={meta.id} sha={block_sha(block)} -->"
+    return f"<!-- llmeng:entry {attrs}-->\n{block}\n\n{end}\n\n"

@@ -31,9 +31,14 @@ class HookOutcome:
     path: Path | None = None
 
 
-def subagent_stop(payload: bytes, *, env: Mapping[str, str], now: datetime,
-                  max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
-                  lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S) -> HookOutcome:
+def subagent_stop(
+    payload: bytes,
+    *,
+    env: Mapping[str, str],
+    now: datetime,
+    max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+) -> HookOutcome:
     """Append the subagent's final message from a SubagentStop payload to the active session."""
     data = _load_payload(payload)
     if data.get("hook_event_name") != "SubagentStop":
@@ -52,8 +57,14 @@ def subagent_stop(payload: bytes, *, env: Mapping[str, str], now: datetime,
     agent_id = data.get("agent_id")
     agent_id = agent_id if isinstance(agent_id, str) and AGENT_ID_RE.fullmatch(agent_id) else None
     result = append_entry(
-        root, _agent_name(data.get("agent_type")), _fit(message, max_bytes, data), source="hook",
-        now=now, agent_id=agent_id, max_bytes=max_bytes, lock_timeout_s=lock_timeout_s,
+        root,
+        _agent_name(data.get("agent_type")),
+        _fit(message, max_bytes, data),
+        source="hook",
+        now=now,
+        agent_id=agent_id,
+        max_bytes=max_bytes,
+        lock_timeout_s=lock_timeout_s,
         skip_if_logged=True,
     )
     if not result.appended:
@@ -65,8 +76,10 @@ def _load_payload(payload: bytes) -> dict[str, Any]:
     try:
         data = json.loads(payload)
     except ValueError as e:
-        raise LlmengError(f"hook payload is not JSON ({e})",
-                          "Run this command only as a Claude Code hook (it reads the payload on stdin).") from None
+        raise LlmengError(
+            f"hook payload is not JSON ({e})",
+            "Run this command only as a Claude Code hook (it reads the payload on stdin).",
+        ) from None
     if not isinstance(data, dict):
         raise LlmengError("hook payload is not a JSON object", "Run this command only as a Claude Code hook.")
     return data
@@ -92,7 +105,9 @@ def _fit(message: str, max_bytes: int, data: Mapping[str, Any]) -> bytes:
     raw = message.encode("utf-8")
     if len(raw) <= max_bytes:
         return raw
-    note = (f"\n\n_[llmeng: truncated {len(raw)} bytes to the {max_bytes}-byte cap; the full text is in "
-            f"{data.get('agent_transcript_path') or 'the agent transcript'}]_").encode()
-    head = raw[:max(max_bytes - len(note), 0)].decode("utf-8", "ignore").encode("utf-8")
+    note = (
+        f"\n\n_[llmeng: truncated {len(raw)} bytes to the {max_bytes}-byte cap; the full text is in "
+        f"{data.get('agent_transcript_path') or 'the agent transcript'}]_"
+    ).encode()
+    head = raw[: max(max_bytes - len(note), 0)].decode("utf-8", "ignore").encode("utf-8")
     return head + note

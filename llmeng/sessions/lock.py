@@ -25,9 +25,14 @@ class FileMoved(Exception):
     """The session file was ended (renamed) while we waited for the lock."""
 
 
-def acquire(fd: int, path: Path, *, timeout_s: float,
-            clock: Callable[[], float] = time.monotonic,
-            sleep: Callable[[float], None] = time.sleep) -> None:
+def acquire(
+    fd: int,
+    path: Path,
+    *,
+    timeout_s: float,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
     """Take an exclusive flock on `fd`, polling until `timeout_s` has passed."""
     # The clock is injected for tests; a lock wait has no pure equivalent.
     deadline = clock() + timeout_s
@@ -68,8 +73,9 @@ def locked(path: Path, *, timeout_s: float) -> Iterator[int]:
         os.close(fd)  # closing releases the flock
 
 
-def locked_append(path: Path, data: bytes, *, timeout_s: float,
-                  skip_if: Callable[[bytes], bool] | None = None) -> bool:
+def locked_append(
+    path: Path, data: bytes, *, timeout_s: float, skip_if: Callable[[bytes], bool] | None = None
+) -> bool:
     """Append `data` to `path` in one locked write; False when `skip_if(contents)` says it is there.
 
     `skip_if` runs while the lock is held, so its check and our write cannot race another writer.
@@ -109,5 +115,7 @@ def _write_all(fd: int, data: bytes, size_before: int) -> None:
             view = view[written:]
     except OSError as e:
         os.ftruncate(fd, size_before)
-        raise LlmengError(f"could not append to the session log: {e.strerror}",
-                          "Free disk space or fix permissions, then append again.") from None
+        raise LlmengError(
+            f"could not append to the session log: {e.strerror}",
+            "Free disk space or fix permissions, then append again.",
+        ) from None

@@ -65,7 +65,9 @@ def parse_session(text: str) -> SessionLog:
                 continue
             markers.append((lineno, *found))
             if token.type != "html_block":
-                problems.append(f"line {lineno + 1}: marker inside a {token.type} (an earlier block was left open)")
+                problems.append(
+                    f"line {lineno + 1}: marker inside a {token.type} (an earlier block was left open)"
+                )
     entries, closed = _pair(markers, lines, problems)
     return SessionLog(title, fields, tuple(entries), closed, tuple(problems))
 
@@ -93,8 +95,9 @@ def _header(tokens: list) -> tuple[str, dict[str, str]]:  # type: ignore[type-ar
     return title, fields
 
 
-def _pair(markers: list[tuple[int, str, re.Match[str]]], lines: list[str],
-          problems: list[str]) -> tuple[list[Entry], str | None]:
+def _pair(
+    markers: list[tuple[int, str, re.Match[str]]], lines: list[str], problems: list[str]
+) -> tuple[list[Entry], str | None]:
     entries: list[Entry] = []
     closed = None
     open_begin: tuple[int, re.Match[str]] | None = None
@@ -121,19 +124,24 @@ def _attrs(m: re.Match[str]) -> dict[str, str]:
     return dict(pair.split("=", 1) for pair in m.group(1).split())
 
 
-def _entry(begin: tuple[int, re.Match[str]], end_line: int, sha: str, lines: list[str],
-           problems: list[str]) -> Entry:
+def _entry(
+    begin: tuple[int, re.Match[str]], end_line: int, sha: str, lines: list[str], problems: list[str]
+) -> Entry:
     start, m = begin
     attrs = _attrs(m)
-    block = "\n".join(lines[start + 1:end_line - 1])
+    block = "\n".join(lines[start + 1 : end_line - 1])
     intact = block_sha(block) == sha and lines[end_line - 1] == ""
     if not intact:
         problems.append(f"line {start + 1}: entry {attrs['id']} does not match its checksum (edited?)")
     stored = "\n".join(block.split("\n")[2:])  # drop the heading line and the blank after it
     return Entry(
-        id=attrs["id"], agent=attrs.get("agent", ""), source=attrs.get("source", ""),
-        time=attrs.get("time", ""), agent_id=attrs.get("agent_id"),
+        id=attrs["id"],
+        agent=attrs.get("agent", ""),
+        source=attrs.get("source", ""),
+        time=attrs.get("time", ""),
+        agent_id=attrs.get("agent_id"),
         redacted=int(attrs.get("redacted", "0")),
         body=decode_body(stored, fence_added=attrs.get("fence") == "1"),
-        line=start + 1, intact=intact,
+        line=start + 1,
+        intact=intact,
     )

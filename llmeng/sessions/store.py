@@ -80,14 +80,21 @@ def start_session(root: Path, title: str, *, now: datetime, context: SessionCont
 def _check_title(title: str) -> str:
     title = " ".join(title.split()) or "Session"
     if len(title) > TITLE_MAX_CHARS or any(ord(c) < 32 or ord(c) == 127 for c in title):
-        raise LlmengError("session title is too long or has control characters",
-                          f"Use one line of at most {TITLE_MAX_CHARS} printable characters.")
+        raise LlmengError(
+            "session title is too long or has control characters",
+            f"Use one line of at most {TITLE_MAX_CHARS} printable characters.",
+        )
     return title
 
 
 def _header(title: str, session_id: str, now: datetime, context: SessionContext) -> str:
-    lines = [f"# {title}", "", f"- Session: {session_id}", f"- Started: {format_time(now)}",
-             f"- Directory: {_one_line(context.cwd)}"]
+    lines = [
+        f"# {title}",
+        "",
+        f"- Session: {session_id}",
+        f"- Started: {format_time(now)}",
+        f"- Directory: {_one_line(context.cwd)}",
+    ]
     if context.branch:
         lines.append(f"- Branch: {_one_line(context.branch)}")
     return "\n".join(lines) + f"\n\n{SESSION_MARK}\n\n"
@@ -112,10 +119,14 @@ def _ids(directory: Path) -> list[str]:
         entries = list(os.scandir(directory))
     except FileNotFoundError:
         return []
-    ids = [e.name[:-3] for e in entries
-           if e.name.endswith(".md") and names.SESSION_ID_RE.fullmatch(e.name[:-3])
-           and len(e.name) - 3 <= names.SESSION_ID_MAX_CHARS
-           and stat.S_ISREG(e.stat(follow_symlinks=False).st_mode)]  # a symlink is never a session
+    ids = [
+        e.name[:-3]
+        for e in entries
+        if e.name.endswith(".md")
+        and names.SESSION_ID_RE.fullmatch(e.name[:-3])
+        and len(e.name) - 3 <= names.SESSION_ID_MAX_CHARS
+        and stat.S_ISREG(e.stat(follow_symlinks=False).st_mode)
+    ]  # a symlink is never a session
     return sorted(ids)
 
 
@@ -145,20 +156,32 @@ def session_path(root: Path, session_id: str | None) -> Path:
         path = names.session_file(root, kind, session_id)
         if path.is_file() and not path.is_symlink():
             return path
-    raise LlmengError(f"no session {session_id!r} under {root / names.SESSIONS_DIR}",
-                      "Pick an id from `llmeng session list`.")
+    raise LlmengError(
+        f"no session {session_id!r} under {root / names.SESSIONS_DIR}",
+        "Pick an id from `llmeng session list`.",
+    )
 
 
 def _no_active(root: Path) -> LlmengError:
-    return LlmengError(f"no active session under {root / names.SESSIONS_DIR / names.ACTIVE}",
-                       "Start one with `llmeng session start \"<title>\"`.")
+    return LlmengError(
+        f"no active session under {root / names.SESSIONS_DIR / names.ACTIVE}",
+        'Start one with `llmeng session start "<title>"`.',
+    )
 
 
-def append_entry(root: Path, agent: str, body: bytes, *, source: str, now: datetime,
-                 agent_id: str | None = None, session_id: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
-                 lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
-                 skip_if_logged: bool = False) -> AppendResult:
+def append_entry(
+    root: Path,
+    agent: str,
+    body: bytes,
+    *,
+    source: str,
+    now: datetime,
+    agent_id: str | None = None,
+    session_id: str | None = None,
+    max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+    skip_if_logged: bool = False,
+) -> AppendResult:
     """Append one entry to the session (or, with none active, write a standalone artifact)."""
     meta, data = _prepare(agent, body, source=source, now=now, agent_id=agent_id, max_bytes=max_bytes)
     skip = _logged_check(agent_id) if skip_if_logged and agent_id else None
@@ -172,16 +195,21 @@ def append_entry(root: Path, agent: str, body: bytes, *, source: str, now: datet
             appended = locked_append(path, data, timeout_s=lock_timeout_s, skip_if=skip)
         except FileMoved:
             if session_id is not None:
-                raise LlmengError(f"session {session_id!r} is not active (ended or never started)",
-                                  "Append to the current session (omit --session) or start one.") from None
+                raise LlmengError(
+                    f"session {session_id!r} is not active (ended or never started)",
+                    "Append to the current session (omit --session) or start one.",
+                ) from None
             continue  # ended while we waited: pick the next current session
         return AppendResult(path, sid, meta.id, meta.redacted, False, appended)
-    raise LlmengError("the active session kept changing while appending",
-                      "Retry once `llmeng session start`/`end` calls have finished.")
+    raise LlmengError(
+        "the active session kept changing while appending",
+        "Retry once `llmeng session start`/`end` calls have finished.",
+    )
 
 
-def _prepare(agent: str, body: bytes, *, source: str, now: datetime, agent_id: str | None,
-             max_bytes: int) -> tuple[EntryMeta, bytes]:
+def _prepare(
+    agent: str, body: bytes, *, source: str, now: datetime, agent_id: str | None, max_bytes: int
+) -> tuple[EntryMeta, bytes]:
     names.check_agent(agent)
     names.check_source(source)
     if agent_id is not None:
@@ -218,8 +246,13 @@ def _standalone(root: Path, meta: EntryMeta, data: bytes) -> AppendResult:
     return AppendResult(path, None, meta.id, meta.redacted, True, True)
 
 
-def end_session(root: Path, session_id: str | None = None, *, now: datetime,
-                lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S) -> SessionInfo:
+def end_session(
+    root: Path,
+    session_id: str | None = None,
+    *,
+    now: datetime,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+) -> SessionInfo:
     """Close the session and move it to archive/; appends waiting on it go to the next current one."""
     sid = session_id if session_id is not None else current_session(root)
     if sid is None:
@@ -230,7 +263,9 @@ def end_session(root: Path, session_id: str | None = None, *, now: datetime,
     try:
         with locked(src, timeout_s=lock_timeout_s) as fd:
             if dst.exists():
-                raise LlmengError(f"{dst} already exists", f"Move it away, then run `llmeng session end {sid}`.")
+                raise LlmengError(
+                    f"{dst} already exists", f"Move it away, then run `llmeng session end {sid}`."
+                )
             footer = f"<!-- llmeng:closed time={format_time(now)} -->\n_Session ended {format_time(now)}._\n"
             append_fd(fd, footer.encode("utf-8"), os.fstat(fd).st_size)
             os.rename(src, dst)  # under the lock, so no append lands after the footer unseen

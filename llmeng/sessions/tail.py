@@ -29,8 +29,14 @@ class _Wake(FileSystemEventHandler):
             self._changed.set()
 
 
-def follow(path: Path, on_entries: Callable[[list[Entry]], None], stop: threading.Event, *,
-           from_start: bool = False, poll_s: float = POLL_S) -> bool:
+def follow(
+    path: Path,
+    on_entries: Callable[[list[Entry]], None],
+    stop: threading.Event,
+    *,
+    from_start: bool = False,
+    poll_s: float = POLL_S,
+) -> bool:
     """Report new entries until `stop` is set (returns True) or the session ends (returns False)."""
     changed = threading.Event()
     observer = Observer()
@@ -51,8 +57,9 @@ def follow(path: Path, on_entries: Callable[[list[Entry]], None], stop: threadin
         observer.join()
 
 
-def _drain(path: Path, offset: int, pending: bytes,
-           on_entries: Callable[[list[Entry]], None]) -> tuple[int, bytes]:
+def _drain(
+    path: Path, offset: int, pending: bytes, on_entries: Callable[[list[Entry]], None]
+) -> tuple[int, bytes]:
     try:
         with open(path, "rb") as f:
             f.seek(offset)
@@ -74,5 +81,5 @@ def _split_complete(data: bytes) -> tuple[bytes, bytes]:
     lines = data.split(b"\n")
     for i in range(len(lines) - 2, -1, -1):  # the last piece has no newline yet
         if lines[i].startswith(b"<!-- llmeng:end ") and END_RE.fullmatch(lines[i].decode("utf-8", "replace")):
-            return b"\n".join(lines[:i + 1]) + b"\n", b"\n".join(lines[i + 1:])
+            return b"\n".join(lines[: i + 1]) + b"\n", b"\n".join(lines[i + 1 :])
     return b"", data

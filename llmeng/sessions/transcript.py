@@ -77,11 +77,15 @@ def _append_call_ids(record: dict[str, Any]) -> set[str]:
         name = str(block.get("name", ""))
         tool_input = block.get("input")
         command = str(tool_input.get("command", "")) if isinstance(tool_input, dict) else ""
-        if (name == "Bash" and any(c in command for c in APPEND_COMMANDS)) or MCP_APPEND_TOOL_RE.fullmatch(name):
+        if (name == "Bash" and any(c in command for c in APPEND_COMMANDS)) or MCP_APPEND_TOOL_RE.fullmatch(
+            name
+        ):
             ids.add(block["id"])
     return ids
 
 
 def _any_success(record: dict[str, Any], call_ids: set[str]) -> bool:
-    return any(b.get("type") == "tool_result" and b.get("tool_use_id") in call_ids and not b.get("is_error")
-               for b in _blocks(record))
+    return any(
+        b.get("type") == "tool_result" and b.get("tool_use_id") in call_ids and not b.get("is_error")
+        for b in _blocks(record)
+    )

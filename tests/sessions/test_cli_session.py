@@ -49,6 +49,7 @@ def test_full_workflow(project, capsys):
 def test_append_from_stdin_with_redaction_note(project, capsys, monkeypatch):
     import io
     import sys
+
     run(capsys, "session", "start")
     monkeypatch.setattr(sys, "stdin", type("S", (), {"buffer": io.BytesIO(b"key AKIAABCDEFGHIJKLMNOP")})())
     code, out, _ = run(capsys, "session", "append", "--agent", "me", "-")
@@ -62,11 +63,14 @@ def test_append_without_session_reports_standalone_artifact(project, capsys):
     assert code == 0 and data["standalone"] and "/.claude/sessions/standalone/" in data["path"]
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"\xff\xfe bad", "not valid UTF-8"),
-    (b"\x00\x01binary", "control character"),
-    (b"x" * 2000, "over the 1000-byte cap"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"\xff\xfe bad", "not valid UTF-8"),
+        (b"\x00\x01binary", "control character"),
+        (b"x" * 2000, "over the 1000-byte cap"),
+    ],
+)
 def test_bad_reports_exit_2_with_fix_and_log_untouched(project, capsys, content, message):
     run(capsys, "session", "start")
     before = read_session(next((project / ".claude/sessions/active").iterdir())).entries
@@ -102,7 +106,9 @@ def test_bad_agent_and_session_id_exit_2(project, capsys):
 def test_session_pinned_by_env(project, capsys, monkeypatch):
     _, out, _ = run(capsys, "session", "start", "first", "--json")
     first = json.loads(out)
-    (project / ".claude/sessions/active" / "29991231-000000.md").write_text("# later\n\n<!-- llmeng:session v=1 -->\n\n")
+    (project / ".claude/sessions/active" / "29991231-000000.md").write_text(
+        "# later\n\n<!-- llmeng:session v=1 -->\n\n"
+    )
     monkeypatch.setenv("LLMENG_SESSION", first["id"])
     (project / "r.md").write_text("x")
     code, out, _ = run(capsys, "session", "append", "--agent", "a", "r.md")
@@ -139,6 +145,7 @@ def test_root_option_and_claude_project_dir(project, capsys, monkeypatch, tmp_pa
 def test_tail_prints_entries_as_they_arrive(project, capsys, monkeypatch):
     import llmeng.sessions.tail as tail_module
     from llmeng.sessions.parse import Entry
+
     run(capsys, "session", "start")
     entry = Entry("e1", "agent", "cli", "2026-11-22T03:04:05Z", "a1", 1, "hello", 10, True)
 
@@ -156,6 +163,7 @@ def test_tail_prints_entries_as_they_arrive(project, capsys, monkeypatch):
 
 def test_tail_stops_quietly_on_ctrl_c(project, capsys, monkeypatch):
     import llmeng.sessions.tail as tail_module
+
     run(capsys, "session", "start")
 
     def interrupted(*args, **kwargs):

@@ -72,11 +72,35 @@ def test_backtick_fence_with_backtick_in_info_is_not_a_fence():
     assert stored == "``` a`b\n### heading" and not fence_added
 
 
-markdownish = st.lists(st.sampled_from([
-    "# h1", "## h2", "###### h6", "####### seven", "#tag", "   # indented", "    # code", "```", "```py",
-    "~~~", "````", "   ```", "text", "", "<!-- llmeng:entry id=x -->", "<!-- llmeng-esc-esc",
-    "<!-- llmeng:end id=x sha=0000000000000000 -->", "- item", "> quote", "<pre>", "---", "===",
-]), max_size=30).map("\n".join)
+markdownish = st.lists(
+    st.sampled_from(
+        [
+            "# h1",
+            "## h2",
+            "###### h6",
+            "####### seven",
+            "#tag",
+            "   # indented",
+            "    # code",
+            "```",
+            "```py",
+            "~~~",
+            "````",
+            "   ```",
+            "text",
+            "",
+            "<!-- llmeng:entry id=x -->",
+            "<!-- llmeng-esc-esc",
+            "<!-- llmeng:end id=x sha=0000000000000000 -->",
+            "- item",
+            "> quote",
+            "<pre>",
+            "---",
+            "===",
+        ]
+    ),
+    max_size=30,
+).map("\n".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -105,7 +129,9 @@ def test_rendered_entries_parse_back_intact(bodies):
 def test_render_entry_heading_carries_agent_time_source_id_and_redactions():
     meta = EntryMeta("e1", "llm-architect", "hook", NOW, "a35", 2)
     text = render_entry(meta, "body")
-    assert text.startswith("<!-- llmeng:entry id=e1 agent=llm-architect source=hook "
-                           "time=2026-11-22T03:04:05.123456Z agent_id=a35 redacted=2 -->\n")
+    assert text.startswith(
+        "<!-- llmeng:entry id=e1 agent=llm-architect source=hook "
+        "time=2026-11-22T03:04:05.123456Z agent_id=a35 redacted=2 -->\n"
+    )
     assert "## llm-architect · 2026-11-22 03:04:05 UTC · hook · agent id a35 · 2 secrets redacted\n" in text
     assert text.endswith(" -->\n\n")

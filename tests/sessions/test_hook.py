@@ -27,12 +27,23 @@ def run(name, root, **changes):
     return subagent_stop(payload(name, root, **changes), env={}, now=NOW)
 
 
-@pytest.mark.parametrize("name, agent, agent_id, body", [
-    ("subagent-stop-2.1.197.json", "llm-architect", "a3524a6ba1ae003cf",
-     "## Findings\n\n- The client has no timeout.\n- Retries are unbounded."),
-    ("subagent-stop-2.1.330.json", "llmeng:vector-search-engineer", "b81f0c2d9e4a7765a",
-     "Recall@10 drops from 0.91 to 0.74 with int8 quantization."),
-])
+@pytest.mark.parametrize(
+    "name, agent, agent_id, body",
+    [
+        (
+            "subagent-stop-2.1.197.json",
+            "llm-architect",
+            "a3524a6ba1ae003cf",
+            "## Findings\n\n- The client has no timeout.\n- Retries are unbounded.",
+        ),
+        (
+            "subagent-stop-2.1.330.json",
+            "llmeng:vector-search-engineer",
+            "b81f0c2d9e4a7765a",
+            "Recall@10 drops from 0.91 to 0.74 with int8 quantization.",
+        ),
+    ],
+)
 def test_real_payload_shapes_append_final_message(tmp_path, session, name, agent, agent_id, body):
     outcome = run(name, tmp_path)
     assert outcome.status == "appended" and outcome.path == session.path
@@ -47,14 +58,20 @@ def test_falls_back_to_transcript_when_payload_has_no_message(tmp_path, session)
 
 
 def test_empty_message_and_missing_transcript_is_no_message(tmp_path, session):
-    outcome = run("subagent-stop-2.1.330.json", tmp_path, last_assistant_message="  ",
-                  agent_transcript_path=str(tmp_path / "gone.jsonl"))
+    outcome = run(
+        "subagent-stop-2.1.330.json",
+        tmp_path,
+        last_assistant_message="  ",
+        agent_transcript_path=str(tmp_path / "gone.jsonl"),
+    )
     assert outcome.status == "no-message"
     assert read_session(session.path).entries == ()
 
 
 def test_does_not_duplicate_entry_already_logged_for_same_agent_id(tmp_path, session):
-    append_entry(tmp_path, "llm-architect", b"my own report", source="mcp", now=NOW, agent_id="a3524a6ba1ae003cf")
+    append_entry(
+        tmp_path, "llm-architect", b"my own report", source="mcp", now=NOW, agent_id="a3524a6ba1ae003cf"
+    )
     assert run("subagent-stop-2.1.197.json", tmp_path).status == "already-logged"
     assert [e.body for e in read_session(session.path).entries] == ["my own report"]
 
@@ -85,8 +102,11 @@ def test_other_events_are_ignored(tmp_path, session):
 
 
 def test_project_dir_from_env_wins_over_payload_cwd(tmp_path, session):
-    outcome = subagent_stop(payload("subagent-stop-2.1.197.json", "/nonexistent"),
-                            env={"CLAUDE_PROJECT_DIR": str(tmp_path)}, now=NOW)
+    outcome = subagent_stop(
+        payload("subagent-stop-2.1.197.json", "/nonexistent"),
+        env={"CLAUDE_PROJECT_DIR": str(tmp_path)},
+        now=NOW,
+    )
     assert outcome.status == "appended"
 
 
@@ -97,8 +117,12 @@ def test_odd_agent_type_and_id_are_sanitised(tmp_path, session):
 
 
 def test_oversized_message_is_cut_with_a_note_not_dropped(tmp_path, session):
-    outcome = subagent_stop(payload("subagent-stop-2.1.197.json", tmp_path, last_assistant_message="é" * 5000),
-                            env={}, now=NOW, max_bytes=2000)
+    outcome = subagent_stop(
+        payload("subagent-stop-2.1.197.json", tmp_path, last_assistant_message="é" * 5000),
+        env={},
+        now=NOW,
+        max_bytes=2000,
+    )
     assert outcome.status == "appended"
     body = read_session(session.path).entries[0].body
     assert body.startswith("éé") and "truncated 10000 bytes" in body
@@ -136,15 +160,19 @@ def test_cli_hook_fails_open_on_bad_payload(monkeypatch, capsys, data, tmp_path)
 
 
 def test_cli_hook_reports_problems_on_stderr(tmp_path, session, monkeypatch, capsys):
-    code, out = _cli(monkeypatch, capsys, payload("subagent-stop-2.1.197.json", tmp_path,
-                                                   last_assistant_message="bell \x07 in text"))
+    code, out = _cli(
+        monkeypatch,
+        capsys,
+        payload("subagent-stop-2.1.197.json", tmp_path, last_assistant_message="bell \x07 in text"),
+    )
     assert code == 0 and out.out == ""
     assert out.err.startswith("llmeng hook subagent-stop: ") and "control character" in out.err
 
 
 def test_cli_hook_verbose_says_what_it_did(tmp_path, session, monkeypatch, capsys):
-    code, out = _cli(monkeypatch, capsys, payload("subagent-stop-2.1.197.json", tmp_path),
-                     env={"LLMENG_HOOK_VERBOSE": "1"})
+    code, out = _cli(
+        monkeypatch, capsys, payload("subagent-stop-2.1.197.json", tmp_path), env={"LLMENG_HOOK_VERBOSE": "1"}
+    )
     assert code == 0 and "appended: entry " in out.err
 
 

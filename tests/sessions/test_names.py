@@ -9,8 +9,19 @@ def test_valid_session_ids(good):
     assert names.check_session_id(good) == good
 
 
-@pytest.mark.parametrize("bad", ["", "../x", "20261122-030405/../../x", "2026-11-22", "20261122-030405-Upper",
-                                 "20261122-030405-" + "a" * 80, "20261122-030405-a--b", "x.md"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "../x",
+        "20261122-030405/../../x",
+        "2026-11-22",
+        "20261122-030405-Upper",
+        "20261122-030405-" + "a" * 80,
+        "20261122-030405-a--b",
+        "x.md",
+    ],
+)
 def test_invalid_session_ids_are_refused(bad):
     with pytest.raises(LlmengError) as e:
         names.check_session_id(bad)

@@ -31,13 +31,22 @@ def test_each_secret_shape_is_redacted_and_counted(kind):
 
 
 def test_counts_several_secrets():
-    result = redact(f"{SAMPLES['github-token']} and {SAMPLES['aws-access-key']} and {SAMPLES['github-token']}")
+    result = redact(
+        f"{SAMPLES['github-token']} and {SAMPLES['aws-access-key']} and {SAMPLES['github-token']}"
+    )
     assert result.count == 3
 
 
-@pytest.mark.parametrize("harmless", [
-    "commit 4f1c2a9e8b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e", "uuid 123e4567-e89b-12d3-a456-426614174000",
-    "the sk-learn library", "task-ant-colony", "Bearer short", "AKIAshort",
-])
+@pytest.mark.parametrize(
+    "harmless",
+    [
+        "commit 4f1c2a9e8b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e",
+        "uuid 123e4567-e89b-12d3-a456-426614174000",
+        "the sk-learn library",
+        "task-ant-colony",
+        "Bearer short",
+        "AKIAshort",
+    ],
+)
 def test_ordinary_text_is_left_alone(harmless):
     assert redact(harmless).count == 0

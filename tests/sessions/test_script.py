@@ -1,4 +1,4 @@
-"""The seed's interface: .claude/scripts/update-active-session.sh AGENT REPORT_FILE, copied into any project."""
+"""The seed's interface, `update-active-session.sh AGENT REPORT_FILE`, copied into any project."""
 
 import os
 import shutil
@@ -27,12 +27,20 @@ def project(tmp_path):
 
 def run(project, *args, path=VENV_BIN + os.pathsep + "/usr/bin:/bin", stdin=None, cwd=None):
     env = {"PATH": path, "HOME": str(project)}
-    return subprocess.run([str(project / ".claude/scripts/update-active-session.sh"), *args], check=False, cwd=cwd or project,
-                          env=env, input=stdin, capture_output=True, text=True)
+    return subprocess.run(
+        [str(project / ".claude/scripts/update-active-session.sh"), *args],
+        check=False,
+        cwd=cwd or project,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_appends_to_the_copied_projects_active_session_from_a_subdirectory(project):
     from llmeng.sessions.store import start_session
+
     info = start_session(project, "s", now=NOW, context=CONTEXT)
     (project / "sub" / "report.md").write_text("# Report\nall good\n")
     result = run(project, "llm-ml-engineer", "report.md", cwd=project / "sub")
@@ -44,6 +52,7 @@ def test_appends_to_the_copied_projects_active_session_from_a_subdirectory(proje
 
 def test_stdin_report(project):
     from llmeng.sessions.store import start_session
+
     info = start_session(project, "s", now=NOW, context=CONTEXT)
     assert run(project, "a", "-", stdin="from stdin").returncode == 0
     assert read_session(info.path).entries[0].body == "from stdin"

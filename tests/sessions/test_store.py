@@ -21,8 +21,12 @@ from .conftest import CONTEXT, NOW
 def test_start_writes_header_with_title_time_directory_and_branch(session):
     log = read_session(session.path)
     assert log.title == "Harden retries"
-    assert log.fields == {"session": "20261122-030405-harden-retries", "started": "2026-11-22T03:04:05.123456Z",
-                          "directory": "/home/me/proj", "branch": "main"}
+    assert log.fields == {
+        "session": "20261122-030405-harden-retries",
+        "started": "2026-11-22T03:04:05.123456Z",
+        "directory": "/home/me/proj",
+        "branch": "main",
+    }
     assert log.entries == ()
 
 
@@ -71,10 +75,18 @@ def test_no_sessions_dir_means_no_current_session(tmp_path):
 def test_append_reports_path_session_and_entry(tmp_path, session):
     result = append_entry(tmp_path, "llm-architect", b"# Found\nok", source="script", now=NOW)
     assert (result.path, result.session_id, result.standalone, result.appended) == (
-        session.path, session.id, False, True)
+        session.path,
+        session.id,
+        False,
+        True,
+    )
     [entry] = read_session(session.path).entries
-    assert (entry.id, entry.agent, entry.source, entry.body) == (result.entry_id, "llm-architect", "script",
-                                                                 "# Found\nok")
+    assert (entry.id, entry.agent, entry.source, entry.body) == (
+        result.entry_id,
+        "llm-architect",
+        "script",
+        "# Found\nok",
+    )
 
 
 def test_append_redacts_secrets_and_records_count(tmp_path, session):
@@ -127,7 +139,9 @@ def test_append_to_unknown_pinned_session_is_an_error(tmp_path, session):
 def test_skip_if_logged_skips_same_agent_id_only(tmp_path, session):
     append_entry(tmp_path, "a", b"one", source="script", now=NOW, agent_id="id1")
     again = append_entry(tmp_path, "a", b"two", source="hook", now=NOW, agent_id="id1", skip_if_logged=True)
-    other = append_entry(tmp_path, "a", b"three", source="hook", now=NOW, agent_id="id12", skip_if_logged=True)
+    other = append_entry(
+        tmp_path, "a", b"three", source="hook", now=NOW, agent_id="id12", skip_if_logged=True
+    )
     assert not again.appended and other.appended
     assert [e.body for e in read_session(session.path).entries] == ["one", "three"]
 

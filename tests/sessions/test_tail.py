@@ -18,8 +18,9 @@ def test_follow_reports_new_entries_then_returns_when_session_ends(tmp_path, ses
     append_entry(tmp_path, "before", b"old", source="cli", now=NOW)
     seen = []
     result = []
-    thread = threading.Thread(target=lambda: result.append(
-        follow(session.path, seen.extend, threading.Event(), poll_s=0.2)))
+    thread = threading.Thread(
+        target=lambda: result.append(follow(session.path, seen.extend, threading.Event(), poll_s=0.2))
+    )
     thread.start()
     time.sleep(0.3)
     for i in range(3):
@@ -35,7 +36,9 @@ def test_follow_from_start_and_stop_event(tmp_path, session):
     append_entry(tmp_path, "before", b"old", source="cli", now=NOW)
     seen = []
     stop = threading.Event()
-    thread = threading.Thread(target=lambda: follow(session.path, seen.extend, stop, from_start=True, poll_s=0.05))
+    thread = threading.Thread(
+        target=lambda: follow(session.path, seen.extend, stop, from_start=True, poll_s=0.05)
+    )
     thread.start()
     assert _wait_for(lambda: [e.body for e in seen] == ["old"])
     stop.set()
@@ -51,4 +54,5 @@ def test_split_complete_keeps_partial_entry_for_later():
 
 def test_drain_of_vanished_file_keeps_state(tmp_path):
     from llmeng.sessions.tail import _drain
+
     assert _drain(tmp_path / "gone.md", 5, b"partial", lambda entries: None) == (5, b"partial")

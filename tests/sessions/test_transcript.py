@@ -29,8 +29,11 @@ def test_failed_append_by_the_agent_does_not_count():
 def test_mcp_append_tool_counts(tmp_path):
     path = tmp_path / "t.jsonl"
     path.write_text(
-        '{"type": "assistant", "message": {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", '
+        '{"type": "assistant", "message": {"role": "assistant", "content": '
+        '[{"type": "tool_use", "id": "t1", '
         '"name": "mcp__llmeng__session_append", "input": {}}]}}\n'
-        '{"type": "user", "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", '
-        '"content": "ok"}]}}\n')
+        '{"type": "user", "message": {"role": "user", "content": '
+        '[{"type": "tool_result", "tool_use_id": "t1", '
+        '"content": "ok"}]}}\n'
+    )
     assert scan_transcript(path).appended_itself
