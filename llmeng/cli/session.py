@@ -44,7 +44,19 @@ def _emit(as_json: bool, fmt: str, data: Any, text: str) -> None:
     click.echo(json.dumps(data, indent=2, default=str) if as_json or fmt == "json" else text)
 
 
-@click.group()
+class _SessionGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as e:  # e.g. `.claude` is a file, or the disk is read-only
+            where = f" ({e.filename})" if e.filename else ""
+            raise LlmengError(
+                f"{e.strerror or e}{where}",
+                "Check that the project's .claude/sessions/ is a writable directory.",
+            ) from None
+
+
+@click.group(cls=_SessionGroup)
 def session() -> None:
     """A shared session log that many agents append to at once.
 
@@ -244,7 +256,10 @@ def current(root: str | None, fmt: str, as_json: bool) -> int:
     base = _root(root)
     sid = current_session(base)
     if sid is None:
-        _emit(as_json, fmt, None, "no active session")
+        if as_json or fmt == "json":
+            _emit(True, fmt, None, "")
+        else:
+            click.echo("no active session (start one with `llmeng session start`)", err=True)
         return 1
     path = session_file(base, ACTIVE, sid)
     _emit(as_json, fmt, {"id": sid, "path": str(path)}, f"{sid}  {path}")

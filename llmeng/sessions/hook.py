@@ -49,9 +49,7 @@ def subagent_stop(
     facts = _transcript_facts(data.get("agent_transcript_path"))
     if facts.appended_itself:
         return HookOutcome("agent-appended", "the agent appended its own report")
-    message = data.get("last_assistant_message")
-    if not isinstance(message, str) or not message.strip():
-        message = facts.last_text
+    message = _final_message(data, facts)
     if not message:
         return HookOutcome("no-message", "no final assistant text in the payload or transcript")
     agent_id = data.get("agent_id")
@@ -70,6 +68,12 @@ def subagent_stop(
     if not result.appended:
         return HookOutcome("already-logged", f"agent {agent_id} already has an entry", result.path)
     return HookOutcome("appended", f"entry {result.entry_id}", result.path)
+
+
+def _final_message(data: Mapping[str, Any], facts: TranscriptFacts) -> str | None:
+    # claude-code.md 3.4: last_assistant_message first, the transcript when it is missing or blank.
+    message = data.get("last_assistant_message")
+    return message if isinstance(message, str) and message.strip() else facts.last_text
 
 
 def _load_payload(payload: bytes) -> dict[str, Any]:

@@ -172,3 +172,14 @@ def test_tail_stops_quietly_on_ctrl_c(project, capsys, monkeypatch):
     monkeypatch.setattr(tail_module, "follow", interrupted)
     code, _, err = run(capsys, "session", "tail")
     assert code == 0 and "session ended" not in err
+
+
+def test_filesystem_errors_are_clear_errors(project, capsys):
+    (project / ".claude").write_text("not a directory")
+    code, _, err = run(capsys, "session", "start", "x")
+    assert code == 2 and "error: " in err and "fix: " in err and "Traceback" not in err
+
+
+def test_current_without_session_explains_on_stderr(project, capsys):
+    code, out, err = run(capsys, "session", "current")
+    assert code == 1 and out == "" and "llmeng session start" in err
