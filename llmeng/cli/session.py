@@ -97,7 +97,11 @@ def start(title: str, root: str | None, fmt: str, as_json: bool) -> int:
 @click.argument("report", type=str)
 @click.option("--agent", required=True, help="Name of the agent the report is from.")
 @click.option(
-    "--source", type=click.Choice(["script", "cli", "mcp", "hook"]), default="cli", show_default=True
+    "--source",
+    type=click.Choice(["script", "cli", "mcp", "hook"]),
+    default="cli",
+    show_default=True,
+    help="How the report arrived; recorded in the entry.",
 )
 @click.option("--agent-id", default=None, help="Claude Code agent id, when known.")
 @click.option(

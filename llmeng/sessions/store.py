@@ -2,7 +2,7 @@
 
 Which session is active: the files `active/<id>.md` whose id is valid and which are regular
 files; the one with the greatest id wins. Ids begin with the UTC start time, so that is the
-session started last. Pass `session_id` to pin another one.
+session started last (within one second, the greatest name). Pass `session_id` to pin another.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from llmeng.errors import LlmengError
@@ -61,6 +61,7 @@ class AppendResult:
 def start_session(root: Path, title: str, *, now: datetime, context: SessionContext) -> SessionInfo:
     """Create a new active session file; it becomes the current session."""
     title = _check_title(title)
+    now = now.astimezone(UTC)  # ids and headers are in UTC whatever clock the caller passes
     active = names.sessions_dir(root, names.ACTIVE)
     slug = names.slugify(title)
     base = now.strftime("%Y%m%d-%H%M%S") + (f"-{slug}" if slug else "")
@@ -172,7 +173,7 @@ def _no_active(root: Path) -> LlmengError:
 def append_entry(
     root: Path,
     agent: str,
-    body: bytes,
+    body: bytes | str,
     *,
     source: str,
     now: datetime,
@@ -208,15 +209,17 @@ def append_entry(
 
 
 def _prepare(
-    agent: str, body: bytes, *, source: str, now: datetime, agent_id: str | None, max_bytes: int
+    agent: str, body: bytes | str, *, source: str, now: datetime, agent_id: str | None, max_bytes: int
 ) -> tuple[EntryMeta, bytes]:
     names.check_agent(agent)
     names.check_source(source)
     if agent_id is not None:
         names.check_agent_id(agent_id)
-    red = redact(check_report(body, max_bytes=max_bytes))
-    entry_id = f"{now.strftime('%Y%m%dT%H%M%S%f')}-{os.urandom(4).hex()}"
-    meta = EntryMeta(entry_id, agent, source, now, agent_id, red.count)
+    # surrogatepass: a str with lone surrogates then fails check_report's UTF-8 test, with its fix.
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    red = redact(check_report(raw, max_bytes=max_bytes))
+    entry_id = f"{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S%f')}-{os.urandom(4).hex()}"
+    meta = EntryMeta(entry_id, agent, source, now.astimezone(UTC), agent_id, red.count)
     return meta, render_entry(meta, red.text).encode("utf-8")
 
 

@@ -264,3 +264,21 @@ def test_agent_id_mentioned_in_a_body_does_not_count_as_logged(tmp_path, session
     append_entry(tmp_path, "a", body, source="script", now=NOW, agent_id="other")
     result = append_entry(tmp_path, "a", b"real", source="hook", now=NOW, agent_id="id1", skip_if_logged=True)
     assert result.appended
+
+
+def test_append_accepts_text_as_the_mcp_server_sends_it(tmp_path, session):
+    append_entry(tmp_path, "a", "héllo", source="mcp", now=NOW)
+    assert read_session(session.path).entries[0].body == "héllo"
+    with pytest.raises(LlmengError) as e:
+        append_entry(tmp_path, "a", "lone \ud800 surrogate", source="mcp", now=NOW)
+    assert "not valid UTF-8" in str(e.value)
+
+
+def test_times_are_recorded_in_utc_whatever_the_callers_zone(tmp_path):
+    from datetime import timezone
+
+    paris = NOW.astimezone(timezone(timedelta(hours=1)))
+    info = start_session(tmp_path, "tz", now=paris, context=CONTEXT)
+    assert info.id.startswith("20261122-030405")
+    append_entry(tmp_path, "a", b"x", source="cli", now=paris)
+    assert read_session(info.path).entries[0].time == "2026-11-22T03:04:05.123456Z"
