@@ -48,6 +48,8 @@ def read_session(path: Path) -> SessionLog:
 
 def parse_session(text: str) -> SessionLog:
     """Parse a session log's text into its header fields and entries."""
+    # markdown-it counts \r\n and \r as line ends; normalise first so token.map indexes `lines`.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     tokens = MarkdownIt("commonmark").parse(text)
     lines = text.split("\n")
     title, fields = _header(tokens)

@@ -71,3 +71,10 @@ def test_entry_cut_before_its_end_marker_is_reported():
     log = parse_session(HEADER + cut + _entry(2))
     assert [e.id for e in log.entries] == ["e2"]
     assert log.problems == (f"line {HEADER.count(chr(10)) + 1}: entry has no end marker (writer killed?)",)
+
+
+def test_file_saved_with_crlf_line_endings_still_parses_intact():
+    log = parse_session((HEADER + _entry(1, "line one\nline two") + _entry(2)).replace("\n", "\r\n"))
+    assert [e.id for e in log.entries] == ["e1", "e2"]
+    assert [e.body for e in log.entries] == ["line one\nline two", "body"]
+    assert all(e.intact for e in log.entries) and log.problems == ()
