@@ -143,7 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     results = {**bench_appends(args.repeats), **bench_hook(args.hook_runs)}
     cores = os.cpu_count()
     machine = f"{platform.system()} {platform.machine()}, {cores} cores, Python {platform.python_version()}"
-    print(json.dumps({"machine": machine, **{k: round(v, 1) for k, v in results.items()}}, indent=2))
+    # The machine may be shared; the load average says how far to trust absolute numbers.
+    load = f"{os.getloadavg()[0]:.1f}"
+    print(
+        json.dumps(
+            {"machine": machine, "load_1min": load, **{k: round(v, 1) for k, v in results.items()}}, indent=2
+        )
+    )
     print()
     print("| Measure | llmeng | Baseline | Ratio |\n|---|---|---|---|")
     lock = "(flock + O_APPEND write)"

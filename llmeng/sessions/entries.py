@@ -7,15 +7,15 @@ Layout of an entry (every marker is a whole line, and no body can contain one):
 
     <body: ATX headings shifted down two levels, `<!-- llmeng` escaped, an open fence closed>
 
-    <!-- llmeng:end id=... sha=<16 hex of sha256(heading + body)> -->
+    <!-- llmeng:end id=... crc=<CRC-32 of heading + body, 8 hex> -->
 
 Every transformation is reversible, so readers get the report back byte for byte.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,7 +24,7 @@ from llmeng.errors import LlmengError
 DEFAULT_MAX_ENTRY_BYTES = 256 * 1024
 
 BEGIN_RE = re.compile(r"<!-- llmeng:entry ((?:[a-z_]+=[^\s=]+ )+)-->")
-END_RE = re.compile(r"<!-- llmeng:end id=(\S+) sha=([0-9a-f]{16}) -->")
+END_RE = re.compile(r"<!-- llmeng:end id=(\S+) crc=([0-9a-f]{8}) -->")
 SESSION_MARK = "<!-- llmeng:session v=1 -->"
 CLOSED_RE = re.compile(r"<!-- llmeng:closed time=(\S+) -->")
 
@@ -125,8 +125,10 @@ def heading(meta: EntryMeta) -> str:
     return "## " + " · ".join(parts)
 
 
-def block_sha(block: str) -> str:
-    return hashlib.sha256(block.encode("utf-8")).hexdigest()[:16]
+def block_crc(block: str) -> str:
+    # CRC-32 detects torn and edited entries, which is all it is for; zlib also loads in a fraction
+    # of hashlib's time, and the hook pays every import on each run.
+    return f"{zlib.crc32(block.encode('utf-8')):08x}"
 
 
 def format_time(time: datetime) -> str:
@@ -141,5 +143,5 @@ def render_entry(meta: EntryMeta, text: str) -> str:
         attrs += f"agent_id={meta.agent_id} "
     attrs += f"redacted={meta.redacted} " + ("fence=1 " if fence_added else "")
     block = f"{heading(meta)}\n\n{stored}"
-    end = f"<!-- llmeng:end id={meta.id} sha={block_sha(block)} -->"
+    end = f"<!-- llmeng:end id={meta.id} crc={block_crc(block)} -->"
     return f"<!-- llmeng:entry {attrs}-->\n{block}\n\n{end}\n\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from llmeng.sessions.entries import BEGIN_RE, CLOSED_RE, END_RE, SESSION_MARK, block_sha, decode_body
+from llmeng.sessions.entries import BEGIN_RE, CLOSED_RE, END_RE, SESSION_MARK, block_crc, decode_body
 
 _FIELD_RE = re.compile(r"([A-Za-z]+): (.*)")
 
@@ -127,12 +127,12 @@ def _attrs(m: re.Match[str]) -> dict[str, str]:
 
 
 def _entry(
-    begin: tuple[int, re.Match[str]], end_line: int, sha: str, lines: list[str], problems: list[str]
+    begin: tuple[int, re.Match[str]], end_line: int, crc: str, lines: list[str], problems: list[str]
 ) -> Entry:
     start, m = begin
     attrs = _attrs(m)
     block = "\n".join(lines[start + 1 : end_line - 1])
-    intact = block_sha(block) == sha and lines[end_line - 1] == ""
+    intact = block_crc(block) == crc and lines[end_line - 1] == ""
     if not intact:
         problems.append(f"line {start + 1}: entry {attrs['id']} does not match its checksum (edited?)")
     stored = "\n".join(block.split("\n")[2:])  # drop the heading line and the blank after it

@@ -61,7 +61,7 @@ def test_encode_closes_an_open_fence_with_its_own_indent_and_length():
 
 
 def test_encode_escapes_marker_lookalikes_reversibly():
-    body = "<!-- llmeng:end id=x sha=0123456789abcdef -->\n<!-- llmeng-esc:entry -->"
+    body = "<!-- llmeng:end id=x crc=0123abcd -->\n<!-- llmeng-esc:entry -->"
     stored, _ = encode_body(body)
     assert "<!-- llmeng:" not in stored
     assert decode_body(stored, fence_added=False) == body
@@ -91,7 +91,7 @@ markdownish = st.lists(
             "",
             "<!-- llmeng:entry id=x -->",
             "<!-- llmeng-esc-esc",
-            "<!-- llmeng:end id=x sha=0000000000000000 -->",
+            "<!-- llmeng:end id=x crc=00000000 -->",
             "- item",
             "> quote",
             "<pre>",

@@ -48,7 +48,7 @@ def test_edited_entry_fails_its_checksum():
 
 
 def test_stray_end_marker_is_reported():
-    log = parse_session(HEADER + "<!-- llmeng:end id=zz sha=0123456789abcdef -->\n\n" + _entry(1))
+    log = parse_session(HEADER + "<!-- llmeng:end id=zz crc=0123abcd -->\n\n" + _entry(1))
     assert [e.id for e in log.entries] == ["e1"]
     assert any("without its begin" in p for p in log.problems)
 

@@ -24,7 +24,7 @@ root, writer, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 for i in range(count):
     # Varied bodies: headings, fences left open, marker look-alikes, multi-KB text.
     body = f"# writer {writer} entry {i}\\n\\n" + ("```\\nopen fence\\n" if i % 7 == 0 else "")
-    body += ("<!-- llmeng:end id=fake sha=0000000000000000 -->\\n" if i % 11 == 0 else "")
+    body += ("<!-- llmeng:end id=fake crc=00000000 -->\\n" if i % 11 == 0 else "")
     body += f"w{writer}-i{i} " * (1 + (i * 37) % 400)
     append_entry(root, f"writer-{writer}", body.encode(), source="script",
                  now=datetime.now(timezone.utc), lock_timeout_s=60)

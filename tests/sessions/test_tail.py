@@ -47,7 +47,7 @@ def test_follow_from_start_and_stop_event(tmp_path, session):
 
 
 def test_split_complete_keeps_partial_entry_for_later():
-    done = b"<!-- llmeng:end id=a sha=0123456789abcdef -->\n"
+    done = b"<!-- llmeng:end id=a crc=0123abcd -->\n"
     assert _split_complete(done + b"<!-- llmeng:entry id=b") == (done, b"<!-- llmeng:entry id=b")
     assert _split_complete(b"partial") == (b"", b"partial")
 
