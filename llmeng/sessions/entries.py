@@ -47,11 +47,11 @@ class EntryMeta:
     redacted: int
 
 
-def check_report(data: bytes, *, max_bytes: int = DEFAULT_MAX_ENTRY_BYTES, what: str = "report") -> str:
+def check_report(data: bytes, *, max_bytes: int = DEFAULT_MAX_ENTRY_BYTES) -> str:
     """Return the report as text with `\\n` line endings, or raise before anything is written."""
     if len(data) > max_bytes:
         raise LlmengError(
-            f"{what} is {len(data)} bytes, over the {max_bytes}-byte cap",
+            f"report is {len(data)} bytes, over the {max_bytes}-byte cap",
             "Shorten the report or link to a file; raise the cap with --max-bytes or "
             "LLMENG_SESSION_MAX_BYTES.",
         )
@@ -59,18 +59,18 @@ def check_report(data: bytes, *, max_bytes: int = DEFAULT_MAX_ENTRY_BYTES, what:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise LlmengError(
-            f"{what} is not valid UTF-8 (byte {e.start})",
+            f"report is not valid UTF-8 (byte {e.start})",
             "Convert it first, e.g. `iconv -f latin1 -t utf-8 report.md > report.utf8.md`.",
         ) from None
     bad = _CONTROL_RE.search(text)
     if bad:
         raise LlmengError(
-            f"{what} contains control character {bad.group()!r} at offset {bad.start()} (binary input?)",
+            f"report contains control character {bad.group()!r} at offset {bad.start()} (binary input?)",
             "Append only markdown text; strip ANSI colours with `sed 's/\\x1b\\[[0-9;]*m//g'`.",
         )
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").rstrip()
     if not text:
-        raise LlmengError(f"{what} is empty", "Write the findings into the report before appending it.")
+        raise LlmengError(f"report is empty", "Write the findings into the report before appending it.")
     return text
 
 

@@ -17,6 +17,7 @@ STANDALONE = "standalone"
 # Ids start with the UTC start time, so sorting ids sorts sessions by start: the newest wins.
 SESSION_ID_RE = re.compile(r"\d{8}-\d{6}(?:-[a-z0-9]+(?:-[a-z0-9]+)*)?")
 SESSION_ID_MAX_CHARS = 80
+SLUG_MAX_CHARS = 40
 # Plugin agents are named `plugin:agent` (claude-code.md 3.1), so ':' is allowed.
 AGENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 AGENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -56,10 +57,10 @@ def check_source(source: str) -> str:
     return source
 
 
-def slugify(title: str, *, max_chars: int = 40) -> str:
+def slugify(title: str) -> str:
     """Lower-case ASCII slug of `title` for the session id; empty when nothing is left."""
     words = re.findall(r"[a-z0-9]+", title.lower())
-    return "-".join(words)[:max_chars].strip("-")
+    return "-".join(words)[:SLUG_MAX_CHARS].strip("-")
 
 
 def sessions_dir(root: Path, kind: str) -> Path:

@@ -86,3 +86,9 @@ def test_sessions_dir_refuses_symlinked_claude_dir_leading_out(tmp_path):
     with pytest.raises(LlmengError):
         names.sessions_dir(project, names.ACTIVE)
     assert list(outside.iterdir()) == []
+
+
+def test_long_titles_give_short_valid_ids():
+    slug = names.slugify("word " * 30)
+    assert len(slug) <= names.SLUG_MAX_CHARS and not slug.endswith("-")
+    assert names.check_session_id(f"20261122-030405-{slug}")
