@@ -21,18 +21,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from llmeng.sessions.store import append_entry
 root, writer, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+big = len(sys.argv) > 4  # every third entry ~200 KB: a write long enough for SIGKILL to land in it
 for i in range(count):
     # Varied bodies: headings, fences left open, marker look-alikes, multi-KB text.
     body = f"# writer {writer} entry {i}\\n\\n" + ("```\\nopen fence\\n" if i % 7 == 0 else "")
     body += ("<!-- llmeng:end id=fake crc=00000000 -->\\n" if i % 11 == 0 else "")
-    body += f"w{writer}-i{i} " * (1 + (i * 37) % 400)
+    body += f"w{writer}-i{i} " * (20_000 if big and i % 3 == 0 else 1 + (i * 37) % 400)
     append_entry(root, f"writer-{writer}", body.encode(), source="script",
                  now=datetime.now(timezone.utc), lock_timeout_s=60)
 """
 
 
-def _spawn(root, writer, count):
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(root), str(writer), str(count)])
+def _spawn(root, writer, count, *extra):
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(root), str(writer), str(count), *extra])
 
 
 @pytest.mark.timeout(300)
@@ -58,7 +59,7 @@ def test_16_writers_x_200_appends_all_intact(tmp_path, session):
 
 @pytest.mark.timeout(300)
 def test_writers_killed_mid_run_leave_a_parseable_log(tmp_path, session):
-    procs = [_spawn(tmp_path, w, 100_000) for w in range(8)]
+    procs = [_spawn(tmp_path, w, 100_000, "big") for w in range(8)]
     time.sleep(1.5)
     for p in procs[:4]:
         os.kill(p.pid, signal.SIGKILL)
