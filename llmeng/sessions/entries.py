@@ -116,6 +116,23 @@ def _step_fence(fence: tuple[str, str, int] | None, line: str) -> tuple[tuple[st
     return fence, False
 
 
+def is_boundary(line: bytes) -> bool:
+    """Whether a log whose last line is `line` ends between entries (nothing torn)."""
+    text = line.decode("utf-8", "replace")
+    return text == SESSION_MARK or END_RE.fullmatch(text) is not None
+
+
+def torn_entry_closer(fragment: str) -> str:
+    """Text that ends a torn entry so the next one renders: a newline, a fence it left open, a blank."""
+    fence: tuple[str, str, int] | None = None
+    for line in fragment.split("\n"):
+        fence, _ = _step_fence(fence, line)
+    closer = "" if fragment.endswith("\n") else "\n"
+    if fence is not None:
+        closer += fence[0] + fence[1] * fence[2] + "\n"
+    return closer + "\n"
+
+
 def heading(meta: EntryMeta) -> str:
     parts = [meta.agent, meta.time.strftime("%Y-%m-%d %H:%M:%S UTC"), meta.source]
     if meta.agent_id:

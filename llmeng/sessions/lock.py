@@ -15,10 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from llmeng.errors import LlmengError
+from llmeng.sessions.entries import is_boundary, torn_entry_closer
 
 DEFAULT_LOCK_TIMEOUT_S = 10.0
 _POLL_S = 0.002
 _POLL_MAX_S = 0.05
+_TAIL_BYTES = 512  # more than the longest end marker line
 
 
 class FileMoved(Exception):
@@ -90,10 +92,18 @@ def locked_append(
 
 def append_fd(fd: int, data: bytes, size: int) -> None:
     """Write `data` at the end of a locked file of `size` bytes, in one write."""
-    # A writer killed mid-write may have left a torn line; start ours on a fresh paragraph.
-    if size and os.pread(fd, 2, max(size - 2, 0)) != b"\n\n":
-        data = b"\n\n" + data
-    _write_all(fd, data, size)
+    _write_all(fd, _repair(fd, size) + data, size)
+
+
+def _repair(fd: int, size: int) -> bytes:
+    """What closes a torn entry left by a writer killed mid-write; b"" when the log is whole."""
+    tail = os.pread(fd, min(size, _TAIL_BYTES), max(size - _TAIL_BYTES, 0))
+    if not size or (tail.endswith(b"\n\n") and is_boundary(tail.rstrip(b"\n").rsplit(b"\n", 1)[-1])):
+        return b""
+    # Rare, so reading the whole file is fine: the torn entry may be up to the size cap long.
+    contents = os.pread(fd, size, 0)
+    fragment = contents[contents.rfind(b"\n<!-- llmeng:entry ") + 1 :]
+    return torn_entry_closer(fragment.decode("utf-8", "replace")).encode("utf-8")
 
 
 def _check_still_there(fd: int, path: Path) -> None:

@@ -135,3 +135,20 @@ def test_render_entry_heading_carries_agent_time_source_id_and_redactions():
     )
     assert "## llm-architect · 2026-11-22 03:04:05 UTC · hook · agent id a35 · 2 secrets redacted\n" in text
     assert text.endswith(" -->\n\n")
+
+
+def test_torn_entry_closer_closes_an_open_fence_and_ends_the_paragraph():
+    from llmeng.sessions.entries import torn_entry_closer
+
+    assert torn_entry_closer("<!-- llmeng:entry id=a -->\n## a\n\n  ````py\ncode") == "\n  ````\n\n"
+    assert torn_entry_closer("<!-- llmeng:entry id=a -->\n## a\n\ntext\n") == "\n"
+    assert torn_entry_closer("```\ncode\n```\nhalf a li") == "\n\n"
+
+
+def test_is_boundary_accepts_only_end_and_session_markers():
+    from llmeng.sessions.entries import is_boundary
+
+    assert is_boundary(b"<!-- llmeng:end id=a crc=0123abcd -->")
+    assert is_boundary(b"<!-- llmeng:session v=1 -->")
+    assert not is_boundary(b"<!-- llmeng:end id=a crc=0123ab")
+    assert not is_boundary(b"some body text -->")

@@ -129,3 +129,18 @@ def test_unreadable_file_error_propagates(tmp_path):
     path.mkdir()
     with pytest.raises(IsADirectoryError):
         locked_append(path, b"x", timeout_s=1.0)
+
+
+def test_torn_entry_with_open_fence_is_closed_before_the_next_entry(tmp_path):
+    path = tmp_path / "log.md"
+    path.write_text("# T\n\n<!-- llmeng:session v=1 -->\n\n<!-- llmeng:entry id=a -->\n## a\n\n```\ncode\n\n")
+    locked_append(path, b"<!-- llmeng:entry id=b -->\n", timeout_s=1.0)
+    assert path.read_text().endswith("```\ncode\n\n```\n\n<!-- llmeng:entry id=b -->\n")
+
+
+def test_whole_log_gets_no_repair(tmp_path):
+    path = tmp_path / "log.md"
+    whole = "# T\n\n<!-- llmeng:session v=1 -->\n\n"
+    path.write_text(whole)
+    locked_append(path, b"next\n\n", timeout_s=1.0)
+    assert path.read_text() == whole + "next\n\n"

@@ -76,3 +76,27 @@ def test_writers_killed_mid_run_leave_a_parseable_log(tmp_path, session):
     assert [e.agent for e in log.entries[-20:]] == ["writer-99"] * 20
     # A kill can tear at most the one entry being written by each killed process.
     assert len(log.problems) <= 8, log.problems
+
+
+TORN_WRITER = """
+import os, signal, sys
+from datetime import datetime, timezone
+from llmeng.sessions.entries import EntryMeta, render_entry
+from llmeng.sessions.lock import locked
+meta = EntryMeta("torn", "killed", "script", datetime.now(timezone.utc), None, 0)
+data = render_entry(meta, "```\\nhalf of an entry with an open fence\\n" + "x " * 5000).encode()
+with locked(__import__("pathlib").Path(sys.argv[1]), timeout_s=10) as fd:
+    os.write(fd, data[: len(data) // 2])
+    os.kill(os.getpid(), signal.SIGKILL)  # dies holding the lock, mid-entry
+"""
+
+
+def test_writer_killed_holding_the_lock_mid_entry(tmp_path, session):
+    torn = subprocess.run([sys.executable, "-c", TORN_WRITER, str(session.path)], check=False)
+    assert torn.returncode == -signal.SIGKILL
+    after = [_spawn(tmp_path, w, 10) for w in range(4)]
+    assert [p.wait() for p in after] == [0] * 4
+    log = read_session(session.path)
+    assert len(log.entries) == 40 and all(e.intact for e in log.entries)
+    assert "killed" not in {e.agent for e in log.entries}
+    assert len(log.problems) == 1 and "no end marker" in log.problems[0]
