@@ -70,7 +70,7 @@ def check_report(data: bytes, *, max_bytes: int = DEFAULT_MAX_ENTRY_BYTES) -> st
         )
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").rstrip()
     if not text:
-        raise LlmengError(f"report is empty", "Write the findings into the report before appending it.")
+        raise LlmengError("report is empty", "Write the findings into the report before appending it.")
     return text
 
 
