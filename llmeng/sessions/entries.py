@@ -74,6 +74,11 @@ def check_report(data: bytes, *, max_bytes: int = DEFAULT_MAX_ENTRY_BYTES) -> st
     return text
 
 
+def replace_controls(text: str) -> str:
+    """`text` with the control characters `check_report` refuses replaced by U+FFFD."""
+    return _CONTROL_RE.sub("\ufffd", text)
+
+
 def encode_body(text: str) -> tuple[str, bool]:
     """Return the body as stored and whether a closing fence had to be added."""
     out: list[str] = []

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from llmeng.errors import LlmengError
-from llmeng.sessions.entries import DEFAULT_MAX_ENTRY_BYTES
+from llmeng.sessions.entries import DEFAULT_MAX_ENTRY_BYTES, replace_controls
 from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S
 from llmeng.sessions.names import AGENT_ID_RE, find_project_root
 from llmeng.sessions.store import append_entry, current_session
@@ -105,8 +105,12 @@ def _agent_name(agent_type: object) -> str:
 
 
 def _fit(message: str, max_bytes: int, data: Mapping[str, Any]) -> bytes:
-    """The message as UTF-8, cut to the cap with a note, so a long answer is kept, not dropped."""
-    raw = message.encode("utf-8")
+    """The message as UTF-8, cut to the cap with a note, so a long answer is kept, not dropped.
+
+    Control characters are replaced rather than refused: a stray escape code in a model's answer
+    should not cost us the finding.
+    """
+    raw = replace_controls(message).encode("utf-8", "replace")
     if len(raw) <= max_bytes:
         return raw
     note = (

@@ -159,14 +159,19 @@ def test_cli_hook_fails_open_on_bad_payload(monkeypatch, capsys, data, tmp_path)
     assert code == 0 and out.out == ""
 
 
-def test_cli_hook_reports_problems_on_stderr(tmp_path, session, monkeypatch, capsys):
-    code, out = _cli(
-        monkeypatch,
-        capsys,
-        payload("subagent-stop-2.1.197.json", tmp_path, last_assistant_message="bell \x07 in text"),
-    )
+def test_cli_hook_reports_problems_on_stderr(tmp_path, monkeypatch, capsys):
+    (tmp_path / ".claude").write_text("a file where the directory should be")
+    code, out = _cli(monkeypatch, capsys, payload("subagent-stop-2.1.197.json", tmp_path))
     assert code == 0 and out.out == ""
-    assert out.err.startswith("llmeng hook subagent-stop: ") and "control character" in out.err
+    assert out.err.startswith("llmeng hook subagent-stop: ") and out.err.count("\n") == 1
+
+
+def test_control_characters_in_a_final_message_are_replaced_not_fatal(tmp_path, session):
+    outcome = run(
+        "subagent-stop-2.1.197.json", tmp_path, last_assistant_message="red \x1b[31mALERT\x1b[0m \ud800"
+    )
+    assert outcome.status == "appended"
+    assert read_session(session.path).entries[0].body == "red \ufffd[31mALERT\ufffd[0m ?"
 
 
 def test_cli_hook_verbose_says_what_it_did(tmp_path, session, monkeypatch, capsys):
