@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import click
 
-DEFAULT_MAX_BYTES = 256 * 1024
+DEFAULT_MAX_BYTES = 256 * 1024  # mirrors entries.DEFAULT_MAX_ENTRY_BYTES; the core loads only when run
 # Claude Code runs hooks with a timeout (default 60 s); stay well inside it.
 HOOK_LOCK_TIMEOUT_S = 5.0
 PAYLOAD_MAX_BYTES = 16 * 1024 * 1024
