@@ -110,8 +110,8 @@ def test_fifo_given_as_a_path_gets_a_verdict(sandbox: Sandbox) -> None:
             "r = lint_paths([Path(sys.argv[1])], env={}, cwd=Path(sys.argv[2]), home=Path(sys.argv[2])); "
             "print([f.rule_id for f in r.findings])")
     try:
-        proc = subprocess.run([sys.executable, "-c", code, str(fifo), str(sandbox.root)], capture_output=True,
-                              text=True, timeout=10)
+        proc = subprocess.run([sys.executable, "-c", code, str(fifo), str(sandbox.root)], check=False,
+                              capture_output=True, text=True, timeout=10)
     except subprocess.TimeoutExpired:
         pytest.fail("linting a FIFO did not finish in 10 s")
     assert proc.returncode == 0 and "AG113" in proc.stdout
@@ -129,8 +129,8 @@ def test_deeply_nested_flow_collection_does_not_crash_the_process(tmp_path: Path
     code = ("import sys; from pathlib import Path; from llmeng.agents.lint import lint_paths; "
             "r = lint_paths([Path(sys.argv[1])], env={}, cwd=Path(sys.argv[2]), home=Path(sys.argv[2])); "
             "print(len(r.files))")
-    proc = subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path)], capture_output=True,
-                          text=True, timeout=50)
+    proc = subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path)], check=False,
+                          capture_output=True, text=True, timeout=50)
     assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr[-300:]}"
     assert proc.stdout.strip() == "1"
 
@@ -159,3 +159,69 @@ def test_deeply_nested_value_in_a_checked_field_is_reported_not_raised(sandbox: 
     text = agent(f"{key}: {'[' * 1500}{']' * 1500}\n", tools=None)
     result = sandbox.lint(sandbox.write("reviewer.md", text))
     assert len(result.files) == 1
+
+
+def test_max_turns_with_a_superscript_digit_is_reported_not_raised(sandbox: Sandbox) -> None:
+    # fields.py:252 `str.isdigit()` is true for "²", then int("²") raises ValueError and aborts the run.
+    assert sandbox.check(agent("maxTurns: '\u00b2'\n")) == {(5, "AG214")}
+
+
+def test_fix_through_a_symlink_fixes_the_target_and_keeps_the_link(sandbox: Sandbox,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # cli/validate.py:110 atomic_write(path) renames over the symlink itself: the link becomes a plain copy
+    # and the real file (e.g. an agent installed as a symlink into .claude/agents) is never fixed.
+    from llmeng.cli import main
+
+    target = sandbox.write("real/reviewer.md", agent().replace("\n", "\r\n"))
+    link = sandbox.root / "reviewer.md"
+    link.symlink_to(target)
+    monkeypatch.setenv("HOME", str(sandbox.home))
+    monkeypatch.chdir(sandbox.root)
+    main(["validate", "--fix", "reviewer.md"])
+    assert link.is_symlink()
+    assert b"\r\n" not in target.read_bytes()
+
+
+def test_project_agent_scripts_resolve_in_its_own_project(sandbox: Sandbox) -> None:
+    # context.py:44 takes the project root from the cwd, and references.py:153 resolves scripts against it:
+    # validating another project's .claude/agents from elsewhere reports its existing scripts as missing.
+    project = sandbox.root / "other-project"
+    (project / ".git").mkdir(parents=True)
+    script = project / ".claude" / "scripts" / "notify.sh"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n")
+    body = "```bash\n.claude/scripts/notify.sh\n```\n"
+    path = sandbox.write("other-project/.claude/agents/reviewer.md", agent(tools="Read, Bash", body=body))
+    assert pairs(sandbox.lint(path)) == set()
+
+
+def test_agent_inline_mcp_server_counts_as_configured(sandbox: Sandbox) -> None:
+    # tools.py:147 checks MCP tools only against .mcp.json, ~/.claude.json and plugins; a server the agent
+    # defines itself in `mcpServers` (claude-code.md §1.4, §4.2) is reported as not configured (AG306).
+    sandbox.write_json(".mcp.json", {"mcpServers": {"github": {"command": "gh-mcp"}}})
+    extra = "mcpServers:\n  - local:\n      command: ./srv\n"
+    assert sandbox.check(agent(extra, tools="Read, mcp__local__query")) == set()
+
+
+def test_allowed_tools_beside_tools_does_not_claim_every_tool(sandbox: Sandbox) -> None:
+    # fields.py:298 reports AG220 (an error: "this agent gets every tool") whenever `allowed-tools` is a
+    # key, even when `tools` is also set and restricts the agent; the file is then marked as not loading.
+    result = sandbox.lint(sandbox.write("reviewer.md", agent("allowed-tools: Read\n", tools="Read")))
+    assert result.files[0].loads
+    assert not any("every tool" in f.message for f in result.findings)
+
+
+def test_fix_with_a_duplicate_key_is_idempotent() -> None:
+    # fix.py:77-80 take the value from the parsed data (PyYAML: the last duplicate wins) but rewrite the
+    # first `tools:` line, so a file with `tools` twice changes on every --fix run. Found by a property test.
+    spec = load_spec()
+    once = fix_text("---\nname: reviewer\ndescription: d\ntools: Read, Grep\ntools: [Read, Grep\n---\nB.\n", spec)
+    assert not fix_text(once.text, spec).changed, once.text
+
+
+def test_every_rule_cites_a_source() -> None:
+    # Registry completeness (style.md: rules carry fix and sources): AG107, AG109, AG111 and AG113
+    # (rules/file.py) have an empty `sources`, so `llmeng explain` shows no basis for them.
+    from llmeng.agents.registry import RULES
+
+    assert [r.id for r in RULES if not r.sources] == []
