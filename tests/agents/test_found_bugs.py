@@ -225,3 +225,15 @@ def test_every_rule_cites_a_source() -> None:
     from llmeng.agents.registry import RULES
 
     assert [r.id for r in RULES if not r.sources] == []
+
+
+@pytest.mark.parametrize("model", [3, None, [], ["sonnet"], {}])
+def test_schema_rejects_a_model_that_is_not_a_string(model: object) -> None:
+    # schema.py:27: the `{"pattern": ...}` branch of `model`'s anyOf has no `"type": "string"`, and JSON
+    # Schema applies `pattern` to strings only, so any non-string passes (the linter reports AG210).
+    import jsonschema
+
+    from llmeng.agents.schema import frontmatter_schema
+
+    validator = jsonschema.Draft7Validator(frontmatter_schema(load_spec()))
+    assert not validator.is_valid({"name": "reviewer", "description": "d", "model": model})
