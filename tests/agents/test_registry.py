@@ -13,7 +13,7 @@ from llmeng.findings import Severity
 from llmeng.rules import Rule
 
 from .conftest import Sandbox, pairs
-from .test_found_bugs import BROKEN_EXAMPLES
+from .test_regressions import BROKEN_EXAMPLES
 
 TESTS = Path(__file__).resolve().parent.parent
 ID = re.compile(r"^AG\d{3}$")
