@@ -86,7 +86,7 @@ def test_every_rule_has_a_check() -> None:
 
 
 def _test_sources() -> str:
-    own = {Path(__file__).name, "test_found_bugs.py"}
+    own = {Path(__file__).name, "test_regressions.py"}
     return "\n".join(p.read_text("utf-8") for p in TESTS.rglob("test_*.py") if p.name not in own)
 
 
