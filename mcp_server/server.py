@@ -72,14 +72,15 @@ def confine(root: Path, raw: str) -> Path:
     return target
 
 
-def unknown_tool_guard(names: frozenset[str]) -> Any:
+def unknown_tool_guard(server: MCPServer) -> Any:
     """Middleware: an unknown tool is a protocol error (-32602), not a tool result."""
 
     async def guard(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         if ctx.method == "tools/call" and ctx.params is not None:
             name = ctx.params.get("name")
-            if isinstance(name, str) and name not in names:
-                raise MCPError(INVALID_PARAMS, f"Unknown tool: {name}. Known tools: {', '.join(sorted(names))}.")
+            known = sorted(t.name for t in await server.list_tools())
+            if isinstance(name, str) and name not in known:
+                raise MCPError(INVALID_PARAMS, f"Unknown tool: {name}. Known tools: {', '.join(known)}.")
         return await call_next(ctx)
 
     return guard
@@ -99,7 +100,7 @@ def create_server(root: Path) -> MCPServer:
     tools = LlmengTools(root)
     for name, title, annotations in TOOL_TABLE:
         server.add_tool(getattr(tools, name), name=name, title=title, annotations=annotations)
-    server.middleware.append(unknown_tool_guard(frozenset(name for name, _, _ in TOOL_TABLE)))
+    server.middleware.append(unknown_tool_guard(server))
     return server
 
 

@@ -1,0 +1,102 @@
+"""The real processes: stdio (what Claude Code spawns) and streamable HTTP on loopback."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mcp import Client, StdioServerParameters
+
+from mcp_server import main
+from mcp_server.server import Tool
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_stdio_subprocess_lists_the_tools(root: Path, mode: str) -> None:
+    params = StdioServerParameters(command=sys.executable, args=["-m", "mcp_server", "--root", str(root)])
+    async with Client(params, mode=mode) as c:
+        names = [t.name for t in (await c.list_tools()).tools]
+        assert c.server_info.name == "llmeng"
+    assert set(names) <= {t.value for t in Tool}
+
+
+def test_stdout_carries_only_protocol_messages(root: Path) -> None:
+    requests = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}},
+        {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "nope", "arguments": {}}},
+    ]
+    proc = subprocess.Popen([sys.executable, "-m", "mcp_server", "--root", str(root)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("".join(json.dumps(r) + "\n" for r in requests).encode())
+    proc.stdin.flush()
+    lines = [proc.stdout.readline() for _ in range(3)]  # keep stdin open until all answers are in
+    rest, _ = proc.communicate(timeout=30)  # closes stdin: the server exits at EOF
+    answers = [json.loads(line) for line in lines + rest.splitlines()]  # every line is JSON-RPC
+    assert [a["id"] for a in answers] == [1, 2, 3]
+    assert answers[2]["error"]["code"] == -32602
+    assert proc.returncode == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def http_url(root: Path) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "mcp_server", "--root", str(root), "--http", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_http_on_loopback_serves_both_eras(http_url: str, mode: str) -> None:
+    async with Client(http_url, mode=mode) as c:
+        assert c.server_info.name == "llmeng"
+        names = [t.name for t in (await c.list_tools()).tools]
+    assert set(names) <= {t.value for t in Tool}
+
+
+def test_missing_root_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(tmp_path / "absent")]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "is not a directory" in err and "fix: pass --root" in err
+
+
+def test_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert "Example:" in capsys.readouterr().out
+
+
+def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--port", "not-a-number"]) == 2
+    assert "invalid int value" in capsys.readouterr().err
