@@ -132,8 +132,8 @@ def _prepare_root(root: Path) -> None:
 def measure(spawns: int, calls: int, root: Path) -> dict[str, Any]:
     startup: dict[str, list[float]] = {"hello": [], "llmeng": []}
     for _ in range(spawns):
-        for which in startup:
-            startup[which].append(time_startup(which, root))
+        for which, samples in startup.items():
+            samples.append(time_startup(which, root))
     loops = {"hello": CallLoop("hello", root, "echo", {"text": REPORT}),
              "llmeng": CallLoop("llmeng", root, "session_append", {"agent": "bench", "report": REPORT})}
     try:
@@ -183,11 +183,11 @@ def _render(s: dict[str, Any]) -> str:
     st, rt = s["startup_median_s"], s["roundtrip_ms"]
     return "\n".join([
         f"machine: {s['machine']}",
-        f"start-up to first tools/list, median of {s['spawns']}: hello {st['hello']} s, "
-        f"llmeng {st['llmeng']} s, ratio {st['ratio']} (ranges {s['startup_range_s']})",
-        f"round trip over stdio, {s['calls']} calls each: hello echo p50 {rt['hello']['p50']} ms / "
-        f"p95 {rt['hello']['p95']} ms; llmeng session_append p50 {rt['llmeng']['p50']} ms / "
-        f"p95 {rt['llmeng']['p95']} ms; ratio p50 {rt['ratio_p50']}, p95 {rt['ratio_p95']}",
+        (f"start-up to first tools/list, median of {s['spawns']}: hello {st['hello']} s, "
+         f"llmeng {st['llmeng']} s, ratio {st['ratio']} (ranges {s['startup_range_s']})"),
+        (f"round trip over stdio, {s['calls']} calls each: hello echo p50 {rt['hello']['p50']} ms / "
+         f"p95 {rt['hello']['p95']} ms; llmeng session_append p50 {rt['llmeng']['p50']} ms / "
+         f"p95 {rt['llmeng']['p95']} ms; ratio p50 {rt['ratio_p50']}, p95 {rt['ratio_p95']}"),
     ])
 
 

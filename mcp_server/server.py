@@ -98,8 +98,8 @@ def create_server(root: Path) -> MCPServer:
         log_level="WARNING",  # hosts show stderr; INFO per call floods it
     )
     tools = LlmengTools(root)
-    for name, title, annotations in TOOL_TABLE:
-        server.add_tool(getattr(tools, name), name=name, title=title, annotations=annotations)
+    for name, title, hints in TOOL_TABLE:
+        server.add_tool(getattr(tools, name), name=name, title=title, annotations=hints)
     server.middleware.append(unknown_tool_guard(server))
     return server
 

@@ -1,0 +1,77 @@
+"""1,000 randomly generated calls: every answer is a tool result or a -32602, and the server lives on."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client, MCPError
+from mcp.server.mcpserver import MCPServer
+
+from mcp_server.server import INVALID_PARAMS
+
+CALLS = 1000
+STRINGS = ["", "   ", "..", "../..", "../../etc/passwd", "/etc/passwd", "a\x00b", "src", "src/app.py",
+           "agents", "ünïcödé ✓", "x" * 10_000, "import openai\nopenai.OpenAI().chat.completions.create()",
+           "-rf", "{}", "null", "LLM101", "critical", "gpt-4o", "$(rm -rf /)", "\n\n\t"]
+
+
+def _value(rng: random.Random, schema: dict[str, Any] | None) -> Any:
+    """A value that sometimes fits `schema` and often does not."""
+    if schema is not None and rng.random() < 0.6:
+        kind = schema.get("type")
+        if "enum" in schema:
+            return rng.choice(schema["enum"])
+        if kind == "string":
+            return rng.choice(STRINGS)
+        if kind == "integer":
+            return rng.choice([0, 1, -1, 7, 10**12])
+        if kind == "number":
+            return rng.choice([0, 0.5, -3.25, 1e9])
+        if kind == "boolean":
+            return rng.random() < 0.5
+        if kind == "array":
+            return [_value(rng, schema.get("items")) for _ in range(rng.randint(0, 4))]
+    return rng.choice([None, 3, -2.5, True, [], {}, {"a": 1}, [1, "x"], *STRINGS[:8]])
+
+
+def _arguments(rng: random.Random, schema: dict[str, Any]) -> dict[str, Any]:
+    props: dict[str, Any] = schema.get("properties", {})
+    args = {k: _value(rng, v) for k, v in props.items() if rng.random() < 0.7}
+    if rng.random() < 0.1:
+        args["unexpected_field"] = _value(rng, None)
+    return args
+
+
+@pytest.mark.anyio
+@pytest.mark.timeout(300)
+async def test_a_thousand_random_calls_leave_the_server_answering(server: MCPServer, root: Path) -> None:
+    (root / "src").mkdir()
+    (root / "src" / "app.py").write_text("import openai\n")
+    rng = random.Random(20261122)
+    outcomes = {"ok": 0, "tool_error": 0, "protocol_error": 0}
+    async with Client(server, mode="auto") as c:
+        tools = {t.name: t.input_schema for t in (await c.list_tools()).tools}
+        names = [*tools, "nope", "", "audit ", "AUDIT"]
+        for _ in range(CALLS):
+            name = rng.choice(names)
+            try:
+                res = await c.call_tool(name, _arguments(rng, tools.get(name, {})))
+            except MCPError as e:
+                assert e.error.code == INVALID_PARAMS, e.error
+                outcomes["protocol_error"] += 1
+                continue
+            text = " ".join(getattr(block, "text", "") for block in res.content)
+            assert "Traceback" not in text
+            if res.is_error:
+                assert text.strip(), f"{name}: an error without a message"
+                outcomes["tool_error"] += 1
+            else:
+                assert res.structured_content is not None, f"{name}: success without structured output"
+                outcomes["ok"] += 1
+        assert (await c.list_tools()).tools == list((await c.list_tools()).tools)
+    assert outcomes["protocol_error"] > 0
+    if tools:  # every tool got both accepted and rejected calls
+        assert outcomes["ok"] > 0 and outcomes["tool_error"] > 0
