@@ -11,17 +11,20 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from mcp import MCPError
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
+from pydantic import Field
 
 from llmeng import __version__
 from llmeng.errors import LlmengError
+from mcp_server.outputs import AppendOutput, SessionOutput, session_output
 
 SERVER_NAME = "llmeng"
 INVALID_PARAMS = -32602  # JSON-RPC "invalid params": what the spec says an unknown tool is
@@ -100,6 +103,9 @@ def create_server(root: Path) -> MCPServer:
     tools = LlmengTools(root)
     for name, title, hints in TOOL_TABLE:
         server.add_tool(getattr(tools, name), name=name, title=title, annotations=hints)
+    for uri, method, title, description in RESOURCE_TABLE:
+        server.resource(uri, name=method, title=title, description=description,
+                        mime_type="application/json")(getattr(tools, method))
     server.middleware.append(unknown_tool_guard(server))
     return server
 
@@ -109,6 +115,8 @@ INSTRUCTIONS = (
     "started in. Tool errors say what to change; fix the input and call again."
 )
 
+TEXT_MAX_CHARS = 262_144  # the session log's per-entry cap is 256 KiB; a longer string cannot fit
+
 
 class LlmengTools:
     """The tools, bound to one project root. Each method's docstring is its MCP description."""
@@ -116,5 +124,49 @@ class LlmengTools:
     def __init__(self, root: Path) -> None:
         self.root = root
 
+    def session_append(
+        self,
+        agent: Annotated[str, Field(description="Your agent name, e.g. 'llm-architect' (1-64 characters: "
+                                                "letters, digits, '.', '_', ':' or '-').", max_length=64)],
+        report: Annotated[str, Field(description="The report, as markdown. Secrets are masked before it "
+                                                 "is written.", max_length=TEXT_MAX_CHARS)],
+        session_id: Annotated[str, Field(description="Append to this session instead of the active one "
+                                                     "(an id like 20261122-031500-title); empty: the active "
+                                                     "session.", max_length=80)] = "",
+    ) -> AppendOutput:
+        """Append your report to the team's shared session log, as one entry.
 
-TOOL_TABLE: tuple[tuple[str, str, ToolAnnotations], ...] = ()
+        Call this once at the end of your task with what you found, decided and changed, so the
+        other agents and the user can read it. The entry is kept in
+        .claude/sessions/active/<session>.md under the project root, with your agent name and the
+        time; likely secrets (API keys, tokens) are masked first. With no active session the report
+        is kept as a standalone file under .claude/sessions/standalone/. Each call adds a new entry.
+        """
+        from llmeng.sessions.store import append_entry
+
+        with core_errors():
+            result = append_entry(self.root, agent, report.encode("utf-8"), source="mcp",
+                                  now=datetime.now(timezone.utc), session_id=session_id or None)
+        return AppendOutput(entry_id=result.entry_id, session_id=result.session_id,
+                            path=result.path.relative_to(self.root).as_posix(),
+                            standalone=result.standalone, redacted=result.redacted)
+
+    def active_session(self) -> str:
+        """The active session's entries, as JSON."""
+        from llmeng.sessions.parse import read_session
+        from llmeng.sessions.store import current_session, session_path
+
+        session_id = current_session(self.root)
+        if session_id is None:
+            return SessionOutput(session_id=None, title="", entries=[], problems=[
+                "No active session. Start one with `llmeng session start \"<title>\"`."]).model_dump_json()
+        return session_output(session_id, read_session(session_path(self.root, session_id))).model_dump_json()
+
+
+TOOL_TABLE: tuple[tuple[str, str, ToolAnnotations], ...] = (
+    (Tool.SESSION_APPEND, "Append a report to the session log", APPEND_ONLY),
+)
+RESOURCE_TABLE: tuple[tuple[str, str, str, str], ...] = (
+    ("llmeng://session/active", "active_session", "Active session log",
+     "Entries of the active session log (agent, time, report), oldest first."),
+)

@@ -1,0 +1,44 @@
+"""What the tools return: pydantic models, so each tool publishes an outputSchema.
+
+Where a core already returns a pydantic model (the model selection), the tool returns that
+directly; these cover the cores that return dataclasses.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:  # the cores load on first use, not at start-up
+    from llmeng.sessions.parse import SessionLog
+
+
+class AppendOutput(BaseModel):
+    entry_id: str = Field(description="id of the new entry")
+    session_id: str | None = Field(description="the session appended to; null when no session was active")
+    path: str = Field(description="file written, relative to the project root")
+    standalone: bool = Field(description="true: no active session, so the report was kept as its own file")
+    redacted: int = Field(description="how many likely secrets were masked")
+
+
+class EntryOutput(BaseModel):
+    id: str
+    agent: str
+    source: str
+    time: str
+    body: str
+    intact: bool = Field(description="false when the stored checksum does not match (edited or torn)")
+
+
+class SessionOutput(BaseModel):
+    session_id: str | None
+    title: str
+    entries: list[EntryOutput]
+    problems: list[str]
+
+
+def session_output(session_id: str, log: SessionLog) -> SessionOutput:
+    entries = [EntryOutput(id=e.id, agent=e.agent, source=e.source, time=e.time, body=e.body, intact=e.intact)
+               for e in log.entries]
+    return SessionOutput(session_id=session_id, title=log.title, entries=entries, problems=list(log.problems))
