@@ -6,7 +6,7 @@ directly; these cover the cores that return dataclasses.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -42,3 +42,39 @@ def session_output(session_id: str, log: SessionLog) -> SessionOutput:
     entries = [EntryOutput(id=e.id, agent=e.agent, source=e.source, time=e.time, body=e.body, intact=e.intact)
                for e in log.entries]
     return SessionOutput(session_id=session_id, title=log.title, entries=entries, problems=list(log.problems))
+
+
+class FindingOutput(BaseModel):
+    rule: str = Field(description="rule id; `llmeng explain <rule>` prints why and how to fix")
+    severity: str
+    category: str
+    message: str
+    path: str = Field(description="relative to the project root")
+    line: int
+    col: int
+    fix: str = Field(description="what to change")
+    confidence: str
+    evidence: dict[str, Any]
+
+
+class AgentFileOutput(BaseModel):
+    path: str
+    name: str | None
+    scope: str
+    loads: bool = Field(description="false: Claude Code would not load or could not use this agent")
+    findings: list[FindingOutput]
+
+
+class LintSummary(BaseModel):
+    files: int
+    errors: int
+    warnings: int
+    info: int
+    loads: int
+
+
+class ValidateOutput(BaseModel):
+    claude_code_version: str = Field(description="the Claude Code release the rules were checked against")
+    spec_as_of: str
+    summary: LintSummary
+    files: list[AgentFileOutput]

@@ -7,11 +7,13 @@ The cores are imported inside the tool bodies: start-up pays only for the SDK, s
 
 from __future__ import annotations
 
+import inspect
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from enum import StrEnum
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,7 +26,7 @@ from pydantic import Field
 
 from llmeng import __version__
 from llmeng.errors import LlmengError
-from mcp_server.outputs import AppendOutput, SessionOutput, session_output
+from mcp_server.outputs import AppendOutput, SessionOutput, ValidateOutput, session_output
 
 SERVER_NAME = "llmeng"
 INVALID_PARAMS = -32602  # JSON-RPC "invalid params": what the spec says an unknown tool is
@@ -102,7 +104,9 @@ def create_server(root: Path) -> MCPServer:
     )
     tools = LlmengTools(root)
     for name, title, hints in TOOL_TABLE:
-        server.add_tool(getattr(tools, name), name=name, title=title, annotations=hints)
+        fn = getattr(tools, name)
+        server.add_tool(fn, name=name, title=title, description=inspect.cleandoc(fn.__doc__),
+                        annotations=hints)
     for uri, method, title, description in RESOURCE_TABLE:
         server.resource(uri, name=method, title=title, description=description,
                         mime_type="application/json")(getattr(tools, method))
@@ -115,6 +119,7 @@ INSTRUCTIONS = (
     "started in. Tool errors say what to change; fix the input and call again."
 )
 
+AGENT_DIRS = (".claude/agents", "agents")  # where the CLI looks by default, too
 TEXT_MAX_CHARS = 262_144  # the session log's per-entry cap is 256 KiB; a longer string cannot fit
 
 
@@ -146,10 +151,42 @@ class LlmengTools:
 
         with core_errors():
             result = append_entry(self.root, agent, report.encode("utf-8"), source="mcp",
-                                  now=datetime.now(timezone.utc), session_id=session_id or None)
+                                  now=datetime.now(UTC), session_id=session_id or None)
         return AppendOutput(entry_id=result.entry_id, session_id=result.session_id,
                             path=result.path.relative_to(self.root).as_posix(),
                             standalone=result.standalone, redacted=result.redacted)
+
+    def validate_agents(
+        self,
+        path: Annotated[str, Field(description="An agent definition file or a folder of them (searched "
+                                               "recursively), relative to the project root; empty: "
+                                               ".claude/agents and agents/.", max_length=4096)] = "",
+        ignore: Annotated[list[str], Field(description="Rule ids to skip, e.g. ['AG205'].",
+                                           max_length=100)] = [],  # noqa: B006 (pydantic copies it)
+    ) -> ValidateOutput:
+        """Check Claude Code subagent definition files (*.md with YAML frontmatter) for mistakes.
+
+        Use it after creating or editing an agent file, before relying on the agent: it reports what
+        would stop Claude Code from loading the agent (errors), what it would silently ignore
+        (warnings) and advice (info), each with the line and the fix. Read-only.
+        """
+        from llmeng.agents.lint import lint_paths
+        from llmeng.agents.render import render_json
+
+        with core_errors():
+            targets = [confine(self.root, path)] if path else self._default_agent_dirs()
+            result = lint_paths(targets, env=os.environ, cwd=self.root, home=Path.home(), ignore=ignore)
+            if not result.files:
+                raise LlmengError(f"no agent files (*.md) under {path or 'the project root'}.",
+                                  fix="Pass an agent file or a folder that holds them, e.g. '.claude/agents'.")
+        return ValidateOutput.model_validate(render_json(result))
+
+    def _default_agent_dirs(self) -> list[Path]:
+        found = [self.root / d for d in AGENT_DIRS if (self.root / d).is_dir()]
+        if not found:
+            raise LlmengError(f"neither {' nor '.join(AGENT_DIRS)} exists under {self.root}.",
+                              fix="Pass `path`: an agent file or a folder of them, relative to the project root.")
+        return found
 
     def active_session(self) -> str:
         """The active session's entries, as JSON."""
@@ -165,6 +202,7 @@ class LlmengTools:
 
 TOOL_TABLE: tuple[tuple[str, str, ToolAnnotations], ...] = (
     (Tool.SESSION_APPEND, "Append a report to the session log", APPEND_ONLY),
+    (Tool.VALIDATE_AGENTS, "Validate agent definitions", READ_ONLY),
 )
 RESOURCE_TABLE: tuple[tuple[str, str, str, str], ...] = (
     ("llmeng://session/active", "active_session", "Active session log",
