@@ -3,6 +3,7 @@
 Two numbers, each as a ratio to the baseline (benchmarks/hello_mcp.py, one trivial tool):
   start-up:   process spawn -> first `tools/list` answer over stdio (raw JSON-RPC, no client library)
   round trip: p50/p95 of sequential `tools/call` over stdio: llmeng's session_append vs hello's echo
+  core:       append_entry called in-process, to show how much of the round trip is the core
 
 Spawns and call blocks alternate between the two servers so load on the machine hits both alike.
 
@@ -125,8 +126,22 @@ def _pct(samples: Sequence[float], q: float) -> float:
 
 def _prepare_root(root: Path) -> None:
     """An empty project with an active session, so session_append has somewhere to write."""
-    subprocess.run([sys.executable, "-m", "llmeng", "session", "start", "--title", "bench"],
+    subprocess.run([sys.executable, "-m", "llmeng", "session", "start", "--root", str(root), "bench"],
                    cwd=root, check=True, stdout=subprocess.DEVNULL)
+
+
+def time_core_appends(root: Path, n: int) -> list[float]:
+    """The session core alone, in this process: the part of a round trip the server cannot shave off."""
+    from datetime import UTC, datetime
+
+    from llmeng.sessions.store import append_entry
+
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        append_entry(root, "bench", REPORT.encode(), source="mcp", now=datetime.now(UTC))
+        samples.append(time.perf_counter() - start)
+    return samples
 
 
 def measure(spawns: int, calls: int, root: Path) -> dict[str, Any]:
@@ -145,7 +160,9 @@ def measure(spawns: int, calls: int, root: Path) -> dict[str, Any]:
     finally:
         for loop in loops.values():
             loop.close()
-    return {"startup": startup, "calls": {k: v.samples for k, v in loops.items()}}
+    time_core_appends(root, 50)
+    return {"startup": startup, "calls": {k: v.samples for k, v in loops.items()},
+            "core": time_core_appends(root, calls)}
 
 
 def summarize(raw: dict[str, Any]) -> dict[str, Any]:
@@ -161,6 +178,8 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
             "llmeng": {"p50": round(_pct(c_l, .5) * 1e3, 2), "p95": round(_pct(c_l, .95) * 1e3, 2)},
             "ratio_p50": round(_pct(c_l, .5) / _pct(c_h, .5), 3),
             "ratio_p95": round(_pct(c_l, .95) / _pct(c_h, .95), 3),
+            "core_append_only": {"p50": round(_pct(raw["core"], .5) * 1e3, 2),
+                                 "p95": round(_pct(raw["core"], .95) * 1e3, 2)},
         },
         "spawns": len(raw["startup"]["hello"]), "calls": len(c_h),
     }
@@ -188,6 +207,8 @@ def _render(s: dict[str, Any]) -> str:
         (f"round trip over stdio, {s['calls']} calls each: hello echo p50 {rt['hello']['p50']} ms / "
          f"p95 {rt['hello']['p95']} ms; llmeng session_append p50 {rt['llmeng']['p50']} ms / "
          f"p95 {rt['llmeng']['p95']} ms; ratio p50 {rt['ratio_p50']}, p95 {rt['ratio_p95']}"),
+        (f"of which the session core alone (append_entry in-process): p50 {rt['core_append_only']['p50']} ms / "
+         f"p95 {rt['core_append_only']['p95']} ms"),
     ])
 
 
