@@ -10,7 +10,8 @@ from mcp import Client, MCPError
 from mcp.server.mcpserver import MCPServer
 
 from llmeng.errors import LlmengError
-from mcp_server.server import INVALID_PARAMS, SERVER_NAME, Tool, confine, core_errors
+from mcp_server.server import INVALID_PARAMS, SERVER_NAME, Tool
+from mcp_server.tools import confine, core_errors
 
 
 def test_tool_names_are_the_granted_ones() -> None:
