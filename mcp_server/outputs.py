@@ -14,8 +14,9 @@ from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:  # the cores load on first use, not at start-up
     from llmeng.audit.model import AuditResult
-    from llmeng.findings import Finding
     from llmeng.sessions.parse import SessionLog
+
+    from llmeng.findings import Finding
 
 
 class AppendOutput(BaseModel):

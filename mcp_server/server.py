@@ -17,6 +17,7 @@ from mcp import MCPError
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.tools import Tool as SdkTool
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase
 from mcp.types import ToolAnnotations
 from pydantic import ConfigDict
 
@@ -85,8 +86,8 @@ def strict_tool(fn: Callable[..., Any], name: Tool) -> SdkTool:
     tool = SdkTool.from_function(fn, name=name.value, title=title, annotations=hints,
                                  description=inspect.cleandoc(fn.__doc__ or ""))
     loose = tool.fn_metadata.arg_model
-    strict = type(loose.__name__, (loose,), {"model_config": ConfigDict(extra="forbid"),
-                                             "__module__": loose.__module__})
+    strict: type[ArgModelBase] = type(loose.__name__, (loose,), {"model_config": ConfigDict(extra="forbid"),
+                                                              "__module__": loose.__module__})
     tool.fn_metadata.arg_model = strict
     tool.parameters = strict.model_json_schema(by_alias=True)
     return tool

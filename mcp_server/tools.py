@@ -20,7 +20,12 @@ from pydantic import Field, ValidationError
 
 from llmeng.errors import LlmengError
 from mcp_server.outputs import (
-    AppendOutput, AuditOutput, SessionOutput, ValidateOutput, audit_output, session_output,
+    AppendOutput,
+    AuditOutput,
+    SessionOutput,
+    ValidateOutput,
+    audit_output,
+    session_output,
 )
 
 AGENT_DIRS = (".claude/agents", "agents")  # where `llmeng validate` looks by default, too
@@ -94,6 +99,7 @@ class LlmengTools:
         """
         from llmeng.audit.cli_support import load_project_config
         from llmeng.audit.engine import audit_paths, audit_source
+
         from llmeng.findings import Severity
 
         with core_errors():
@@ -260,7 +266,7 @@ def _flat_signature(model: Any, returns: type) -> inspect.Signature:
         params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
                                         default=f.get_default(call_default_factory=True),
                                         annotation=Annotated[(f.annotation, *f.metadata, described)]))
-    params.append(inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=10, annotation=Annotated[
+    params.append(inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=5, annotation=Annotated[
         int, Field(ge=1, le=500, description="How many ranked candidates and rejected models to list in full; "
                                              "the counts and reasoning always cover all of them.")]))
     return inspect.Signature(params, return_annotation=returns)

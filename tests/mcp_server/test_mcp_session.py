@@ -10,10 +10,9 @@ from typing import Any
 import anyio
 import jsonschema
 import pytest
-from mcp import Client
-
 from llmeng.sessions.parse import read_session
 from llmeng.sessions.store import SessionContext, start_session
+from mcp import Client
 
 RESOURCE = "llmeng://session/active"
 
@@ -72,10 +71,10 @@ async def test_a_pinned_session_id_wins_over_the_newest(client: Client, root: Pa
 @pytest.mark.anyio
 async def test_concurrent_appends_all_land_intact(server: Any, root: Path) -> None:
     session_id = _start(root)
-    async with Client(server) as c:  # sync tools run in worker threads: these really overlap
-        async with anyio.create_task_group() as tg:
-            for i in range(40):
-                tg.start_soon(c.call_tool, "session_append", {"agent": f"agent-{i}", "report": f"report {i}\n" * 50})
+    # Sync tools run in worker threads, so these calls really overlap.
+    async with Client(server) as c, anyio.create_task_group() as tg:
+        for i in range(40):
+            tg.start_soon(c.call_tool, "session_append", {"agent": f"agent-{i}", "report": f"report {i}\n" * 50})
     log = read_session(root / ".claude" / "sessions" / "active" / f"{session_id}.md")
     assert sorted(e.agent for e in log.entries) == sorted(f"agent-{i}" for i in range(40))
     assert all(e.intact for e in log.entries) and not log.problems
