@@ -13,41 +13,72 @@ from pathlib import Path
 import pytest
 from mcp import Client, StdioServerParameters
 
-from mcp_server import main
+from mcp_server import _is_loopback, main
 from mcp_server.server import Tool
 
 pytestmark = pytest.mark.timeout(120)
+AGENT = "---\nname: reviewer\ndescription: Reviews diffs for LLM call-site problems.\n---\nBody.\n"
+
+
+@pytest.fixture
+def agent_root(root: Path) -> Path:
+    (root / "agents").mkdir()
+    (root / "agents" / "reviewer.md").write_text(AGENT)
+    return root
+
+
+async def _exercise(c: Client) -> None:
+    assert c.server_info.name == "llmeng"
+    assert [t.name for t in (await c.list_tools()).tools] == sorted(t.value for t in Tool)
+    ok = await c.call_tool("validate_agents", {"path": "agents"})
+    assert ok.is_error is False and ok.structured_content["summary"]["files"] == 1
+    bad = await c.call_tool("validate_agents", {"path": "../"})
+    assert bad.is_error is True and "outside the project root" in bad.content[0].text
 
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
-async def test_stdio_subprocess_lists_the_tools(root: Path, mode: str) -> None:
-    params = StdioServerParameters(command=sys.executable, args=["-m", "mcp_server", "--root", str(root)])
+async def test_stdio_subprocess_serves_both_eras(agent_root: Path, mode: str) -> None:
+    params = StdioServerParameters(command=sys.executable, args=["-m", "mcp_server", "--root", str(agent_root)])
     async with Client(params, mode=mode) as c:
-        names = [t.name for t in (await c.list_tools()).tools]
-        assert c.server_info.name == "llmeng"
-    assert set(names) <= {t.value for t in Tool}
+        await _exercise(c)
 
 
-def test_stdout_carries_only_protocol_messages(root: Path) -> None:
+def _raw_session(root: Path, *options: str) -> tuple[list[dict[str, object]], str]:
     requests = [
         {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
             "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}},
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}},
         {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "nope", "arguments": {}}},
+        {"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {"name": "validate_agents",
+                                                                        "arguments": {"path": "agents"}}},
+        {"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "validate_agents",
+                                                                        "arguments": {"path": 7}}},
     ]
-    proc = subprocess.Popen([sys.executable, "-m", "mcp_server", "--root", str(root)],
+    proc = subprocess.Popen([sys.executable, "-m", "mcp_server", "--root", str(root), *options],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write("".join(json.dumps(r) + "\n" for r in requests).encode())
     proc.stdin.flush()
-    lines = [proc.stdout.readline() for _ in range(3)]  # keep stdin open until all answers are in
-    rest, _ = proc.communicate(timeout=30)  # closes stdin: the server exits at EOF
-    answers = [json.loads(line) for line in lines + rest.splitlines()]  # every line is JSON-RPC
-    assert [a["id"] for a in answers] == [1, 2, 3]
-    assert answers[2]["error"]["code"] == -32602
+    lines = [proc.stdout.readline() for _ in range(5)]  # keep stdin open until all answers are in
+    rest, err = proc.communicate(timeout=30)  # closes stdin: the server exits at EOF
     assert proc.returncode == 0
+    return [json.loads(line) for line in lines + rest.splitlines()], err.decode()  # every line is JSON
+
+
+def test_stdout_carries_only_protocol_messages_and_stderr_stays_quiet(agent_root: Path) -> None:
+    answers, err = _raw_session(agent_root)
+    assert sorted(a["id"] for a in answers) == [1, 2, 3, 4, 5]  # type: ignore[type-var]
+    by_id = {a["id"]: a for a in answers}
+    assert by_id[3]["error"]["code"] == -32602  # type: ignore[index]
+    assert by_id[4]["result"]["isError"] is False and by_id[5]["result"]["isError"] is True  # type: ignore[index]
+    assert err == ""  # WARNING by default: a rejected argument is not worth a line
+
+
+def test_log_level_option_turns_on_stderr_logging(agent_root: Path) -> None:
+    _, err = _raw_session(agent_root, "--log-level", "INFO")
+    assert "rejected arguments" in err and "['path']" in err
 
 
 def _free_port() -> int:
@@ -57,9 +88,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def http_url(root: Path) -> Iterator[str]:
+def http_url(agent_root: Path) -> Iterator[str]:
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mcp_server", "--root", str(root), "--http", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "mcp_server", "--root", str(agent_root), "--http",
+                             "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
@@ -80,9 +112,13 @@ def http_url(root: Path) -> Iterator[str]:
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 async def test_http_on_loopback_serves_both_eras(http_url: str, mode: str) -> None:
     async with Client(http_url, mode=mode) as c:
-        assert c.server_info.name == "llmeng"
-        names = [t.name for t in (await c.list_tools()).tools]
-    assert set(names) <= {t.value for t in Tool}
+        await _exercise(c)
+
+
+@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("::1", True), ("localhost", True),
+                                                 ("0.0.0.0", False), ("192.168.1.5", False), ("example.com", False)])
+def test_only_loopback_hosts_count_as_local(host: str, loopback: bool) -> None:
+    assert _is_loopback(host) is loopback
 
 
 def test_missing_root_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
