@@ -22,7 +22,8 @@ from mcp.types import ToolAnnotations
 from pydantic import ConfigDict
 
 from llmeng import __version__
-from mcp_server.tools import LlmengTools, select_model_tool
+from mcp_server.selection import select_model_tool
+from mcp_server.tools import LlmengTools
 
 SERVER_NAME = "llmeng"
 INVALID_PARAMS = -32602  # JSON-RPC "invalid params": what the spec says an unknown tool is

@@ -6,17 +6,16 @@ is the tool's description: it tells a model when to call it.
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from llmeng.errors import LlmengError
 from mcp_server.outputs import (
@@ -62,11 +61,11 @@ def confine(root: Path, raw: str) -> Path:
     return target
 
 
-def _today() -> date:
+def today() -> date:
     return datetime.now(UTC).date()
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
     from llmeng.models.refresh import default_cache_dir
 
     return default_cache_dir(os.environ, Path.home())  # the same refreshed prices the CLI uses
@@ -191,10 +190,10 @@ class LlmengTools:
         from llmeng.models.recommendation import SourceOut
         from llmeng.models.sources import source_ages
 
-        today = _today()
+        day = today()
         with core_errors(ResourceError):
-            ages = source_ages(load_priced_catalog(_cache_dir()).sources, today)
-        return json.dumps({"today": today.isoformat(),
+            ages = source_ages(load_priced_catalog(cache_dir()).sources, day)
+        return json.dumps({"today": day.isoformat(),
                            "sources": [SourceOut.of(a).model_dump(mode="json") for a in ages]})
 
 
@@ -224,59 +223,3 @@ def _parses(parse_errors: Any) -> None:
     if parse_errors:
         raise LlmengError(f"The code does not parse: {parse_errors[0].reason}.",
                           fix="Pass complete, valid Python 3 source (whole statements, consistent indentation).")
-
-
-def select_model_tool() -> Callable[..., Any]:
-    """The select_model tool: one flat parameter per Requirements field, plus `limit`.
-
-    The signature is built from the Requirements model, so the input schema follows the core
-    without a hand-kept copy.
-    """
-    from llmeng.models.recommendation import Recommendation
-    from llmeng.models.requirements import Requirements
-
-    def select_model(**fields: Any) -> Recommendation:
-        from llmeng.models.api import recommend
-
-        limit = fields.pop("limit")
-        with core_errors():
-            rec = recommend(_requirements(Requirements, fields), today=_today(), cache_dir=_cache_dir())
-        rec = rec.with_reasoning()  # counts and reasons cover every model, before the lists are cut
-        return rec.model_copy(update={"candidates": rec.candidates[:limit], "rejected": rec.rejected[:limit]})
-
-    select_model.__signature__ = _flat_signature(Requirements, Recommendation)  # type: ignore[attr-defined]
-    select_model.__doc__ = SELECT_MODEL_DOC
-    return select_model
-
-
-SELECT_MODEL_DOC = """Recommend an LLM for a workload from current prices, limits and quality ratings.
-
-Use it when choosing or reviewing which model a feature should call. Describe the workload (tokens
-per request, requests per day, complexity, required capabilities, budgets, latency goal, allowed
-providers); it returns the primary model and a fallback from another provider, the ranked
-candidates with each score part and cost per request/day/month, the rejected models with reasons,
-the reasoning, and how old the price and quality data are. Read-only and offline.
-"""
-
-
-def _flat_signature(model: Any, returns: type) -> inspect.Signature:
-    params = []
-    for name, f in model.model_fields.items():
-        described = Field(description=f.description or name.replace("_", " "))
-        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
-                                        default=f.get_default(call_default_factory=True),
-                                        annotation=Annotated[(f.annotation, *f.metadata, described)]))
-    params.append(inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=5, annotation=Annotated[
-        int, Field(ge=1, le=500, description="How many ranked candidates and rejected models to list in full; "
-                                             "the counts and reasoning always cover all of them.")]))
-    return inspect.Signature(params, return_annotation=returns)
-
-
-def _requirements(model: Any, fields: Mapping[str, Any]) -> Any:
-    try:
-        return model(**fields)
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "requirements"
-        raise LlmengError(f"Invalid requirement {where}: {first['msg']}.",
-                          fix="Change that field; the input schema lists the accepted values.") from e
