@@ -27,8 +27,10 @@ def select_model_tool() -> Callable[..., Any]:
         limit = fields.pop("limit")
         with core_errors():
             rec = recommend(_requirements(Requirements, fields), today=today(), cache_dir=cache_dir())
-        rec = rec.with_reasoning()  # counts and reasons cover every model, before the lists are cut
-        return rec.model_copy(update={"candidates": rec.candidates[:limit], "rejected": rec.rejected[:limit]})
+        # Reasoning first, so its counts cover every model; then the ranking shrinks to the shortlist
+        # and the rejections to `limit`: the full lists run to ~100 kB, too much for an agent's context.
+        rec = rec.with_reasoning().compact()
+        return rec.model_copy(update={"rejected": rec.rejected[:limit]})
 
     select_model.__signature__ = _flat_signature(Requirements, Recommendation)  # type: ignore[attr-defined]
     select_model.__doc__ = SELECT_MODEL_DOC
@@ -52,9 +54,9 @@ def _flat_signature(model: Any, returns: type) -> inspect.Signature:
         params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
                                         default=f.get_default(call_default_factory=True),
                                         annotation=Annotated[(f.annotation, *f.metadata, described)]))
-    params.append(inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=5, annotation=Annotated[
-        int, Field(ge=1, le=500, description="How many ranked candidates and rejected models to list in full; "
-                                             "the counts and reasoning always cover all of them.")]))
+    params.append(inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=10, annotation=Annotated[
+        int, Field(ge=0, le=1000, description="How many rejected models to list with their reasons; "
+                                              "rejection_counts and the reasoning always cover all of them.")]))
     return inspect.Signature(params, return_annotation=returns)
 
 

@@ -41,18 +41,22 @@ async def test_hard_requirements_are_honoured(client: Client) -> None:
 
 
 @pytest.mark.anyio
-async def test_limit_cuts_the_lists_but_not_the_counts(client: Client) -> None:
+async def test_lists_are_cut_but_not_the_counts(client: Client) -> None:
     out = (await _select(client, {"limit": 3})).structured_content
-    assert len(out["candidates"]) <= 3 and len(out["rejected"]) <= 3
+    assert len(out["rejected"]) == 3
+    assert out["candidates"] == out["shortlist"]  # the ranking an agent needs, aliases folded
+    assert out["candidates"][:2] == [out["primary"], out["fallback"]]
     considered = out["reasoning"][0]  # "N models considered, n pass the hard filters, m rejected."
-    n_rejected = int(considered.split(", ")[-1].split()[0])
-    assert n_rejected > 3 and sum(out["rejection_counts"].values()) >= n_rejected
+    n_passed, n_rejected = (int(part.split()[0]) for part in considered.split(", ")[1:])
+    assert n_passed > len(out["candidates"]) and n_rejected > 3
+    assert sum(out["rejection_counts"].values()) >= n_rejected
 
 
 @pytest.mark.anyio
 async def test_default_answer_stays_small_enough_for_a_model(client: Client) -> None:
     res = await _select(client, {})
     assert len(res.content[0].text) < 40_000  # the full lists are ~110 kB: ~30k tokens of context
+    assert len((await _select(client, {"limit": 0})).structured_content["rejected"]) == 0
 
 
 @pytest.mark.anyio
@@ -75,7 +79,7 @@ async def test_invalid_requirements_say_what_to_fix(client: Client, args: dict[s
     ({"complexity": "extreme"}, "complexity"),
     ({"cache_hit_ratio": 1.5}, "cache_hit_ratio"),
     ({"budget_per_day": 10}, "budget_per_day"),  # misspelt: dropping it would ignore the budget
-    ({"limit": 0}, "limit"),
+    ({"limit": -1}, "limit"),
 ])
 async def test_schema_violations_name_the_field(client: Client, args: dict[str, Any], field: str) -> None:
     res = await _select(client, args)
