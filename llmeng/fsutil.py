@@ -9,9 +9,14 @@ from llmeng.errors import LlmengError
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write `data` to `path` so readers see the old file or the new one, never a torn one."""
+    """Write `data` to `path` so readers see the old file or the new one, never a torn one.
+    A file that already exists keeps its permission bits."""
     tmp = _write_temp(path, data)
     try:
+        try:
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        except FileNotFoundError:
+            pass
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -13,7 +13,7 @@ from llmeng.findings import Severity
 from llmeng.rules import Rule
 
 from .conftest import Sandbox, pairs
-from .test_found_bugs import BROKEN_EXAMPLES
+from .test_regressions import BROKEN_EXAMPLES
 
 TESTS = Path(__file__).resolve().parent.parent
 ID = re.compile(r"^AG\d{3}$")
@@ -86,7 +86,7 @@ def test_every_rule_has_a_check() -> None:
 
 
 def _test_sources() -> str:
-    own = {Path(__file__).name, "test_found_bugs.py"}
+    own = {Path(__file__).name, "test_regressions.py"}
     return "\n".join(p.read_text("utf-8") for p in TESTS.rglob("test_*.py") if p.name not in own)
 
 
