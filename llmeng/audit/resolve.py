@@ -1,0 +1,359 @@
+"""Find LLM calls and resolve their client, provider, timeout, retries and output bound, with origins."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from llmeng.audit.knowledge import Knowledge, KwargPath, Sdk
+from llmeng.audit.model import DEFAULT, ELSEWHERE, SET, UNKNOWN, Setting
+from llmeng.audit.scope import chain
+from llmeng.audit.values import MISSING, Env, Val, deref, fold, lookup
+from llmeng.findings import Confidence
+
+_OPTION_METHODS = ("with_options", "copy", "bind")
+_PASS_THROUGH = ("with_config", "with_structured_output", "bind_tools", "with_listeners", "with_types")
+_MAX_DEPTH = 5
+# litellm routes these model prefixes to native (non-OpenAI-SDK) handlers that do not retry.
+_LITELLM_NATIVE = ("anthropic/", "claude", "gemini/", "vertex_ai/", "bedrock/", "ollama/", "ollama_chat/",
+                   "cohere/", "huggingface/", "replicate/", "mistral/")
+_LITELLM_OPENAI = ("openai/", "azure/", "gpt-", "o1", "o3", "o4", "chatgpt-", "text-davinci")
+
+
+@dataclass
+class ClientRef:
+    sdk: Sdk
+    ctor: ast.Call | None
+    env: Env
+    via: str
+    confidence: Confidence = Confidence.HIGH
+    layers: list[tuple[ast.Call, Env]] = field(default_factory=list)
+    modifiers: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Detected:
+    node: ast.Call
+    sdk: Sdk
+    client: ClientRef | None
+    implicit: bool
+    confidence: Confidence
+    via: str
+
+
+@dataclass(frozen=True)
+class Resolved:
+    timeout: Setting
+    attempts: Setting
+    max_tokens: Setting
+    model: str | None
+    retry_wrapper: str | None
+    fallback: str | None
+
+
+class Resolver:
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.k = knowledge
+
+    def detect(self, node: ast.Call, env: Env) -> Detected | None:
+        """The LLM call this node is, or None."""
+        return self._detect_func(node, node.func, env, 0)
+
+    def _detect_func(self, node: ast.Call, func: ast.expr, env: Env, depth: int) -> Detected | None:
+        if depth > _MAX_DEPTH:
+            return None
+        name = env.scope.dotted(func)
+        if name in self.k.function_index:
+            sdk = self.k.sdks[self.k.function_index[name]]
+            return Detected(node, sdk, None, True, Confidence.HIGH, f"module function {name}")
+        if isinstance(func, ast.Attribute):
+            found = self._detect_method(node, func, env)
+            if found is not None or not _is_self_attr(func):
+                return found
+        alias = self._alias(func, env)
+        return self._detect_func(node, alias, env, depth + 1) if alias is not None else None
+
+    def _alias(self, func: ast.expr, env: Env) -> ast.expr | None:
+        # `completion = client.chat.completions.create` and `self.create = ...` (bound-method aliases)
+        if isinstance(func, ast.Name):
+            target = deref(func, env)
+            return target if isinstance(target, ast.Attribute) else None
+        if _is_self_attr(func) and env.func and env.func.cls:
+            bound = env.scope.classes[env.func.cls].attrs.get(func.attr, [])  # type: ignore[attr-defined]
+            return bound[0] if len(bound) == 1 and isinstance(bound[0], ast.Attribute) else None
+        return None
+
+    def _detect_method(self, node: ast.Call, func: ast.Attribute, env: Env) -> Detected | None:
+        _, parts = chain(func)
+        for tail in self.k.method_tails:
+            if len(parts) < len(tail) or tuple(parts[-len(tail):]) != tail:
+                continue
+            receiver: ast.expr = func
+            for _ in tail:
+                receiver = receiver.value  # type: ignore[attr-defined]
+            method = ".".join(tail)
+            client = self.client_of(receiver, env, 0)
+            if client is not None:
+                if method not in client.sdk.methods:
+                    return None
+                return Detected(node, client.sdk, client, False, client.confidence, client.via)
+            if method in self.k.shapes:
+                sdk = self.k.sdks[self.k.shapes[method]]
+                conf = Confidence.MEDIUM if len(tail) >= 2 else Confidence.LOW
+                return Detected(node, sdk, None, False, conf, f"call shape .{method} on an unresolved receiver")
+        return None
+
+    def client_of(self, expr: ast.expr, env: Env, depth: int) -> ClientRef | None:
+        """The client an expression evaluates to, through bindings, hints and option layers."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(expr, ast.Await):
+            return self.client_of(expr.value, env, depth + 1)
+        if isinstance(expr, ast.Call):
+            return self._client_of_call(expr, env, depth)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+            # LCEL: `prompt | llm | parser` calls llm
+            for side in (expr.left, expr.right):
+                found = self.client_of(side, env, depth + 1)
+                if found is not None:
+                    found.confidence, found.via = Confidence.MEDIUM, f"{found.via}, through an LCEL pipe"
+                    return found
+            return None
+        if isinstance(expr, ast.Name):
+            return self._client_of_name(expr, env, depth)
+        if _is_self_attr(expr) and env.func and env.func.cls:
+            return self._client_of_self(expr, env, depth)  # type: ignore[arg-type]
+        return None
+
+    def _client_of_call(self, expr: ast.Call, env: Env, depth: int) -> ClientRef | None:
+        name = env.scope.dotted(expr.func) or ""
+        key = self.k.ctor_index.get(name)
+        if key is None and isinstance(expr.func, ast.Attribute) and expr.func.attr == "client":
+            key = "bedrock" if "bedrock" in self.k.sdks else None
+        if key is not None:
+            sdk = self.k.sdks[key]
+            if sdk.service and _service(expr) != sdk.service:
+                return None
+            return ClientRef(sdk, expr, env, f"{name.rsplit('.', 1)[-1]}() at line {expr.lineno}")
+        if isinstance(expr.func, ast.Attribute):
+            attr = expr.func.attr
+            if attr in _OPTION_METHODS or attr in _PASS_THROUGH or attr in ("with_retry", "with_fallbacks"):
+                inner = self.client_of(expr.func.value, env, depth + 1)
+                if inner is not None:
+                    if attr in _OPTION_METHODS:
+                        inner.layers.insert(0, (expr, env))
+                    elif attr not in _PASS_THROUGH:
+                        inner.modifiers[attr] = expr.lineno
+                return inner
+        return self._client_of_factory(expr, env, depth)
+
+    def _client_of_factory(self, expr: ast.Call, env: Env, depth: int) -> ClientRef | None:
+        if not isinstance(expr.func, ast.Name):
+            return None
+        for info in env.scope.functions.values():
+            if info.node.name != expr.func.id or info.cls is not None:
+                continue
+            for sub in ast.walk(info.node):
+                if isinstance(sub, ast.Return) and sub.value is not None:
+                    found = self.client_of(sub.value, Env(env.scope, info), depth + 1)
+                    if found is not None:
+                        found.via += f", returned by {info.node.name}()"
+                        return found
+        return None
+
+    def _client_of_name(self, expr: ast.Name, env: Env, depth: int) -> ClientRef | None:
+        func = env.func
+        if func is not None and expr.id in func.bindings:
+            return self._first(func.bindings[expr.id], env, depth)
+        if func is not None and expr.id in func.params:
+            ann = func.params[expr.id].annotation
+            return self._hinted(ann, env, f"type hint of parameter {expr.id}") if ann else None
+        if expr.id in env.scope.bindings:
+            return self._first(env.scope.bindings[expr.id], Env(env.scope, None), depth)
+        ann = env.scope.hints.get(expr.id)
+        return self._hinted(ann, env, f"type hint of {expr.id}") if ann is not None else None
+
+    def _client_of_self(self, expr: ast.Attribute, env: Env, depth: int) -> ClientRef | None:
+        cls = env.scope.classes.get(env.func.cls or "") if env.func else None
+        if cls is None:
+            return None
+        bound = cls.attrs.get(expr.attr, [])
+        for value in bound:
+            found = self.client_of(value, Env(env.scope, env.scope.parent.get(value)), depth + 1)
+            if found is not None:
+                return found
+        ann = cls.hints.get(expr.attr)
+        return self._hinted(ann, env, f"type hint of self.{expr.attr}") if ann is not None else None
+
+    def _first(self, values: list[ast.expr], env: Env, depth: int) -> ClientRef | None:
+        for value in values:
+            found = self.client_of(value, env, depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def _hinted(self, ann: ast.expr, env: Env, via: str) -> ClientRef | None:
+        for sub in ast.walk(ann):
+            if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+                try:
+                    sub = ast.parse(sub.value, mode="eval").body
+                except SyntaxError:
+                    continue
+            name = env.scope.dotted(sub) if isinstance(sub, (ast.Name, ast.Attribute)) else None
+            if name in self.k.ctor_index:
+                return ClientRef(self.k.sdks[self.k.ctor_index[name]], None, env, via, Confidence.MEDIUM)
+        return None
+
+    def settings(self, det: Detected, env: Env) -> Resolved:
+        """Merge call kwargs, option layers and constructor kwargs over the SDK defaults."""
+        layers: list[tuple[list[ast.keyword], Env, str]] = [(det.node.keywords, env, "call")]
+        client = det.client
+        if client is not None:
+            layers += [(c.keywords, e, f".{c.func.attr}() at line {c.lineno}")  # type: ignore[attr-defined]
+                       for c, e in client.layers]
+            if client.ctor is not None:
+                layers.append((client.ctor.keywords, client.env, client.via))
+        model = _model(det, layers)
+        return Resolved(
+            timeout=self._timeout(det, layers),
+            attempts=self._attempts(det, layers, model),
+            max_tokens=_max_tokens(det.sdk, layers),
+            model=model, retry_wrapper=self._retry_wrapper(det, layers),
+            fallback=_fallback(det, layers),
+        )
+
+    def _timeout(self, det: Detected, layers: list[tuple[list[ast.keyword], Env, str]]) -> Setting:
+        found = _first_found(det.sdk.timeout_paths, layers)
+        if found is not None:
+            path, val, where = found
+            if not val.known or (val.value is not None and not _is_number(val.value)):
+                return Setting(None, ELSEWHERE, f"{path.text} from {val.origin} ({where})")
+            seconds = None if val.value is None else val.value / (1000 if path.kind == "ms" else 1)
+            return Setting(seconds, SET, f"{path.text}={val.value} ({where}, {val.origin})")
+        if not _defaults_apply(det) or not det.sdk.default_timeout_known:
+            return Setting(None, UNKNOWN, _unknown_reason(det))
+        value = None if det.sdk.no_default_timeout else det.sdk.timeout_s
+        return Setting(value, DEFAULT, f"{det.sdk.key} default ({_sdk_version(det.sdk)})")
+
+    def _attempts(self, det: Detected, layers: list[tuple[list[ast.keyword], Env, str]],
+                  model: str | None) -> Setting:
+        found = _first_found(det.sdk.retry_paths, layers)
+        if found is not None:
+            path, val, where = found
+            if path.kind == "present":
+                if val.known and val.value is None:
+                    return self._default_attempts(det, model)
+                return Setting(path.present_attempts, SET, f"{path.text} set ({where})")
+            if not val.known or not _is_number(val.value):
+                return Setting(None, ELSEWHERE, f"{path.text} from {val.origin} ({where})")
+            attempts = val.value + (1 if path.kind == "retries" else 0)
+            return Setting(attempts, SET, f"{path.text}={val.value} ({where})")
+        return self._default_attempts(det, model)
+
+    def _default_attempts(self, det: Detected, model: str | None) -> Setting:
+        if not _defaults_apply(det):
+            return Setting(None, UNKNOWN, _unknown_reason(det))
+        if det.sdk.key == "litellm":
+            return _litellm_attempts(model)
+        if det.sdk.attempts is None:
+            return Setting(None, UNKNOWN, f"{det.sdk.key}: default attempts depend on the provider")
+        return Setting(det.sdk.attempts, DEFAULT, f"{det.sdk.key} default ({_sdk_version(det.sdk)})")
+
+    def _retry_wrapper(self, det: Detected, layers: list[tuple[list[ast.keyword], Env, str]]) -> str | None:
+        if det.client is not None and "with_retry" in det.client.modifiers:
+            return f".with_retry() at line {det.client.modifiers['with_retry']}"
+        if det.sdk.builtin_retry_wrapper:
+            return f"{det.sdk.key} built-in retry decorator"
+        if det.sdk.key == "litellm":
+            found = _first_found(det.sdk.retry_paths[:1], layers)
+            if found and found[1].known and _is_number(found[1].value) and found[1].value > 0:
+                return f"litellm num_retries={found[1].value} wrapper ({found[2]})"
+        return None
+
+
+def _first_found(paths: tuple[KwargPath, ...], layers: list[tuple[list[ast.keyword], Env, str]]
+                 ) -> tuple[KwargPath, Val, str] | None:
+    for keywords, env, where in layers:
+        for path in paths:
+            val = lookup(keywords, path.parts, env)
+            if val is not MISSING:
+                return path, val, where
+    return None
+
+
+def _max_tokens(sdk: Sdk, layers: list[tuple[list[ast.keyword], Env, str]]) -> Setting:
+    found = _first_found(sdk.max_tokens_paths, layers)
+    if found is None:
+        return Setting(None, DEFAULT, "not set")
+    path, val, where = found
+    if not val.known or (val.value is not None and not _is_number(val.value)):
+        return Setting(None, ELSEWHERE, f"{path.text} from {val.origin} ({where})")
+    return Setting(val.value, SET, f"{path.text}={val.value} ({where})")
+
+
+def _model(det: Detected, layers: list[tuple[list[ast.keyword], Env, str]]) -> str | None:
+    if det.sdk.key == "litellm_router":
+        return None  # Router model names are deployment-group aliases, not model ids.
+    for keywords, env, _ in layers:
+        for name in ("model", "model_name", "modelId", "model_id"):
+            val = lookup(keywords, [name], env)
+            if val is not MISSING:
+                return val.value if val.known and isinstance(val.value, str) else None
+    ctor = det.client.ctor if det.client else None
+    if ctor is not None and ctor.args and det.sdk.key == "langchain_init":
+        val = fold(ctor.args[0], det.client.env)  # type: ignore[union-attr]
+        return val.value if val.known and isinstance(val.value, str) else None
+    return None
+
+
+def _fallback(det: Detected, layers: list[tuple[list[ast.keyword], Env, str]]) -> str | None:
+    if det.client is not None and "with_fallbacks" in det.client.modifiers:
+        return f".with_fallbacks() at line {det.client.modifiers['with_fallbacks']}"
+    for keywords, _, where in layers:
+        for kw in keywords:
+            if kw.arg in det.sdk.fallback_kwargs:
+                return f"{kw.arg}= ({where})"
+    return None
+
+
+def _litellm_attempts(model: str | None) -> Setting:
+    if model is None:
+        return Setting(None, UNKNOWN, "litellm: attempts depend on the provider behind the model")
+    if model.startswith(_LITELLM_NATIVE):
+        return Setting(1, DEFAULT, f"litellm native handler for {model!r} does not retry")
+    if model.startswith(_LITELLM_OPENAI):
+        return Setting(3, DEFAULT, f"litellm routes {model!r} through the OpenAI SDK (2 retries)")
+    return Setting(None, UNKNOWN, f"litellm: provider of {model!r} not known")
+
+
+def _defaults_apply(det: Detected) -> bool:
+    return det.implicit or (det.client is not None and det.client.ctor is not None)
+
+
+def _unknown_reason(det: Detected) -> str:
+    if det.client is None:
+        return "client not resolved (matched by call shape)"
+    return f"client built elsewhere ({det.client.via})"
+
+
+def _sdk_version(sdk: Sdk) -> str:
+    return sdk.pinned or sdk.source.split(" (")[0]
+
+
+def _service(call: ast.Call) -> str | None:
+    for arg in call.args[:1]:
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            return arg.value
+    for kw in call.keywords:
+        if kw.arg == "service_name" and isinstance(kw.value, ast.Constant):
+            return str(kw.value.value)
+    return None
+
+
+def _is_self_attr(expr: ast.expr) -> bool:
+    return (isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)
+            and expr.value.id in ("self", "cls"))
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)

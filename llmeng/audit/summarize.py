@@ -1,0 +1,100 @@
+"""Everything the audit needs from one file, as a picklable FileSummary (runs in worker processes)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+
+from llmeng.audit.knowledge import Knowledge
+from llmeng.audit.model import CallSite, FileSummary, FuncSummary
+from llmeng.audit.resolve import Resolver
+from llmeng.audit.scope import build_scope, module_name
+from llmeng.audit.secrets import find_secrets
+from llmeng.audit.signals import collect
+from llmeng.audit.taint import FileTaint, system_taint
+from llmeng.audit.walk import Found, Walker
+
+# A file that mentions none of these cannot hold an LLM call we know how to resolve, so it is not
+# parsed unless a later pass needs its call-graph edges (see engine.py).
+LLM_HINT = re.compile(
+    r"openai|anthropic|litellm|genai|mistral|cohere|groq|ollama|langchain|llama_index|bedrock|"
+    r"completions\.create|messages\.create|generate_content|ChatCompletion|chat\.complete|invoke_model|converse",
+    re.IGNORECASE)
+SIGNAL_HINT = re.compile(
+    r"breaker|limiter|ratelimit|rate_limit|Semaphore|presidio|llm_guard|scrubadub|anonymi|langfuse|langsmith|"
+    r"opentelemetry|traceloop|logfire|phoenix|openinference|helicone|mlflow|weave|agentops|braintrust|ddtrace|"
+    r"openlit|promptlayer|lunary|sentry_sdk|set_llm_cache|\.usage|_tokens|slowapi|callbacks|detect_pii|"
+    r"deidentify|rpm|tpm|adaptive|litellm")
+_SUPPRESS = re.compile(r"#\s*llmeng:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
+_USER_KWARGS = frozenset({"messages", "prompt", "input", "contents", "content", "text", "query", "message",
+                          "inputs", "question"})
+
+
+def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False) -> FileSummary:
+    """The summary of one file; `force` parses it even when no hint says it matters."""
+    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    base = {"path": path, "lines": lines, "secrets": tuple(find_secrets(text)),
+            "suppressions": suppressions(text) if "llmeng:" in text else {}}
+    relevant = force or LLM_HINT.search(text) is not None
+    if not relevant and SIGNAL_HINT.search(text) is None:
+        return FileSummary(**base)  # type: ignore[arg-type]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not our business
+            tree = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+        where = f"line {e.lineno}: " if isinstance(e, SyntaxError) and e.lineno else ""
+        return FileSummary(**base, parse_error=f"{where}{type(e).__name__}: {e}")  # type: ignore[arg-type]
+    scope = build_scope(tree, module_name(path))
+    signals, litellm = collect(tree, scope, path)
+    if not relevant:
+        return FileSummary(**base, signals=signals, globals=litellm)  # type: ignore[arg-type]
+    resolver = Resolver(knowledge)
+    walker = Walker(scope, resolver)
+    walker.run(tree)
+    sinks = FileTaint(scope, {id(f.det.node) for f in walker.found}).run(tree) if walker.found else {}
+    sites = tuple(_site(path, f, resolver, sinks) for f in walker.found)
+    funcs = tuple(FuncSummary(w.key, path, _line(scope, w.key), w.decorators, w.ctx, w.wraps, tuple(w.edges))
+                  for w in walker.funcs)
+    return FileSummary(**base, sites=sites, functions=funcs, signals=signals,  # type: ignore[arg-type]
+                       globals=litellm)
+
+
+def _site(path: str, found: Found, resolver: Resolver, sinks: dict[int, tuple[str, bool]]) -> CallSite:
+    det, env = found.det, found.env
+    node = det.node
+    res = resolver.settings(det, env)
+    sink = sinks.get(id(node))
+    callee = ast.unparse(node.func)
+    return CallSite(
+        path=path, line=node.lineno, end_line=node.end_lineno or node.lineno, col=node.col_offset + 1,
+        function=found.function, call=callee if len(callee) <= 80 else callee[:77] + "...",
+        sdk=det.sdk.key, provider=det.sdk.provider, confidence=det.confidence, via=det.via,
+        timeout=res.timeout, attempts=res.attempts, max_tokens=res.max_tokens, model=res.model, ctx=found.ctx,
+        client_retry_wrapper=res.retry_wrapper, client_fallback=res.fallback,
+        system_taint=system_taint(node, env.scope, env.func),
+        output_sink=sink[0] if sink else None, sink_guarded=bool(sink and sink[1]),
+        user_data=_user_data(node),
+    )
+
+
+def _user_data(node: ast.Call) -> bool:
+    values = [*node.args, *(k.value for k in node.keywords if k.arg in _USER_KWARGS or k.arg is None)]
+    return any(not isinstance(v, ast.Constant) for v in values)
+
+
+def _line(scope: object, key: str) -> int:
+    info = scope.functions.get(key)  # type: ignore[attr-defined]
+    return info.node.lineno if info else 1
+
+
+def suppressions(text: str) -> dict[int, frozenset[str]]:
+    """Line -> rule ids suppressed there by `# llmeng: ignore[...]` (empty set: every rule)."""
+    out: dict[int, frozenset[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _SUPPRESS.search(line)
+        if m:
+            ids = m.group(1) or ""
+            out[number] = frozenset(i.strip().upper() for i in ids.split(",") if i.strip())
+    return out

@@ -1,0 +1,154 @@
+"""Walk each function once: find LLM calls, the mitigations around every call, and call-graph edges."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from llmeng.audit import frames as fr
+from llmeng.audit.model import Ctx, Edge
+from llmeng.audit.resolve import Detected, Resolver
+from llmeng.audit.scope import FuncInfo, ModuleScope
+from llmeng.audit.values import Env
+
+_RETRY_LIBS = ("tenacity", "backoff", "stamina", "retrying", "retry", "async_retrying", "aioretry")
+_CACHE_DECORATORS = ("functools.lru_cache", "functools.cache", "lru_cache", "cache")
+_CACHE_HINTS = ("cachetools.", "diskcache.", ".memoize", "cache_data", "cache_resource", "aiocache.")
+_SCOPE_BREAKERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@dataclass
+class Found:
+    det: Detected
+    env: Env
+    ctx: Ctx
+    function: str
+
+
+@dataclass
+class FuncWalk:
+    key: str
+    decorators: tuple[str, ...]
+    ctx: Ctx
+    wraps: Ctx
+    edges: list[Edge] = field(default_factory=list)
+
+
+class Walker:
+    def __init__(self, scope: ModuleScope, resolver: Resolver) -> None:
+        self.scope = scope
+        self.resolver = resolver
+        self.found: list[Found] = []
+        self.funcs: list[FuncWalk] = []
+
+    def run(self, tree: ast.Module) -> None:
+        module = FuncWalk(f"{self.scope.module}.<module>", (), Ctx(), Ctx())
+        self.funcs.append(module)
+        for stmt in tree.body:
+            if not isinstance(stmt, _SCOPE_BREAKERS):
+                self._visit(stmt, (), Env(self.scope, None), module)
+        for info in self.scope.functions.values():
+            walk = FuncWalk(info.key, *self._decorators(info))
+            self.funcs.append(walk)
+            env = Env(self.scope, info)
+            for stmt in info.node.body:
+                self._visit(stmt, (), env, walk)
+
+    def _visit(self, node: ast.AST, frames: tuple[fr.Frame, ...], env: Env, walk: FuncWalk) -> None:
+        if isinstance(node, _SCOPE_BREAKERS):
+            return
+        if isinstance(node, ast.Try) or (hasattr(ast, "TryStar") and isinstance(node, ast.TryStar)):
+            inner = (*frames, fr.try_frame(node, self.scope))  # type: ignore[arg-type]
+            for stmt in node.body:
+                self._visit(stmt, inner, env, walk)
+            for part in (*node.handlers, *node.orelse, *node.finalbody):
+                self._visit(part, frames, env, walk)
+            return
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            self._visit(node.iter if not isinstance(node, ast.While) else node.test, frames, env, walk)
+            inner = (*frames, fr.loop_frame(node, self.scope))
+            for stmt in node.body:
+                self._visit(stmt, inner, env, walk)
+            for stmt in node.orelse:
+                self._visit(stmt, frames, env, walk)
+            return
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            frame = fr.with_frame(node, self.scope)
+            inner = (*frames, frame) if frame else frames
+            for item in node.items:
+                self._visit(item.context_expr, frames, env, walk)
+            for stmt in node.body:
+                self._visit(stmt, inner, env, walk)
+            return
+        if isinstance(node, ast.Call):
+            self._call(node, frames, env, walk)
+            deadline = fr.deadline_frame(node, self.scope)
+            frames = (*frames, deadline) if deadline else frames
+        for child in ast.iter_child_nodes(node):
+            self._visit(child, frames, env, walk)
+
+    def _call(self, node: ast.Call, frames: tuple[fr.Frame, ...], env: Env, walk: FuncWalk) -> None:
+        ctx = fr.ctx_of(frames)
+        det = self.resolver.detect(node, env)
+        if det is not None:
+            self.found.append(Found(det, env, ctx, walk.key))
+            return
+        callee = self._callee(node.func, env)
+        if callee is not None:
+            walk.edges.append(Edge(callee, node.lineno, ctx))
+        for arg in node.args:
+            # executor.submit(self.ask, q) / loop.run_in_executor(None, ask): the callable runs here.
+            ref = self._callee(arg, env) if isinstance(arg, (ast.Name, ast.Attribute)) else None
+            if ref is not None and not ref.startswith("*."):
+                walk.edges.append(Edge(ref, node.lineno, ctx))
+
+    def _callee(self, func: ast.expr, env: Env) -> str | None:
+        if isinstance(func, ast.Name):
+            if func.id in self.scope.imports:
+                return self.scope.imports[func.id]
+            return f"{self.scope.module}.{func.id}"
+        if isinstance(func, ast.Attribute):
+            base = func.value
+            if isinstance(base, ast.Name) and base.id in ("self", "cls") and env.func and env.func.cls:
+                return f"{self.scope.module}.{env.func.cls}.{func.attr}"
+            dotted = self.scope.dotted(func)
+            if dotted and isinstance(base, ast.Name) and base.id in self.scope.imports:
+                return dotted
+            return f"*.{func.attr}"
+        return None
+
+    def _decorators(self, info: FuncInfo) -> tuple[tuple[str, ...], Ctx, Ctx]:
+        names: list[str] = []
+        ctx = Ctx()
+        for dec in info.node.decorator_list:
+            target = dec.func if isinstance(dec, ast.Call) else dec
+            name = self.scope.dotted(target) or ast.unparse(target)
+            names.append(name)
+            ctx = ctx.merged(_library_decorator(name, dec, info.node.lineno))
+        return tuple(names), ctx, _wraps(info.node, self.scope)
+
+
+def _library_decorator(name: str, dec: ast.expr, line: int) -> Ctx:
+    src = ast.unparse(dec)
+    head = name.split(".")[0]
+    if head in _RETRY_LIBS and "." in name or name in ("retry", "retry_async"):
+        deadline = f"tenacity stop_after_delay on @{name}" if "stop_after_delay" in src else None
+        return Ctx(retry=f"@{name} decorator (line {dec.lineno})", deadline=deadline)
+    if name in ("timeout_decorator.timeout", "func_timeout.func_set_timeout"):
+        return Ctx(deadline=f"@{name} (line {dec.lineno})")
+    if name in _CACHE_DECORATORS or any(h in name for h in _CACHE_HINTS):
+        return Ctx(fallback=f"response cache @{name} (line {dec.lineno})")
+    return Ctx()
+
+
+def _wraps(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: ModuleScope) -> Ctx:
+    """What this function does for the functions it decorates, if it is an in-project decorator."""
+    inner = [s for s in ast.walk(node) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s is not node]
+    if not inner:
+        return Ctx()
+    tries = [s for s in ast.walk(node) if isinstance(s, ast.Try) and fr.try_frame(s, scope).handles]
+    loops = [s for s in ast.walk(node) if isinstance(s, (ast.For, ast.AsyncFor, ast.While))
+             and any(isinstance(t, ast.Try) for t in ast.walk(s))]
+    handled = f"error-handling decorator {node.name} (line {node.lineno})" if tries else None
+    retry = f"retry decorator {node.name} (line {node.lineno})" if loops and tries else None
+    return Ctx(handled=handled, retry=retry)
