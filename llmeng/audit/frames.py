@@ -86,6 +86,8 @@ def ctx_of(frames: tuple[Frame, ...]) -> Ctx:
             handled = handled or f.note
             if f.fallback:
                 fallback = fallback or f"except branch at line {f.line} calls a model"
+        elif f.kind == "handler":
+            fallback = fallback or f"the call is the fallback in the {f.note}"
         elif f.kind == "deadline":
             deadline = deadline or f.note
         elif f.kind == "loop" and (f.tenacity or (f.retry_like and _try_inside(frames, i))):

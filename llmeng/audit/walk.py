@@ -61,7 +61,11 @@ class Walker:
             inner = (*frames, fr.try_frame(node, self.scope))  # type: ignore[arg-type]
             for stmt in node.body:
                 self._visit(stmt, inner, env, walk)
-            for part in (*node.handlers, *node.orelse, *node.finalbody):
+            for handler in node.handlers:
+                # A model call inside an except branch is itself the fallback answer.
+                fallback = fr.Frame("handler", handler.lineno, f"except branch at line {handler.lineno}")
+                self._visit(handler, (*frames, fallback), env, walk)
+            for part in (*node.orelse, *node.finalbody):
                 self._visit(part, frames, env, walk)
             return
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
