@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "schema": "llmeng.cli.validate:schema",
     "rules": "llmeng.cli.rules:rules",
     "explain": "llmeng.cli.rules:explain",
+    "audit": "llmeng.cli.audit:audit",
 }
 
 EXIT_USAGE = 2

@@ -1,0 +1,1 @@
+"""Renderers shared by the agent linter and the audit."""

@@ -1,0 +1,74 @@
+"""SARIF 2.1.0 for any list of findings and the rules they come from (linter and audit alike)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import PurePath
+from typing import Any
+
+from llmeng.findings import Finding
+from llmeng.rules import Rule, render_page
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def render_sarif(findings: Sequence[Finding], rules: Iterable[Rule], *, tool: str = "llmeng",
+                 version: str = "0.0.0", information_uri: str | None = None) -> dict[str, Any]:
+    """A SARIF log with one run: the rules as the driver's reportingDescriptors, one result per finding."""
+    rule_list = list(rules)
+    index = {r.id: i for i, r in enumerate(rule_list)}
+    driver: dict[str, Any] = {"name": tool, "version": version, "rules": [_descriptor(r) for r in rule_list]}
+    if information_uri:
+        driver["informationUri"] = information_uri
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints",
+                  "results": [_result(f, index) for f in findings]}],
+    }
+
+
+def dumps(log: dict[str, Any]) -> str:
+    return json.dumps(log, indent=2, sort_keys=False, default=str) + "\n"
+
+
+def _descriptor(rule: Rule) -> dict[str, Any]:
+    level = rule.severity.sarif_level
+    return {
+        "id": rule.id,
+        "name": _camel(rule.name),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.why},
+        "help": {"text": rule.fix, "markdown": render_page(rule)},
+        "defaultConfiguration": {"level": level, "enabled": rule.active},
+        "properties": {"tags": [rule.category], "severity": str(rule.severity)},
+    }
+
+
+def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "level": f.severity.sarif_level,
+        "message": {"text": f"{f.message}. Fix: {f.fix}"},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": _uri(f.location.path)},
+            "region": {"startLine": max(1, f.location.line), "startColumn": max(1, f.location.col)},
+        }}],
+        "properties": {"severity": str(f.severity), "confidence": str(f.confidence), "category": f.category,
+                       "evidence": dict(f.evidence)},
+    }
+    if f.rule_id in index:
+        result["ruleIndex"] = index[f.rule_id]
+    return result
+
+
+def _uri(path: str) -> str:
+    # SARIF artifact URIs use forward slashes; relative paths resolve against the run's working directory.
+    return PurePath(path).as_posix().replace(" ", "%20")
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("-")
+    return head + "".join(p.capitalize() for p in rest)
