@@ -66,22 +66,36 @@ class Resolver:
         if name in self.k.function_index:
             sdk = self.k.sdks[self.k.function_index[name]]
             return Detected(node, sdk, None, True, Confidence.HIGH, f"module function {name}")
+        literal = ast.unparse(func) if isinstance(func, ast.Attribute) else None
+        if literal in self.k.function_index and name != literal:
+            # `litellm.completion` through a lazy proxy object named like the module (aider's LazyLiteLLM)
+            sdk = self.k.sdks[self.k.function_index[literal]]
+            return Detected(node, sdk, None, True, Confidence.MEDIUM, f"{literal} through {name}")
         if isinstance(func, ast.Attribute):
             found = self._detect_method(node, func, env)
             if found is not None or not _is_self_attr(func):
                 return found
-        alias = self._alias(func, env)
-        return self._detect_func(node, alias, env, depth + 1) if alias is not None else None
-
-    def _alias(self, func: ast.expr, env: Env) -> ast.expr | None:
-        # `completion = client.chat.completions.create` and `self.create = ...` (bound-method aliases)
-        if isinstance(func, ast.Name):
-            target = deref(func, env)
-            return target if isinstance(target, ast.Attribute) else None
-        if _is_self_attr(func) and env.func and env.func.cls:
-            bound = env.scope.classes[env.func.cls].attrs.get(func.attr, [])  # type: ignore[attr-defined]
-            return bound[0] if len(bound) == 1 and isinstance(bound[0], ast.Attribute) else None
+        for alias in self._aliases(func, env):
+            found = self._detect_func(node, alias, env, depth + 1)
+            if found is not None:
+                return found
         return None
+
+    def _aliases(self, func: ast.expr, env: Env) -> list[ast.expr]:
+        # `completion = client.chat.completions.create` and `self.create = ...` (bound-method aliases);
+        # a name bound in several branches keeps every candidate.
+        if isinstance(func, ast.Name):
+            if env.func is not None and func.id in env.func.bindings:
+                bound = env.func.bindings[func.id]
+            elif env.func is not None and func.id in env.func.params:
+                bound = []
+            else:
+                bound = env.scope.bindings.get(func.id, [])
+        elif _is_self_attr(func) and env.func and env.func.cls:
+            bound = env.scope.classes[env.func.cls].attrs.get(func.attr, [])  # type: ignore[attr-defined]
+        else:
+            bound = []
+        return [b for b in bound if isinstance(b, ast.Attribute)]
 
     def _detect_method(self, node: ast.Call, func: ast.Attribute, env: Env) -> Detected | None:
         _, parts = chain(func)
@@ -148,11 +162,16 @@ class Resolver:
         return self._client_of_factory(expr, env, depth)
 
     def _client_of_factory(self, expr: ast.Call, env: Env, depth: int) -> ClientRef | None:
-        if not isinstance(expr.func, ast.Name):
+        # make_client() or self._create_chat_model(): a function in this module returning a client
+        if isinstance(expr.func, ast.Name):
+            candidates = [f for f in env.scope.functions.values()
+                          if f.node.name == expr.func.id and f.cls is None]
+        elif _is_self_attr(expr.func) and env.func and env.func.cls:
+            key = f"{env.scope.module}.{env.func.cls}.{expr.func.attr}"  # type: ignore[attr-defined]
+            candidates = [env.scope.functions[key]] if key in env.scope.functions else []
+        else:
             return None
-        for info in env.scope.functions.values():
-            if info.node.name != expr.func.id or info.cls is not None:
-                continue
+        for info in candidates:
             for sub in ast.walk(info.node):
                 if isinstance(sub, ast.Return) and sub.value is not None:
                     found = self.client_of(sub.value, Env(env.scope, info), depth + 1)

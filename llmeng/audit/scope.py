@@ -65,17 +65,19 @@ def module_name(relpath: str) -> str:
 def build_scope(tree: ast.Module, module: str) -> ModuleScope:
     """One pass over the tree collecting every binding the resolver needs."""
     scope = ModuleScope(module)
-    package = module.rsplit(".", 1)[0] if "." in module else ""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for a in node.names:
-                scope.imports[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
-        elif isinstance(node, ast.ImportFrom):
-            base = _from_base(node, package)
-            for a in node.names:
-                scope.imports[a.asname or a.name] = f"{base}.{a.name}" if base else a.name
     _collect_body(scope, tree.body, None, module)
     return scope
+
+
+def _import(scope: ModuleScope, node: ast.Import | ast.ImportFrom) -> None:
+    if isinstance(node, ast.Import):
+        for a in node.names:
+            scope.imports[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+        return
+    package = scope.module.rsplit(".", 1)[0] if "." in scope.module else ""
+    base = _from_base(node, package)
+    for a in node.names:
+        scope.imports[a.asname or a.name] = f"{base}.{a.name}" if base else a.name
 
 
 def _from_base(node: ast.ImportFrom, package: str) -> str:
@@ -96,9 +98,11 @@ def _collect_body(scope: ModuleScope, body: list[ast.stmt], cls: ClassInfo | Non
                 # pydantic BaseSettings fields are read from the environment.
                 scope.settings_classes.add(stmt.name)
             _collect_body(scope, stmt.body, info, f"{prefix}.{stmt.name}")
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            _import(scope, stmt)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             _bind_targets(stmt, cls.attrs if cls else scope.bindings, cls.hints if cls else scope.hints)
-        elif isinstance(stmt, (ast.If, ast.Try, ast.With)) and cls is None:
+        elif isinstance(stmt, (ast.If, ast.Try, ast.With, ast.For, ast.While)) and cls is None:
             inner = [*stmt.body, *getattr(stmt, "orelse", []), *getattr(stmt, "finalbody", [])]
             for h in getattr(stmt, "handlers", []):
                 inner.extend(h.body)
@@ -133,6 +137,8 @@ def _collect_function(scope: ModuleScope, node: ast.FunctionDef | ast.AsyncFunct
         scope.parent[sub] = info
         if isinstance(sub, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
             _bind_in_function(sub, info, cls)
+        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+            _import(scope, sub)
         elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):
             # Closures see the method's `self`, so they keep its class.
             _collect_function(scope, sub, cls, f"{key}.{sub.name}")

@@ -15,17 +15,11 @@ from llmeng.audit.signals import collect
 from llmeng.audit.taint import FileTaint, system_taint
 from llmeng.audit.walk import Found, Walker
 
-# A file that mentions none of these cannot hold an LLM call we know how to resolve, so it is not
-# parsed unless a later pass needs its call-graph edges (see engine.py).
-LLM_HINT = re.compile(
-    r"openai|anthropic|litellm|genai|mistral|cohere|groq|ollama|langchain|llama_index|bedrock|"
-    r"completions\.create|messages\.create|generate_content|ChatCompletion|chat\.complete|invoke_model|converse",
-    re.IGNORECASE)
-SIGNAL_HINT = re.compile(
-    r"breaker|limiter|ratelimit|rate_limit|Semaphore|presidio|llm_guard|scrubadub|anonymi|langfuse|langsmith|"
-    r"opentelemetry|traceloop|logfire|phoenix|openinference|helicone|mlflow|weave|agentops|braintrust|ddtrace|"
-    r"openlit|promptlayer|lunary|sentry_sdk|set_llm_cache|\.usage|_tokens|slowapi|callbacks|detect_pii|"
-    r"deidentify|rpm|tpm|adaptive|litellm")
+# A file that mentions none of these (lower-cased) cannot hold an LLM call we know how to resolve, so
+# it is not parsed unless a later pass needs its call-graph edges (see engine.py).
+LLM_HINTS = ("openai", "anthropic", "litellm", "genai", "mistral", "cohere", "groq", "ollama", "langchain",
+             "llama_index", "bedrock", "completions.create", "messages.create", "generate_content",
+             "chatcompletion", "chat.complete", "invoke_model", "converse")
 _SUPPRESS = re.compile(r"#\s*llmeng:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
 _USER_KWARGS = frozenset({"messages", "prompt", "input", "contents", "content", "text", "query", "message",
                           "inputs", "question"})
@@ -36,8 +30,10 @@ def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False
     lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     base = {"path": path, "lines": lines, "secrets": tuple(find_secrets(text)),
             "suppressions": suppressions(text) if "llmeng:" in text else {}}
-    relevant = force or LLM_HINT.search(text) is not None
-    if not relevant and SIGNAL_HINT.search(text) is None:
+    signals, litellm = collect(text, path)
+    base.update(signals=signals, globals=litellm)
+    lowered = text.lower()
+    if not force and not any(h in lowered for h in LLM_HINTS):
         return FileSummary(**base)  # type: ignore[arg-type]
     try:
         with warnings.catch_warnings():
@@ -47,18 +43,15 @@ def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False
         where = f"line {e.lineno}: " if isinstance(e, SyntaxError) and e.lineno else ""
         return FileSummary(**base, parse_error=f"{where}{type(e).__name__}: {e}")  # type: ignore[arg-type]
     scope = build_scope(tree, module_name(path))
-    signals, litellm = collect(tree, scope, path)
-    if not relevant:
-        return FileSummary(**base, signals=signals, globals=litellm)  # type: ignore[arg-type]
     resolver = Resolver(knowledge)
     walker = Walker(scope, resolver)
     walker.run(tree)
-    sinks = FileTaint(scope, {id(f.det.node) for f in walker.found}).run(tree) if walker.found else {}
+    needs_taint = walker.found and walker.has_sink
+    sinks = FileTaint(scope, {id(f.det.node) for f in walker.found}).run(tree) if needs_taint else {}
     sites = tuple(_site(path, f, resolver, sinks) for f in walker.found)
     funcs = tuple(FuncSummary(w.key, path, _line(scope, w.key), w.decorators, w.ctx, w.wraps, tuple(w.edges))
                   for w in walker.funcs)
-    return FileSummary(**base, sites=sites, functions=funcs, signals=signals,  # type: ignore[arg-type]
-                       globals=litellm)
+    return FileSummary(**base, sites=sites, functions=funcs)  # type: ignore[arg-type]
 
 
 def _site(path: str, found: Found, resolver: Resolver, sinks: dict[int, tuple[str, bool]]) -> CallSite:

@@ -19,7 +19,7 @@ _SHELL_IF = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_ca
 _SQL_ATTRS = frozenset({"execute", "executescript", "executemany", "read_sql", "read_sql_query", "exec_driver_sql"})
 _FILE = frozenset({"open", "pathlib.Path", "Path", "os.remove", "os.unlink", "shutil.rmtree", "os.rmdir",
                    "io.open", "builtins.open"})
-_GUARDS = ("input(", "confirm", "sandbox", "approve", "Confirm.ask", "click.confirm")
+_GUARDS = ("confirm", "sandbox", "approve")
 _SYSTEM_KWARGS = frozenset({"system", "instructions", "system_instruction", "preamble", "system_prompt"})
 _REQUEST = ("request.", "st.text_input", "st.chat_input", "st.text_area", "input(", "sys.argv", "websocket.")
 
@@ -52,12 +52,11 @@ class FileTaint:
 
     def _function(self, key: str, info: FuncInfo | None, body: list[ast.stmt]) -> None:
         tainted: dict[str, set[Origin]] = {p: {f"param:{p}"} for p in (info.params if info else ()) if p != "self"}
-        guarded = info is not None and any(g in ast.unparse(info.node) for g in _GUARDS)
         for stmt in _statements(body):
             self._statement(stmt, tainted, key, info)
         for stmt in _statements(body):
             for node in _own_calls(stmt):
-                self._sink(node, tainted, key, info, guarded)
+                self._sink(node, tainted, key, info)
 
     def _statement(self, stmt: ast.stmt, tainted: dict[str, set[Origin]], key: str, info: FuncInfo | None) -> None:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
@@ -127,10 +126,11 @@ class FileTaint:
             return None
         return key if key in self.scope.functions else None
 
-    def _sink(self, node: ast.Call, tainted: dict[str, set[Origin]], key: str, info: FuncInfo | None,
-              guarded: bool) -> None:
-        kind = _sink_kind(node, self.scope)
+    def _sink(self, node: ast.Call, tainted: dict[str, set[Origin]], key: str, info: FuncInfo | None) -> None:
+        kind = sink_kind(node, self.scope)
+        guarded = False
         if kind is not None and node.args:
+            guarded = info is not None and _guarded(info)
             for origin in self.taint_of(node.args[0], tainted, info):
                 self.sinks[key].append((origin, f"{kind} at line {node.lineno}", guarded))
         callee = self._callee(node, info)
@@ -143,7 +143,16 @@ class FileTaint:
                     self.sinks[key].append((o, f"{sink} in {callee.rsplit('.', 1)[-1]}()", guarded or g))
 
 
-def _sink_kind(node: ast.Call, scope: ModuleScope) -> str | None:
+def _guarded(info: FuncInfo) -> bool:
+    """A confirmation prompt or a sandbox in the function downgrades the finding."""
+    for sub in ast.walk(info.node):
+        name = sub.id if isinstance(sub, ast.Name) else sub.attr if isinstance(sub, ast.Attribute) else ""
+        if name == "input" or any(g in name.lower() for g in _GUARDS):
+            return True
+    return False
+
+
+def sink_kind(node: ast.Call, scope: ModuleScope) -> str | None:
     name = scope.dotted(node.func) or ""
     if isinstance(node.func, ast.Name) and name in _CODE:
         return f"{name}()"

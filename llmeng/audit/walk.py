@@ -9,6 +9,7 @@ from llmeng.audit import frames as fr
 from llmeng.audit.model import Ctx, Edge
 from llmeng.audit.resolve import Detected, Resolver
 from llmeng.audit.scope import FuncInfo, ModuleScope
+from llmeng.audit.taint import sink_kind
 from llmeng.audit.values import Env
 
 _RETRY_LIBS = ("tenacity", "backoff", "stamina", "retrying", "retry", "async_retrying", "aioretry")
@@ -40,6 +41,7 @@ class Walker:
         self.resolver = resolver
         self.found: list[Found] = []
         self.funcs: list[FuncWalk] = []
+        self.has_sink = False
 
     def run(self, tree: ast.Module) -> None:
         module = FuncWalk(f"{self.scope.module}.<module>", (), Ctx(), Ctx())
@@ -97,6 +99,8 @@ class Walker:
         if det is not None:
             self.found.append(Found(det, env, ctx, walk.key))
             return
+        if not self.has_sink and sink_kind(node, self.scope) is not None:
+            self.has_sink = True
         callee = self._callee(node.func, env)
         if callee is not None:
             walk.edges.append(Edge(callee, node.lineno, ctx))
@@ -129,7 +133,8 @@ class Walker:
             name = self.scope.dotted(target) or ast.unparse(target)
             names.append(name)
             ctx = ctx.merged(_library_decorator(name, dec, info.node.lineno))
-        return tuple(names), ctx, _wraps(info.node, self.scope)
+        nested = any(k.startswith(info.key + ".") for k in self.scope.functions)
+        return tuple(names), ctx, _wraps(info.node, self.scope) if nested else Ctx()
 
 
 def _library_decorator(name: str, dec: ast.expr, line: int) -> Ctx:
