@@ -125,6 +125,19 @@ def read_source(path: str, max_bytes: int) -> str | Skipped:
         return Skipped(path, "not UTF-8")
 
 
+_WORKER_KNOWLEDGE: list[Knowledge] = []
+
+
+def _init_worker(knowledge: Knowledge) -> None:
+    # Sent once per worker process instead of once per file.
+    _WORKER_KNOWLEDGE[:] = [knowledge]
+
+
+def _summarize_in_worker(job: tuple[Source, int, bool]) -> FileSummary | Skipped:
+    source, max_bytes, force = job
+    return _summarize_one((source, _WORKER_KNOWLEDGE[0], max_bytes, force))
+
+
 def _summarize_one(job: tuple[Source, Knowledge, int, bool]) -> FileSummary | Skipped:
     source, knowledge, max_bytes, force = job
     text = read_source(source.display, max_bytes)
@@ -146,19 +159,19 @@ def _relocate(summary: FileSummary, display: str) -> FileSummary:
 
 def _summarize_all(sources: Sequence[Source], k: Knowledge, config: AuditConfig, jobs: int,
                    progress: Progress | None, force: bool = False) -> tuple[list[FileSummary], list[Skipped]]:
-    work = [(s, k, config.max_file_bytes, force) for s in sources]
-    total, done = len(work), 0
+    total, done = len(sources), 0
     out: list[FileSummary | Skipped] = []
     if jobs > 1 and total >= _PARALLEL_MIN_FILES:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for item in pool.map(_summarize_one, work, chunksize=_CHUNK):
+        work = [(s, config.max_file_bytes, force) for s in sources]
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(k,)) as pool:
+            for item in pool.map(_summarize_in_worker, work, chunksize=_CHUNK):
                 out.append(item)
                 done += 1
                 if progress and (done % _CHUNK == 0 or done == total):
                     progress(done, total)
     else:
-        for job in work:
-            out.append(_summarize_one(job))
+        for source in sources:
+            out.append(_summarize_one((source, k, config.max_file_bytes, force)))
             done += 1
             if progress:
                 progress(done, total)

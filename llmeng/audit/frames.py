@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 
 from llmeng.audit.model import Ctx
+from llmeng.audit.fastwalk import children
+from llmeng.audit.fastwalk import walk as fast_walk
 from llmeng.audit.scope import ModuleScope
 
 # Exceptions that never stand for a provider API failure: catching only these handles nothing.
@@ -47,7 +49,7 @@ def try_frame(node: ast.Try, scope: ModuleScope) -> Frame:
 
 def loop_frame(node: ast.For | ast.AsyncFor | ast.While, scope: ModuleScope) -> Frame:
     sleeps = any(isinstance(s, ast.Call) and (scope.dotted(s.func) or "").endswith("sleep")
-                 for s in ast.walk(node))
+                 for s in fast_walk(node))
     named = _ATTEMPT_NAME.search(ast.unparse(node.target if not isinstance(node, ast.While) else node.test))
     ranged = isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.iter, ast.Call) and \
         ast.unparse(node.iter.func) == "range"
@@ -107,7 +109,7 @@ def _handles(handler: ast.ExceptHandler, scope: ModuleScope) -> bool:
 
 
 def _calls_model(handler: ast.ExceptHandler) -> bool:
-    for sub in ast.walk(handler):
+    for sub in fast_walk(handler):
         if isinstance(sub, ast.Call):
             if any(kw.arg == "model" for kw in sub.keywords):
                 return True

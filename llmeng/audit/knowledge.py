@@ -63,6 +63,7 @@ class Knowledge:
     ctor_index: Mapping[str, str] = field(default_factory=dict)
     function_index: Mapping[str, str] = field(default_factory=dict)
     method_tails: tuple[tuple[str, ...], ...] = ()
+    tails_by_last: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     def with_pins(self, pins: Mapping[str, str]) -> Knowledge:
         """The same knowledge with each SDK's version overrides applied for the pinned versions."""
@@ -122,7 +123,10 @@ def _index(sdks: Mapping[str, Sdk], shapes: Mapping[str, str]) -> Knowledge:
     tails = {tuple(m.split(".")) for s in sdks.values() for m in s.methods}
     # Longest tails first, so `chat.completions.create` wins over a bare `create`.
     ordered = tuple(sorted(tails, key=len, reverse=True))
-    return Knowledge(dict(sdks), dict(shapes), ctors, funcs, ordered)
+    by_last: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for tail in ordered:
+        by_last[tail[-1]] = (*by_last.get(tail[-1], ()), tail)
+    return Knowledge(dict(sdks), dict(shapes), ctors, funcs, ordered, by_last)
 
 
 def parse_knowledge(text: str) -> Knowledge:

@@ -99,7 +99,7 @@ class Resolver:
 
     def _detect_method(self, node: ast.Call, func: ast.Attribute, env: Env) -> Detected | None:
         _, parts = chain(func)
-        for tail in self.k.method_tails:
+        for tail in self.k.tails_by_last.get(func.attr, ()):
             if len(parts) < len(tail) or tuple(parts[-len(tail):]) != tail:
                 continue
             receiver: ast.expr = func

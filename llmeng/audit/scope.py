@@ -133,22 +133,35 @@ def _collect_function(scope: ModuleScope, node: ast.FunctionDef | ast.AsyncFunct
     for a, kd in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True):
         if kd is not None:
             info.defaults[a.arg] = kd
-    for sub in _own_nodes(node):
-        scope.parent[sub] = info
-        if isinstance(sub, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
-            _bind_in_function(sub, info, cls)
-        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
-            _import(scope, sub)
-        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    _collect_statements(scope, node.body, info, cls, key)
+
+
+def _collect_statements(scope: ModuleScope, body: list[ast.stmt], info: FuncInfo, cls: ClassInfo | None,
+                        key: str) -> None:
+    # Statements only: bindings, imports and nested functions are statements, and skipping
+    # expressions keeps this pass a fraction of a full tree walk.
+    for stmt in body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            _bind_in_function(stmt, info, cls)
+            if stmt.value is not None:
+                scope.parent[stmt.value] = info
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            _import(scope, stmt)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             # Closures see the method's `self`, so they keep its class.
-            _collect_function(scope, sub, cls, f"{key}.{sub.name}")
+            _collect_function(scope, stmt, cls, f"{key}.{stmt.name}")
+        elif not isinstance(stmt, ast.ClassDef):
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field, None)
+                if inner:
+                    _collect_statements(scope, inner, info, cls, key)
+            for handler in getattr(stmt, "handlers", ()):
+                _collect_statements(scope, handler.body, info, cls, key)
+            for case in getattr(stmt, "cases", ()):
+                _collect_statements(scope, case.body, info, cls, key)
 
 
-def _bind_in_function(stmt: ast.Assign | ast.AnnAssign | ast.NamedExpr, info: FuncInfo,
-                      cls: ClassInfo | None) -> None:
-    if isinstance(stmt, ast.NamedExpr):
-        info.bindings[stmt.target.id].append(stmt.value)
-        return
+def _bind_in_function(stmt: ast.Assign | ast.AnnAssign, info: FuncInfo, cls: ClassInfo | None) -> None:
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
     for t in targets:
         if isinstance(t, ast.Name) and stmt.value is not None:
@@ -163,15 +176,3 @@ def _bind_in_function(stmt: ast.Assign | ast.AnnAssign | ast.NamedExpr, info: Fu
                 cls.attrs[t.attr].append(stmt.value)
             if isinstance(stmt, ast.AnnAssign):
                 cls.hints[t.attr] = stmt.annotation
-
-
-def _own_nodes(node: ast.AST) -> list[ast.AST]:
-    """Nodes inside a function, not descending into nested functions or classes (yielded, not entered)."""
-    out: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        sub = stack.pop()
-        out.append(sub)
-        if not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(sub))
-    return out

@@ -41,6 +41,21 @@ _PATTERNS: Mapping[str, re.Pattern[str]] = {k: re.compile(v, re.MULTILINE) for k
     "litellm.fallbacks": r"\blitellm\.fallbacks\s*=[^=]",
     "inbound-ratelimit": _imports("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit"),
 }.items()}
+# Literal substrings, one of which must be present before a pattern is worth running.
+_NEEDLES: Mapping[str, tuple[str, ...]] = {
+    "breaker": ("breaker", "allowed_fails", "cooldown_time", "purgatory", "Breaker"),
+    "ratelimit": ("limit", "Semaphore", "rpm", "tpm", "max_parallel_requests", "adaptive", "token_bucket",
+                  "Limit"),
+    "pii": ("presidio", "llm_guard", "scrubadub", "anonymizer", "dlp", "pii_entities", "deidentify_content",
+            "Presidio"),
+    "observability": ("langfuse", "langsmith", "opentelemetry", "traceloop", "logfire", "phoenix",
+                      "openinference", "helicone", "mlflow", "weave", "agentops", "braintrust", "ddtrace", "openlit",
+                      "promptlayer", "lunary", "arize", "sentry_sdk", "portkey_ai", "callbacks"),
+    "usage": ("usage", "_tokens"),
+    "cache": ("set_llm_cache", "litellm.cache"),
+    "litellm.fallbacks": ("litellm.fallbacks",),
+    "inbound-ratelimit": ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit"),
+}
 _GLOBALS = re.compile(r"^[ \t]*(litellm\.(?:request_timeout|num_retries))[ \t]*=[ \t]*([^\n#]+)", re.MULTILINE)
 
 
@@ -48,11 +63,13 @@ def collect(text: str, path: str) -> tuple[dict[str, str], dict[str, Setting]]:
     """Signals found in one file's text (name -> "path:line what"), and litellm globals it assigns."""
     found: dict[str, str] = {}
     for kind, pattern in _PATTERNS.items():
+        if not any(n in text for n in _NEEDLES[kind]):
+            continue
         m = pattern.search(text)
         if m:
             found[kind] = f"{path}:{_line(text, m.start())} {m.group(0).strip()[:60]}"
     globals_: dict[str, Setting] = {}
-    for m in _GLOBALS.finditer(text):
+    for m in _GLOBALS.finditer(text) if "litellm." in text else ():
         globals_[m.group(1)] = _global(m.group(1), m.group(2), f"{path}:{_line(text, m.start())}")
     return found, globals_
 

@@ -6,6 +6,8 @@ import ast
 from collections import defaultdict
 from collections.abc import Iterator
 
+from llmeng.audit.fastwalk import children
+from llmeng.audit.fastwalk import walk as fast_walk
 from llmeng.audit.scope import FuncInfo, ModuleScope
 
 _SANITIZERS = frozenset({"json.loads", "ast.literal_eval", "literal_eval", "int", "float", "bool", "len",
@@ -100,7 +102,7 @@ class FileTaint:
         if isinstance(expr, (ast.Lambda, ast.Constant)):
             return set()
         out = set()
-        for child in ast.iter_child_nodes(expr):
+        for child in children(expr):
             if isinstance(child, ast.expr):
                 out |= self.taint_of(child, tainted, info)
         return out
@@ -145,7 +147,7 @@ class FileTaint:
 
 def _guarded(info: FuncInfo) -> bool:
     """A confirmation prompt or a sandbox in the function downgrades the finding."""
-    for sub in ast.walk(info.node):
+    for sub in fast_walk(info.node):
         name = sub.id if isinstance(sub, ast.Name) else sub.attr if isinstance(sub, ast.Attribute) else ""
         if name == "input" or any(g in name.lower() for g in _GUARDS):
             return True
@@ -192,13 +194,13 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 
 
 def _own_calls(stmt: ast.stmt) -> Iterator[ast.Call]:
-    stack: list[ast.AST] = [c for c in ast.iter_child_nodes(stmt) if not isinstance(c, ast.stmt)]
+    stack: list[ast.AST] = [c for c in children(stmt) if not isinstance(c, ast.stmt)]
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Call):
             yield node
         if not isinstance(node, (ast.Lambda,)):
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(children(node))
 
 
 def _names(target: ast.expr) -> Iterator[str]:
@@ -225,7 +227,7 @@ def _system_contents(call: ast.Call, scope: ModuleScope, info: FuncInfo | None) 
         if kw.arg in _SYSTEM_KWARGS:
             yield kw.value
     for root in [*call.args, *(k.value for k in call.keywords)]:
-        for node in ast.walk(_deref(root, info)):
+        for node in fast_walk(_deref(root, info)):
             if isinstance(node, ast.Dict):
                 pairs = {k.value: v for k, v in zip(node.keys, node.values, strict=True)
                          if isinstance(k, ast.Constant)}
@@ -252,7 +254,7 @@ def _user_input_in(expr: ast.expr, scope: ModuleScope, info: FuncInfo | None, de
         return _user_input_in(info.bindings[expr.id][0], scope, info, depth + 1)
     if not _builds_string(expr):
         return None
-    for node in ast.walk(expr):
+    for node in fast_walk(expr):
         if isinstance(node, ast.Name) and info is not None and node.id in info.params and node.id != "self":
             ann = info.params[node.id].annotation
             if ann is None or ast.unparse(ann) in ("str", "Optional[str]", "str | None", "Any"):

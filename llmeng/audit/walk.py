@@ -6,6 +6,8 @@ import ast
 from dataclasses import dataclass, field
 
 from llmeng.audit import frames as fr
+from llmeng.audit.fastwalk import CHILD_FIELDS, children
+from llmeng.audit.fastwalk import walk as fast_walk
 from llmeng.audit.model import Ctx, Edge
 from llmeng.audit.resolve import Detected, Resolver
 from llmeng.audit.scope import FuncInfo, ModuleScope
@@ -86,12 +88,34 @@ class Walker:
             for stmt in node.body:
                 self._visit(stmt, inner, env, walk)
             return
-        if isinstance(node, ast.Call):
-            self._call(node, frames, env, walk)
-            deadline = fr.deadline_frame(node, self.scope)
-            frames = (*frames, deadline) if deadline else frames
-        for child in ast.iter_child_nodes(node):
+        if isinstance(node, ast.expr):
+            self._expr(node, frames, env, walk)
+            return
+        for child in children(node):
             self._visit(child, frames, env, walk)
+
+    def _expr(self, root: ast.expr, frames: tuple[fr.Frame, ...], env: Env, walk: FuncWalk) -> None:
+        # Expressions change no frame except a deadline call's arguments, so a flat stack suffices.
+        fields = CHILD_FIELDS
+        stack: list[object] = [root]
+        while stack:
+            node = stack.pop()
+            names = fields.get(type(node))
+            if names is None:
+                continue
+            if type(node) is ast.Call:
+                self._call(node, frames, env, walk)  # type: ignore[arg-type]
+                deadline = fr.deadline_frame(node, self.scope)  # type: ignore[arg-type]
+                if deadline is not None:
+                    for child in children(node):  # type: ignore[arg-type]
+                        self._visit(child, (*frames, deadline), env, walk)
+                    continue
+            for f in names:
+                value = getattr(node, f, None)
+                if type(value) is list:
+                    stack.extend(value)
+                elif value is not None:
+                    stack.append(value)
 
     def _call(self, node: ast.Call, frames: tuple[fr.Frame, ...], env: Env, walk: FuncWalk) -> None:
         ctx = fr.ctx_of(frames)
@@ -152,12 +176,12 @@ def _library_decorator(name: str, dec: ast.expr, line: int) -> Ctx:
 
 def _wraps(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: ModuleScope) -> Ctx:
     """What this function does for the functions it decorates, if it is an in-project decorator."""
-    inner = [s for s in ast.walk(node) if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s is not node]
-    if not inner:
-        return Ctx()
-    tries = [s for s in ast.walk(node) if isinstance(s, ast.Try) and fr.try_frame(s, scope).handles]
-    loops = [s for s in ast.walk(node) if isinstance(s, (ast.For, ast.AsyncFor, ast.While))
-             and any(isinstance(t, ast.Try) for t in ast.walk(s))]
-    handled = f"error-handling decorator {node.name} (line {node.lineno})" if tries else None
-    retry = f"retry decorator {node.name} (line {node.lineno})" if loops and tries else None
+    handles = loops_with_try = False
+    for sub in fast_walk(node):
+        if isinstance(sub, ast.Try) and not handles:
+            handles = fr.try_frame(sub, scope).handles
+        elif isinstance(sub, (ast.For, ast.AsyncFor, ast.While)) and not loops_with_try:
+            loops_with_try = any(isinstance(t, ast.Try) for t in fast_walk(sub))
+    handled = f"error-handling decorator {node.name} (line {node.lineno})" if handles else None
+    retry = f"retry decorator {node.name} (line {node.lineno})" if loops_with_try and handles else None
     return Ctx(handled=handled, retry=retry)
