@@ -24,7 +24,8 @@ _SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", 
 _CONFIG_NAMES = (".env*", "docker-compose*.yml", "docker-compose*.yaml", "*.env", "litellm_config.yaml")
 _CONFIG_TRACING = re.compile(r"LANGSMITH_TRACING|LANGCHAIN_TRACING_V2|LANGFUSE_|HELICONE|OTEL_EXPORTER|"
                              r"TRACELOOP_|LOGFIRE_|PHOENIX_|success_callback")
-_PARALLEL_MIN_FILES = 64
+# Below this many files a process pool costs more to start than it saves.
+_PARALLEL_MIN_FILES = 300
 _CHUNK = 16
 _CALLER_ROUNDS = 3
 
