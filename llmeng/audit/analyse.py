@@ -20,6 +20,8 @@ def analyse(summaries: Sequence[FileSummary], *, config: AuditConfig, knowledge:
     globals_: dict[str, Setting] = {}
     for s in summaries:
         for k, v in s.signals.items():
+            if k == "semaphore" and s.sites:
+                signals.setdefault("ratelimit", f"{v} (semaphore in a file that calls the model)")
             signals.setdefault(k, v)
         globals_.update(s.globals)
     sites = tuple(_with_globals(site, globals_) for s in summaries for site in s.sites)

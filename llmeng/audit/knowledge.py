@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import tomllib
 from collections.abc import Mapping
@@ -43,6 +44,12 @@ class Sdk:
     methods: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
+    embedding_methods: tuple[str, ...] = ()
+    embedding_functions: tuple[str, ...] = ()
+    constructor_globs: tuple[str, ...] = ()
+    http_functions: tuple[str, ...] = ()
+    url_markers: tuple[str, ...] = ()
+    max_tokens_on_client: bool = False
     fallback_kwargs: tuple[str, ...] = ()
     rate_limit_kwargs: tuple[str, ...] = ()
     circuit_breaker: bool = False
@@ -64,6 +71,21 @@ class Knowledge:
     function_index: Mapping[str, str] = field(default_factory=dict)
     method_tails: tuple[tuple[str, ...], ...] = ()
     tails_by_last: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    embedding_functions: frozenset[str] = frozenset()
+    ctor_globs: tuple[tuple[str, str, str], ...] = ()  # (package glob, class glob, sdk key)
+    http_index: Mapping[str, str] = field(default_factory=dict)
+
+    def ctor_sdk(self, dotted: str) -> str | None:
+        """The SDK a constructor's dotted import path builds a client of, exactly or by glob."""
+        key = self.ctor_index.get(dotted)
+        if key is not None or "." not in dotted:
+            return key
+        module, cls = dotted.rsplit(".", 1)
+        top = module.split(".", 1)[0]
+        for pkg, glob, sdk in self.ctor_globs:
+            if fnmatch.fnmatchcase(top, pkg) and fnmatch.fnmatchcase(cls, glob):
+                return sdk
+        return None
 
     def with_pins(self, pins: Mapping[str, str]) -> Knowledge:
         """The same knowledge with each SDK's version overrides applied for the pinned versions."""
@@ -88,7 +110,8 @@ def version_tuple(text: str) -> tuple[int, ...]:
 
 
 _TUPLE_FIELDS = ("packages", "constructors", "methods", "functions", "errors", "fallback_kwargs",
-                 "rate_limit_kwargs")
+                 "rate_limit_kwargs", "embedding_methods", "embedding_functions", "constructor_globs",
+                 "http_functions", "url_markers")
 
 
 def _sdk(key: str, raw: Mapping[str, Any]) -> Sdk:
@@ -103,6 +126,7 @@ def _sdk(key: str, raw: Mapping[str, Any]) -> Sdk:
             max_tokens_required=raw.get("max_tokens_required", False),
             circuit_breaker=raw.get("circuit_breaker", False),
             builtin_retry_wrapper=raw.get("builtin_retry_wrapper", False),
+            max_tokens_on_client=raw.get("max_tokens_on_client", False),
             service=raw.get("service"), versions=tuple(raw.get("versions", ())),
             **{f: tuple(raw.get(f, ())) for f in _TUPLE_FIELDS},
         )
@@ -119,14 +143,17 @@ def _path(spec: str) -> KwargPath:
 
 def _index(sdks: Mapping[str, Sdk], shapes: Mapping[str, str]) -> Knowledge:
     ctors = {c: s.key for s in sdks.values() for c in s.constructors}
-    funcs = {f: s.key for s in sdks.values() for f in s.functions}
-    tails = {tuple(m.split(".")) for s in sdks.values() for m in s.methods}
+    funcs = {f: s.key for s in sdks.values() for f in (*s.functions, *s.embedding_functions)}
+    tails = {tuple(m.split(".")) for s in sdks.values() for m in (*s.methods, *s.embedding_methods)}
     # Longest tails first, so `chat.completions.create` wins over a bare `create`.
     ordered = tuple(sorted(tails, key=len, reverse=True))
     by_last: dict[str, tuple[tuple[str, ...], ...]] = {}
     for tail in ordered:
         by_last[tail[-1]] = (*by_last.get(tail[-1], ()), tail)
-    return Knowledge(dict(sdks), dict(shapes), ctors, funcs, ordered, by_last)
+    embed = frozenset(f for s in sdks.values() for f in s.embedding_functions)
+    globs = tuple((g.split(":")[0], g.split(":")[1], s.key) for s in sdks.values() for g in s.constructor_globs)
+    http = {f: s.key for s in sdks.values() for f in s.http_functions}
+    return Knowledge(dict(sdks), dict(shapes), ctors, funcs, ordered, by_last, embed, globs, http)
 
 
 def parse_knowledge(text: str) -> Knowledge:

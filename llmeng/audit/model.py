@@ -56,6 +56,7 @@ class CallSite:
     attempts: Setting
     max_tokens: Setting
     model: str | None = None
+    kind: str = "generate"
     ctx: Ctx = Ctx()
     client_retry_wrapper: str | None = None
     client_fallback: str | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from llmeng.audit.knowledge import Knowledge, KwargPath, Sdk
@@ -12,7 +13,10 @@ from llmeng.audit.values import MISSING, Env, Val, deref, fold, lookup
 from llmeng.findings import Confidence
 
 _OPTION_METHODS = ("with_options", "copy", "bind")
-_PASS_THROUGH = ("with_config", "with_structured_output", "bind_tools", "with_listeners", "with_types")
+_PASS_THROUGH = ("with_config", "with_structured_output", "bind_tools", "with_listeners", "with_types", "pipe")
+# LangChain runnable calls matched on an unresolved receiver whose name says it is a model.
+_LC_METHODS = frozenset({"invoke", "ainvoke", "stream", "astream"})
+_LC_RECEIVER = re.compile(r"llm|chat|model", re.IGNORECASE)
 _MAX_DEPTH = 5
 # litellm routes these model prefixes to native (non-OpenAI-SDK) handlers that do not retry.
 _LITELLM_NATIVE = ("anthropic/", "claude", "gemini/", "vertex_ai/", "bedrock/", "ollama/", "ollama_chat/",
@@ -39,6 +43,7 @@ class Detected:
     implicit: bool
     confidence: Confidence
     via: str
+    kind: str = "generate"  # or "embed"
 
 
 @dataclass(frozen=True)
@@ -65,12 +70,16 @@ class Resolver:
         name = env.scope.dotted(func)
         if name in self.k.function_index:
             sdk = self.k.sdks[self.k.function_index[name]]
-            return Detected(node, sdk, None, True, Confidence.HIGH, f"module function {name}")
+            kind = "embed" if name in self.k.embedding_functions else "generate"
+            return Detected(node, sdk, None, True, Confidence.HIGH, f"module function {name}", kind)
+        if name in self.k.http_index:
+            return self._detect_http(node, self.k.sdks[self.k.http_index[name]], env)
         literal = ast.unparse(func) if isinstance(func, ast.Attribute) else None
         if literal in self.k.function_index and name != literal:
             # `litellm.completion` through a lazy proxy object named like the module (aider's LazyLiteLLM)
             sdk = self.k.sdks[self.k.function_index[literal]]
-            return Detected(node, sdk, None, True, Confidence.MEDIUM, f"{literal} through {name}")
+            kind = "embed" if literal in self.k.embedding_functions else "generate"
+            return Detected(node, sdk, None, True, Confidence.MEDIUM, f"{literal} through {name}", kind)
         if isinstance(func, ast.Attribute):
             found = self._detect_method(node, func, env)
             if found is not None or not _is_self_attr(func):
@@ -108,13 +117,41 @@ class Resolver:
             method = ".".join(tail)
             client = self.client_of(receiver, env, 0)
             if client is not None:
-                if method not in client.sdk.methods:
-                    return None
-                return Detected(node, client.sdk, client, False, client.confidence, client.via)
+                if method in client.sdk.methods:
+                    return Detected(node, client.sdk, client, False, client.confidence, client.via)
+                if method in client.sdk.embedding_methods:
+                    return Detected(node, client.sdk, client, False, client.confidence, client.via, "embed")
+                return None
             if method in self.k.shapes:
                 sdk = self.k.sdks[self.k.shapes[method]]
                 conf = Confidence.MEDIUM if len(tail) >= 2 else Confidence.LOW
-                return Detected(node, sdk, None, False, conf, f"call shape .{method} on an unresolved receiver")
+                kind = "embed" if method in sdk.embedding_methods else "generate"
+                return Detected(node, sdk, None, False, conf, f"call shape .{method} on an unresolved receiver", kind)
+            if method in _LC_METHODS and self._langchain_receiver(receiver, env):
+                sdk = self.k.sdks["langchain_other"]
+                return Detected(node, sdk, None, False, Confidence.LOW,
+                                f".{method}() on {ast.unparse(receiver)[:40]} in a LangChain module (by name)")
+        return None
+
+    def _langchain_receiver(self, receiver: ast.expr, env: Env) -> bool:
+        _, parts = chain(receiver)
+        name = parts[-1] if parts else receiver.id if isinstance(receiver, ast.Name) else ""
+        if not _LC_RECEIVER.search(name) or "langchain_other" not in self.k.sdks:
+            return False
+        return any(v.startswith("langchain") for v in env.scope.imports.values())
+
+    def _detect_http(self, node: ast.Call, sdk: Sdk, env: Env) -> Detected | None:
+        # requests.post(...) is an LLM call only when its URL or payload says so.
+        url = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "url"), None)
+        text = _string_parts(url, env) if url is not None else ""
+        if any(m in text for m in sdk.url_markers):
+            kind = "embed" if "embedding" in text else "generate"
+            return Detected(node, sdk, None, True, Confidence.MEDIUM, f"HTTP POST to an LLM API ({text[:50]})", kind)
+        payload = next((deref(k.value, env) for k in node.keywords if k.arg == "json"), None)
+        if isinstance(payload, ast.Dict):
+            keys = {k.value for k in payload.keys if isinstance(k, ast.Constant)}
+            if "model" in keys and keys & {"messages", "prompt"}:
+                return Detected(node, sdk, None, True, Confidence.LOW, "HTTP POST of an LLM payload (model, messages)")
         return None
 
     def client_of(self, expr: ast.expr, env: Env, depth: int) -> ClientRef | None:
@@ -141,7 +178,7 @@ class Resolver:
 
     def _client_of_call(self, expr: ast.Call, env: Env, depth: int) -> ClientRef | None:
         name = env.scope.dotted(expr.func) or ""
-        key = self.k.ctor_index.get(name)
+        key = self.k.ctor_sdk(name)
         if key is None and isinstance(expr.func, ast.Attribute) and expr.func.attr == "client":
             key = "bedrock" if "bedrock" in self.k.sdks else None
         if key is not None:
@@ -183,7 +220,9 @@ class Resolver:
     def _client_of_name(self, expr: ast.Name, env: Env, depth: int) -> ClientRef | None:
         func = env.func
         if func is not None and expr.id in func.bindings:
-            return self._first(func.bindings[expr.id], env, depth)
+            found = self._first(func.bindings[expr.id], env, depth)
+            if found is not None or expr.id not in func.params:
+                return found
         if func is not None and expr.id in func.params:
             ann = func.params[expr.id].annotation
             return self._hinted(ann, env, f"type hint of parameter {expr.id}") if ann else None
@@ -219,8 +258,9 @@ class Resolver:
                 except SyntaxError:
                     continue
             name = env.scope.dotted(sub) if isinstance(sub, (ast.Name, ast.Attribute)) else None
-            if name in self.k.ctor_index:
-                return ClientRef(self.k.sdks[self.k.ctor_index[name]], None, env, via, Confidence.MEDIUM)
+            key = self.k.ctor_sdk(name) if name else None
+            if key is not None:
+                return ClientRef(self.k.sdks[key], None, env, via, Confidence.MEDIUM)
         return None
 
     def settings(self, det: Detected, env: Env) -> Resolved:
@@ -236,13 +276,13 @@ class Resolver:
         return Resolved(
             timeout=self._timeout(det, layers),
             attempts=self._attempts(det, layers, model),
-            max_tokens=_max_tokens(det.sdk, layers),
+            max_tokens=_max_tokens(det, layers),
             model=model, retry_wrapper=self._retry_wrapper(det, layers),
             fallback=_fallback(det, layers),
         )
 
     def _timeout(self, det: Detected, layers: list[tuple[list[ast.keyword], Env, str]]) -> Setting:
-        found = _first_found(det.sdk.timeout_paths, layers)
+        found = _first_found(det.sdk.timeout_paths, layers, transport=True)
         if found is not None:
             path, val, where = found
             if not val.known or (val.value is not None and not _is_number(val.value)):
@@ -256,7 +296,7 @@ class Resolver:
 
     def _attempts(self, det: Detected, layers: list[tuple[list[ast.keyword], Env, str]],
                   model: str | None) -> Setting:
-        found = _first_found(det.sdk.retry_paths, layers)
+        found = _first_found(det.sdk.retry_paths, layers, transport=True)
         if found is not None:
             path, val, where = found
             if path.kind == "present":
@@ -290,19 +330,39 @@ class Resolver:
         return None
 
 
-def _first_found(paths: tuple[KwargPath, ...], layers: list[tuple[list[ast.keyword], Env, str]]
-                 ) -> tuple[KwargPath, Val, str] | None:
+def _first_found(paths: tuple[KwargPath, ...], layers: list[tuple[list[ast.keyword], Env, str]], *,
+                 transport: bool = False) -> tuple[KwargPath, Val, str] | None:
     for keywords, env, where in layers:
         for path in paths:
             val = lookup(keywords, path.parts, env)
+            if transport and where == "call" and not val.known and val.origin.startswith("**"):
+                # Per-call **params carry request options (model, messages, max_tokens); transport
+                # settings live on the client, so an uninspected **params does not hide them.
+                continue
             if val is not MISSING:
                 return path, val, where
     return None
 
 
-def _max_tokens(sdk: Sdk, layers: list[tuple[list[ast.keyword], Env, str]]) -> Setting:
-    found = _first_found(sdk.max_tokens_paths, layers)
+def _string_parts(expr: ast.expr, env: Env, depth: int = 0) -> str:
+    """The literal text an expression is built from (f-string and + parts), for URL matching."""
+    expr = deref(expr, env)
+    if depth > 3:
+        return ""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    if isinstance(expr, ast.JoinedStr):
+        return "".join(_string_parts(v, env, depth + 1) for v in expr.values)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        return _string_parts(expr.left, env, depth + 1) + _string_parts(expr.right, env, depth + 1)
+    return ""
+
+
+def _max_tokens(det: Detected, layers: list[tuple[list[ast.keyword], Env, str]]) -> Setting:
+    found = _first_found(det.sdk.max_tokens_paths, layers)
     if found is None:
+        if det.sdk.max_tokens_on_client and (det.client is None or det.client.ctor is None):
+            return Setting(None, UNKNOWN, "set on a client built elsewhere")
         return Setting(None, DEFAULT, "not set")
     path, val, where = found
     if not val.known or (val.value is not None and not _is_number(val.value)):

@@ -22,19 +22,20 @@ def _imports(*modules: str) -> str:
 # signal -> pattern (llm-sdk-defaults.md section 5). The first match is the evidence.
 _PATTERNS: Mapping[str, re.Pattern[str]] = {k: re.compile(v, re.MULTILINE) for k, v in {
     "breaker": _imports("pybreaker", "circuitbreaker", "aiobreaker", "purgatory")
-    + r"|\b(?:allowed_fails|cooldown_time)\s*=[^=]|^[ \t]*class[ \t]+\w*[Bb]reaker\w*",
+    + r"|\b(?:allowed_fails|cooldown_time)\s*=[^=]|^[ \t]*class[ \t]+\w*Breaker\s*[(:]",
     "ratelimit": _imports("aiolimiter", "pyrate_limiter", "ratelimit", "limits", "ratelimiter", "token_bucket",
                           "langchain_core.rate_limiters")
-    + r"|\b(?:asyncio|threading)\.(?:Bounded)?Semaphore\(|InMemoryRateLimiter\("
-    + r"|\b(?:rate_limiter|rpm|tpm|max_parallel_requests)\s*=[^=]"
-    + r"|[\"']mode[\"']\s*:\s*[\"']adaptive[\"']|^[ \t]*class[ \t]+\w*Rate_?[Ll]imit\w*",
+    + r"|InMemoryRateLimiter\(|\b(?:rate_limiter|rpm|tpm|max_parallel_requests)\s*=[^=]"
+    + r"|[\"']mode[\"']\s*:\s*[\"']adaptive[\"']|^[ \t]*class[ \t]+\w*(?:Limiter|TokenBucket)\s*[(:]",
+    # A semaphore is a weak limiter: analyse.py counts it only in a file that makes LLM calls.
+    "semaphore": r"\b(?:asyncio|threading)\.(?:Bounded)?Semaphore\(",
     "pii": _imports("presidio_analyzer", "presidio_anonymizer", "llm_guard", "scrubadub",
                     "langchain_experimental.data_anonymizer", "google.cloud.dlp")
     + r"|\b(?:detect_pii_entities|deidentify_content|PresidioAnonymizer)\b",
     "observability": _imports("langfuse", "langsmith", "opentelemetry", "traceloop", "logfire", "phoenix",
                               "openinference", "helicone", "mlflow", "weave", "agentops", "braintrust", "ddtrace",
                               "openlit", "promptlayer", "lunary", "arize", "sentry_sdk", "portkey_ai")
-    + r"|helicone\.ai|\blitellm\.(?:success_callback|callbacks)\s*=[^=]|\bcallbacks\s*=\s*\[\s*[A-Za-z_]",
+    + r"|helicone\.ai|\blitellm\.(?:success_callback|callbacks)\s*=[^=]",
     "usage": r"\.(?:usage|prompt_tokens|completion_tokens|total_tokens|input_tokens|output_tokens|"
              r"usage_metadata)\b|\[[\"']usage[\"']\]",
     "cache": r"\bset_llm_cache\(|\blitellm\.cache\s*=[^=]",
@@ -44,13 +45,14 @@ _PATTERNS: Mapping[str, re.Pattern[str]] = {k: re.compile(v, re.MULTILINE) for k
 # Literal substrings, one of which must be present before a pattern is worth running.
 _NEEDLES: Mapping[str, tuple[str, ...]] = {
     "breaker": ("breaker", "allowed_fails", "cooldown_time", "purgatory", "Breaker"),
-    "ratelimit": ("limit", "Semaphore", "rpm", "tpm", "max_parallel_requests", "adaptive", "token_bucket",
-                  "Limit"),
+    "ratelimit": ("limit", "rpm", "tpm", "max_parallel_requests", "adaptive", "token_bucket", "Limit",
+                  "TokenBucket"),
+    "semaphore": ("Semaphore",),
     "pii": ("presidio", "llm_guard", "scrubadub", "anonymizer", "dlp", "pii_entities", "deidentify_content",
             "Presidio"),
     "observability": ("langfuse", "langsmith", "opentelemetry", "traceloop", "logfire", "phoenix",
                       "openinference", "helicone", "mlflow", "weave", "agentops", "braintrust", "ddtrace", "openlit",
-                      "promptlayer", "lunary", "arize", "sentry_sdk", "portkey_ai", "callbacks"),
+                      "promptlayer", "lunary", "arize", "sentry_sdk", "portkey_ai", "litellm."),
     "usage": ("usage", "_tokens"),
     "cache": ("set_llm_cache", "litellm.cache"),
     "litellm.fallbacks": ("litellm.fallbacks",),

@@ -64,7 +64,7 @@ UNKNOWN_MODEL = Rule(
 def unbounded_output(view: CallView) -> Iterator[Finding]:
     site, mt = view.site, view.site.max_tokens
     sdk = view.project.knowledge.sdks.get(site.sdk)
-    if sdk is None or sdk.max_tokens_required or not sdk.max_tokens_paths:
+    if sdk is None or sdk.max_tokens_required or not sdk.max_tokens_paths or site.kind == "embed":
         return
     if mt.state == DEFAULT or (mt.state == SET and mt.value is None):
         yield finding(UNBOUNDED_OUTPUT, site, f"{site.call}() sets no output bound ({mt.origin})",
