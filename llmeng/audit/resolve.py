@@ -204,8 +204,11 @@ class Resolver:
             candidates = [f for f in env.scope.functions.values()
                           if f.node.name == expr.func.id and f.cls is None]
         elif _is_self_attr(expr.func) and env.func and env.func.cls:
-            key = f"{env.scope.module}.{env.func.cls}.{expr.func.attr}"  # type: ignore[attr-defined]
-            candidates = [env.scope.functions[key]] if key in env.scope.functions else []
+            attr = expr.func.attr  # type: ignore[attr-defined]
+            key = f"{env.scope.module}.{env.func.cls}.{attr}"
+            # Own class first, then a base class or mixin defined in the same module.
+            candidates = [env.scope.functions[key]] if key in env.scope.functions else [
+                f for f in env.scope.functions.values() if f.cls is not None and f.node.name == attr]
         else:
             return None
         for info in candidates:
@@ -282,7 +285,7 @@ class Resolver:
         )
 
     def _timeout(self, det: Detected, layers: list[tuple[list[ast.keyword], Env, str]]) -> Setting:
-        found = _first_found(det.sdk.timeout_paths, layers, transport=True)
+        found = _first_found(det.sdk.timeout_paths, layers, transport=True, client_based=det.client is not None)
         if found is not None:
             path, val, where = found
             if not val.known or (val.value is not None and not _is_number(val.value)):
@@ -296,7 +299,7 @@ class Resolver:
 
     def _attempts(self, det: Detected, layers: list[tuple[list[ast.keyword], Env, str]],
                   model: str | None) -> Setting:
-        found = _first_found(det.sdk.retry_paths, layers, transport=True)
+        found = _first_found(det.sdk.retry_paths, layers, transport=True, client_based=det.client is not None)
         if found is not None:
             path, val, where = found
             if path.kind == "present":
@@ -331,11 +334,11 @@ class Resolver:
 
 
 def _first_found(paths: tuple[KwargPath, ...], layers: list[tuple[list[ast.keyword], Env, str]], *,
-                 transport: bool = False) -> tuple[KwargPath, Val, str] | None:
+                 transport: bool = False, client_based: bool = False) -> tuple[KwargPath, Val, str] | None:
     for keywords, env, where in layers:
         for path in paths:
             val = lookup(keywords, path.parts, env)
-            if transport and where == "call" and not val.known and val.origin.startswith("**"):
+            if transport and where == "call" and not val.known and val.origin.startswith("**") and client_based:
                 # Per-call **params carry request options (model, messages, max_tokens); transport
                 # settings live on the client, so an uninspected **params does not hide them.
                 continue

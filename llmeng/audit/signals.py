@@ -26,7 +26,7 @@ _PATTERNS: Mapping[str, re.Pattern[str]] = {k: re.compile(v, re.MULTILINE) for k
     "ratelimit": _imports("aiolimiter", "pyrate_limiter", "ratelimit", "limits", "ratelimiter", "token_bucket",
                           "langchain_core.rate_limiters")
     + r"|InMemoryRateLimiter\(|\b(?:rate_limiter|rpm|tpm|max_parallel_requests)\s*=[^=]"
-    + r"|[\"']mode[\"']\s*:\s*[\"']adaptive[\"']|^[ \t]*class[ \t]+\w*(?:Limiter|TokenBucket)\s*[(:]",
+    + r"|[\"']mode[\"']\s*:\s*[\"']adaptive[\"']",
     # A semaphore is a weak limiter: analyse.py counts it only in a file that makes LLM calls.
     "semaphore": r"\b(?:asyncio|threading)\.(?:Bounded)?Semaphore\(",
     "pii": _imports("presidio_analyzer", "presidio_anonymizer", "llm_guard", "scrubadub",
@@ -37,7 +37,7 @@ _PATTERNS: Mapping[str, re.Pattern[str]] = {k: re.compile(v, re.MULTILINE) for k
                               "openlit", "promptlayer", "lunary", "arize", "sentry_sdk", "portkey_ai")
     + r"|helicone\.ai|\blitellm\.(?:success_callback|callbacks)\s*=[^=]",
     "usage": r"\.(?:usage|prompt_tokens|completion_tokens|total_tokens|input_tokens|output_tokens|"
-             r"usage_metadata)\b|\[[\"']usage[\"']\]",
+             r"usage_metadata)\b|\[[\"']usage[\"']\]|\b(?:completion_cost|cost_callback|token_usage)\b",
     "cache": r"\bset_llm_cache\(|\blitellm\.cache\s*=[^=]",
     "litellm.fallbacks": r"\blitellm\.fallbacks\s*=[^=]",
     "inbound-ratelimit": _imports("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit"),
@@ -53,7 +53,7 @@ _NEEDLES: Mapping[str, tuple[str, ...]] = {
     "observability": ("langfuse", "langsmith", "opentelemetry", "traceloop", "logfire", "phoenix",
                       "openinference", "helicone", "mlflow", "weave", "agentops", "braintrust", "ddtrace", "openlit",
                       "promptlayer", "lunary", "arize", "sentry_sdk", "portkey_ai", "litellm."),
-    "usage": ("usage", "_tokens"),
+    "usage": ("usage", "_tokens", "cost"),
     "cache": ("set_llm_cache", "litellm.cache"),
     "litellm.fallbacks": ("litellm.fallbacks",),
     "inbound-ratelimit": ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit"),
