@@ -37,7 +37,7 @@ _PATTERNS: Mapping[str, re.Pattern[str]] = {k: re.compile(v, re.MULTILINE) for k
                               "openlit", "promptlayer", "lunary", "arize", "sentry_sdk", "portkey_ai")
     + r"|helicone\.ai|\blitellm\.(?:success_callback|callbacks)\s*=[^=]",
     "usage": r"\.(?:usage|prompt_tokens|completion_tokens|total_tokens|input_tokens|output_tokens|"
-             r"usage_metadata)\b|\[[\"']usage[\"']\]|\b(?:completion_cost|cost_callback|token_usage)\b",
+             r"usage_metadata)\b|\[[\"']usage[\"']\]|\b(?:completion_cost|cost_callback)\b",
     "cache": r"\bset_llm_cache\(|\blitellm\.cache\s*=[^=]",
     "litellm.fallbacks": r"\blitellm\.fallbacks\s*=[^=]",
     "inbound-ratelimit": _imports("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit"),
