@@ -122,7 +122,7 @@ class Resolver:
                 if method in client.sdk.embedding_methods:
                     return Detected(node, client.sdk, client, False, client.confidence, client.via, "embed")
                 return None
-            if method in self.k.shapes:
+            if method in self.k.shapes and not self._other_aws_service(receiver, env):
                 sdk = self.k.sdks[self.k.shapes[method]]
                 conf = Confidence.MEDIUM if len(tail) >= 2 else Confidence.LOW
                 kind = "embed" if method in sdk.embedding_methods else "generate"
@@ -132,6 +132,14 @@ class Resolver:
                 return Detected(node, sdk, None, False, Confidence.LOW,
                                 f".{method}() on {ast.unparse(receiver)[:40]} in a LangChain module (by name)")
         return None
+
+    def _other_aws_service(self, receiver: ast.expr, env: Env) -> bool:
+        # boto3.client("s3").converse is not Bedrock: the service name rules the shape out.
+        target = deref(receiver, env)
+        if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and target.func.attr == "client":
+            service = _service(target)
+            return service is not None and service != "bedrock-runtime"
+        return False
 
     def _langchain_receiver(self, receiver: ast.expr, env: Env) -> bool:
         _, parts = chain(receiver)
