@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from llmeng.audit.callgraph import CallGraph
@@ -59,7 +59,7 @@ def _with_globals(site: CallSite, globals_: dict[str, Setting]) -> CallSite:
     return site
 
 
-def _suppressed(f: Finding, suppress: dict[str, dict[int, frozenset[str]]]) -> bool:
+def _suppressed(f: Finding, suppress: Mapping[str, Mapping[int, frozenset[str]]]) -> bool:
     lines = suppress.get(f.location.path)
     if not lines:
         return False

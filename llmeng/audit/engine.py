@@ -36,10 +36,11 @@ class Source:
     relative: str  # path under the audited root: names the module
 
 
-def audit_paths(paths: Sequence[str | os.PathLike[str]], *, config: AuditConfig = AuditConfig(),
+def audit_paths(paths: Sequence[str | os.PathLike[str]], *, config: AuditConfig | None = None,
                 catalog: ModelLookup | None = None, jobs: int = 1, progress: Progress | None = None,
                 knowledge: Knowledge | None = None) -> AuditResult:
     """Audit the Python files under `paths` as one project."""
+    config = config or AuditConfig()
     k = (knowledge or load_knowledge()).with_pins(config.pins)
     sources, configs = _collect(paths, config)
     if not sources:
@@ -51,9 +52,10 @@ def audit_paths(paths: Sequence[str | os.PathLike[str]], *, config: AuditConfig 
     return _result(findings, summaries, skipped, config)
 
 
-def audit_source(text: str, filename: str = "<snippet>", *, config: AuditConfig = AuditConfig(),
+def audit_source(text: str, filename: str = "<snippet>", *, config: AuditConfig | None = None,
                  catalog: ModelLookup | None = None) -> AuditResult:
     """Audit one snippet of Python source as if it were a whole project."""
+    config = config or AuditConfig()
     k = load_knowledge().with_pins(config.pins)
     summary = summarize(filename, text, k, force=True)
     findings = analyse([summary], config=config, knowledge=k, catalog=catalog)

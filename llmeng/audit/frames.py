@@ -6,9 +6,8 @@ import ast
 import re
 from dataclasses import dataclass
 
-from llmeng.audit.model import Ctx
-from llmeng.audit.fastwalk import children
 from llmeng.audit.fastwalk import walk as fast_walk
+from llmeng.audit.model import Ctx
 from llmeng.audit.scope import ModuleScope
 
 # Exceptions that never stand for a provider API failure: catching only these handles nothing.

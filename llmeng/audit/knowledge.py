@@ -128,7 +128,7 @@ def _sdk(key: str, raw: Mapping[str, Any]) -> Sdk:
             builtin_retry_wrapper=raw.get("builtin_retry_wrapper", False),
             max_tokens_on_client=raw.get("max_tokens_on_client", False),
             service=raw.get("service"), versions=tuple(raw.get("versions", ())),
-            **{f: tuple(raw.get(f, ())) for f in _TUPLE_FIELDS},
+            **{f: tuple(raw.get(f, ())) for f in _TUPLE_FIELDS},  # type: ignore[arg-type]
         )
     except (KeyError, TypeError) as e:
         raise LlmengError(f"sdks.toml: sdk.{key} is malformed ({e})",

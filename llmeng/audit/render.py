@@ -20,8 +20,8 @@ def render_markdown(result: AuditResult, findings: Sequence[Finding] | None = No
     """The audit report: findings grouped by severity, each with file:line, evidence and the fix."""
     shown = result.findings if findings is None else findings
     out = ["# LLM integration audit", "",
-           f"Scanned {result.files_scanned} files ({result.lines_scanned} lines): "
-           f"{len(shown)} findings.", ""]
+           (f"Scanned {result.files_scanned} files ({result.lines_scanned} lines): "
+           f"{len(shown)} findings."), ""]
     for title, levels in _SECTIONS:
         group = [f for f in shown if f.severity in levels]
         if not group:

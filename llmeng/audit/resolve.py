@@ -67,14 +67,14 @@ class Resolver:
     def _detect_func(self, node: ast.Call, func: ast.expr, env: Env, depth: int) -> Detected | None:
         if depth > _MAX_DEPTH:
             return None
-        name = env.scope.dotted(func)
+        name = env.scope.dotted(func) or ""
         if name in self.k.function_index:
             sdk = self.k.sdks[self.k.function_index[name]]
             kind = "embed" if name in self.k.embedding_functions else "generate"
             return Detected(node, sdk, None, True, Confidence.HIGH, f"module function {name}", kind)
         if name in self.k.http_index:
             return self._detect_http(node, self.k.sdks[self.k.http_index[name]], env)
-        literal = ast.unparse(func) if isinstance(func, ast.Attribute) else None
+        literal = ast.unparse(func) if isinstance(func, ast.Attribute) else ""
         if literal in self.k.function_index and name != literal:
             # `litellm.completion` through a lazy proxy object named like the module (aider's LazyLiteLLM)
             sdk = self.k.sdks[self.k.function_index[literal]]

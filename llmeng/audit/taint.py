@@ -39,7 +39,8 @@ class FileTaint:
 
     def run(self, tree: ast.Module) -> dict[int, tuple[str, bool]]:
         """LLM call node id -> (first sink its output reaches, guarded by a confirmation/sandbox)."""
-        units = [(f.key, f, f.node.body) for f in self.scope.functions.values()]
+        units: list[tuple[str, FuncInfo | None, list[ast.stmt]]] = [
+            (f.key, f, f.node.body) for f in self.scope.functions.values()]
         units.append((f"{self.scope.module}.<module>", None, tree.body))
         for _ in range(2):
             for key, info, body in units:

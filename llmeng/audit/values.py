@@ -165,9 +165,9 @@ def _fold_name(expr: ast.Name, env: Env, depth: int) -> Val:
             return Val(False, None, f"parameter {expr.id}")
         val = fold(default, env, depth + 1)
         return Val(val.known, val.value, f"default of parameter {expr.id}") if val.known else val
-    bound = env.scope.bindings.get(expr.id)
-    if bound and len(bound) == 1:
-        val = fold(bound[0], Env(env.scope, None), depth + 1)
+    module_bound = env.scope.bindings.get(expr.id)
+    if module_bound and len(module_bound) == 1:
+        val = fold(module_bound[0], Env(env.scope, None), depth + 1)
         return Val(val.known, val.value, f"module constant {expr.id}") if val.known else val
     return Val(False, None, f"variable {expr.id}")
 

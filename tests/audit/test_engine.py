@@ -1,6 +1,8 @@
 """audit_paths over real trees: skipping, parse errors, cross-file callers, parallel runs, progress."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from llmeng.audit import AuditConfig, audit_paths, audit_source
@@ -72,7 +74,7 @@ def test_mitigation_three_callers_up_counts_but_four_does_not():
     def chain(levels: int) -> str:
         code = LEAF
         names = ["ask"] + [f"level{i}" for i in range(1, levels + 1)]
-        for callee, caller in zip(names, names[1:]):
+        for callee, caller in itertools.pairwise(names):
             code += f"\n\ndef {caller}(q):\n    return {callee}(q)\n"
         top = names[-1]
         return code + f"\n\ndef main(q):\n    try:\n        return {top}(q)\n    except Exception:\n        return None\n"

@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from llmeng.audit.model import DEFAULT, SET
-from llmeng.audit.rules import CALL, PROJECT, AuditCheck, CallView, ProjectFacts, call_evidence, finding, \
-    project_finding, seconds
+from llmeng.audit.rules import (
+    CALL,
+    PROJECT,
+    AuditCheck,
+    CallView,
+    ProjectFacts,
+    call_evidence,
+    finding,
+    project_finding,
+    seconds,
+)
 from llmeng.findings import Confidence, Finding, Severity
 from llmeng.rules import Rule
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from llmeng.audit.rules import CALL, FILE, PROJECT, AuditCheck, CallView, ProjectFacts, call_evidence, finding, \
-    project_finding
+from llmeng.audit.rules import (
+    CALL,
+    FILE,
+    PROJECT,
+    AuditCheck,
+    CallView,
+    ProjectFacts,
+    call_evidence,
+    finding,
+    project_finding,
+)
 from llmeng.findings import Confidence, Finding, Location, Severity
 from llmeng.rules import Rule
 
