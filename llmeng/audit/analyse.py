@@ -7,10 +7,10 @@ from dataclasses import replace
 
 from llmeng.audit.callgraph import CallGraph
 from llmeng.audit.knowledge import Knowledge
-from llmeng.audit.model import DEFAULT, SET, AuditConfig, CallSite, FileSummary, ModelLookup, Setting
+from llmeng.audit.model import DEFAULT, SET, UNKNOWN, AuditConfig, CallSite, FileSummary, ModelLookup, Setting
 from llmeng.audit.registry import CATALOG_RULES, CHECKS
 from llmeng.audit.rules import CALL, FILE, PROJECT, CallView, ProjectFacts
-from llmeng.findings import Finding
+from llmeng.findings import Confidence, Finding
 
 
 def analyse(summaries: Sequence[FileSummary], *, config: AuditConfig, knowledge: Knowledge,
@@ -24,10 +24,10 @@ def analyse(summaries: Sequence[FileSummary], *, config: AuditConfig, knowledge:
                 signals.setdefault("ratelimit", f"{v} (semaphore in a file that calls the model)")
             signals.setdefault(k, v)
         globals_.update(s.globals)
-    sites = tuple(_with_globals(site, globals_) for s in summaries for site in s.sites)
+    graph = CallGraph(f for s in summaries for f in s.functions)
+    sites = tuple(_with_globals(_from_factory(site, graph), globals_) for s in summaries for site in s.sites)
     project = ProjectFacts(knowledge, signals, sites,
                            tuple((s.path, sec) for s in summaries for sec in s.secrets), catalog, config.today)
-    graph = CallGraph(f for s in summaries for f in s.functions)
     views = [CallView(site, graph.mitigations(site), project) for site in sites]
     active = [c for c in CHECKS if c.rule.id not in config.disabled
               and (catalog is not None or c.rule.id not in CATALOG_RULES)]
@@ -40,6 +40,23 @@ def analyse(summaries: Sequence[FileSummary], *, config: AuditConfig, knowledge:
     suppress = {s.path: s.suppressions for s in summaries if s.suppressions}
     kept = [_override(f, config) for f in found if not _suppressed(f, suppress)]
     return tuple(sorted(kept, key=lambda f: (f.location.path, f.location.line, f.rule_id)))
+
+
+def _from_factory(site: CallSite, graph: CallGraph) -> CallSite:
+    """A receiver built by a client factory elsewhere in the project takes that client's settings."""
+    if not site.factory or UNKNOWN not in (site.timeout.state, site.attempts.state):
+        return site
+    targets = sorted({t for f in site.factory for t in graph.targets(f) if graph.funcs[t].client is not None})
+    if len(targets) != 1:
+        return site
+    func = graph.funcs[targets[0]]
+    client = func.client
+    assert client is not None
+    timeout = client.timeout if site.timeout.state == UNKNOWN else site.timeout
+    attempts = client.attempts if site.attempts.state == UNKNOWN else site.attempts
+    return replace(site, timeout=timeout, attempts=attempts, sdk=client.sdk,
+                   via=f"{client.via} in {func.key.rsplit('.', 1)[-1]}() ({func.path}:{func.line})",
+                   confidence=Confidence.MEDIUM)
 
 
 def _with_globals(site: CallSite, globals_: dict[str, Setting]) -> CallSite:

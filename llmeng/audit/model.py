@@ -64,6 +64,7 @@ class CallSite:
     output_sink: str | None = None
     sink_guarded: bool = False
     user_data: bool = False
+    factory: tuple[str, ...] = ()  # unresolved receiver built by one of these (project) functions
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,14 @@ class Edge:
     callee: str
     line: int
     ctx: Ctx
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    sdk: str
+    via: str
+    timeout: Setting
+    attempts: Setting
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,7 @@ class FuncSummary:
     ctx: Ctx = Ctx()          # mitigations its own decorators give every call inside it
     wraps: Ctx = Ctx()        # mitigations it gives functions it decorates (in-project decorators)
     edges: tuple[Edge, ...] = ()
+    client: ClientFacts | None = None  # the client it returns, when it is a client factory
 
 
 @dataclass(frozen=True)

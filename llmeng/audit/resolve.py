@@ -44,6 +44,7 @@ class Detected:
     confidence: Confidence
     via: str
     kind: str = "generate"  # or "embed"
+    receiver: ast.expr | None = None  # set when matched by shape on an unresolved receiver
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,8 @@ class Resolver:
                 sdk = self.k.sdks[self.k.shapes[method]]
                 conf = Confidence.MEDIUM if len(tail) >= 2 else Confidence.LOW
                 kind = "embed" if method in sdk.embedding_methods else "generate"
-                return Detected(node, sdk, None, False, conf, f"call shape .{method} on an unresolved receiver", kind)
+                return Detected(node, sdk, None, False, conf, f"call shape .{method} on an unresolved receiver",
+                                kind, receiver)
             if method in _LC_METHODS and self._langchain_receiver(receiver, env):
                 sdk = self.k.sdks["langchain_other"]
                 return Detected(node, sdk, None, False, Confidence.LOW,
@@ -274,6 +276,11 @@ class Resolver:
                 return ClientRef(self.k.sdks[key], None, env, via, Confidence.MEDIUM)
         return None
 
+    def client_settings(self, client: ClientRef) -> Resolved:
+        """The settings a client carries by itself (what a factory function hands out)."""
+        probe = ast.Call(func=ast.Name("_", ast.Load()), args=[], keywords=[])
+        return self.settings(Detected(probe, client.sdk, client, False, client.confidence, client.via), client.env)
+
     def settings(self, det: Detected, env: Env) -> Resolved:
         """Merge call kwargs, option layers and constructor kwargs over the SDK defaults."""
         layers: list[tuple[list[ast.keyword], Env, str]] = [(det.node.keywords, env, "call")]
@@ -293,7 +300,7 @@ class Resolver:
         )
 
     def _timeout(self, det: Detected, layers: list[tuple[list[ast.keyword], Env, str]]) -> Setting:
-        found = _first_found(det.sdk.timeout_paths, layers, transport=True, client_based=det.client is not None)
+        found = _first_found(det.sdk.timeout_paths, layers, transport=True, client_based=not det.implicit)
         if found is not None:
             path, val, where = found
             if not val.known or (val.value is not None and not _is_number(val.value)):
@@ -307,7 +314,7 @@ class Resolver:
 
     def _attempts(self, det: Detected, layers: list[tuple[list[ast.keyword], Env, str]],
                   model: str | None) -> Setting:
-        found = _first_found(det.sdk.retry_paths, layers, transport=True, client_based=det.client is not None)
+        found = _first_found(det.sdk.retry_paths, layers, transport=True, client_based=not det.implicit)
         if found is not None:
             path, val, where = found
             if path.kind == "present":

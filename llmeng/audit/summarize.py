@@ -7,12 +7,13 @@ import re
 import warnings
 
 from llmeng.audit.knowledge import Knowledge
-from llmeng.audit.model import CallSite, FileSummary, FuncSummary
-from llmeng.audit.resolve import Resolver
-from llmeng.audit.scope import build_scope, module_name
+from llmeng.audit.model import CallSite, ClientFacts, FileSummary, FuncSummary
+from llmeng.audit.resolve import Detected, Resolver, _is_self_attr
+from llmeng.audit.scope import ModuleScope, build_scope, module_name
 from llmeng.audit.secrets import find_secrets
 from llmeng.audit.signals import collect
-from llmeng.audit.taint import FileTaint, system_taint
+from llmeng.audit.taint import FileTaint, statements, system_taint
+from llmeng.audit.values import Env, deref
 from llmeng.audit.walk import Found, Walker
 
 # A file that mentions none of these (lower-cased) cannot hold an LLM call we know how to resolve, so
@@ -48,13 +49,15 @@ def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False
     walker.run(tree)
     needs_taint = walker.found and walker.has_sink
     sinks = FileTaint(scope, {id(f.det.node) for f in walker.found}).run(tree) if needs_taint else {}
-    sites = tuple(_site(path, f, resolver, sinks) for f in walker.found)
-    funcs = tuple(FuncSummary(w.key, path, _line(scope, w.key), w.decorators, w.ctx, w.wraps, tuple(w.edges))
-                  for w in walker.funcs)
+    sites = tuple(_site(path, f, resolver, sinks, walker) for f in walker.found)
+    factories = _factories(scope, resolver)
+    funcs = tuple(FuncSummary(w.key, path, _line(scope, w.key), w.decorators, w.ctx, w.wraps, tuple(w.edges),
+                              factories.get(w.key)) for w in walker.funcs)
     return FileSummary(**base, sites=sites, functions=funcs)  # type: ignore[arg-type]
 
 
-def _site(path: str, found: Found, resolver: Resolver, sinks: dict[int, tuple[str, bool]]) -> CallSite:
+def _site(path: str, found: Found, resolver: Resolver, sinks: dict[int, tuple[str, bool]],
+          walker: Walker) -> CallSite:
     det, env = found.det, found.env
     node = det.node
     res = resolver.settings(det, env)
@@ -69,8 +72,43 @@ def _site(path: str, found: Found, resolver: Resolver, sinks: dict[int, tuple[st
         client_retry_wrapper=res.retry_wrapper, client_fallback=res.fallback,
         system_taint=system_taint(node, env.scope, env.func),
         output_sink=sink[0] if sink else None, sink_guarded=bool(sink and sink[1]),
-        user_data=_user_data(node),
+        user_data=_user_data(node), factory=_factory_of(det, env, walker),
     )
+
+
+def _factory_of(det: Detected, env: Env, walker: Walker) -> tuple[str, ...]:
+    """For a receiver we could not resolve: the functions whose result it may be, looked up project-wide."""
+    receiver = det.receiver
+    if receiver is None:
+        return ()
+    if isinstance(receiver, ast.Name) and env.func is not None and receiver.id in env.func.bindings:
+        candidates = env.func.bindings[receiver.id]
+    elif _is_self_attr(receiver) and env.func is not None and env.func.cls:
+        candidates = env.scope.classes[env.func.cls].attrs.get(receiver.attr, [])  # type: ignore[attr-defined]
+    else:
+        candidates = [deref(receiver, env)]
+    out = []
+    for target in candidates:
+        target = target.value if isinstance(target, ast.Await) else target
+        if isinstance(target, ast.Call):
+            key = walker.callee_of(target.func, env)
+            if key is not None and not key.startswith("*."):
+                out.append(key)
+    return tuple(out)
+
+
+def _factories(scope: ModuleScope, resolver: Resolver) -> dict[str, ClientFacts]:
+    """Functions that return a client we can resolve: `def get_client(): return OpenAI(...)`."""
+    out: dict[str, ClientFacts] = {}
+    for info in scope.functions.values():
+        for stmt in statements(info.node.body):
+            if isinstance(stmt, ast.Return) and isinstance(stmt.value, (ast.Call, ast.Name, ast.Attribute)):
+                client = resolver.client_of(stmt.value, Env(scope, info), 0)
+                if client is not None and client.ctor is not None:
+                    res = resolver.client_settings(client)
+                    out[info.key] = ClientFacts(client.sdk.key, client.via, res.timeout, res.attempts)
+                    break
+    return out
 
 
 def _user_data(node: ast.Call) -> bool:

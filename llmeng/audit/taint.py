@@ -55,9 +55,9 @@ class FileTaint:
 
     def _function(self, key: str, info: FuncInfo | None, body: list[ast.stmt]) -> None:
         tainted: dict[str, set[Origin]] = {p: {f"param:{p}"} for p in (info.params if info else ()) if p != "self"}
-        for stmt in _statements(body):
+        for stmt in statements(body):
             self._statement(stmt, tainted, key, info)
-        for stmt in _statements(body):
+        for stmt in statements(body):
             for node in _own_calls(stmt):
                 self._sink(node, tainted, key, info)
 
@@ -178,7 +178,7 @@ def _bind_args(info: FuncInfo, call: ast.Call) -> dict[str, ast.expr]:
     return bound
 
 
-def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Statements in source order, entering blocks but not nested functions or classes."""
     for stmt in body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -187,11 +187,11 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
         for field in ("body", "orelse", "finalbody", "handlers"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
-                yield from _statements([s for s in inner if isinstance(s, ast.stmt)] +
+                yield from statements([s for s in inner if isinstance(s, ast.stmt)] +
                                        [s for h in inner if isinstance(h, ast.ExceptHandler) for s in h.body])
         if isinstance(stmt, ast.Match):
             for case in stmt.cases:
-                yield from _statements(case.body)
+                yield from statements(case.body)
 
 
 def _own_calls(stmt: ast.stmt) -> Iterator[ast.Call]:

@@ -134,6 +134,10 @@ class Walker:
             if ref is not None and not ref.startswith("*."):
                 walk.edges.append(Edge(ref, node.lineno, ctx))
 
+    def callee_of(self, func: ast.expr, env: Env) -> str | None:
+        """The call-graph key a call's function expression points at."""
+        return self._callee(func, env)
+
     def _callee(self, func: ast.expr, env: Env) -> str | None:
         if isinstance(func, ast.Name):
             if func.id in self.scope.imports:
