@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llmeng.audit.analyse import analyse
-from llmeng.audit.callgraph import CallGraph
 from llmeng.audit.knowledge import Knowledge, load_knowledge
 from llmeng.audit.model import AuditConfig, AuditResult, FileSummary, ModelLookup, Skipped
 from llmeng.audit.summarize import summarize
@@ -28,6 +27,9 @@ _CONFIG_TRACING = re.compile(r"LANGSMITH_TRACING|LANGCHAIN_TRACING_V2|LANGFUSE_|
 _PARALLEL_MIN_FILES = 300
 _CHUNK = 16
 _CALLER_ROUNDS = 3
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Names that cannot link a caller: module bodies and dunder entry points.
+_UNLINKABLE = frozenset({"<module>", "__init__", "__call__", "main"})
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ def audit_paths(paths: Sequence[str | os.PathLike[str]], *, config: AuditConfig 
         raise LlmengError(f"no Python files found under {', '.join(map(str, paths))}",
                           "Point llmeng audit at a directory or .py file of the project.")
     summaries, skipped = _summarize_all(sources, k, config, jobs, progress)
-    summaries = _add_callers(summaries, sources, k, config)
+    summaries = _add_callers(summaries, sources, k, config, jobs)
     findings = analyse(summaries, config=config, knowledge=k, catalog=catalog, extra_signals=_config_signals(configs))
     return _result(findings, summaries, skipped, config)
 
@@ -182,33 +184,36 @@ def _summarize_all(sources: Sequence[Source], k: Knowledge, config: AuditConfig,
 
 
 def _add_callers(summaries: list[FileSummary], sources: Sequence[Source], k: Knowledge,
-                 config: AuditConfig) -> list[FileSummary]:
+                 config: AuditConfig, jobs: int) -> list[FileSummary]:
     """Parse the unparsed files that may call LLM-calling functions, up to 3 levels of callers.
 
     Files with no LLM hint are not parsed in the first pass; a caller's try/except or retry still
-    counts, so files mentioning a function on an LLM call path are parsed here.
+    counts, so files that name a function on an LLM call path are parsed here.
     """
     by_path = {s.path: i for i, s in enumerate(summaries)}
     pending = {s.display: s for s in sources
                if s.display in by_path and not summaries[by_path[s.display]].functions
                and not summaries[by_path[s.display]].parse_error}
-    reached = {site.function for s in summaries for site in s.sites}
+    words: dict[str, frozenset[str]] = {}
+    reached = {site.function.rsplit(".", 1)[-1] for s in summaries for site in s.sites}
     for _ in range(_CALLER_ROUNDS):
-        names = {key.rsplit(".", 1)[-1] for key in reached if not key.endswith("<module>")}
+        names = reached - _UNLINKABLE
         if not names or not pending:
             break
-        word = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
-        hits = [src for src in pending.values() if _mentions(src.display, word, config.max_file_bytes)]
+        hits = [src for src in pending.values() if _identifiers(src.display, words, config) & names]
         for src in hits:
             del pending[src.display]
-            item = _summarize_one((src, k, config.max_file_bytes, True))
-            if isinstance(item, FileSummary):
-                summaries[by_path[src.display]] = item
-        graph = CallGraph(f for s in summaries for f in s.functions)
-        reached = reached | {caller for key in reached for caller, _ in graph.callers.get(key, ())}
+        fresh, _ = _summarize_all(hits, k, config, jobs, None, force=True)
+        for item in fresh:
+            summaries[by_path[item.path]] = item
+        # Callers of what was reached (by name, as the call graph links them).
+        reached = {f.key.rsplit(".", 1)[-1] for s in summaries for f in s.functions
+                   if any(e.callee.rsplit(".", 1)[-1] in names for e in f.edges)}
     return summaries
 
 
-def _mentions(path: str, word: re.Pattern[str], max_bytes: int) -> bool:
-    text = read_source(path, max_bytes)
-    return isinstance(text, str) and word.search(text) is not None
+def _identifiers(path: str, cache: dict[str, frozenset[str]], config: AuditConfig) -> frozenset[str]:
+    if path not in cache:
+        text = read_source(path, config.max_file_bytes)
+        cache[path] = frozenset(_IDENT.findall(text)) if isinstance(text, str) else frozenset()
+    return cache[path]
