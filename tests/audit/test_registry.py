@@ -66,3 +66,9 @@ def test_rule_by_id_is_case_insensitive_and_checks_have_scopes():
     assert rule_by_id("llm101") is RULES[0]
     assert rule_by_id("LLM999") is None
     assert {c.scope for c in CHECKS} == {"call", "project", "file"}
+
+
+def test_docs_page_lists_every_rule_as_the_registry_renders_it():
+    from llmeng.rules import render_table
+    page = (REPO / "docs" / "audit.md").read_text()
+    assert render_table(RULES).strip() in page
