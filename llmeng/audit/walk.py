@@ -132,7 +132,20 @@ class Walker:
             # executor.submit(self.ask, q) / loop.run_in_executor(None, ask): the callable runs here.
             ref = self._callee(arg, env) if isinstance(arg, (ast.Name, ast.Attribute)) else None
             if ref is not None and not ref.startswith("*."):
+                if not ctx.handled and _submits(node):
+                    ctx = Ctx(self._result_handled(env), ctx.retry, ctx.deadline, ctx.fallback)
                 walk.edges.append(Edge(ref, node.lineno, ctx))
+
+    def _result_handled(self, env: Env) -> str | None:
+        # Errors of a submitted callable surface at future.result(); a try around that handles them.
+        if env.func is None:
+            return None
+        for sub in fast_walk(env.func.node):
+            if isinstance(sub, ast.Try) and fr.try_frame(sub, self.scope).handles and any(
+                    isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "result"
+                    for stmt in sub.body for c in fast_walk(stmt)):
+                return f"try/except around future.result() at line {sub.lineno}"
+        return None
 
     def callee_of(self, func: ast.expr, env: Env) -> str | None:
         """The call-graph key a call's function expression points at."""
@@ -163,6 +176,13 @@ class Walker:
             ctx = ctx.merged(_library_decorator(name, dec, info.node.lineno))
         nested = any(k.startswith(info.key + ".") for k in self.scope.functions)
         return tuple(names), ctx, _wraps(info.node, self.scope) if nested else Ctx()
+
+
+_EXECUTOR_METHODS = frozenset({"submit", "map", "run_in_executor", "apply_async"})
+
+
+def _submits(node: ast.Call) -> bool:
+    return isinstance(node.func, ast.Attribute) and node.func.attr in _EXECUTOR_METHODS
 
 
 def _library_decorator(name: str, dec: ast.expr, line: int) -> Ctx:

@@ -125,3 +125,15 @@ def test_result_to_dict_is_plain_data(tmp_path):
     (tmp_path / "app.py").write_text(LEAF)
     data = audit_paths([tmp_path]).to_dict()
     assert data["files_scanned"] == 1 and data["findings"][0]["rule"].startswith("LLM")
+
+
+def test_errors_handled_at_future_result_cover_submitted_functions():
+    code = LEAF + ("\n\nimport concurrent.futures\n\n\ndef run_all(qs):\n"
+                   "    with concurrent.futures.ThreadPoolExecutor() as ex:\n"
+                   "        futures = [ex.submit(ask, q) for q in qs]\n"
+                   "        for f in futures:\n            try:\n                f.result()\n"
+                   "            except Exception:\n                pass\n")
+    assert "LLM105" not in _rules(audit_source(code, "c.py"), 6)
+    unhandled = code.replace("            try:\n                f.result()\n            except Exception:\n"
+                             "                pass\n", "            f.result()\n")
+    assert "LLM105" in _rules(audit_source(unhandled, "c.py"), 6)
