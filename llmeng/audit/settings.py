@@ -107,6 +107,8 @@ def _first_found(paths: tuple[KwargPath, ...], layers: Layers, *,
                 # Per-call **params carry request options (model, messages, max_tokens); transport
                 # settings live on the client, so an uninspected **params does not hide them.
                 continue
+            if path.kind == "optional" and not val.known:
+                continue
             if val is not MISSING:
                 return path, val, where
     return None

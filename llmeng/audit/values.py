@@ -102,13 +102,23 @@ def _descend(expr: ast.expr, rest: Sequence[str], env: Env, depth: int) -> Val:
     if depth > _MAX_DEPTH:
         return Val(False, None, text(expr))
     target = deref(expr, env)
-    if isinstance(target, ast.Call):
+    if isinstance(target, ast.Call) and _builds_options(target):
         return lookup(target.keywords, rest, env, depth + 1)
     if isinstance(target, ast.Dict):
         return _dict_lookup(target, rest, env, depth + 1)
     if isinstance(target, ast.Constant) and target.value is None:
         return MISSING
     return Val(False, None, text(expr))
+
+
+def _builds_options(call: ast.Call) -> bool:
+    """HttpOptions(...), Config(...), dict(...): an options object whose kwargs we can read.
+
+    A call to a plain function (make_options()) returns something we cannot see into.
+    """
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name[:1].isupper() or name == "dict"
 
 
 def fold(expr: ast.expr, env: Env, depth: int = 0) -> Val:

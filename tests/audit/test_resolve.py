@@ -102,3 +102,59 @@ def test_retry_options_in_genai_and_botocore_config():
             "genai.Client(http_options={'timeout': 1000, 'retry_options': {'attempts': 3}})"
             ".models.generate_content(model='g', contents='x')\n")
     assert [f.location.line for f in _findings(code, "LLM103")] == [4]
+
+
+def test_an_opaque_http_client_keeps_the_sdk_default_but_a_visible_timeout_counts():
+    code = ("import httpx\nfrom openai import OpenAI\n"
+            "OpenAI(http_client=make_client()).chat.completions.create(model='m', messages=[])\n"
+            "OpenAI(http_client=httpx.Client(timeout=20)).chat.completions.create(model='m', messages=[])\n"
+            "OpenAI(http_client=httpx.Client(timeout=None)).chat.completions.create(model='m', messages=[])\n")
+    assert [f.location.line for f in _findings(code, "LLM102")] == [3]
+    assert [f.location.line for f in _findings(code, "LLM101")] == [5]
+
+
+def test_options_from_a_function_call_are_configured_elsewhere():
+    code = ("from google import genai\n"
+            "genai.Client(http_options=build_options()).models.generate_content(model='g', contents='x')\n"
+            "genai.Client().models.generate_content(model='g', contents='x')\n")
+    assert [f.location.line for f in _findings(code, "LLM101")] == [3]
+
+
+def test_lazy_module_proxy_and_self_method_alias():
+    code = ("from myapp.llm import litellm\n\n\nclass Bot:\n    def __init__(self):\n"
+            "        from openai import OpenAI\n        self.create = OpenAI(timeout=None).chat.completions.create\n\n"
+            "    def ask(self, q):\n        litellm.completion(model='gpt-4o', messages=q)\n"
+            "        return self.create(model='m', messages=q)\n")
+    found = audit_source(code, "m.py").findings
+    proxy = [f for f in found if f.location.line == 10 and f.rule_id == "LLM102"]
+    assert proxy and proxy[0].confidence == Confidence.MEDIUM and "through" in proxy[0].evidence["client"]
+    assert [f.location.line for f in found if f.rule_id == "LLM101"] == [11]
+
+
+def test_factory_method_on_a_base_class_in_the_same_module():
+    code = ("from anthropic import Anthropic\n\n\nclass Base:\n    def get_client(self):\n"
+            "        return Anthropic(timeout=None)\n\n\nclass Model(Base):\n    def ask(self, q):\n"
+            "        return self.get_client().messages.create(model='m', max_tokens=9, messages=q)\n")
+    assert [f.location.line for f in _findings(code, "LLM101")] == [11]
+
+
+def test_client_factory_in_another_module(tmp_path):
+    from llmeng.audit import audit_paths
+    (tmp_path / "clients.py").write_text("import openai\n\n\ndef get_client(key):\n"
+                                         "    return openai.OpenAI(api_key=key, max_retries=0)\n")
+    (tmp_path / "chat.py").write_text("from clients import get_client\n\n\ndef ask(q):\n"
+                                      "    client = get_client('k')\n"
+                                      "    return client.chat.completions.create(model='m', messages=q)\n")
+    found = [f for f in audit_paths([tmp_path]).findings if f.location.path.endswith("chat.py")]
+    retries = [f for f in found if f.rule_id == "LLM103"]
+    assert retries and "get_client()" in retries[0].evidence["client"]
+    assert retries[0].confidence == Confidence.MEDIUM
+
+
+def test_http_payload_without_a_known_url():
+    code = ("import requests\n\n\ndef ask(url, q):\n"
+            "    return requests.post(url, json={'model': 'm', 'messages': q})\n"
+            "requests.post('https://example.invalid/upload', json={'file': 1})\n")
+    found = audit_source(code, "m.py").findings
+    assert {f.location.line for f in found if f.rule_id in ("LLM101", "LLM103")} == {5}
+    assert all(f.confidence == Confidence.LOW for f in found if f.rule_id in ("LLM101", "LLM103", "LLM105"))
