@@ -251,8 +251,10 @@ def _deref(expr: ast.expr, info: FuncInfo | None) -> ast.expr:
 def _user_input_in(expr: ast.expr, scope: ModuleScope, info: FuncInfo | None, depth: int) -> str | None:
     if depth > 3:
         return None
-    if isinstance(expr, ast.Name) and info is not None and len(info.bindings.get(expr.id, ())) == 1:
-        return _user_input_in(info.bindings[expr.id][0], scope, info, depth + 1)
+    # Module-level scripts (Streamlit apps) bind names at module scope.
+    bindings = info.bindings if info is not None else scope.bindings
+    if isinstance(expr, ast.Name) and len(bindings.get(expr.id, ())) == 1:
+        return _user_input_in(bindings[expr.id][0], scope, info, depth + 1)
     if not _builds_string(expr):
         return None
     for node in fast_walk(expr):
@@ -260,8 +262,8 @@ def _user_input_in(expr: ast.expr, scope: ModuleScope, info: FuncInfo | None, de
             ann = info.params[node.id].annotation
             if ann is None or ast.unparse(ann) in ("str", "Optional[str]", "str | None", "Any"):
                 return f"parameter `{node.id}` of {info.node.name}() is formatted into the system prompt"
-        if isinstance(node, ast.Name) and info is not None and node.id in info.bindings and node is not expr:
-            src = ast.unparse(info.bindings[node.id][0])
+        if isinstance(node, ast.Name) and node.id in bindings and node is not expr:
+            src = ast.unparse(bindings[node.id][0])
             if any(r in src for r in _REQUEST):
                 return f"`{node.id}` comes from user input ({src[:40]}) and is formatted into the system prompt"
         if isinstance(node, (ast.Attribute, ast.Call)) and any(r in ast.unparse(node) for r in _REQUEST):
