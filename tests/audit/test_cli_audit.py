@@ -70,3 +70,13 @@ def test_parse_errors_and_skips_are_noticed_on_stderr(tmp_path, capsys):
 def test_help_has_an_example(capsys):
     assert main(["audit", "--help"]) == 0
     assert "Example:" in capsys.readouterr().out
+
+
+def test_progress_bar_draws_only_for_large_trees(capsys):
+    from llmeng.cli.audit import _progress_bar
+    small, large = _progress_bar(), _progress_bar()
+    small(10, 10)
+    assert capsys.readouterr().err == ""
+    for done in (100, 250, 400):
+        large(done, 400)
+    assert "auditing" in capsys.readouterr().err

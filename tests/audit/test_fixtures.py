@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from llmeng.audit.registry import CATALOG_RULES, RULES
-from tests.audit.conftest import FIXTURES, expected, fake_lookup, fired
+from .support import FIXTURES, expected, fake_lookup, fired
 
 CASES = sorted(p for p in FIXTURES.glob("LLM*.py"))
 

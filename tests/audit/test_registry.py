@@ -50,7 +50,7 @@ def _doc_catalog(model: str, provider: str | None):
     # The docs' examples name real models; this fake catalog knows the ones they use.
     from datetime import date
 
-    from tests.audit.conftest import FakeFacts
+    from .support import FakeFacts
     facts = {"gpt-4o": FakeFacts(True, 16384), "gpt-4o-mini": FakeFacts(True, 16384),
              "gpt-4-0314": FakeFacts(True, 8192, date(2024, 6, 13))}
     return facts.get(model)

@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from llmeng.audit import AuditConfig, audit_source
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "audit"
@@ -44,8 +42,3 @@ def fired(path: Path, rule_id: str, *, catalog=None) -> set[tuple[int, str]]:
                           catalog=catalog)
     assert not result.parse_errors, result.parse_errors
     return {(f.location.line, f.rule_id) for f in result.findings if f.rule_id == rule_id}
-
-
-@pytest.fixture
-def lookup():
-    return fake_lookup
