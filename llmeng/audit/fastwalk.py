@@ -55,3 +55,19 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
                 stack.extend(value)
             else:
                 stack.append(value)
+
+
+def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements in source order, entering blocks but not nested functions or classes."""
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield stmt
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                yield from statements([s for s in inner if isinstance(s, ast.stmt)] +
+                                       [s for h in inner if isinstance(h, ast.ExceptHandler) for s in h.body])
+        if isinstance(stmt, ast.Match):
+            for case in stmt.cases:
+                yield from statements(case.body)

@@ -7,7 +7,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -80,18 +80,23 @@ class Knowledge:
         key = self.ctor_index.get(dotted)
         if key is not None or "." not in dotted:
             return key
-        module, cls = dotted.rsplit(".", 1)
-        top = module.split(".", 1)[0]
-        for pkg, glob, sdk in self.ctor_globs:
-            if fnmatch.fnmatchcase(top, pkg) and fnmatch.fnmatchcase(cls, glob):
-                return sdk
-        return None
+        return _glob_sdk(self.ctor_globs, dotted)
 
     def with_pins(self, pins: Mapping[str, str]) -> Knowledge:
         """The same knowledge with each SDK's version overrides applied for the pinned versions."""
         if not pins:
             return self
         return _index({k: _pin(s, pins) for k, s in self.sdks.items()}, self.shapes)
+
+
+@lru_cache(maxsize=4096)
+def _glob_sdk(globs: tuple[tuple[str, str, str], ...], dotted: str) -> str | None:
+    module, cls = dotted.rsplit(".", 1)
+    top = module.split(".", 1)[0]
+    for pkg, glob, sdk in globs:
+        if fnmatch.fnmatchcase(top, pkg) and fnmatch.fnmatchcase(cls, glob):
+            return sdk
+    return None
 
 
 def _pin(sdk: Sdk, pins: Mapping[str, str]) -> Sdk:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from llmeng.audit.fastwalk import statements
 from llmeng.audit.knowledge import Knowledge, Sdk
-from llmeng.audit.scope import chain
+from llmeng.audit.scope import FuncInfo, ModuleScope, chain
 from llmeng.audit.settings import Resolved, resolve_settings
 from llmeng.audit.values import Env, deref
 from llmeng.findings import Confidence
@@ -46,6 +47,9 @@ class Detected:
 class Resolver:
     def __init__(self, knowledge: Knowledge) -> None:
         self.k = knowledge
+        # Function key -> the client it returns (None: none, or still being resolved). Without this,
+        # mutually recursive helpers make factory lookup exponential.
+        self._returns: dict[str, ClientRef | None] = {}
 
     def detect(self, node: ast.Call, env: Env) -> Detected | None:
         """The LLM call this node is, or None."""
@@ -217,13 +221,26 @@ class Resolver:
         else:
             return None
         for info in candidates:
-            for sub in ast.walk(info.node):
-                if isinstance(sub, ast.Return) and sub.value is not None:
-                    found = self.client_of(sub.value, Env(env.scope, info), depth + 1)
+            found = self.returned_client(info, env.scope, depth)
+            if found is not None:
+                return found
+        return None
+
+    def returned_client(self, info: FuncInfo, scope: ModuleScope, depth: int = 0) -> ClientRef | None:
+        """The client a function returns, if any (a fresh copy: callers add layers to it)."""
+        if info.key not in self._returns:
+            self._returns[info.key] = None
+            for stmt in statements(info.node.body):
+                if isinstance(stmt, ast.Return) and stmt.value is not None:
+                    found = self.client_of(stmt.value, Env(scope, info), depth + 1)
                     if found is not None:
                         found.via += f", returned by {info.node.name}()"
-                        return found
-        return None
+                        self._returns[info.key] = found
+                        break
+        cached = self._returns[info.key]
+        if cached is None:
+            return None
+        return replace(cached, layers=list(cached.layers), modifiers=dict(cached.modifiers))
 
     def _client_of_name(self, expr: ast.Name, env: Env, depth: int) -> ClientRef | None:
         func = env.func

@@ -12,7 +12,7 @@ from llmeng.audit.resolve import Detected, Resolver, _is_self_attr
 from llmeng.audit.scope import ModuleScope, build_scope, module_name
 from llmeng.audit.secrets import find_secrets
 from llmeng.audit.signals import collect
-from llmeng.audit.taint import FileTaint, statements, system_taint
+from llmeng.audit.taint import FileTaint, system_taint
 from llmeng.audit.values import Env, deref
 from llmeng.audit.walk import Found, Walker
 
@@ -101,13 +101,10 @@ def _factories(scope: ModuleScope, resolver: Resolver) -> dict[str, ClientFacts]
     """Functions that return a client we can resolve: `def get_client(): return OpenAI(...)`."""
     out: dict[str, ClientFacts] = {}
     for info in scope.functions.values():
-        for stmt in statements(info.node.body):
-            if isinstance(stmt, ast.Return) and isinstance(stmt.value, (ast.Call, ast.Name, ast.Attribute)):
-                client = resolver.client_of(stmt.value, Env(scope, info), 0)
-                if client is not None and client.ctor is not None:
-                    res = resolver.client_settings(client)
-                    out[info.key] = ClientFacts(client.sdk.key, client.via, res.timeout, res.attempts)
-                    break
+        client = resolver.returned_client(info, scope)
+        if client is not None and client.ctor is not None:
+            res = resolver.client_settings(client)
+            out[info.key] = ClientFacts(client.sdk.key, client.via, res.timeout, res.attempts)
     return out
 
 

@@ -6,7 +6,7 @@ import ast
 from collections import defaultdict
 from collections.abc import Iterator
 
-from llmeng.audit.fastwalk import children
+from llmeng.audit.fastwalk import children, statements
 from llmeng.audit.fastwalk import walk as fast_walk
 from llmeng.audit.scope import FuncInfo, ModuleScope
 
@@ -176,22 +176,6 @@ def _bind_args(info: FuncInfo, call: ast.Call) -> dict[str, ast.expr]:
     bound = {p: a for p, a in zip(params, call.args, strict=False) if not isinstance(a, ast.Starred)}
     bound.update({k.arg: k.value for k in call.keywords if k.arg})
     return bound
-
-
-def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements in source order, entering blocks but not nested functions or classes."""
-    for stmt in body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        yield stmt
-        for field in ("body", "orelse", "finalbody", "handlers"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list):
-                yield from statements([s for s in inner if isinstance(s, ast.stmt)] +
-                                       [s for h in inner if isinstance(h, ast.ExceptHandler) for s in h.body])
-        if isinstance(stmt, ast.Match):
-            for case in stmt.cases:
-                yield from statements(case.body)
 
 
 def _own_calls(stmt: ast.stmt) -> Iterator[ast.Call]:

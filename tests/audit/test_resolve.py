@@ -1,6 +1,8 @@
 """Client resolution and settings origins: what the evidence says and where it came from."""
 from __future__ import annotations
 
+import pytest
+
 from llmeng.audit import audit_source
 from llmeng.findings import Confidence
 
@@ -158,3 +160,15 @@ def test_http_payload_without_a_known_url():
     found = audit_source(code, "m.py").findings
     assert {f.location.line for f in found if f.rule_id in ("LLM101", "LLM103")} == {5}
     assert all(f.confidence == Confidence.LOW for f in found if f.rule_id in ("LLM101", "LLM103", "LLM105"))
+
+
+@pytest.mark.timeout(20)
+def test_chains_of_helpers_that_return_calls_stay_linear():
+    # Each helper returns one of the next two: exponential without memoised factory lookup.
+    helpers = "".join(f"def f{i}(x):\n    if x:\n        return f{i + 1}(x)\n    return f{i + 2}(x)\n\n\n"
+                      for i in range(40))
+    code = ("from openai import OpenAI\n\n\n" + helpers +
+            "def f40(x):\n    return OpenAI(timeout=None)\n\n\ndef f41(x):\n    return None\n\n\n"
+            "f0(1).chat.completions.create(model='m', messages=[])\n")
+    found = [f for f in audit_source(code, "m.py").findings if f.rule_id == "LLM101"]
+    assert found and "returned by f40()" in found[0].evidence["client"]
