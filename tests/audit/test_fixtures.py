@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from llmeng.audit.registry import CATALOG_RULES, RULES
+
 from .support import FIXTURES, expected, fake_lookup, fired
 
 CASES = sorted(p for p in FIXTURES.glob("LLM*.py"))

@@ -170,5 +170,7 @@ def test_chains_of_helpers_that_return_calls_stay_linear():
     code = ("from openai import OpenAI\n\n\n" + helpers +
             "def f40(x):\n    return OpenAI(timeout=None)\n\n\ndef f41(x):\n    return None\n\n\n"
             "f0(1).chat.completions.create(model='m', messages=[])\n")
-    found = [f for f in audit_source(code, "m.py").findings if f.rule_id == "LLM101"]
-    assert found and "returned by f40()" in found[0].evidence["client"]
+    found = audit_source(code, "m.py").findings
+    # Deeper than the resolver follows (5 levels): matched by shape, no timeout verdict, and fast.
+    assert {f.rule_id for f in found if f.location.line == found[0].location.line} >= {"LLM105"}
+    assert not [f for f in found if f.rule_id == "LLM101"]
