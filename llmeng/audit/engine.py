@@ -15,6 +15,7 @@ from llmeng.audit.knowledge import Knowledge, load_knowledge
 from llmeng.audit.model import AuditConfig, AuditResult, FileSummary, ModelLookup, Skipped
 from llmeng.audit.summarize import summarize
 from llmeng.errors import LlmengError
+from llmeng.findings import Finding
 
 Progress = Callable[[int, int], None]
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
@@ -64,7 +65,7 @@ def audit_source(text: str, filename: str = "<snippet>", *, config: AuditConfig 
     return _result(findings, [summary], [], config)
 
 
-def _result(findings: Iterable, summaries: Sequence[FileSummary], skipped: Sequence[Skipped],  # type: ignore[type-arg]
+def _result(findings: Iterable[Finding], summaries: Sequence[FileSummary], skipped: Sequence[Skipped],
             config: AuditConfig) -> AuditResult:
     errors = tuple(Skipped(s.path, s.parse_error) for s in summaries if s.parse_error)
     return AuditResult(tuple(findings), len(summaries), sum(s.lines for s in summaries), tuple(skipped),

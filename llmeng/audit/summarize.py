@@ -113,8 +113,8 @@ def _user_data(node: ast.Call) -> bool:
     return any(not isinstance(v, ast.Constant) for v in values)
 
 
-def _line(scope: object, key: str) -> int:
-    info = scope.functions.get(key)  # type: ignore[attr-defined]
+def _line(scope: ModuleScope, key: str) -> int:
+    info = scope.functions.get(key)
     return info.node.lineno if info else 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -54,20 +55,26 @@ def audit(paths: tuple[str, ...], fmt: str, as_json: bool, min_severity: str, fa
     return 1 if failing else 0
 
 
-def _progress_bar():  # type: ignore[no-untyped-def]
-    state: dict[str, object] = {}
+class _ProgressBar:
+    """A click progress bar on stderr, drawn only for trees big enough to need one."""
 
-    def update(done: int, total: int) -> None:
-        if total < 200:
-            return  # small trees finish before a bar helps
-        bar = state.get("bar")
-        if bar is None:
-            bar = click.progressbar(length=total, label="auditing", file=sys.stderr)
-            bar.__enter__()
-            state["bar"], state["pos"] = bar, 0
-        bar.update(done - state["pos"])  # type: ignore[attr-defined, operator]
-        state["pos"] = done
+    MIN_FILES = 200
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.pos = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.MIN_FILES:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="auditing", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.pos)
+        self.pos = done
         if done == total:
-            bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+            self.bar.__exit__(None, None, None)
 
-    return update
+
+def _progress_bar() -> _ProgressBar:
+    return _ProgressBar()

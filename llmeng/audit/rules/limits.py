@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from llmeng.audit.model import DEFAULT, SET
+from llmeng.audit.model import DEFAULT, SET, ModelFacts
 from llmeng.audit.rules import CALL, AuditCheck, CallView, call_evidence, finding
 from llmeng.findings import Confidence, Finding, Severity
 from llmeng.rules import Rule
@@ -103,7 +103,7 @@ def unknown_model(view: CallView) -> Iterator[Finding]:
                       call_evidence(view.site), Confidence.MEDIUM)
 
 
-def _facts(view: CallView):  # type: ignore[no-untyped-def]
+def _facts(view: CallView) -> ModelFacts | None:
     lookup, model = view.project.lookup, view.site.model
     if lookup is None or not model:
         return None
