@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from llmeng.audit.fastwalk import statements
 from llmeng.audit.knowledge import Knowledge, Sdk
+from llmeng.audit.model import DEFAULT, SET, Setting
 from llmeng.audit.scope import FuncInfo, ModuleScope, chain
 from llmeng.audit.settings import Resolved, resolve_settings
 from llmeng.audit.values import Env, deref
@@ -261,19 +262,29 @@ class Resolver:
         if cls is None:
             return None
         bound = cls.attrs.get(expr.attr, [])
-        for value in bound:
-            found = self.client_of(value, Env(env.scope, env.scope.parent.get(value)), depth + 1)
-            if found is not None:
-                return found
+        found = self._worst([self.client_of(v, Env(env.scope, env.scope.parent.get(v)), depth + 1) for v in bound])
+        if found is not None:
+            return found
         ann = cls.hints.get(expr.attr)
         return self._hinted(ann, env, f"type hint of self.{expr.attr}") if ann is not None else None
 
     def _first(self, values: list[ast.expr], env: Env, depth: int) -> ClientRef | None:
-        for value in values:
-            found = self.client_of(value, env, depth + 1)
-            if found is not None:
-                return found
-        return None
+        return self._worst([self.client_of(value, env, depth + 1) for value in values])
+
+    def _worst(self, candidates: list[ClientRef | None]) -> ClientRef | None:
+        """Of the clients a name may hold (bound in several branches), the one with the worst timeout.
+
+        The others are named in the evidence, so a reader sees every candidate.
+        """
+        found = [c for c in candidates if c is not None]
+        if len(found) <= 1:
+            return found[0] if found else None
+        ranked = sorted(found, key=lambda c: _badness(self.client_settings(c).timeout), reverse=True)
+        worst = ranked[0]
+        others = "; ".join(dict.fromkeys(c.via for c in ranked[1:] if c.via != worst.via))
+        if others:
+            worst.via += f" (worst of several; also {others})"
+        return worst
 
     def _hinted(self, ann: ast.expr, env: Env, via: str) -> ClientRef | None:
         for sub in ast.walk(ann):
@@ -300,6 +311,13 @@ def _string_parts(expr: ast.expr, env: Env, depth: int = 0) -> str:
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
         return _string_parts(expr.left, env, depth + 1) + _string_parts(expr.right, env, depth + 1)
     return ""
+
+
+def _badness(timeout: Setting) -> float:
+    """Infinite is worst, then the longest finite timeout; unknown or configured elsewhere ranks last."""
+    if timeout.state not in (SET, DEFAULT):
+        return -1.0
+    return float("inf") if timeout.value is None else float(timeout.value)
 
 
 def _service(call: ast.Call) -> str | None:

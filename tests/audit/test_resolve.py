@@ -174,3 +174,11 @@ def test_chains_of_helpers_that_return_calls_stay_linear():
     # Deeper than the resolver follows (5 levels): matched by shape, no timeout verdict, and fast.
     assert {f.rule_id for f in found if f.location.line == found[0].location.line} >= {"LLM105"}
     assert not [f for f in found if f.rule_id == "LLM101"]
+
+
+def test_a_name_bound_in_branches_takes_the_worst_client_and_names_the_others():
+    code = ("import os\nfrom openai import OpenAI\n"
+            "if os.environ.get('FAST'):\n    client = OpenAI(timeout=10)\nelse:\n    client = OpenAI(timeout=None)\n"
+            "client.chat.completions.create(model='m', messages=[])\n")
+    [f] = _findings(code, "LLM101")
+    assert "OpenAI() at line 6" in f.evidence["client"] and "also OpenAI() at line 4" in f.evidence["client"]
