@@ -10,9 +10,10 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from pydantic import Field
@@ -26,6 +27,10 @@ from mcp_server.outputs import (
     audit_output,
     session_output,
 )
+
+if TYPE_CHECKING:  # the cores load on first use, not at start-up
+    from llmeng.audit.catalog import CatalogLookup
+    from llmeng.audit.model import AuditResult
 
 AGENT_DIRS = (".claude/agents", "agents")  # where `llmeng validate` looks by default, too
 TEXT_MAX_CHARS = 262_144  # the session log's per-entry cap is 256 KiB; a longer string cannot fit
@@ -76,6 +81,7 @@ class LlmengTools:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._catalog: CatalogLookup | None = None
 
     def audit(
         self,
@@ -96,21 +102,30 @@ class LlmengTools:
         line, evidence and a concrete fix. Pass `path` for files in the project, or `code` for a
         snippet. Read-only: nothing is changed or sent anywhere.
         """
-        from llmeng.audit.cli_support import load_project_config
-        from llmeng.audit.engine import audit_paths, audit_source
-
         from llmeng.findings import Severity
 
         with core_errors():
             wanted = _known_rules(rules)
-            if _one_of(path, code) == "code":
-                result = audit_source(code, SNIPPET_NAME, config=load_project_config(self.root))
-                _parses(result.parse_errors)
-            else:
-                target = confine(self.root, path)
-                result = audit_paths([target], config=load_project_config(target))
+            result = self._run_audit(path, code)
         shown = [f for f in result.at_least(Severity(min_severity)) if not wanted or f.rule_id in wanted]
         return audit_output(result, shown, self.root)
+
+    def _run_audit(self, path: str, code: str) -> AuditResult:
+        """As `llmeng audit` runs it: the project's config, today's date, the model catalog."""
+        from llmeng.audit.catalog import CatalogLookup
+        from llmeng.audit.cli_support import load_project_config
+        from llmeng.audit.engine import audit_paths, audit_source
+
+        if self._catalog is None:  # loaded once per server, on the first audit
+            self._catalog = CatalogLookup()
+        if _one_of(path, code) == "code":
+            config = replace(load_project_config(self.root), today=today())
+            result = audit_source(code, SNIPPET_NAME, config=config, catalog=self._catalog)
+            _parses(result.parse_errors)
+            return result
+        target = confine(self.root, path)
+        config = replace(load_project_config(target), today=today())
+        return audit_paths([target], config=config, catalog=self._catalog)
 
     def session_append(
         self,

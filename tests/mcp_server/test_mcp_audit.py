@@ -108,3 +108,12 @@ async def test_bad_input_says_what_to_fix(client: Client, project: Path, args: d
 async def test_schema_violations_are_tool_errors(client: Client, args: dict[str, Any]) -> None:
     res = await _audit(client, args)
     assert res.is_error is True and "validation error for auditArguments" in res.content[0].text
+
+
+@pytest.mark.anyio
+async def test_model_facts_come_from_the_catalog(client: Client) -> None:
+    code = ('from openai import OpenAI\n'
+            'OpenAI(timeout=30).chat.completions.create(model="gpt-9-turbo-nonexistent", messages=[], max_tokens=99)\n')
+    out = (await _audit(client, {"code": code, "rules": ["LLM304"]})).structured_content
+    [finding] = out["findings"]
+    assert "gpt-9-turbo-nonexistent" in finding["message"] and finding["line"] == 2
