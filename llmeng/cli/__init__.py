@@ -18,6 +18,11 @@ COMMANDS: dict[str, str] = {
     "schema": "llmeng.cli.validate:schema",
     "rules": "llmeng.cli.rules:rules",
     "explain": "llmeng.cli.rules:explain",
+    "install": "llmeng.cli.install:install",
+    "uninstall": "llmeng.cli.install:uninstall",
+    "list": "llmeng.cli.install:list_",
+    "diff": "llmeng.cli.install:diff",
+    "update": "llmeng.cli.install:update",
 }
 
 EXIT_USAGE = 2
