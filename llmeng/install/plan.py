@@ -14,8 +14,13 @@ from llmeng.install.model import Action, Entry, InstallPlan
 from llmeng.install.scopes import ScopeDirs
 from llmeng.install.settings_steps import plan_mcp, plan_settings
 from llmeng.install.sources import Linter, SourceAgent, agent_files, read_agents, select
-from llmeng.install.steps import (components_for_uninstall, plan_agents, plan_manifest, plan_remove,
-                                  plan_script)
+from llmeng.install.steps import (
+    components_for_uninstall,
+    plan_agents,
+    plan_manifest,
+    plan_remove,
+    plan_script,
+)
 
 __all__ = ["Action", "Entry", "InstallPlan", "Request", "plan_install", "plan_uninstall"]
 

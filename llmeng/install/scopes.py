@@ -79,7 +79,7 @@ def ensure_inside(path: Path, dirs: ScopeDirs) -> None:
             "Replace the link with a regular file, or install into another scope.",
         )
     allowed = (dirs.boundary.resolve(), dirs.mcp_config.parent.resolve())
-    parent = _existing_ancestor(path.parent).resolve()
+    parent = path.parent.resolve()  # follows every symlink on the way, including ones not yet made real
     if path == dirs.mcp_config and parent == allowed[1]:
         return
     if not parent.is_relative_to(allowed[0]):
@@ -88,12 +88,6 @@ def ensure_inside(path: Path, dirs: ScopeDirs) -> None:
             "A directory on the way is a symlink that leads out of the scope; remove it or pick "
             "another --target.",
         )
-
-
-def _existing_ancestor(path: Path) -> Path:
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return path
 
 
 def plugin_agent_dirs(*, env: Mapping[str, str], home: Path) -> list[tuple[str, Path]]:

@@ -8,8 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from llmeng.install import settings as js
-from llmeng.install.components import (HOOK_COMMAND, HOOK_EVENT, MCP_ENTRY, MCP_SERVER, Components, Want,
-                                       hook_group, permission_rules)
+from llmeng.install.components import (
+    HOOK_COMMAND,
+    HOOK_EVENT,
+    MCP_ENTRY,
+    MCP_SERVER,
+    Components,
+    Want,
+    hook_group,
+    permission_rules,
+)
 from llmeng.install.manifest import Manifest, SettingsEdit, sha256
 from llmeng.install.model import Action, Entry
 from llmeng.install.scopes import ScopeDirs, ensure_inside
@@ -58,7 +66,7 @@ def plan_mcp(dirs: ScopeDirs, want: Want, after: Manifest) -> tuple[list[Entry],
     current = js.server_entry(doc.data, MCP_SERVER)
     ours = prev is not None and current == prev.value
     data, notes, edit = doc.data, [], prev
-    if want is Want.ABSENT:
+    if want is Want.ABSENT and prev is not None:
         data, edit = js.remove_server(doc.data, MCP_SERVER, prev.value), None
         if not ours and current is not None:
             notes.append(f"{dirs.mcp_config}: the `{MCP_SERVER}` MCP server was edited by you; left in place")

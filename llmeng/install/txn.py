@@ -34,22 +34,62 @@ class Op:
     mode: int | None = None
 
 
+@dataclass(frozen=True)
+class _Swap:
+    target: Path
+    staged: Path  # the new bytes, written beside the target
+    old: Path  # where the target's old bytes wait until the transaction ends
+    existed: bool
+    delete: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {"target": str(self.target), "staged": str(self.staged), "old": str(self.old),
+                "existed": self.existed, "delete": self.delete}
+
+    @classmethod
+    def from_json(cls, d: dict[str, object]) -> _Swap:
+        return cls(Path(str(d["target"])), Path(str(d["staged"])), Path(str(d["old"])), bool(d["existed"]),
+                   bool(d["delete"]))
+
+
 def after_swap(index: int) -> None:
     """Called after each swap; tests replace it to inject a failure between two files."""
 
 
 def commit(ops: Sequence[Op], journal: Path) -> None:
     """Perform `ops` as one transaction, journalled at `journal` and locked on its directory."""
-    for op in ops:
-        op.target.parent.mkdir(parents=True, exist_ok=True)
-    journal.parent.mkdir(parents=True, exist_ok=True)
+    made = _make_dirs([journal.parent, *(op.target.parent for op in ops)])
+    try:
+        _commit_locked(ops, journal)
+    except BaseException:
+        for folder in made:  # a failed first install leaves no empty folders behind either
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _make_dirs(folders: Sequence[Path]) -> list[Path]:
+    """Create missing folders; returns those created, deepest first."""
+    made: set[Path] = set()
+    for folder in folders:
+        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        folder.mkdir(parents=True, exist_ok=True)
+        made.update(missing)
+    return sorted(made, key=lambda p: len(p.parts), reverse=True)
+
+
+def _commit_locked(ops: Sequence[Op], journal: Path) -> None:
     with locked(journal.parent):
         recover(journal)
         sweep({op.target.parent for op in ops})
         _check_unchanged(ops)
         token = secrets.token_hex(4)
-        swaps = [_stage(op, token) for op in ops]
-        _write_atomic(journal, json.dumps(swaps, indent=1).encode())
+        try:
+            swaps = [_stage(op, token) for op in ops]
+        except BaseException:
+            sweep({op.target.parent for op in ops})  # nothing was swapped yet: drop what was staged
+            raise
+        _write_atomic(journal, json.dumps([s.to_json() for s in swaps], indent=1).encode())
         try:
             for index, swap in enumerate(swaps):
                 _swap(swap)
@@ -60,25 +100,25 @@ def commit(ops: Sequence[Op], journal: Path) -> None:
         _sync_dirs(ops)
         journal.unlink()
         for swap in swaps:
-            Path(swap["old"]).unlink(missing_ok=True)
+            swap.old.unlink(missing_ok=True)
 
 
 def recover(journal: Path) -> bool:
     """Undo a half-done transaction recorded in `journal`; True if there was one."""
     try:
-        swaps = json.loads(journal.read_bytes())
+        swaps = [_Swap.from_json(d) for d in json.loads(journal.read_bytes())]
     except FileNotFoundError:
         return False
     except ValueError:
-        # The journal itself was cut short, so no swap had started: only staged files remain.
-        swaps = []
+        # The journal is written atomically, so this is not ours half-written: refuse to guess.
+        raise LlmengError(f"{journal} is unreadable; an earlier install may be half done",
+                          "Compare the files with `llmeng list`, then delete the journal.") from None
     for swap in reversed(swaps):
-        target, staged, old = Path(swap["target"]), Path(swap["staged"]), Path(swap["old"])
-        staged.unlink(missing_ok=True)
-        if old.exists():
-            os.replace(old, target)
-        elif not swap["existed"]:
-            target.unlink(missing_ok=True)
+        swap.staged.unlink(missing_ok=True)
+        if swap.old.exists():
+            os.replace(swap.old, swap.target)
+        elif not swap.existed:
+            swap.target.unlink(missing_ok=True)
     journal.unlink()
     return True
 
@@ -100,23 +140,20 @@ def _check_unchanged(ops: Sequence[Op]) -> None:
                               "command again.")
 
 
-def _stage(op: Op, token: str) -> dict[str, object]:
+def _stage(op: Op, token: str) -> _Swap:
     name = op.target.name
-    staged = op.target.with_name(f".{name}{STAGED_MARK}{token}")
-    old = op.target.with_name(f".{name}{OLD_MARK}{token}")
+    swap = _Swap(op.target, op.target.with_name(f".{name}{STAGED_MARK}{token}"),
+                 op.target.with_name(f".{name}{OLD_MARK}{token}"), op.target.exists(), op.content is None)
     if op.content is not None:
-        mode = op.mode if op.mode is not None else _mode_of(op.target)
-        _write_synced(staged, op.content, mode)
-    return {"target": str(op.target), "staged": str(staged), "old": str(old),
-            "existed": op.target.exists(), "delete": op.content is None}
+        _write_synced(swap.staged, op.content, op.mode if op.mode is not None else _mode_of(op.target))
+    return swap
 
 
-def _swap(swap: dict[str, object]) -> None:
-    target, staged, old = Path(str(swap["target"])), Path(str(swap["staged"])), Path(str(swap["old"]))
-    if swap["existed"]:
-        os.replace(target, old)
-    if not swap["delete"]:
-        os.replace(staged, target)
+def _swap(swap: _Swap) -> None:
+    if swap.existed:
+        os.replace(swap.target, swap.old)
+    if not swap.delete:
+        os.replace(swap.staged, swap.target)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -1,0 +1,94 @@
+"""Scope paths from an env mapping, and the fence: no write outside the scope or through a symlink."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Env, request
+
+from llmeng.errors import LlmengError
+from llmeng.install.apply import apply
+from llmeng.install.model import Action
+from llmeng.install.plan import plan_install
+from llmeng.install.scopes import Scope, ensure_inside, plugin_agent_dirs, scope_dirs
+from llmeng.install.sources import Linter
+
+
+def test_project_scope_paths(tmp_path: Path) -> None:
+    dirs = scope_dirs(Scope.PROJECT, env={}, home=tmp_path / "h", project=tmp_path / "p")
+    assert dirs.agents == tmp_path / "p/.claude/agents"
+    assert dirs.mcp_config == tmp_path / "p/.mcp.json"
+    assert dirs.manifest == tmp_path / "p/.claude/llmeng-manifest.json"
+
+
+def test_user_scope_defaults_to_home(tmp_path: Path) -> None:
+    dirs = scope_dirs(Scope.USER, env={}, home=tmp_path, project=tmp_path / "p")
+    assert dirs.agents == tmp_path / ".claude/agents"
+    assert dirs.mcp_config == tmp_path / ".claude.json"
+
+
+def test_user_scope_follows_claude_config_dir(tmp_path: Path) -> None:
+    dirs = scope_dirs(Scope.USER, env={"CLAUDE_CONFIG_DIR": str(tmp_path / "cfg")}, home=tmp_path / "h",
+                      project=tmp_path / "p")
+    assert dirs.settings == tmp_path / "cfg/settings.json"
+    assert dirs.mcp_config == tmp_path / "cfg/.claude.json"
+
+
+def test_plugin_scope_cannot_be_installed_into(tmp_path: Path) -> None:
+    with pytest.raises(LlmengError, match="managed by Claude Code"):
+        scope_dirs(Scope.PLUGIN, env={}, home=tmp_path, project=tmp_path)
+
+
+def test_agents_dir_symlinked_out_of_the_project_is_refused(env: Env, lint: Linter, team: Path,
+                                                            tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (env.project / ".claude").mkdir()
+    (env.project / ".claude/agents").symlink_to(outside)
+    plan = plan_install(request(env.dirs(), team), lint=lint)
+    assert {e.action for e in plan.entries if e.kind == "agent"} == {Action.CONFLICT}
+    assert "outside" in plan.entries[0].reason
+    apply(plan)
+    assert list(outside.iterdir()) == []
+
+
+def test_an_agent_file_that_is_a_symlink_is_never_written_through(env: Env, lint: Linter, team: Path,
+                                                                  tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    env.dirs().agents.mkdir(parents=True)
+    (env.dirs().agents / "code-reviewer.md").symlink_to(victim)
+    plan = plan_install(request(env.dirs(), team, "code-reviewer", force=True), lint=lint)
+    apply(plan)
+    assert [e.action for e in plan.entries if e.kind == "agent"] == [Action.CONFLICT]
+    assert victim.read_text() == "precious"
+
+
+def test_a_symlinked_user_config_dir_is_allowed(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles/claude"
+    real.mkdir(parents=True)
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home/.claude").symlink_to(real)
+    dirs = scope_dirs(Scope.USER, env={}, home=tmp_path / "home", project=tmp_path)
+    ensure_inside(dirs.agents / "x.md", dirs)  # does not raise
+    ensure_inside(dirs.mcp_config, dirs)
+
+
+def test_plugin_agent_dirs_come_from_installed_plugins_json(tmp_path: Path) -> None:
+    plugin = tmp_path / "cache/mkt/rtplug/1.0.0"
+    (plugin / "agents").mkdir(parents=True)
+    registry = tmp_path / ".claude/plugins/installed_plugins.json"
+    registry.parent.mkdir(parents=True)
+    registry.write_text(json.dumps({"version": 2, "plugins": {
+        "rtplug@mkt": [{"scope": "user", "installPath": str(plugin), "version": "1.0.0"}],
+        "gone@mkt": [{"scope": "user", "installPath": str(tmp_path / "missing")}]}}))
+    assert plugin_agent_dirs(env={}, home=tmp_path) == [("rtplug@mkt", plugin / "agents")]
+
+
+def test_unreadable_plugin_registry_means_no_plugins(tmp_path: Path) -> None:
+    registry = tmp_path / ".claude/plugins/installed_plugins.json"
+    registry.parent.mkdir(parents=True)
+    registry.write_text("{not json")
+    assert plugin_agent_dirs(env={}, home=tmp_path) == []
