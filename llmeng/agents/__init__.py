@@ -1,0 +1,1 @@
+"""Claude Code agent definition files: spec, parsing, and the linter's rules."""

@@ -1,0 +1,140 @@
+"""What the linter knows beyond one file: the other agents, installed scopes, MCP servers."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from llmeng.agents.docs import SCOPE_PROJECT, SCOPE_USER, AgentDoc, PluginInfo
+from llmeng.agents.parse import parse_agent
+from llmeng.agents.spec import Spec
+
+_UNSAFE_MCP_CHARS = re.compile(r"[^A-Za-z0-9_-]")
+# Reading installed scopes must stay cheap and safe: look at a bounded number of small files.
+MAX_INSTALLED_FILES = 2000
+
+
+@dataclass(frozen=True)
+class InstalledAgent:
+    name: str
+    scope: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class LintContext:
+    spec: Spec
+    docs: tuple[AgentDoc, ...]
+    installed: tuple[InstalledAgent, ...]
+    mcp_prefixes: frozenset[str] | None
+    project_root: Path
+
+    @property
+    def known_agents(self) -> frozenset[str]:
+        names = {d.name for d in self.docs if d.name} | {a.name for a in self.installed}
+        return frozenset(names) | self.spec.builtin_agents
+
+
+def build_context(docs: Sequence[AgentDoc], spec: Spec, *, env: Mapping[str, str], cwd: Path,
+                  home: Path, user_dir: Path) -> LintContext:
+    root = project_root(cwd)
+    installed = tuple(_scan_scope(root / ".claude" / "agents", SCOPE_PROJECT, spec)) + tuple(
+        _scan_scope(user_dir / "agents", SCOPE_USER, spec))
+    plugins = {d.plugin.root: d.plugin for d in docs if d.plugin is not None}
+    return LintContext(spec=spec, docs=tuple(docs), installed=installed,
+                       mcp_prefixes=_mcp_prefixes(root, home, env, plugins.values()), project_root=root)
+
+
+def project_root(start: Path) -> Path:
+    """The git root above `start` (Claude Code stops its agent walk there), else `start`."""
+    start = start.resolve()
+    for p in (start, *start.parents):
+        if (p / ".git").exists():
+            return p
+    return start
+
+
+def mcp_server_prefix(server: str, plugin: str | None = None) -> str:
+    """How Claude Code prefixes the tools of a server: mcp__<server> or mcp__plugin_<p>_<server>."""
+    name = f"plugin_{plugin}_{server}" if plugin else server
+    return "mcp__" + _UNSAFE_MCP_CHARS.sub("_", name)
+
+
+def _scan_scope(folder: Path, scope: str, spec: Spec) -> list[InstalledAgent]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for i, path in enumerate(sorted(folder.rglob("*.md"))):
+        if i >= MAX_INSTALLED_FILES:
+            break
+        try:
+            if path.stat().st_size > spec.limits["file_max_bytes"]:
+                continue
+            data = parse_agent(path.read_text("utf-8"), spec).data
+        except (OSError, UnicodeDecodeError):
+            continue
+        name = data.get("name") if data else None
+        if isinstance(name, str) and name.strip():
+            found.append(InstalledAgent(name=name.strip(), scope=scope, path=path))
+    return found
+
+
+def _mcp_prefixes(root: Path, home: Path, env: Mapping[str, str],
+                  plugins: Any) -> frozenset[str] | None:
+    prefixes: set[str] = set()
+    seen_config = False
+    for config in (root / ".mcp.json",):
+        servers = _servers_in(_read_json(config))
+        if servers is not None:
+            seen_config = True
+            prefixes |= {mcp_server_prefix(s) for s in servers}
+    user_state = _read_json(home / ".claude.json")
+    for block in (user_state, (user_state.get("projects") or {}).get(str(root), {})):
+        servers = _servers_in(block) if isinstance(block, dict) else None
+        if servers:
+            seen_config = True
+            prefixes |= {mcp_server_prefix(s) for s in servers}
+    for plugin in plugins:
+        servers = _plugin_servers(plugin)
+        if servers is not None:
+            seen_config = True
+            prefixes |= {mcp_server_prefix(s, plugin.name) for s in servers}
+    return frozenset(prefixes) if seen_config else None
+
+
+def _plugin_servers(plugin: PluginInfo) -> set[str] | None:
+    found: set[str] | None = None
+    declared = plugin.manifest.get("mcpServers")
+    entries = declared if isinstance(declared, list) else [declared] if declared else []
+    sources: list[Any] = [_read_json(plugin.root / ".mcp.json") or None]
+    for entry in entries:
+        if isinstance(entry, str) and entry.startswith("./") and entry.endswith(".json"):
+            sources.append(_read_json(plugin.root / entry))
+        elif isinstance(entry, dict):
+            sources.append(entry)
+    for source in sources:
+        servers = _servers_in(source) if isinstance(source, dict) else None
+        if servers is not None:
+            found = (found or set()) | servers
+    return found
+
+
+def _servers_in(config: dict[str, Any]) -> set[str] | None:
+    if not config:
+        return None
+    servers = config.get("mcpServers", config)
+    return {str(k) for k, v in servers.items() if isinstance(v, dict)} if isinstance(servers, dict) else None
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        if not path.is_file() or path.stat().st_size > 16 * 1024 * 1024:
+            return {}
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,152 @@
+"""Agent files as the linter sees them: read safely, parsed, and placed in a Claude Code scope."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from llmeng.agents.body import BodyFacts, body_facts
+from llmeng.agents.parse import ParsedAgent, parse_agent
+from llmeng.agents.spec import Spec
+
+SCOPE_PROJECT, SCOPE_USER, SCOPE_PLUGIN, SCOPE_SOURCE = "project", "user", "plugin", "source"
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    name: str
+    root: Path
+    manifest: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class AgentDoc:
+    path: Path
+    display: str
+    scope: str
+    text: str | None = None
+    parsed: ParsedAgent | None = None
+    read_error: tuple[str, str] | None = None  # (rule id, message)
+    has_bom: bool = False
+    plugin: PluginInfo | None = None
+    size: int = 0
+    facts: BodyFacts = BodyFacts()
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        return self.parsed.data if self.parsed is not None else None
+
+    @property
+    def name(self) -> str | None:
+        data = self.data
+        if data is None:
+            return self.path.stem if self.plugin else None
+        name = data.get("name")
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+        return self.path.stem if self.plugin and "name" not in data else None
+
+    @property
+    def description(self) -> str:
+        data = self.data or {}
+        for key in ("description", "when_to_use", "when-to-use"):
+            value = data.get(key)
+            if isinstance(value, str):
+                return value
+        return ""
+
+
+def user_config_dir(env: Mapping[str, str], home: Path) -> Path:
+    configured = env.get("CLAUDE_CONFIG_DIR")
+    return Path(configured).expanduser() if configured else home / ".claude"
+
+
+def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Agent files under the given paths (directories recursively, as Claude Code scans), and
+    the paths that do not exist."""
+    found: dict[Path, None] = {}
+    missing = []
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*.md")):
+                if f.is_file():
+                    found.setdefault(f, None)
+        elif p.exists():
+            found.setdefault(p, None)
+        else:
+            missing.append(p)
+    return list(found), missing
+
+
+def load_doc(path: Path, spec: Spec, *, cwd: Path, user_dir: Path) -> AgentDoc:
+    display = _display(path, cwd)
+    plugin = find_plugin(path)
+    scope = _scope(path, user_dir, plugin)
+    limit = spec.limits["file_max_bytes"]
+    base = dict(path=path, display=display, scope=scope, plugin=plugin)
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as e:
+        return AgentDoc(**base, read_error=("AG113", f"cannot read the file: {e.strerror or e}"))  # type: ignore[arg-type]
+    if len(raw) > limit:
+        return AgentDoc(**base, size=len(raw), read_error=(  # type: ignore[arg-type]
+            "AG105", f"the file is over {limit // 1024} KiB; Claude Code does not load it"))
+    has_bom = raw.startswith(b"\xef\xbb\xbf")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        return AgentDoc(**base, size=len(raw), read_error=(  # type: ignore[arg-type]
+            "AG109", f"the file is not valid UTF-8 (byte {e.start}, line {line})"))
+    # Parsed without the BOM so that every other check still runs; AG106 reports the BOM itself.
+    parsed = parse_agent(text, spec)
+    facts = body_facts(parsed.body, parsed.body_line) if parsed.data is not None else BodyFacts()
+    return AgentDoc(**base, text=text, parsed=parsed, has_bom=has_bom, size=len(raw),  # type: ignore[arg-type]
+                    facts=facts)
+
+
+def find_plugin(path: Path) -> PluginInfo | None:
+    """The plugin whose agents/ folder holds this file, if any."""
+    for parent in path.resolve().parents:
+        if parent.name == "agents":
+            manifest_path = parent.parent / ".claude-plugin" / "plugin.json"
+            if manifest_path.is_file():
+                manifest = _read_json(manifest_path)
+                name = manifest.get("name") if isinstance(manifest.get("name"), str) else parent.parent.name
+                return PluginInfo(name=name, root=parent.parent, manifest=manifest)
+    return None
+
+
+def _scope(path: Path, user_dir: Path, plugin: PluginInfo | None) -> str:
+    if plugin is not None:
+        return SCOPE_PLUGIN
+    resolved = path.resolve()
+    try:
+        resolved.relative_to((user_dir / "agents").resolve())
+        return SCOPE_USER
+    except ValueError:
+        pass
+    parts = resolved.parts
+    for i in range(len(parts) - 1):
+        if parts[i] == ".claude" and parts[i + 1] == "agents":
+            return SCOPE_PROJECT
+    return SCOPE_SOURCE
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(cwd.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

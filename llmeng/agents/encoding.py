@@ -1,0 +1,53 @@
+"""Mojibake: UTF-8 text that was decoded with a legacy 8-bit encoding and saved again."""
+
+from __future__ import annotations
+
+import re
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+# ftfy repairs the Windows-1252 and Latin-1 cases well but leaves Mac Roman alone (it misses `‚Üí` for
+# `→`, the defect in our own seed), so runs are first tried against each encoding directly.
+_LEGACY = ("mac_roman", "cp1252", "latin-1")
+
+
+def redecode(run: str) -> str | None:
+    """`run` as it read before a wrong decode, or None when it is not mojibake."""
+    for encoding in _LEGACY:
+        try:
+            fixed = run.encode(encoding).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if fixed != run:
+            return fixed
+    return None
+
+
+def find_mojibake(text: str) -> tuple[int, str] | None:
+    """The first line with mojibake or U+FFFD, and a sample of it."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.isascii():
+            continue
+        if "\ufffd" in line or any(redecode(m.group(0)) for m in _NON_ASCII_RUN.finditer(line)):
+            return number, line.strip()[:60]
+        if _ftfy_fix(line) != line:
+            return number, line.strip()[:60]
+    return None
+
+
+def fix_mojibake(text: str) -> str:
+    """`text` with every reversible mojibake run repaired (U+FFFD stays: that text is lost)."""
+    def repair(m: re.Match[str]) -> str:
+        return redecode(m.group(0)) or m.group(0)
+
+    lines = []
+    for line in text.split("\n"):
+        if not line.isascii():
+            line = _ftfy_fix(_NON_ASCII_RUN.sub(repair, line))
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _ftfy_fix(line: str) -> str:
+    import ftfy  # deferred: a second or so of the import is never paid by ASCII-only files
+
+    return str(ftfy.fix_encoding(line))

@@ -1,0 +1,83 @@
+"""Lint agent definition files: `lint_paths(...) -> LintResult`."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from llmeng.agents.context import build_context
+from llmeng.agents.docs import AgentDoc, expand_paths, load_doc, user_config_dir
+from llmeng.agents.registry import FILE_CHECKS, SET_CHECKS
+from llmeng.agents.spec import Spec, load_spec
+from llmeng.findings import Finding, Severity
+
+# Below this many files a process pool costs more than it saves (measured: benchmarks/bench_validate.py).
+PARALLEL_MIN_FILES = 200
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: Path
+    display: str
+    name: str | None
+    scope: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def loads(self) -> bool:
+        """False when Claude Code would not load (or could not use) this agent."""
+        return not any(f.severity == Severity.ERROR for f in self.findings)
+
+
+@dataclass(frozen=True)
+class LintResult:
+    files: tuple[FileResult, ...]
+    missing: tuple[Path, ...]
+    claude_code_version: str
+    spec_as_of: str
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for r in self.files for f in r.findings)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def lint_paths(paths: Sequence[Path], *, env: Mapping[str, str], cwd: Path, home: Path,
+               ignore: Collection[str] = (), jobs: int = 1, spec: Spec | None = None) -> LintResult:
+    """Lint every agent file under `paths`; every file found gets a result."""
+    spec = spec or load_spec()
+    files, missing = expand_paths(paths)
+    user_dir = user_config_dir(env, home)
+    docs = _load_all(files, spec, cwd=cwd, user_dir=user_dir, jobs=jobs)
+    ctx = build_context(docs, spec, env=env, cwd=cwd, home=home, user_dir=user_dir)
+    by_doc: dict[str, list[Finding]] = defaultdict(list)
+    for doc in docs:
+        for check in FILE_CHECKS:
+            by_doc[doc.display].extend(check(doc, ctx))
+    for set_check in SET_CHECKS:
+        for f in set_check(ctx):
+            by_doc[f.location.path].append(f)
+    ignored = {i.upper() for i in ignore}
+    results = tuple(
+        FileResult(path=d.path, display=d.display, name=d.name, scope=d.scope,
+                   findings=tuple(sorted((f for f in by_doc[d.display] if f.rule_id not in ignored),
+                                         key=lambda f: (f.location.line, f.location.col, f.rule_id))))
+        for d in docs)
+    return LintResult(files=results, missing=tuple(missing), claude_code_version=spec.claude_code_version,
+                      spec_as_of=spec.as_of)
+
+
+def _load_all(files: list[Path], spec: Spec, *, cwd: Path, user_dir: Path, jobs: int) -> list[AgentDoc]:
+    load = partial(load_doc, spec=spec, cwd=cwd, user_dir=user_dir)
+    workers = min(jobs if jobs > 0 else (os.cpu_count() or 1), len(files) // (PARALLEL_MIN_FILES // 2) or 1)
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        return [load(f) for f in files]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(load, files, chunksize=64))

@@ -1,0 +1,135 @@
+"""Split an agent file into frontmatter and body, and parse the frontmatter twice:
+strictly (as other tools do), then leniently (as Claude Code retries), keeping line numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from llmeng.agents.spec import Spec
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Expanded node count beyond which aliases are treated as a bomb rather than data.
+MAX_YAML_NODES = 20_000
+_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]+(.+?)[ \t]*$")
+_BLOCK_INDICATOR = re.compile(r"^[|>][-+0-9]*$")
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    message: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class ParsedAgent:
+    has_frontmatter: bool
+    frontmatter_text: str = ""
+    fm_line: int = 1
+    data: dict[str, Any] | None = None
+    strict_error: YamlProblem | None = None
+    lenient_ok: bool = False
+    not_mapping: bool = False
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    close_mid_line: bool = False
+
+    @property
+    def strict_ok(self) -> bool:
+        return self.strict_error is None and self.data is not None
+
+
+def split_frontmatter(text: str, spec: Spec) -> tuple[str, int, str, int, bool] | None:
+    """(frontmatter, its first line, body, its first line, closed mid-line) or None."""
+    m = spec.frontmatter_pattern.match(text)
+    if m is None:
+        return None
+    fm = m.group(1)
+    fm_line = 1 + text.count("\n", 0, m.start(1))
+    close_mid_line = bool(fm) and not fm.endswith("\n")
+    body = text[m.end():]
+    body_line = 1 + text.count("\n", 0, m.end())
+    return fm, fm_line, body, body_line, close_mid_line
+
+
+def parse_agent(text: str, spec: Spec) -> ParsedAgent:
+    parts = split_frontmatter(text, spec)
+    if parts is None:
+        return ParsedAgent(has_frontmatter=False, body=text)
+    fm, fm_line, body, body_line, mid = parts
+    common = dict(has_frontmatter=True, frontmatter_text=fm, fm_line=fm_line, body=body,
+                  body_line=body_line, close_mid_line=mid)
+    data, positions, problem = _load(fm, fm_line)
+    if problem is None:
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            return ParsedAgent(**common, not_mapping=True)  # type: ignore[arg-type]
+        return ParsedAgent(**common, data=data, positions=positions)  # type: ignore[arg-type]
+    lenient_data, lenient_pos, lenient_problem = _load(lenient_text(fm, spec), fm_line)
+    if lenient_problem is None and isinstance(lenient_data, dict):
+        return ParsedAgent(**common, data=lenient_data, positions=lenient_pos,  # type: ignore[arg-type]
+                           strict_error=problem, lenient_ok=True)
+    return ParsedAgent(**common, strict_error=problem)  # type: ignore[arg-type]
+
+
+def lenient_text(fm: str, spec: Spec) -> str:
+    """The frontmatter as Claude Code rewrites it before its second parse attempt."""
+    out = []
+    for line in fm.replace("\t", "  ").split("\n"):
+        m = _KEY_LINE.match(line)
+        if m:
+            value = m.group(2)
+            if value[0] not in "'\"" and not _BLOCK_INDICATOR.match(value) and (
+                ": " in value or any(c in value for c in spec.lenient_quote_chars)
+            ):
+                line = f"{m.group(1)}: {json.dumps(value)}"
+        out.append(line)
+    return "\n".join(out)
+
+
+def _load(fm: str, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlProblem | None]:
+    try:
+        node = yaml.compose(fm, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line, mark.column) if mark else (0, 0)
+        msg = " ".join(str(x) for x in (e.context, e.problem) if x)
+        return None, {}, YamlProblem(msg or "invalid YAML", fm_line + line, col + 1)
+    except (yaml.YAMLError, ValueError, RecursionError) as e:
+        return None, {}, YamlProblem(f"invalid YAML: {type(e).__name__}", fm_line, 1)
+    if node is None:
+        return None, {}, None
+    if _expanded_size(node, MAX_YAML_NODES) > MAX_YAML_NODES:
+        return None, {}, YamlProblem(
+            f"the frontmatter expands to more than {MAX_YAML_NODES} YAML nodes through aliases", fm_line, 1)
+    try:
+        data = yaml.load(fm, Loader=_Loader)  # noqa: S506 - safe loader
+    except (yaml.YAMLError, ValueError, RecursionError, TypeError) as e:
+        return None, {}, YamlProblem(f"invalid YAML: {e}".splitlines()[0], fm_line, 1)
+    positions: dict[str, tuple[int, int]] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            key = str(key_node.value)
+            positions.setdefault(key, (fm_line + key_node.start_mark.line, key_node.start_mark.column + 1))
+    return data, positions, None
+
+
+def _expanded_size(node: yaml.Node, budget: int) -> int:
+    """Nodes visited with aliases expanded, stopping early once over budget."""
+    count, stack = 0, [node]
+    while stack and count <= budget:
+        n = stack.pop()
+        count += 1
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                stack += (k, v)
+        elif isinstance(n, yaml.SequenceNode):
+            stack += n.value
+    return count

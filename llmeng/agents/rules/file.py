@@ -1,0 +1,161 @@
+"""AG1xx: can the file be read, and is its frontmatter there and parseable?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from llmeng.agents.context import LintContext
+from llmeng.agents.docs import AgentDoc
+from llmeng.agents.encoding import find_mojibake
+from llmeng.agents.rules import SRC_REF, finding
+from llmeng.findings import Finding, Severity
+from llmeng.rules import Rule
+
+CAT = "file"
+
+NO_FRONTMATTER = Rule(
+    id="AG101", name="no-frontmatter", severity=Severity.WARNING, category=CAT,
+    summary="The file has no YAML frontmatter, so Claude Code loads no agent from it.",
+    why="Claude Code treats a markdown file without a `---` frontmatter block in an agents folder as a "
+        "co-located document and skips it silently. If this file was meant to be an agent, it is invisible.",
+    bad="# My agent\nYou review code.", good="---\nname: reviewer\ndescription: Reviews diffs.\n---\nYou review code.",
+    fix="Start the file with a `---` block holding at least `name` and `description`, or move the document "
+        "out of the agents folder.", sources=(SRC_REF + " §1.7",))
+YAML_INVALID = Rule(
+    id="AG102", name="yaml-invalid", severity=Severity.ERROR, category=CAT,
+    summary="The frontmatter is not YAML, even after Claude Code's lenient retry: the agent does not load.",
+    why="When both the strict parse and the retry with quoted values fail, Claude Code sees an empty "
+        "frontmatter, finds no name, and skips the agent without telling anyone (only the debug log knows).",
+    bad="---\nname: x\ndescription: [unclosed\n  tools: {\n---\n", good="---\nname: x\ndescription: Reviews diffs.\n---\n",
+    fix="Fix the YAML at the reported line; quote values that contain `: `, `#`, `[` or `{`.",
+    sources=(SRC_REF + " §1.6",))
+YAML_STRICT_ONLY = Rule(
+    id="AG103", name="yaml-needs-lenient-parse", severity=Severity.WARNING, category=CAT, fixable=True,
+    summary="Claude Code loads this frontmatter only through its lenient retry; strict YAML parsers reject it.",
+    why="Claude Code quotes unquoted values containing `: ` or special characters and parses again, so the "
+        "agent loads; `claude plugin validate`, PyYAML, editors and other tools fail on the file.",
+    bad="---\nname: x\ndescription: Use when: the user asks\n---\n",
+    good="---\nname: x\ndescription: \"Use when: the user asks\"\n---\n",
+    fix="Quote the value or use a block scalar (`description: >-`); `llmeng validate --fix` quotes it for you.",
+    sources=(SRC_REF + " §1.6, §5",))
+NOT_MAPPING = Rule(
+    id="AG104", name="frontmatter-not-mapping", severity=Severity.ERROR, category=CAT,
+    summary="The frontmatter is YAML but not a mapping of keys to values: the agent does not load.",
+    why="Claude Code reads `name` and `description` from a mapping; a list or a bare string has neither.",
+    bad="---\n- name: x\n---\n", good="---\nname: x\ndescription: Reviews diffs.\n---\n",
+    fix="Write the frontmatter as `key: value` lines.", sources=(SRC_REF + " §1.7",))
+TOO_LARGE = Rule(
+    id="AG105", name="file-too-large", severity=Severity.ERROR, category=CAT,
+    summary="The file is over 1 MiB; Claude Code does not load it.",
+    why="Claude Code skips agent files above its 1 MiB limit. Nothing in the session says so.",
+    bad="(a 2 MiB agent file)", good="(an agent file of a few KiB)",
+    fix="Shorten the body; move reference material into files the agent reads when it needs them.",
+    sources=(SRC_REF + " §1.1",))
+BOM = Rule(
+    id="AG106", name="byte-order-mark", severity=Severity.WARNING, category=CAT, fixable=True,
+    summary="The file starts with a UTF-8 byte-order mark.",
+    why="Claude Code matches the frontmatter with a pattern anchored at the very first character; a "
+        "byte-order mark stands before the `---`, so the frontmatter may not be recognised.",
+    bad="\\ufeff---\nname: x\n---\n", good="---\nname: x\n---\n",
+    fix="Save the file as UTF-8 without BOM; `llmeng validate --fix` removes it.", sources=(SRC_REF + " §1.3",))
+CRLF = Rule(
+    id="AG107", name="crlf-line-endings", severity=Severity.INFO, category=CAT, fixable=True,
+    summary="The file uses Windows (CRLF) line endings.",
+    why="Claude Code copes, but carriage returns end up in values and the system prompt, and diffs and "
+        "other tools disagree about the file.",
+    bad="---\\r\\nname: x\\r\\n---\\r\\n", good="---\nname: x\n---\n",
+    fix="Convert to LF line endings; `llmeng validate --fix` does it.")
+MOJIBAKE = Rule(
+    id="AG108", name="mojibake", severity=Severity.WARNING, category=CAT, fixable=True,
+    summary="The text has mojibake: UTF-8 that was decoded with another encoding (e.g. `â†’` for `→`).",
+    why="The model reads the garbled characters as written, which wastes tokens and can change meaning; "
+        "U+FFFD marks characters that were lost for good.",
+    bad="Prompt optimization ‚Üí llm-prompt-engineer", good="Prompt optimization → llm-prompt-engineer",
+    fix="Re-decode the text; `llmeng validate --fix` repairs reversible mojibake (U+FFFD needs a person).",
+    sources=("ftfy: https://ftfy.readthedocs.io",))
+INVALID_UTF8 = Rule(
+    id="AG109", name="invalid-utf8", severity=Severity.ERROR, category=CAT,
+    summary="The file is not valid UTF-8.",
+    why="Claude Code reads agent files as UTF-8; invalid bytes become replacement characters or binary "
+        "content ends up in the system prompt.",
+    bad="(bytes 0xff 0xfe in the file)", good="(UTF-8 text)", fix="Re-save the file as UTF-8 text.")
+CLOSED_MID_LINE = Rule(
+    id="AG110", name="frontmatter-cut-by-dashes", severity=Severity.ERROR, category=CAT,
+    summary="A `---` inside a frontmatter value ends the frontmatter early.",
+    why="Claude Code's frontmatter pattern stops at the first `---` anywhere, not only on its own line, "
+        "so the rest of the value and every key after it land in the body.",
+    bad="---\nname: x\ndescription: before---after\n---\n", good="---\nname: x\ndescription: before, after\n---\n",
+    fix="Remove `---` from frontmatter values (use a dash or a comma).", sources=(SRC_REF + " §1.3",))
+EMPTY_BODY = Rule(
+    id="AG111", name="empty-body", severity=Severity.WARNING, category=CAT,
+    summary="The agent has no body, so it runs with no system prompt of its own.",
+    why="The body after the frontmatter is the subagent's system prompt; without it the agent knows only "
+        "its description.",
+    bad="---\nname: x\ndescription: Reviews diffs.\n---\n",
+    good="---\nname: x\ndescription: Reviews diffs.\n---\nYou review diffs for correctness.",
+    fix="Write the agent's instructions after the closing `---`.")
+UNREADABLE = Rule(
+    id="AG113", name="unreadable-file", severity=Severity.ERROR, category=CAT,
+    summary="The file could not be read.",
+    why="A file the linter cannot read is a file Claude Code cannot read either.",
+    bad="(a file without read permission)", good="(a readable file)",
+    fix="Check the file's permissions and that it is a regular file.")
+
+
+def read_problem(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
+    if doc.read_error is not None:
+        rule_id, message = doc.read_error
+        rule = {r.id: r for r in (TOO_LARGE, INVALID_UTF8, UNREADABLE)}[rule_id]
+        yield finding(rule, doc, message, line=1)
+
+
+def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
+    p = doc.parsed
+    if p is None:
+        return
+    if not p.has_frontmatter:
+        msg = ("no frontmatter: Claude Code treats this file as documentation" if doc.plugin is None else
+               "no frontmatter: Claude Code loads it as a plugin agent named after the file, with no description")
+        yield finding(NO_FRONTMATTER, doc, msg, line=1)
+    elif p.not_mapping:
+        yield finding(NOT_MAPPING, doc, "the frontmatter is not a mapping: Claude Code will not load this agent",
+                      line=p.fm_line)
+    elif p.strict_error is not None and not p.lenient_ok:
+        e = p.strict_error
+        yield finding(YAML_INVALID, doc, f"invalid YAML ({e.message}): Claude Code will not load this agent",
+                      line=e.line, col=e.col)
+    elif p.strict_error is not None:
+        e = p.strict_error
+        yield finding(YAML_STRICT_ONLY, doc, f"strict YAML fails ({e.message}); Claude Code loads it only "
+                      "after quoting values, other tools will not", line=e.line, col=e.col)
+    if p.close_mid_line:
+        yield finding(CLOSED_MID_LINE, doc, "the frontmatter ends at a `---` in the middle of a line",
+                      line=p.body_line - 1)
+
+
+def encoding(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
+    if doc.text is None:
+        return
+    if doc.has_bom:
+        yield finding(BOM, doc, "the file starts with a byte-order mark (U+FEFF)", line=1)
+    if "\r\n" in doc.text:
+        yield finding(CRLF, doc, "the file uses CRLF line endings", line=1)
+    spot = find_mojibake(doc.text)
+    if spot is not None:
+        line, sample = spot
+        yield finding(MOJIBAKE, doc, f"mojibake: {sample!r}", line=line)
+
+
+def body_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
+    p = doc.parsed
+    if p is not None and p.data is not None and not p.body.strip():
+        yield finding(EMPTY_BODY, doc, "the agent has no body (system prompt)", line=p.body_line)
+
+
+FILE_CHECKS = (
+    (UNREADABLE, read_problem), (TOO_LARGE, read_problem), (INVALID_UTF8, read_problem),
+    (NO_FRONTMATTER, frontmatter_present), (YAML_INVALID, frontmatter_present),
+    (YAML_STRICT_ONLY, frontmatter_present), (NOT_MAPPING, frontmatter_present),
+    (CLOSED_MID_LINE, frontmatter_present),
+    (BOM, encoding), (CRLF, encoding), (MOJIBAKE, encoding), (EMPTY_BODY, body_present),
+)
