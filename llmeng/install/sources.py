@@ -8,10 +8,13 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
 from llmeng.errors import LlmengError
 from llmeng.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from llmeng.agents.lint import LintResult
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
@@ -20,18 +23,7 @@ FILENAME_MAX_CHARS = 100
 MAX_REASONS = 3
 
 
-class FileResultLike(Protocol):
-    path: Path
-    name: str | None
-    findings: tuple[Finding, ...]
-
-
-class LintResultLike(Protocol):
-    files: Any  # tuple[FileResultLike, ...]
-    findings: Any  # tuple[Finding, ...]
-
-
-Linter = Callable[[Sequence[Path]], LintResultLike]
+Linter = Callable[[Sequence[Path]], "LintResult"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +43,7 @@ def default_linter(*, env: Mapping[str, str], cwd: Path, home: Path) -> Linter:
     """The project's agent validator with its context bound; installs never validate any other way."""
     from llmeng.agents.lint import lint_paths
 
-    def run(paths: Sequence[Path]) -> LintResultLike:
+    def run(paths: Sequence[Path]) -> LintResult:
         return lint_paths(paths, env=env, cwd=cwd, home=home)
 
     return run
@@ -82,16 +74,13 @@ def read_agents(paths: Sequence[Path], lint: Linter) -> list[SourceAgent]:
     if not paths:
         return []
     result = lint(paths)
+    # Each file's findings include the cross-file ones (duplicate names, references) located in it.
     by_path = {Path(f.path).resolve(): f for f in result.files}
-    cross = defaultdict(list)
-    for finding in result.findings:
-        cross[Path(finding.location.path).resolve()].append(finding)
     agents = []
     for path in paths:
         file = by_path.get(path.resolve())
         name = (file.name if file is not None else None) or path.stem
-        findings = [*(file.findings if file is not None else ()), *cross[path.resolve()]]
-        errors = _reasons(findings)
+        errors = _reasons(file.findings if file is not None else ())
         if not errors and file is not None and not getattr(file, "loads", True):
             errors = ("Claude Code would not load this file",)
         agents.append(SourceAgent(name, path, path.read_bytes(), safe_filename(name), errors))
@@ -129,8 +118,9 @@ def _mark_clashes(agents: list[SourceAgent]) -> list[SourceAgent]:
         by_file[agent.filename.casefold()].append(agent)
     out = []
     for agent in agents:
+        told = any("also defined in" in p for p in agent.problems)  # the linter's AG401 already says so
         extra = [f"name '{agent.name}' is also defined in {o.path}"
-                 for o in by_name[agent.name] if o is not agent]
+                 for o in by_name[agent.name] if o is not agent and not told]
         extra += [f"installs as {agent.filename}, as does '{o.name}' ({o.path})"
                   for o in by_file[agent.filename.casefold()] if o.name != agent.name]
         out.append(replace(agent, problems=agent.problems + tuple(extra)) if extra else agent)

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 
-from llmeng.findings import Finding, Location, Severity
 from llmeng.install.components import Components, Want
 from llmeng.install.plan import Request
 from llmeng.install.scopes import Scope, ScopeDirs, scope_dirs
@@ -39,41 +37,7 @@ def env(tmp_path: Path) -> Env:
 
 @pytest.fixture
 def lint(env: Env) -> Linter:
-    try:
-        return default_linter(env=env.env, cwd=env.project, home=env.home)
-    except ImportError:  # the validator lands on main separately; until then, a stand-in
-        return _interim_lint
-
-
-@dataclass(frozen=True)
-class _File:
-    path: Path
-    name: str | None
-    findings: tuple[Finding, ...]
-
-    @property
-    def loads(self) -> bool:
-        return not self.findings
-
-
-@dataclass(frozen=True)
-class _Result:
-    files: tuple[_File, ...]
-    findings: tuple[Finding, ...]
-
-
-def _interim_lint(paths: Sequence[Path]) -> _Result:
-    # Only what these tests need from the real validator: the name, and an error without a description.
-    files = []
-    for path in paths:
-        text = path.read_text(encoding="utf-8")
-        meta = yaml.safe_load(text.split("---")[1]) if text.startswith("---") else None
-        meta = meta if isinstance(meta, dict) else {}
-        findings = () if meta.get("description") else (Finding(
-            "AG201", Severity.ERROR, "missing description", Location(str(path), 2), "add a description",
-            "fields"),)
-        files.append(_File(path, meta.get("name"), findings))
-    return _Result(tuple(files), tuple(f for file in files for f in file.findings))
+    return default_linter(env=env.env, cwd=env.project, home=env.home)
 
 
 @pytest.fixture

@@ -117,9 +117,7 @@ def test_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
 def test_lock_is_exclusive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(txn, "LOCK_TRIES", 2)
     monkeypatch.setattr(txn, "LOCK_PAUSE_S", 0.01)
-    with txn.locked(tmp_path):
-        with pytest.raises(LlmengError, match="another llmeng run"):
-            with txn.locked(tmp_path):
-                pass
+    with txn.locked(tmp_path), pytest.raises(LlmengError, match="another llmeng run"), txn.locked(tmp_path):
+        pass
     with txn.locked(tmp_path):  # released on exit
         pass
