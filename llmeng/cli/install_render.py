@@ -28,8 +28,7 @@ def plan_text(plan: InstallPlan, cwd: Path, *, dry_run: bool, verb: str, recover
     lines = [head]
     if recovered:
         lines.append("  rolled back an interrupted earlier run first")
-    shown = [e for e in plan.entries if e.kind != "manifest"]
-    lines += [f"  {e.action.value:<8} {e.kind:<8} {show(e.path, cwd)}: {e.reason}" for e in shown]
+    lines += [f"  {e.action.value:<8} {e.kind:<8} {show(e.path, cwd)}: {e.reason}" for e in plan.entries]
     lines += [f"note: {n}" for n in plan.notes]
     lines.append(summary(plan, dry_run=dry_run))
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from llmeng.errors import LlmengError
 from llmeng.install import manifest as mf
-from llmeng.install.components import Components
+from llmeng.install.components import Components, Want
 from llmeng.install.model import Action, Entry, InstallPlan
 from llmeng.install.scopes import ScopeDirs
 from llmeng.install.settings_steps import plan_mcp, plan_settings
@@ -55,6 +55,8 @@ def plan_install(request: Request, *, lint: Linter) -> InstallPlan:
     notes += mcp_notes + _shadow_notes(dirs, chosen, request.other_scopes, lint)
     if request.installed_only:
         notes += _gone_from_source(before, offered, request.source_label)
+    if request.components.script is Want.PRESENT and request.script is None:
+        notes.append("this llmeng build does not ship the session script; skipped")
     steps = [*entries, *more, *settings, *mcp]
     after = _record_new_dirs(dirs, steps, after)
     steps += plan_manifest(dirs, after)

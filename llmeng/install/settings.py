@@ -1,7 +1,7 @@
-"""Merging our entries into a user's JSON settings without losing their keys, order or indentation.
+"""Merging our entries into a user's JSON settings without losing their keys, order or layout.
 
-Every function here is pure: it takes parsed JSON and returns a new value. Reading keeps the text's
-style (indent, trailing newline, ASCII escaping) so writing back changes only what we added.
+The merge functions are pure: they take parsed JSON and return a new value. Writing back edits the
+original text in place (jsonedit), so only the spans we changed differ.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from llmeng.errors import LlmengError
+from llmeng.install import jsonedit
 
 _INDENT = re.compile(r"\n([ \t]+)\S")
 
@@ -40,12 +41,17 @@ class JsonDoc:
         return self.raw is not None
 
     def render(self, data: dict[str, Any]) -> bytes:
+        """`data` as file bytes: the original text edited in place where possible, else re-serialised."""
+        if self.raw is None:
+            return dump(data, self.style)
+        bom = b"\xef\xbb\xbf" if self.raw.startswith(b"\xef\xbb\xbf") else b""
+        try:
+            edited = jsonedit.splice(self.raw.decode("utf-8-sig"), self.data, data, indent=self.style.indent)
+            if json.loads(edited) == data:  # belt and braces: never write what we did not mean
+                return bom + edited.encode()
+        except ValueError:
+            pass
         return dump(data, self.style)
-
-    @property
-    def canonical(self) -> bool:
-        """True when writing the unchanged data back reproduces the file byte for byte."""
-        return self.raw is None or self.render(self.data) == self.raw
 
 
 def detect_style(text: str) -> JsonStyle:

@@ -106,8 +106,6 @@ def _json_entry(dirs: ScopeDirs, doc: js.JsonDoc, data: dict[str, Any], after: M
     if not data and created and not still_ours:
         return [Entry(Action.REMOVE, file, doc.path, doc.path.name, "only held our entries",
                       expected=expected, old=doc.raw)]
-    reason = "our entries merged in; your keys kept" if still_ours else "our entries taken out"
-    if not doc.canonical:
-        reason += f" (layout normalised to indent {doc.style.indent!r})"
+    reason = "our entries merged in; the rest kept as it was" if still_ours else "our entries taken out"
     return [Entry(Action.CREATE if doc.raw is None else Action.UPDATE, file, doc.path, doc.path.name,
                   reason, content=doc.render(data), expected=expected, old=doc.raw)]

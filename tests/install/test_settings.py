@@ -52,14 +52,16 @@ def test_merge_keeps_user_keys_order_and_indent_then_uninstall_restores_bytes(
     assert settings.read_bytes() == canonical
 
 
-def test_hand_formatted_settings_are_reported_before_being_normalised(env: Env, lint: Linter,
-                                                                       team: Path) -> None:
+def test_hand_formatted_settings_keep_their_layout(env: Env, lint: Linter, team: Path) -> None:
     settings = env.dirs().settings
     settings.parent.mkdir(parents=True)
-    settings.write_text(USER_SETTINGS)  # inline arrays: json.dumps would lay them out differently
-    plan = plan_install(request(env.dirs(), team), lint=lint)
-    entry = next(e for e in plan.entries if e.kind == "settings")
-    assert "layout normalised" in entry.reason
+    settings.write_text(USER_SETTINGS)  # inline arrays and objects: a full re-dump would change them
+    apply(plan_install(request(env.dirs(), team, components=ALL), lint=lint))
+    text = settings.read_text()
+    assert '"allow": ["Bash(git status)", "mcp__llmeng__audit",' in text
+    assert '{"matcher": "Bash", "hooks": [{"type": "command", "command": "echo pre"}]}' in text
+    apply(plan_uninstall(env.dirs()))
+    assert settings.read_text() == USER_SETTINGS
 
 
 def test_invalid_settings_json_is_refused_and_nothing_is_written(env: Env, lint: Linter, team: Path) -> None:
