@@ -93,10 +93,10 @@ def _diff(text: str, node: Node, old: Any, new: Any, indent: str | None,
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         for child, a, b in zip(node.items, old, new, strict=True):
             _diff(text, child, a, b, indent, edits)
-    elif isinstance(old, list) and isinstance(new, list) and (kept := _kept(old, new)) is not None:
-        slots = [(child.start, child.end) for child in node.items]
-        added = [_layout(v, text, node, indent) for v in new[len(kept):]]
-        _cut_and_append(text, node, slots, kept, added, edits)
+    elif isinstance(old, list) and isinstance(new, list) and (survivors := _kept(old, new)) is not None:
+        items = [(child.start, child.end) for child in node.items]
+        appended = [_layout(v, text, node, indent) for v in new[len(survivors):]]
+        _cut_and_append(text, node, items, survivors, appended, edits)
     else:
         edits.append((node.start, node.end, _render(new, text, node, indent)))
 
