@@ -117,13 +117,19 @@ def list_agents(ctx: Context, *, as_json: bool) -> int:
     return EXIT_OK
 
 
-def watch(ctx: Context, request: Request, *, as_json: bool) -> int:
+def watch(ctx: Context, request: Request, *, as_json: bool, stop: threading.Event | None = None) -> int:
     from llmeng.install.watch import watch_dir
 
-    install_once(ctx, request, dry_run=False, as_json=as_json)
+    def once() -> None:
+        # One bad save must not end the session: report it and keep watching.
+        try:
+            install_once(ctx, request, dry_run=False, as_json=as_json)
+        except LlmengError as e:
+            click.echo(f"error: {e}\n  fix: {e.fix}", err=True)
+
+    once()
     try:
-        watch_dir(request.source, lambda: install_once(ctx, request, dry_run=False, as_json=as_json),
-                  stop=threading.Event())
+        watch_dir(request.source, once, stop=stop or threading.Event())
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
     return EXIT_OK

@@ -8,6 +8,7 @@ from pathlib import Path
 
 DEBOUNCE_S = 0.3  # editors write a file in several steps; wait for the burst to end
 POLL_S = 0.1
+_WRITES = {"created", "modified", "moved", "deleted"}
 
 
 def watch_dir(directory: Path, on_change: Callable[[], object], *, stop: threading.Event,
@@ -21,7 +22,9 @@ def watch_dir(directory: Path, on_change: Callable[[], object], *, stop: threadi
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
             paths = (str(event.src_path), str(getattr(event, "dest_path", "") or ""))
-            if not event.is_directory and any(p.endswith(".md") for p in paths):
+            # Only writes count: reading the files (as the install does) raises open/close events,
+            # which would otherwise re-trigger the install forever.
+            if event.event_type in _WRITES and not event.is_directory and any(p.endswith(".md") for p in paths):
                 changed.set()
 
     observer = Observer()
