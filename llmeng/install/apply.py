@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from llmeng.install import txn
@@ -25,11 +24,6 @@ class InstallReport:
     @property
     def changed(self) -> bool:
         return self.applied and bool(self.plan.writes)
-
-    def counts(self) -> dict[str, int]:
-        """Agents per action, e.g. {"create": 5}; every action appears, zeros included."""
-        found = Counter(e.action.value for e in self.plan.entries if e.kind == "agent")
-        return {a.value: found.get(a.value, 0) for a in Action}
 
 
 def apply(plan: InstallPlan, *, recovered: bool = False) -> InstallReport:

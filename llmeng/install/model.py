@@ -6,7 +6,6 @@ to act on a file that changed in between.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -56,6 +55,3 @@ class InstallPlan:
     @property
     def ok(self) -> bool:
         return not any(e.action in (Action.CONFLICT, Action.INVALID) for e in self.entries)
-
-    def count(self, action: Action, kinds: Sequence[str] = ("agent",)) -> int:
-        return sum(1 for e in self.entries if e.action is action and e.kind in kinds)

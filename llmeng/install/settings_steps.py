@@ -26,8 +26,10 @@ from llmeng.install.scopes import ScopeDirs, ensure_inside
 def plan_settings(dirs: ScopeDirs, want: Components, after: Manifest) -> tuple[list[Entry], Manifest, list[str]]:
     """The settings.json entry (hook + permissions), with the manifest and notes that follow from it."""
     names = sorted(r.name for r in after.agents().values())
+    # Nothing of ours installed: no hook or permissions either (and ours from before go).
     hook = Want.ABSENT if want.hook is Want.PRESENT and not names else want.hook
-    if hook is Want.LEAVE and want.permissions is Want.LEAVE:
+    perms = Want.ABSENT if want.permissions is Want.PRESENT and not names else want.permissions
+    if hook is Want.LEAVE and perms is Want.LEAVE:
         return [], after, []
     doc = js.read_doc(dirs.settings)
     created = _created(after, "settings", doc)
@@ -45,9 +47,9 @@ def plan_settings(dirs: ScopeDirs, want: Components, after: Manifest) -> tuple[l
         data = js.put_hook(data, HOOK_EVENT, old_group, new_group)
         after = after.with_edit(SettingsEdit("hook", "settings", new_group, created) if new_group else None,
                                 "hook")
-    if want.permissions is Want.PRESENT or (want.permissions is Want.ABSENT and "permissions" in after.edits):
+    if perms is Want.PRESENT or (perms is Want.ABSENT and "permissions" in after.edits):
         prev_rules = after.edits["permissions"].value if "permissions" in after.edits else []
-        rules = permission_rules() if want.permissions is Want.PRESENT else []
+        rules = permission_rules() if perms is Want.PRESENT else []
         data, ours = js.put_allow(data, prev_rules, rules)
         after = after.with_edit(SettingsEdit("permissions", "settings", ours, created) if ours else None,
                                 "permissions")

@@ -81,8 +81,6 @@ def read_agents(paths: Sequence[Path], lint: Linter) -> list[SourceAgent]:
         file = by_path.get(path.resolve())
         name = (file.name if file is not None else None) or path.stem
         errors = _reasons(file.findings if file is not None else ())
-        if not errors and file is not None and not getattr(file, "loads", True):
-            errors = ("Claude Code would not load this file",)
         agents.append(SourceAgent(name, path, path.read_bytes(), safe_filename(name), errors))
     return _mark_clashes(agents)
 

@@ -171,3 +171,23 @@ def _wait_for(condition, why=lambda: "", timeout_s: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < end, f"timed out {why()}"
         time.sleep(0.05)
+
+
+def test_missing_validator_is_an_error_with_a_fix(cli: Env, team: Path, capsys,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_validator(**kw: object) -> None:
+        raise ImportError("llmeng.agents.lint")
+
+    monkeypatch.setattr("llmeng.cli.install_run.default_linter", no_validator)
+    code, out = run(capsys, "install", "--from", str(team), "--all")
+    assert code == 2 and "validator is not available" in out
+
+
+def test_watch_flag_runs_until_interrupted(cli: Env, team: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kw: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("llmeng.install.watch.watch_dir", interrupted)
+    code, out = run(capsys, "install", "--from", str(team), "--all", "--watch")
+    assert code == 0 and "stopped watching" in out
+    assert (cli.project / ".claude/agents/code-reviewer.md").exists()
