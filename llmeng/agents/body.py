@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,22 +19,22 @@ _ROLES = frozenset((
     "writer designer scientist tester debugger assistant planner researcher coordinator orchestrator admin ops "
     "strategist consultant guardian detective").split())
 # A kebab-case word ending in a role is, in an agent file, almost always another agent's name.
-_KEBAB = re.compile(r"(?<![\w/.-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w/-])")
+_KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 # Compounds that end in "-agent" but name no agent.
 _NOT_AGENTS = frozenset({"multi-agent", "sub-agent", "single-agent", "per-agent", "non-agent", "co-agent",
                          "inter-agent", "cross-agent", "meta-agent", "super-agent", "user-agent"})
 _AGENT_NAME = r"[a-z0-9]+(?:-[a-z0-9]+)+"
 _SUBAGENT_TYPE = re.compile(rf"subagent_type\W+({_AGENT_NAME}|[a-z0-9-]+)")
 _MCP_TOOL = re.compile(r"\bmcp__[A-Za-z0-9_-]+?__[A-Za-z0-9_-]+\b")
-_TOOL_USE = re.compile(r"(?:\b(?:use|using|with|via|call|run)\s+(?:the\s+)?`?([A-Z][A-Za-z]+)`?\s+tool\b)"
-                       r"|(?:`([A-Z][A-Za-z]+)`\s+tool\b)")
+_TOOL_BEFORE = re.compile(r"(?:\b(?:[Uu]se|[Uu]sing|[Ww]ith|[Vv]ia|[Cc]all|[Rr]un)\s+(?:the\s+)?`?([A-Z][A-Za-z]+)`?"
+                          r"|`([A-Z][A-Za-z]+)`)$")
+_PUNCTUATION = "`*_'\"()[]{}<>.,;:!?"
 _SCRIPT = re.compile(r"(?<![\w/.$-])((?:\$\{?CLAUDE_PLUGIN_ROOT\}?|\"?\$\{?CLAUDE_PROJECT_DIR\}?\"?|\.{1,2}|"
                      r"\.claude|scripts|bin|tools)(?:/[\w.-]+)+\.(?:sh|bash|py|js|mjs|ts|rb|pl))\b")
 _PROTOCOL = re.compile(r"\"(?:requesting_agent|request_type)\"\s*:|\bquery (?:the )?context manager\b",
                        re.IGNORECASE)
-_WAIT_CONFIRM = re.compile(r"\bwait (?:for|until)\b[^.\n]{0,40}\b(?:confirm\w*|approv\w*|repl\w*|answer)",
-                           re.IGNORECASE)
-_NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bcannot|\bno)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_WAIT_CONFIRM = re.compile(r"wait (?:for|until)\b[^.\n]{0,40}\b(?:confirm\w*|approv\w*|repl\w*|answer)")
+_NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bcannot|\bno)\s+(?:\w+\s+){0,2}$")
 _SCRIPT_HINT = re.compile(r"\.(?:sh|bash|py|js|mjs|ts|rb|pl)\b")
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
 
@@ -59,28 +60,30 @@ class BodyFacts:
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    # The checks only need to tell code from prose. Fences, indented code and HTML blocks are
-    # enough for that; the full CommonMark block and inline rules cost 4x more per body (measured in
-    # benchmarks/bench_validate.py), and inline code spans are found within each block's text.
-    return MarkdownIt("zero").enable(["fence", "code", "html_block"]).disable("inline")
+    # The checks only need to tell code from prose: fences and indented code are enough. The full
+    # CommonMark rule set costs about 4x more per body (benchmarks/bench_validate.py); HTML blocks
+    # such as <example> are read as prose, which is what they are to the model.
+    return MarkdownIt("zero").enable(["fence", "code"]).disable("inline")
 
 
 def body_facts(body: str, first_line: int) -> BodyFacts:
     """Facts of `body`, whose first line is line `first_line` of the file."""
     found: dict[str, list[Mention]] = {k: [] for k in BodyFacts.__dataclass_fields__}
+    lines = body.split("\n")
     for token in _markdown().parse(body):
-        if token.map is None or token.type not in ("inline", "fence", "code_block", "html_block"):
+        if token.map is None or token.type not in ("fence", "code_block"):
             continue
-        line = first_line + token.map[0]
-        content = token.content
+        start, end = token.map
         if token.type == "fence":
             if token.info.strip().split(" ")[0].lower() in SHELL_FENCES:
-                found["shell_blocks"].append(Mention(token.info.strip(), line))
-            _scan_code(content, line + 1, found)
-        elif token.type == "code_block":
-            _scan_code(content, line, found)
+                found["shell_blocks"].append(Mention(token.info.strip(), first_line + start))
+            _scan_code(token.content, first_line + start + 1, found)
         else:
-            _scan_prose(content, line, found)
+            _scan_code(token.content, first_line + start, found)
+        lines[start:end] = [""] * (end - start)  # what is left is prose, line numbers kept
+    _scan_prose("\n".join(lines), first_line, found)
+    for bucket in found.values():
+        bucket.sort(key=lambda m: m.line)
     return BodyFacts(**{k: tuple(v) for k, v in found.items()})
 
 
@@ -92,32 +95,44 @@ def _scan_code(content: str, line: int, found: dict[str, list[Mention]]) -> None
         _add(found["agent_refs"], _SUBAGENT_TYPE, content, line)
 
 
-def _scan_prose(content: str, line: int, found: dict[str, list[Mention]]) -> None:
-    # Cheap substring tests first: most blocks contain none of what the patterns look for.
-    if "-" in content:
-        for m in _KEBAB.finditer(content):
-            word = m.group(0)
-            if word.rsplit("-", 1)[1] in _ROLES and word not in _NOT_AGENTS:
-                found["agent_refs"].append(Mention(word, _line_of(content, m.start(), line)))
-    _common(content, line, found)
+def _scan_prose(content: str, first_line: int, found: dict[str, list[Mention]]) -> None:
+    # Substring searches pick the few places worth a pattern: Python's re costs ~60 ns a character
+    # when a pattern is tried at every position, which for a 7 KB body was most of the lint's time.
+    seen: set[str] = set()
+    for raw in content.split():
+        if "-" in raw:
+            word = raw.strip(_PUNCTUATION)
+            if word not in seen:
+                seen.add(word)
+                if _KEBAB.match(word) and word.rsplit("-", 1)[1] in _ROLES and word not in _NOT_AGENTS:
+                    found["agent_refs"].append(Mention(word, _line_of(content, content.find(word), first_line)))
+    _common(content, first_line, found)
     lowered = content.lower()
-    if "wait" in lowered:
-        for m in _WAIT_CONFIRM.finditer(content):
-            if not _NEGATED.search(content[max(0, m.start() - 40):m.start()]):
-                found["wait_confirm"].append(Mention(m.group(0), _line_of(content, m.start(), line)))
-    if " tool" in lowered:
-        for m in _TOOL_USE.finditer(content):
-            found["tool_uses"].append(Mention(m.group(1) or m.group(2), _line_of(content, m.start(), line)))
+    for at in _positions(lowered, "wait "):
+        m = _WAIT_CONFIRM.match(lowered, at)
+        if m and not _NEGATED.search(lowered[max(0, at - 40):at]):
+            found["wait_confirm"].append(Mention(content[at:m.end()], _line_of(content, at, first_line)))
+    for at in _positions(lowered, " tool"):
+        m = _TOOL_BEFORE.search(content[max(0, at - 60):at])
+        if m and not lowered[at + 5:at + 6].isalpha():
+            found["tool_uses"].append(Mention(m.group(1) or m.group(2), _line_of(content, at, first_line)))
     if "`" in content and _SCRIPT_HINT.search(content):
         for m in _INLINE_CODE.finditer(content):
-            for s in _SCRIPT.finditer(m.group(1)):
-                found["scripts"].append(Mention(s.group(1), _line_of(content, m.start(), line)))
+            line = _line_of(content, m.start(), first_line)
+            found["scripts"].extend(Mention(s.group(1), line) for s in _SCRIPT.finditer(m.group(1)))
+
+
+def _positions(text: str, needle: str) -> Iterator[int]:
+    at = text.find(needle)
+    while at != -1:
+        yield at
+        at = text.find(needle, at + 1)
 
 
 def _common(content: str, line: int, found: dict[str, list[Mention]]) -> None:
     if "mcp__" in content:
         _add(found["mcp_tools"], _MCP_TOOL, content, line, whole=True)
-    if "request" in content or "ontext manager" in content:
+    if "requesting_agent" in content or "request_type" in content or "ontext manager" in content:
         _add(found["protocol"], _PROTOCOL, content, line, whole=True)
 
 
@@ -127,4 +142,4 @@ def _add(bucket: list[Mention], pattern: re.Pattern[str], text: str, line: int, 
 
 
 def _line_of(text: str, offset: int, first_line: int) -> int:
-    return first_line + text.count("\n", 0, offset)
+    return first_line + text.count("\n", 0, offset)  # matches are few; a count per match is cheap

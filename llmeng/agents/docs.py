@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,9 +83,10 @@ def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def load_doc(path: Path, spec: Spec, *, cwd: Path, user_dir: Path) -> AgentDoc:
-    display = _display(path, cwd)
-    plugin = find_plugin(path)
-    scope = _scope(path, user_dir, plugin)
+    resolved = path.resolve()
+    display = _display(path, resolved, cwd)
+    plugin = find_plugin(resolved)
+    scope = _scope(resolved, user_dir, plugin)
     limit = spec.limits["file_max_bytes"]
     base = dict(path=path, display=display, scope=scope, plugin=plugin)
     try:
@@ -109,24 +111,29 @@ def load_doc(path: Path, spec: Spec, *, cwd: Path, user_dir: Path) -> AgentDoc:
                     facts=facts)
 
 
-def find_plugin(path: Path) -> PluginInfo | None:
-    """The plugin whose agents/ folder holds this file, if any."""
-    for parent in path.resolve().parents:
+def find_plugin(resolved: Path) -> PluginInfo | None:
+    """The plugin whose agents/ folder holds this (resolved) file, if any."""
+    for parent in resolved.parents:
         if parent.name == "agents":
-            manifest_path = parent.parent / ".claude-plugin" / "plugin.json"
-            if manifest_path.is_file():
-                manifest = _read_json(manifest_path)
-                name = manifest.get("name") if isinstance(manifest.get("name"), str) else parent.parent.name
-                return PluginInfo(name=name, root=parent.parent, manifest=manifest)
+            return _plugin_at(parent.parent)
     return None
 
 
-def _scope(path: Path, user_dir: Path, plugin: PluginInfo | None) -> str:
+@lru_cache(maxsize=256)
+def _plugin_at(root: Path) -> PluginInfo | None:
+    manifest_path = root / ".claude-plugin" / "plugin.json"
+    if not manifest_path.is_file():
+        return None
+    manifest = _read_json(manifest_path)
+    name = manifest.get("name") if isinstance(manifest.get("name"), str) else root.name
+    return PluginInfo(name=name, root=root, manifest=manifest)
+
+
+def _scope(resolved: Path, user_dir: Path, plugin: PluginInfo | None) -> str:
     if plugin is not None:
         return SCOPE_PLUGIN
-    resolved = path.resolve()
     try:
-        resolved.relative_to((user_dir / "agents").resolve())
+        resolved.relative_to(_resolved(user_dir / "agents"))
         return SCOPE_USER
     except ValueError:
         pass
@@ -137,11 +144,16 @@ def _scope(path: Path, user_dir: Path, plugin: PluginInfo | None) -> str:
     return SCOPE_SOURCE
 
 
-def _display(path: Path, cwd: Path) -> str:
+def _display(path: Path, resolved: Path, cwd: Path) -> str:
     try:
-        return str(path.resolve().relative_to(cwd.resolve()))
+        return str(resolved.relative_to(_resolved(cwd)))
     except ValueError:
         return str(path)
+
+
+@lru_cache(maxsize=64)
+def _resolved(path: Path) -> Path:
+    return path.resolve()
 
 
 def _read_json(path: Path) -> dict[str, Any]:

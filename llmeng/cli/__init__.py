@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "schema": "llmeng.cli.validate:schema",
     "rules": "llmeng.cli.rules:rules",
     "explain": "llmeng.cli.rules:explain",
+    "models": "llmeng.cli.models:models",
+    "select": "llmeng.cli.models:select",
     "install": "llmeng.cli.install:install",
     "uninstall": "llmeng.cli.install:uninstall",
     "list": "llmeng.cli.install:list_",

@@ -1,0 +1,1 @@
+"""Model catalog (prices, limits, capabilities, quality) and the selection engine built on it."""
