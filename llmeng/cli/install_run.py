@@ -76,7 +76,7 @@ class Context:
         other_dirs = scope_dirs(other, env=self.env, home=self.home, project=self.project)
         return Request(self.dirs, bundle.agents_dir() if source is None else source.absolute(), label,
                        __version__, tuple(names), self._components(extras), bundle.session_script(),
-                       force, installed_only, ((other.value, other_dirs.agents),))
+                       force, installed_only, (other_dirs,))
 
     def _components(self, extras: Extras | None) -> Components:
         if extras is None:

@@ -36,7 +36,7 @@ class Request:
     script: bytes | None = None  # the session script's bytes, when it ships
     force: bool = False
     installed_only: bool = False  # diff/update: only agents already installed from this source
-    other_scopes: tuple[tuple[str, Path], ...] = ()  # (scope, agents dir) to report shadowing against
+    other_scopes: tuple[ScopeDirs, ...] = ()  # scopes to report shadowing against
 
 
 def plan_install(request: Request, *, lint: Linter) -> InstallPlan:
@@ -45,7 +45,7 @@ def plan_install(request: Request, *, lint: Linter) -> InstallPlan:
     before = mf.load(dirs.manifest, dirs.scope)
     offered = read_agents(agent_files(request.source), lint)
     chosen = _choose(offered, request, before)
-    chosen = _refuse_duplicates(chosen, _present(dirs.agents, lint), before, dirs)
+    chosen = _refuse_duplicates(chosen, _names_in(dirs, before, lint), dirs)
     entries, after = plan_agents(dirs, chosen, before, version=request.version, source=request.source_label,
                                  force=request.force)
     more, after = plan_script(dirs, request.components.script, request.script, before, after,
@@ -108,34 +108,42 @@ def _choose(offered: list[SourceAgent], request: Request, before: mf.Manifest) -
     return [a for a in select(offered, request.patterns) if a.name in ours]
 
 
-def _present(agents_dir: Path, lint: Linter) -> list[SourceAgent]:
-    return read_agents(agent_files(agents_dir), lint) if agents_dir.is_dir() else []
+def _names_in(dirs: ScopeDirs, manifest: mf.Manifest, lint: Linter) -> dict[str, Path]:
+    """Agent name -> file for every agent in a scope. Files the manifest vouches for are not re-read."""
+    if not dirs.agents.is_dir():
+        return {}
+    names, unknown = {}, []
+    for path in agent_files(dirs.agents):
+        record = manifest.files.get(path.relative_to(dirs.root).as_posix())
+        if record is not None and record.sha256 == mf.sha256(path.read_bytes()):
+            names[record.name] = path
+        else:
+            unknown.append(path)
+    return names | {a.name: a.path for a in read_agents(unknown, lint)}
 
 
-def _refuse_duplicates(chosen: list[SourceAgent], present: list[SourceAgent], before: mf.Manifest,
-                       dirs: ScopeDirs) -> list[SourceAgent]:
+def _refuse_duplicates(chosen: list[SourceAgent], present: dict[str, Path], dirs: ScopeDirs) -> list[SourceAgent]:
     # Another file in the scope already uses the name: Claude Code would keep one of the two at random.
-    owners = {a.name: a.path for a in present}
     out = []
     for agent in chosen:
-        other = owners.get(agent.name)
-        if other is not None and other.resolve() != (dirs.agents / agent.filename).resolve():
+        other = present.get(agent.name)
+        if other is not None and other != dirs.agents / agent.filename:
             problem = f"{other} already defines '{agent.name}' in this scope; rename or remove one of them"
             agent = replace(agent, problems=(*agent.problems, problem))
         out.append(agent)
     return out
 
 
-def _shadow_notes(dirs: ScopeDirs, chosen: list[SourceAgent], others: Sequence[tuple[str, Path]],
+def _shadow_notes(dirs: ScopeDirs, chosen: list[SourceAgent], others: Sequence[ScopeDirs],
                   lint: Linter) -> list[str]:
     names = {a.name for a in chosen if a.ok}
     notes = []
-    for scope, agents_dir in others:
-        for agent in _present(agents_dir, lint):
-            if agent.name in names:
-                # Precedence is project > user (claude-code.md §1.2).
-                verb = "shadows" if dirs.scope == "project" else "is shadowed by"
-                notes.append(f"{dirs.scope} agent '{agent.name}' {verb} the {scope} agent {agent.path}")
+    for other in others:
+        present = _names_in(other, mf.load(other.manifest, other.scope), lint)
+        for name in sorted(names & set(present)):
+            # Precedence is project > user (claude-code.md §1.2).
+            verb = "shadows" if dirs.scope == "project" else "is shadowed by"
+            notes.append(f"{dirs.scope} agent '{name}' {verb} the {other.scope} agent {present[name]}")
     return notes
 
 

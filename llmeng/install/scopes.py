@@ -78,11 +78,10 @@ def ensure_inside(path: Path, dirs: ScopeDirs) -> None:
             f"{path} is a symlink; llmeng never writes through one",
             "Replace the link with a regular file, or install into another scope.",
         )
-    allowed = (dirs.boundary.resolve(), dirs.mcp_config.parent.resolve())
-    parent = path.parent.resolve()  # follows every symlink on the way, including ones not yet made real
-    if path == dirs.mcp_config and parent == allowed[1]:
+    parent = path.parent.resolve()  # follows each symlink on the way; parts not made yet stay as they are
+    if path == dirs.mcp_config and parent == dirs.mcp_config.parent.resolve():
         return
-    if not parent.is_relative_to(allowed[0]):
+    if not parent.is_relative_to(dirs.boundary.resolve()):
         raise LlmengError(
             f"{path} resolves to {parent}, outside {dirs.boundary}",
             "A directory on the way is a symlink that leads out of the scope; remove it or pick "

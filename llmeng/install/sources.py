@@ -75,12 +75,13 @@ def read_agents(paths: Sequence[Path], lint: Linter) -> list[SourceAgent]:
         return []
     result = lint(paths)
     # Each file's findings include the cross-file ones (duplicate names, references) located in it.
-    by_path = {Path(f.path).resolve(): f for f in result.files}
+    by_path = {Path(f.path): f for f in result.files}
     agents = []
     for path in paths:
-        file = by_path.get(path.resolve())
+        file = by_path.get(path)
         name = (file.name if file is not None else None) or path.stem
-        errors = _reasons(file.findings if file is not None else ())
+        # Never install what the validator did not look at.
+        errors = _reasons(file.findings) if file is not None else ("the validator reported nothing for it",)
         agents.append(SourceAgent(name, path, path.read_bytes(), safe_filename(name), errors))
     return _mark_clashes(agents)
 

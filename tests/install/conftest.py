@@ -52,7 +52,7 @@ def team(tmp_path: Path) -> Path:
 
 def request(dirs: ScopeDirs, source: Path, *names: str, force: bool = False, script: bytes | None = SCRIPT,
             components: Components | None = None, installed_only: bool = False,
-            other: tuple[tuple[str, Path], ...] = ()) -> Request:
+            other: tuple[ScopeDirs, ...] = ()) -> Request:
     comps = components or Components(Want.PRESENT, Want.PRESENT, Want.LEAVE, Want.LEAVE)
     return Request(dirs, source, str(source), "0.1.0", names, comps, script, force, installed_only, other)
 

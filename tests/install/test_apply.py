@@ -134,7 +134,7 @@ def test_duplicate_name_already_in_the_scope_is_refused(env: Env, lint: Linter, 
 
 def test_shadowing_between_scopes_is_reported(env: Env, lint: Linter, team: Path) -> None:
     install(env, lint, team, scope=Scope.USER)
-    other = (("user", env.dirs(Scope.USER).agents),)
+    other = (env.dirs(Scope.USER),)
     plan = plan_install(request(env.dirs(), team, other=other), lint=lint)
     assert any("project agent 'code-reviewer' shadows the user agent" in n for n in plan.notes)
 

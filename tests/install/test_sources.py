@@ -49,3 +49,11 @@ def test_select_by_pattern_and_unknown_name(lint: Linter) -> None:
 
 def test_read_agents_of_nothing_is_nothing(lint: Linter) -> None:
     assert read_agents([], lint) == []
+
+
+def test_a_file_the_validator_did_not_report_is_not_installable(tmp_path: Path) -> None:
+    from llmeng.agents.lint import LintResult
+
+    (tmp_path / "a.md").write_text("---\nname: a\ndescription: d. Use when x.\n---\n")
+    agents = read_agents([tmp_path / "a.md"], lambda paths: LintResult((), (), "", ""))
+    assert not agents[0].ok and "validator reported nothing" in agents[0].problems[0]
