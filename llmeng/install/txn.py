@@ -58,49 +58,51 @@ def after_swap(index: int) -> None:
 
 def commit(ops: Sequence[Op], journal: Path) -> None:
     """Perform `ops` as one transaction, journalled at `journal` and locked on its directory."""
-    made = _make_dirs([journal.parent, *(op.target.parent for op in ops)])
-    try:
-        _commit_locked(ops, journal)
-    except BaseException:
-        for folder in made:  # a failed first install leaves no empty folders behind either
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise
+    made = _make_dirs([journal.parent])
+    with locked(journal.parent):
+        # Made under the lock, so a failing twin cannot remove them between our mkdir and our writes.
+        made += _make_dirs([op.target.parent for op in ops])
+        try:
+            _commit_locked(ops, journal)
+        except BaseException:
+            for folder in sorted(made, key=lambda p: len(p.parts), reverse=True):  # no empty folders left
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            raise
 
 
 def _make_dirs(folders: Sequence[Path]) -> list[Path]:
-    """Create missing folders; returns those created, deepest first."""
+    """Create missing folders; returns those created."""
     made: set[Path] = set()
     for folder in folders:
         missing = [p for p in (folder, *folder.parents) if not p.exists()]
         folder.mkdir(parents=True, exist_ok=True)
         made.update(missing)
-    return sorted(made, key=lambda p: len(p.parts), reverse=True)
+    return list(made)
 
 
 def _commit_locked(ops: Sequence[Op], journal: Path) -> None:
-    with locked(journal.parent):
+    recover(journal)
+    sweep({op.target.parent for op in ops})
+    _check_unchanged(ops)
+    token = secrets.token_hex(4)
+    try:
+        swaps = [_stage(op, token) for op in ops]
+    except BaseException:
+        sweep({op.target.parent for op in ops})  # nothing was swapped yet: drop what was staged
+        raise
+    _write_atomic(journal, json.dumps([s.to_json() for s in swaps], indent=1).encode())
+    try:
+        for index, swap in enumerate(swaps):
+            _swap(swap)
+            after_swap(index)
+    except BaseException:
         recover(journal)
-        sweep({op.target.parent for op in ops})
-        _check_unchanged(ops)
-        token = secrets.token_hex(4)
-        try:
-            swaps = [_stage(op, token) for op in ops]
-        except BaseException:
-            sweep({op.target.parent for op in ops})  # nothing was swapped yet: drop what was staged
-            raise
-        _write_atomic(journal, json.dumps([s.to_json() for s in swaps], indent=1).encode())
-        try:
-            for index, swap in enumerate(swaps):
-                _swap(swap)
-                after_swap(index)
-        except BaseException:
-            recover(journal)
-            raise
-        _sync_dirs(ops)
-        journal.unlink()
-        for swap in swaps:
-            swap.old.unlink(missing_ok=True)
+        raise
+    _sync_dirs(ops)
+    journal.unlink()
+    for swap in swaps:
+        swap.old.unlink(missing_ok=True)
 
 
 def recover(journal: Path) -> bool:
@@ -198,20 +200,38 @@ def _sync_dirs(ops: Sequence[Op]) -> None:
 
 @contextlib.contextmanager
 def locked(directory: Path) -> Iterator[None]:
-    """Hold an exclusive lock on `directory` itself, so no lock file is left behind."""
+    """Hold an exclusive lock on `directory` itself, so no lock file is left behind.
+
+    A run that fails or uninstalls may remove the directory while another waits on it; a lock on a
+    removed directory guards nothing, so after locking we check that the path still names the
+    directory we hold, and start again (re-creating it) when it does not.
+    """
     import fcntl  # POSIX; flock on a directory descriptor works on Linux and macOS
 
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        for _ in range(LOCK_TRIES):
+    for _ in range(LOCK_TRIES):
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            time.sleep(LOCK_PAUSE_S)
+            continue
+        if _same_dir(fd, directory):
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                time.sleep(LOCK_PAUSE_S)
-        else:
-            raise LlmengError(f"another llmeng run is writing in {directory}",
-                              "Wait for it to finish, then run the command again.")
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
+                yield
+                return
+            finally:
+                os.close(fd)  # closing the descriptor releases the lock
+        os.close(fd)
+    raise LlmengError(f"another llmeng run is writing in {directory}",
+                      "Wait for it to finish, then run the command again.")
+
+
+def _same_dir(fd: int, directory: Path) -> bool:
+    try:
+        now = directory.stat()
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
