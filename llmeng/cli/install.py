@@ -41,7 +41,8 @@ def _extras_options(f: F) -> F:
 
 @click.command()
 @click.argument("names", nargs=-1)
-@click.option("--all", "all_", is_flag=True, help="Install every agent in the --from folder.")
+@click.option("--all", "all_", is_flag=True, help="Install every agent in the source (the bundled team: "
+              "the default).")
 @_source_options
 @_scope_options
 @_extras_options
@@ -62,9 +63,10 @@ def install(names: tuple[str, ...], all_: bool, source: Path | None, dry_run: bo
     """
     from llmeng.cli import install_run as run
 
-    if source is None and (all_ or watch) or (source is not None and not names and not all_):
-        raise click.UsageError("with --from, name the agents to install or pass --all; --all and "
-                               "--watch need --from")
+    if source is not None and not names and not all_:
+        raise click.UsageError("with --from, name the agents to install (patterns work) or pass --all")
+    if watch and source is None:
+        raise click.UsageError("--watch needs --from DIR: the folder you are editing")
     extras = run.extras(script=script, hook=hook, mcp=mcp, permissions=permissions)
     ctx = run.Context.build(scope, target)
     request = ctx.request(source, names, extras=extras, force=force)

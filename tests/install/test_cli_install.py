@@ -191,3 +191,17 @@ def test_watch_flag_runs_until_interrupted(cli: Env, team: Path, capsys, monkeyp
     code, out = run(capsys, "install", "--from", str(team), "--all", "--watch")
     assert code == 0 and "stopped watching" in out
     assert (cli.project / ".claude/agents/code-reviewer.md").exists()
+
+
+def test_watch_without_from_is_a_usage_error(cli: Env, capsys) -> None:
+    code, out = run(capsys, "install", "--watch")
+    assert code == 2 and "--watch needs --from" in out
+
+
+def test_default_source_is_the_bundled_team(cli: Env, capsys) -> None:
+    code, out = run(capsys, "install", "--all", "--json")
+    names = sorted(e["name"] for e in json.loads(out)["entries"] if e["kind"] == "agent")
+    assert code == 0
+    assert names == ["llm-architect", "llm-cost-optimizer", "llm-ml-engineer", "llm-prompt-engineer",
+                     "vector-search-engineer"]
+    assert sorted(p.name for p in (cli.project / ".claude/agents").iterdir()) == [f"{n}.md" for n in names]
