@@ -149,8 +149,11 @@ def _shadow_notes(dirs: ScopeDirs, chosen: list[SourceAgent], others: Sequence[S
 
 def _gone_from_source(before: mf.Manifest, offered: list[SourceAgent], label: str) -> list[str]:
     names = {a.name for a in offered}
-    return [f"'{r.name}' is no longer in the source; kept (remove it with `llmeng uninstall {r.name}`)"
-            for r in before.agents().values() if r.source == label and r.name not in names]
+    notes = [f"'{r.name}' is no longer in the source; kept (remove it with `llmeng uninstall {r.name}`)"
+             for r in before.agents().values() if r.source == label and r.name not in names]
+    elsewhere = sorted({r.source for r in before.agents().values() if r.source != label})
+    notes += [f"agents installed from {s} were not compared; pass --from {s}" for s in elsewhere]
+    return notes
 
 
 def _journal_note(dirs: ScopeDirs) -> list[str]:

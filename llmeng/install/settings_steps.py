@@ -5,8 +5,10 @@ Each edit is recorded in the manifest exactly as made, so uninstall removes that
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from llmeng.errors import LlmengError
 from llmeng.install import settings as js
 from llmeng.install.components import (
     HOOK_COMMAND,
@@ -31,6 +33,8 @@ def plan_settings(dirs: ScopeDirs, want: Components, after: Manifest) -> tuple[l
     perms = Want.ABSENT if want.permissions is Want.PRESENT and not names else want.permissions
     if hook is Want.LEAVE and perms is Want.LEAVE:
         return [], after, []
+    if (refused := _refused(dirs, dirs.settings, "settings")) is not None:
+        return [refused], after, []
     doc = js.read_doc(dirs.settings)
     created = _created(after, "settings", doc)
     data, notes = doc.data, []
@@ -63,6 +67,8 @@ def plan_mcp(dirs: ScopeDirs, want: Want, after: Manifest) -> tuple[list[Entry],
     prev = after.edits.get("mcp")
     if want is Want.LEAVE or (want is Want.ABSENT and prev is None):
         return [], after, []
+    if (refused := _refused(dirs, dirs.mcp_config, "mcp")) is not None:
+        return [refused], after, []
     doc = js.read_doc(dirs.mcp_config)
     created = _created(after, "mcp", doc)
     current = js.server_entry(doc.data, MCP_SERVER)
@@ -86,6 +92,15 @@ def plan_mcp(dirs: ScopeDirs, want: Want, after: Manifest) -> tuple[list[Entry],
     return _json_entry(dirs, doc, data, after, "mcp", created), after, notes
 
 
+def _refused(dirs: ScopeDirs, path: Path, kind: str) -> Entry | None:
+    """A conflict entry when `path` may not be written (a symlink, or outside the scope)."""
+    try:
+        ensure_inside(path, dirs)
+    except LlmengError as e:
+        return Entry(Action.CONFLICT, kind, path, path.name, f"{e}; our entries were not added ({e.fix})")
+    return None
+
+
 def _groups(data: dict[str, Any]) -> list[Any]:
     hooks = data.get("hooks")
     groups = hooks.get(HOOK_EVENT) if isinstance(hooks, dict) else None
@@ -100,7 +115,6 @@ def _created(after: Manifest, file: str, doc: js.JsonDoc) -> bool:
 
 def _json_entry(dirs: ScopeDirs, doc: js.JsonDoc, data: dict[str, Any], after: Manifest, file: str,
                 created: bool) -> list[Entry]:
-    ensure_inside(doc.path, dirs)
     expected = None if doc.raw is None else sha256(doc.raw)
     still_ours = any(e.file == file for e in after.edits.values())
     if data == doc.data:

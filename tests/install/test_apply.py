@@ -205,3 +205,9 @@ def test_update_notes_agents_gone_from_the_source(env: Env, lint: Linter, team: 
     plan = plan_install(request(env.dirs(), team, installed_only=True), lint=lint)
     assert any("'test-writer' is no longer in the source" in n for n in plan.notes)
     assert (env.dirs().agents / "test-writer.md").exists()
+
+
+def test_update_says_which_sources_it_did_not_compare(env: Env, lint: Linter, team: Path) -> None:
+    install(env, lint, team)
+    plan = plan_install(request(env.dirs(), FIXTURES / "broken", installed_only=True), lint=lint)
+    assert f"agents installed from {team} were not compared; pass --from {team}" in plan.notes

@@ -92,3 +92,19 @@ def test_unreadable_plugin_registry_means_no_plugins(tmp_path: Path) -> None:
     registry.parent.mkdir(parents=True)
     registry.write_text("{not json")
     assert plugin_agent_dirs(env={}, home=tmp_path) == []
+
+
+def test_a_symlinked_settings_file_is_not_written_but_agents_install(env: Env, lint: Linter, team: Path,
+                                                                     tmp_path: Path) -> None:
+    dotfile = tmp_path / "dotfiles-settings.json"
+    dotfile.write_text('{"model": "opus"}\n')
+    dirs = env.dirs(Scope.USER)
+    dirs.root.mkdir()
+    dirs.settings.symlink_to(dotfile)
+    plan = plan_install(request(dirs, team), lint=lint)
+    apply(plan)
+    settings = [e for e in plan.entries if e.kind == "settings"]
+    assert [e.action for e in settings] == [Action.CONFLICT] and "symlink" in settings[0].reason
+    assert dotfile.read_text() == '{"model": "opus"}\n'
+    assert (dirs.agents / "code-reviewer.md").is_file()
+    assert not plan.ok
