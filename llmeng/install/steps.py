@@ -37,7 +37,9 @@ def plan_file(dirs: ScopeDirs, rel: str, new: bytes, record: FileRecord | None, 
         return [Entry(Action.CREATE, kind, dest, name, "new", content=new, mode=mode)]
     current = sha256(old)
     if current == sha256(new):
-        return [Entry(Action.SKIP, kind, dest, name, "up to date" if record else "identical; now recorded")]
+        # An identical file we did not write stays the user's: adopting it would let uninstall delete it.
+        return [Entry(Action.SKIP, kind, dest, name, "up to date" if record else
+                      "an identical file is already there; not llmeng's, left untracked")]
     if record is not None and record.sha256 == current:
         return [Entry(Action.UPDATE, kind, dest, name, f"source changed since {record.version}",
                       content=new, expected=current, old=old, mode=mode)]
@@ -66,7 +68,7 @@ def plan_agents(dirs: ScopeDirs, agents: Sequence[SourceAgent], before: Manifest
         record = before.files.get(rel)
         planned = plan_file(dirs, rel, agent.content, record, kind="agent", name=agent.name, force=force)
         entries += planned
-        if planned[-1].action is not Action.CONFLICT:
+        if _ours_after(planned[-1], record):
             kept = record is not None and record.sha256 == sha256(agent.content)
             after = after.with_file(FileRecord(rel, sha256(agent.content), record.version if kept and record
                                                else version, source, "agent", agent.name))
@@ -82,11 +84,15 @@ def plan_script(dirs: ScopeDirs, want: Want, script: bytes | None, before: Manif
         return [], after
     entries = plan_file(dirs, SCRIPT_PATH, script, record, kind="script", name="session script",
                         force=force, mode=SCRIPT_MODE)
-    if entries[-1].action is not Action.CONFLICT:
+    if _ours_after(entries[-1], record):
         kept = record is not None and record.sha256 == sha256(script)
         after = after.with_file(FileRecord(SCRIPT_PATH, sha256(script), record.version if kept and record
                                            else version, "bundled", "script", "session script"))
     return entries, after
+
+
+def _ours_after(entry: Entry, record: FileRecord | None) -> bool:
+    return entry.action in (Action.CREATE, Action.UPDATE) or (entry.action is Action.SKIP and record is not None)
 
 
 def plan_remove(dirs: ScopeDirs, record: FileRecord, after: Manifest) -> tuple[list[Entry], Manifest]:

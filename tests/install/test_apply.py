@@ -211,3 +211,14 @@ def test_update_says_which_sources_it_did_not_compare(env: Env, lint: Linter, te
     install(env, lint, team)
     plan = plan_install(request(env.dirs(), FIXTURES / "broken", installed_only=True), lint=lint)
     assert f"agents installed from {team} were not compared; pass --from {team}" in plan.notes
+
+
+def test_an_identical_file_llmeng_did_not_write_is_never_adopted(env: Env, lint: Linter, team: Path) -> None:
+    agents = env.dirs().agents
+    agents.mkdir(parents=True)
+    (agents / "test-writer.md").write_bytes((team / "test-writer.md").read_bytes())  # copied by hand
+    report = install(env, lint, team)
+    assert actions(report)["test-writer"] == "skip"
+    assert "agents/test-writer.md" not in mf.load(env.dirs().manifest, "project").files
+    apply(plan_uninstall(env.dirs()))
+    assert (agents / "test-writer.md").exists()  # uninstall removes only what llmeng wrote
