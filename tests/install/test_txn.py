@@ -147,3 +147,47 @@ def test_installs_running_at_once_leave_one_consistent_state(env: Env, lint: Lin
     leftovers = [p for p in env.project.rglob("*") if txn.STAGED_MARK in p.name or txn.OLD_MARK in p.name]
     assert leftovers == []
     assert apply(plan_install(request(env.dirs(), team), lint=lint)).plan.writes == ()
+
+
+KILLED_MIDWAY = """
+import os, sys
+from pathlib import Path
+from llmeng.install import txn
+from llmeng.install.apply import apply
+from llmeng.install.components import Components, Want
+from llmeng.install.plan import Request, plan_install
+from llmeng.install.scopes import Scope, scope_dirs
+from llmeng.install.sources import default_linter
+
+project, home, source = (Path(p) for p in sys.argv[1:4])
+dirs = scope_dirs(Scope.PROJECT, env={}, home=home, project=project)
+lint = default_linter(env={}, cwd=project, home=home)
+plan = plan_install(Request(dirs, source, str(source), "0.1.0", (), Components(), None), lint=lint)
+
+def die(index):
+    if index == 1:
+        os.kill(os.getpid(), 9)  # no finally, no rollback: as if the power went out
+
+txn.after_swap = die
+apply(plan)
+"""
+
+
+def test_a_process_killed_between_two_files_is_repaired_by_the_next_run(env: Env, lint: Linter, team: Path,
+                                                                        tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    apply(plan_install(request(env.dirs(), team), lint=lint))
+    for f in team.glob("*.md"):
+        f.write_text(f.read_text() + "\nv2\n")
+    before = snapshot(env.project)
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED_MIDWAY)
+    done = subprocess.run([sys.executable, str(script), str(env.project), str(env.home), str(team)],
+                          capture_output=True, timeout=60)
+    assert done.returncode == -9, done.stderr.decode()
+    assert env.dirs().journal.exists() and snapshot(env.project) != before  # really half-done
+    assert recover_scope(env.dirs())
+    assert snapshot(env.project) == before
+    assert_manifest_matches_disk(env)
