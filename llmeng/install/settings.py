@@ -42,7 +42,7 @@ class JsonDoc:
 
     def render(self, data: dict[str, Any]) -> bytes:
         """`data` as file bytes: the original text edited in place where possible, else re-serialised."""
-        if self.raw is None:
+        if self.raw is None or not self.raw.strip():
             return dump(data, self.style)
         bom = b"\xef\xbb\xbf" if self.raw.startswith(b"\xef\xbb\xbf") else b""
         try:

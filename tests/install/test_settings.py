@@ -181,3 +181,11 @@ def test_non_object_json_is_refused(tmp_path: Path) -> None:
     (tmp_path / "s.json").write_text("[]")
     with pytest.raises(LlmengError, match="not an object"):
         js.read_doc(tmp_path / "s.json")
+
+
+def test_an_empty_settings_file_is_treated_as_empty_object(env: Env, lint: Linter, team: Path) -> None:
+    settings = env.dirs().settings
+    settings.parent.mkdir(parents=True)
+    settings.write_text("")
+    apply(plan_install(request(env.dirs(), team), lint=lint))
+    assert "SubagentStop" in json.loads(settings.read_text())["hooks"]
