@@ -96,7 +96,8 @@ def plugin_agent_dirs(*, env: Mapping[str, str], home: Path) -> list[tuple[str, 
         data = json.loads(registry.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    plugins = data.get("plugins", {}) if isinstance(data, dict) else {}
+    # v2 nests installs under "plugins"; older files keyed plugins at the top level.
+    plugins = (data.get("plugins", data) if isinstance(data, dict) else {})
     found: list[tuple[str, Path]] = []
     for plugin_id, installs in sorted(plugins.items() if isinstance(plugins, dict) else []):
         for install in installs if isinstance(installs, list) else [installs]:

@@ -108,3 +108,12 @@ def test_a_symlinked_settings_file_is_not_written_but_agents_install(env: Env, l
     assert dotfile.read_text() == '{"model": "opus"}\n'
     assert (dirs.agents / "code-reviewer.md").is_file()
     assert not plan.ok
+
+
+def test_plugin_registry_keyed_at_the_top_level_is_read_too(tmp_path: Path) -> None:
+    plugin = tmp_path / "cache/p"
+    (plugin / "agents").mkdir(parents=True)
+    registry = tmp_path / ".claude/plugins/installed_plugins.json"
+    registry.parent.mkdir(parents=True)
+    registry.write_text(json.dumps({"p@m": {"scope": "user", "installPath": str(plugin)}, "version": 1}))
+    assert plugin_agent_dirs(env={}, home=tmp_path) == [("p@m", plugin / "agents")]
