@@ -15,7 +15,8 @@ F = Callable[..., Any]
 def _scope_options(f: F) -> F:
     f = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(f)
     f = click.option("--target", type=click.Path(file_okay=False, path_type=Path),
-                     help="Project directory for --scope project (default: the current directory).")(f)
+                     help="Project directory for --scope project (default: the enclosing git checkout, "
+                     "else the current directory).")(f)
     return click.option("--scope", type=click.Choice(["project", "user"]), default="project",
                         show_default=True, help="project: <project>/.claude; user: ~/.claude "
                         "($CLAUDE_CONFIG_DIR).")(f)
@@ -94,7 +95,7 @@ def uninstall(names: tuple[str, ...], dry_run: bool, scope: str, target: Path | 
 
 @click.command(name="list")
 @click.option("--target", type=click.Path(file_okay=False, path_type=Path),
-              help="Project directory (default: the current directory).")
+              help="Project directory (default: the enclosing git checkout, else the current directory).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def list_(target: Path | None, as_json: bool) -> int:
     """Show agents in every scope (project, user, plugin): source, version, changed, shadowed.

@@ -71,6 +71,16 @@ def scope_dirs(scope: Scope, *, env: Mapping[str, str], home: Path, project: Pat
     )
 
 
+def project_root(cwd: Path, *, home: Path) -> Path:
+    """The enclosing git checkout's root, else `cwd`: where Claude Code looks for `.claude/agents`."""
+    for folder in (cwd, *cwd.parents):
+        if folder == home:
+            break  # Claude Code stops walking up at $HOME (claude-code.md §1.1)
+        if (folder / ".git").exists():
+            return folder
+    return cwd
+
+
 def ensure_inside(path: Path, dirs: ScopeDirs) -> None:
     """Refuse a write target that is a symlink or whose directory resolves outside the scope."""
     if path.is_symlink():
