@@ -95,7 +95,8 @@ class Context:
 def install_once(ctx: Context, request: Request, *, dry_run: bool, as_json: bool) -> int:
     recovered = False if dry_run else recover_scope(ctx.dirs)
     plan = plan_install(request, lint=ctx.lint)
-    return _finish(ctx, plan, dry_run=dry_run, as_json=as_json, recovered=recovered, verb="install")
+    verb = "update" if request.installed_only else "install"
+    return _finish(ctx, plan, dry_run=dry_run, as_json=as_json, recovered=recovered, verb=verb)
 
 
 def uninstall(ctx: Context, names: Sequence[str], *, dry_run: bool, as_json: bool) -> int:
