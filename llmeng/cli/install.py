@@ -14,7 +14,7 @@ F = Callable[..., Any]
 
 def _scope_options(f: F) -> F:
     f = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(f)
-    f = click.option("--target", type=click.Path(file_okay=False, path_type=Path),
+    f = click.option("--target", type=click.Path(exists=True, file_okay=False, path_type=Path),
                      help="Project directory for --scope project (default: the enclosing git checkout, "
                      "else the current directory).")(f)
     return click.option("--scope", type=click.Choice(["project", "user"]), default="project",
@@ -25,7 +25,7 @@ def _scope_options(f: F) -> F:
 def _source_options(f: F) -> F:
     f = click.option("--force", is_flag=True, help="Replace files you changed; a backup is kept.")(f)
     f = click.option("--dry-run", is_flag=True, help="Print what would happen; write nothing.")(f)
-    return click.option("--from", "source", type=click.Path(file_okay=False, path_type=Path),
+    return click.option("--from", "source", type=click.Path(exists=True, file_okay=False, path_type=Path),
                         help="A folder of agent files (default: the bundled team).")(f)
 
 
@@ -94,7 +94,7 @@ def uninstall(names: tuple[str, ...], dry_run: bool, scope: str, target: Path | 
 
 
 @click.command(name="list")
-@click.option("--target", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--target", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Project directory (default: the enclosing git checkout, else the current directory).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def list_(target: Path | None, as_json: bool) -> int:
@@ -112,7 +112,7 @@ def list_(target: Path | None, as_json: bool) -> int:
 
 @click.command()
 @click.argument("names", nargs=-1)
-@click.option("--from", "source", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--from", "source", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="The folder the agents came from (default: the bundled team).")
 @_scope_options
 def diff(names: tuple[str, ...], source: Path | None, scope: str, target: Path | None, as_json: bool) -> int:

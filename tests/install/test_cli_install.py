@@ -205,3 +205,11 @@ def test_default_source_is_the_bundled_team(cli: Env, capsys) -> None:
     assert names == ["llm-architect", "llm-cost-optimizer", "llm-ml-engineer", "llm-prompt-engineer",
                      "vector-search-engineer"]
     assert sorted(p.name for p in (cli.project / ".claude/agents").iterdir()) == [f"{n}.md" for n in names]
+
+
+def test_missing_target_or_source_folder_is_a_usage_error(cli: Env, team: Path, capsys) -> None:
+    code, out = run(capsys, "install", "--target", str(cli.project / "nope"))
+    assert code == 2 and "does not exist" in out
+    code, out = run(capsys, "install", "--from", str(cli.project / "nope"), "--all")
+    assert code == 2 and "does not exist" in out
+    assert not (cli.project / "nope").exists()
