@@ -130,3 +130,16 @@ def test_project_root_is_the_enclosing_git_checkout(tmp_path: Path) -> None:
     assert project_root(home / "loose/dir", home=home) == home / "loose/dir"
     (tmp_path / ".git").mkdir()  # above $HOME: never used
     assert project_root(home / "loose/dir", home=home) == home / "loose/dir"
+
+
+def test_a_symlinked_mcp_json_is_a_conflict(env: Env, lint: Linter, team: Path, tmp_path: Path) -> None:
+    from llmeng.install.components import Components, Want
+
+    elsewhere = tmp_path / "shared-mcp.json"
+    elsewhere.write_text("{}")
+    (env.project / ".mcp.json").symlink_to(elsewhere)
+    comps = Components(Want.PRESENT, Want.PRESENT, Want.PRESENT, Want.PRESENT)
+    plan = plan_install(request(env.dirs(), team, components=comps), lint=lint)
+    apply(plan)
+    assert [e.action for e in plan.entries if e.kind == "mcp"] == [Action.CONFLICT]
+    assert elsewhere.read_text() == "{}"

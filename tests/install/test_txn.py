@@ -191,3 +191,26 @@ def test_a_process_killed_between_two_files_is_repaired_by_the_next_run(env: Env
     assert recover_scope(env.dirs())
     assert snapshot(env.project) == before
     assert_manifest_matches_disk(env)
+
+
+def test_a_lock_on_a_folder_that_was_replaced_meanwhile_is_retaken(tmp_path: Path) -> None:
+    folder = tmp_path / "scope"
+    folder.mkdir()
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        folder.rmdir()  # a failing twin or an uninstall removed it while we waited
+        assert not txn._same_dir(fd, folder)
+        folder.mkdir()  # and someone made a new one with the same name
+        assert not txn._same_dir(fd, folder)
+    finally:
+        os.close(fd)
+    with txn.locked(folder):  # locking by name gets the folder that is there now
+        assert folder.is_dir()
+
+
+def test_locked_retries_until_it_holds_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    answers = iter([False, True])
+    monkeypatch.setattr(txn, "_same_dir", lambda fd, directory: next(answers))
+    with txn.locked(tmp_path):
+        pass
+    assert next(answers, "used up") == "used up"
