@@ -1,23 +1,81 @@
-"""Filesystem helpers shared by every command that writes."""
+"""Filesystem helpers every writer shares: atomic writes and confinement under a root."""
 
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
+from pathlib import Path, PurePath
+
+from llmeng.errors import LlmengError
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one rename: readers see the old file or the new one, never half."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write `data` to `path` so readers see the old file or the new one, never a torn one.
+    A file that already exists keeps its permission bits."""
+    tmp = _write_temp(path, data)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
+        try:
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        except FileNotFoundError:
+            pass
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    _fsync_dir(path.parent)
+
+
+def atomic_create(path: Path, data: bytes | str) -> None:
+    """Like `atomic_write`, but raise FileExistsError instead of replacing an existing file."""
+    tmp = _write_temp(path, data)
+    try:
+        # link() fails if `path` exists, where rename() would silently replace it.
+        os.link(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+
+
+def _write_temp(path: Path, data: bytes | str) -> Path:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    # Not tempfile.mkstemp: tempfile pulls in shutil, random and friends, and the SubagentStop hook
+    # writes through here on a start-up budget. O_EXCL plus a random name gives the same guarantee.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        # The temp file is ours; a failed write must not leave it behind.
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _fsync_dir(directory: Path) -> None:
+    # The new directory entry is durable only once the directory itself is flushed.
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def confine(root: Path, relative: str | PurePath) -> Path:
+    """Return `root/relative` resolved, refusing `..`, absolute paths and symlinks that lead out."""
+    rel = PurePath(relative)
+    if rel.is_absolute() or ".." in rel.parts:
+        raise LlmengError(
+            f"path {str(relative)!r} escapes {root}",
+            "Use a path relative to the project, without '..' components.",
+        )
+    # os.path.realpath, not Path.resolve: same result, a fraction of the cost on the append path.
+    base = os.path.realpath(root)
+    target = os.path.realpath(os.path.join(base, rel))
+    if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
+        raise LlmengError(
+            f"{os.path.join(base, rel)} resolves to {target}, outside {base} (a symlink leads out)",
+            f"Remove the symlink or point it inside {base}.",
+        )
+    return Path(target)

@@ -4,6 +4,7 @@ that a subagent cannot follow."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -36,6 +37,7 @@ _PROTOCOL = re.compile(r"\"(?:requesting_agent|request_type)\"\s*:|\bquery (?:th
 _WAIT_CONFIRM = re.compile(r"wait (?:for|until)\b[^.\n]{0,40}\b(?:confirm\w*|approv\w*|repl\w*|answer)")
 _NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bcannot|\bno)\s+(?:\w+\s+){0,2}$")
 _SCRIPT_HINT = re.compile(r"\.(?:sh|bash|py|js|mjs|ts|rb|pl)\b")
+_NEWLINE = re.compile("\n")
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
 
 
@@ -142,4 +144,18 @@ def _add(bucket: list[Mention], pattern: re.Pattern[str], text: str, line: int, 
 
 
 def _line_of(text: str, offset: int, first_line: int) -> int:
-    return first_line + text.count("\n", 0, offset)  # matches are few; a count per match is cheap
+    return first_line + bisect.bisect_right(_newlines(text), offset - 1)
+
+
+_newline_cache: dict[int, tuple[str, list[int]]] = {}
+
+
+def _newlines(text: str) -> list[int]:
+    """Offsets of the newlines in `text`, kept for the one text being scanned (a line number per
+    mention would otherwise count from the start each time: quadratic on large bodies)."""
+    cached = _newline_cache.get(id(text))
+    if cached is None or cached[0] is not text:
+        _newline_cache.clear()
+        cached = (text, [m.start() for m in _NEWLINE.finditer(text)])
+        _newline_cache[id(text)] = cached
+    return cached[1]

@@ -93,8 +93,12 @@ def _mcp_prefixes(root: Path, home: Path, env: Mapping[str, str],
             seen_config = True
             prefixes |= {mcp_server_prefix(s) for s in servers}
     user_state = _read_json(home / ".claude.json")
-    for block in (user_state, (user_state.get("projects") or {}).get(str(root), {})):
-        servers = _servers_in(block) if isinstance(block, dict) else None
+    projects = user_state.get("projects")
+    project_state = projects.get(str(root)) if isinstance(projects, dict) else None
+    for block in (user_state, project_state):
+        # ~/.claude.json holds much else; only its `mcpServers` key lists servers.
+        servers = _servers_in({"mcpServers": block["mcpServers"]}) \
+            if isinstance(block, dict) and "mcpServers" in block else None
         if servers:
             seen_config = True
             prefixes |= {mcp_server_prefix(s) for s in servers}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ class AgentDoc:
     scope: str
     text: str | None = None
     parsed: ParsedAgent | None = None
-    read_error: tuple[str, str] | None = None  # (rule id, message)
+    read_error: tuple[str, str, int] | None = None  # (rule id, message, line)
     has_bom: bool = False
     plugin: PluginInfo | None = None
     size: int = 0
@@ -68,42 +69,47 @@ def user_config_dir(env: Mapping[str, str], home: Path) -> Path:
 def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """Agent files under the given paths (directories recursively, as Claude Code scans), and
     the paths that do not exist."""
-    found: dict[Path, None] = {}
+    found: dict[str, Path] = {}  # the real file -> the first path it was given as
     missing = []
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*.md")):
                 if f.is_file():
-                    found.setdefault(f, None)
-        elif p.exists():
-            found.setdefault(p, None)
+                    found.setdefault(os.path.realpath(f), f)
+        elif p.exists() or p.is_symlink():
+            found.setdefault(os.path.realpath(p), p)
         else:
             missing.append(p)
-    return list(found), missing
+    return list(found.values()), missing
 
 
 def load_doc(path: Path, spec: Spec, *, cwd: Path, user_dir: Path) -> AgentDoc:
-    resolved = path.resolve()
-    display = _display(path, resolved, cwd)
-    plugin = find_plugin(resolved)
-    scope = _scope(resolved, user_dir, plugin)
+    # Where the file *is listed* decides its scope (Claude Code follows symlinks in agents folders),
+    # so the path is made absolute without resolving links.
+    located = Path(os.path.abspath(path))
+    display = _display(path, located, cwd)
+    plugin = find_plugin(located)
+    scope = _scope(located, user_dir, plugin)
     limit = spec.limits["file_max_bytes"]
     base = dict(path=path, display=display, scope=scope, plugin=plugin)
+    if not path.is_file():  # a FIFO or a device would block the read, or never end
+        return AgentDoc(**base, read_error=("AG113", "not a regular file", 1))  # type: ignore[arg-type]
     try:
         with path.open("rb") as fh:
             raw = fh.read(limit + 1)
     except OSError as e:
-        return AgentDoc(**base, read_error=("AG113", f"cannot read the file: {e.strerror or e}"))  # type: ignore[arg-type]
+        return AgentDoc(**base, read_error=(  # type: ignore[arg-type]
+            "AG113", f"cannot read the file: {e.strerror or e}", 1))
     if len(raw) > limit:
         return AgentDoc(**base, size=len(raw), read_error=(  # type: ignore[arg-type]
-            "AG105", f"the file is over {limit // 1024} KiB; Claude Code does not load it"))
+            "AG105", f"the file is over {limit // 1024} KiB; Claude Code does not load it", 1))
     has_bom = raw.startswith(b"\xef\xbb\xbf")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
         return AgentDoc(**base, size=len(raw), read_error=(  # type: ignore[arg-type]
-            "AG109", f"the file is not valid UTF-8 (byte {e.start}, line {line})"))
+            "AG109", f"the file is not valid UTF-8 (byte {e.start}, line {line})", line))
     # Parsed without the BOM so that every other check still runs; AG106 reports the BOM itself.
     parsed = parse_agent(text, spec)
     facts = body_facts(parsed.body, parsed.body_line) if parsed.data is not None else BodyFacts()
@@ -133,7 +139,7 @@ def _scope(resolved: Path, user_dir: Path, plugin: PluginInfo | None) -> str:
     if plugin is not None:
         return SCOPE_PLUGIN
     try:
-        resolved.relative_to(_resolved(user_dir / "agents"))
+        resolved.relative_to(Path(os.path.abspath(user_dir / "agents")))
         return SCOPE_USER
     except ValueError:
         pass
@@ -146,14 +152,10 @@ def _scope(resolved: Path, user_dir: Path, plugin: PluginInfo | None) -> str:
 
 def _display(path: Path, resolved: Path, cwd: Path) -> str:
     try:
-        return str(resolved.relative_to(_resolved(cwd)))
+        return str(resolved.relative_to(Path(os.path.abspath(cwd))))
     except ValueError:
         return str(path)
 
-
-@lru_cache(maxsize=64)
-def _resolved(path: Path) -> Path:
-    return path.resolve()
 
 
 def _read_json(path: Path) -> dict[str, Any]:

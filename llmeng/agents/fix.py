@@ -79,4 +79,10 @@ def _normalise_tools(text: str, spec: Spec) -> str:
     if tidy == m.group("value").strip():
         return text
     new_fm = parsed.frontmatter_text[:m.start("value")] + tidy + parsed.frontmatter_text[m.end("value"):]
-    return _replace_frontmatter(text, spec, new_fm)
+    candidate = _replace_frontmatter(text, spec, new_fm)
+    again = parse_agent(candidate, spec)
+    # A value continued on the next line, or a second `tools:` key, means the line is not the whole
+    # value: keep the file unless the rewrite reads back as exactly the same tools.
+    if again.data is None or again.data.get("tools") != tidy or len(_TOOLS_LINE.findall(new_fm)) != 1:
+        return text
+    return candidate

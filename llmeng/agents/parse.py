@@ -15,6 +15,7 @@ from llmeng.agents.spec import Spec
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Expanded node count beyond which aliases are treated as a bomb rather than data.
 MAX_YAML_NODES = 20_000
+MAX_C_NESTING = 500
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]+(.+?)[ \t]*$")
 _BLOCK_INDICATOR = re.compile(r"^[|>][-+0-9]*$")
 
@@ -95,8 +96,11 @@ def lenient_text(fm: str, spec: Spec) -> str:
 
 
 def _load(fm: str, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlProblem | None]:
+    # libyaml's C parser recurses per nesting level and overflows the C stack (the process dies) at
+    # about 30,000 levels; the pure-Python loader turns deep nesting into a RecursionError instead.
+    loader = _Loader if _nesting_hint(fm) < MAX_C_NESTING else yaml.SafeLoader
     try:
-        node = yaml.compose(fm, Loader=_Loader)
+        node = yaml.compose(fm, Loader=loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line, mark.column) if mark else (0, 0)
@@ -106,11 +110,11 @@ def _load(fm: str, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlP
         return None, {}, YamlProblem(f"invalid YAML: {type(e).__name__}", fm_line, 1)
     if node is None:
         return None, {}, None
-    if _expanded_size(node, MAX_YAML_NODES) > MAX_YAML_NODES:
+    if _alias_expansion(node, MAX_YAML_NODES) > MAX_YAML_NODES:
         return None, {}, YamlProblem(
             f"the frontmatter expands to more than {MAX_YAML_NODES} YAML nodes through aliases", fm_line, 1)
     try:
-        data = yaml.load(fm, Loader=_Loader)  # noqa: S506 - safe loader
+        data = yaml.load(fm, Loader=loader)  # noqa: S506 - safe loader
     except (yaml.YAMLError, ValueError, RecursionError, TypeError) as e:
         return None, {}, YamlProblem(f"invalid YAML: {e}".splitlines()[0], fm_line, 1)
     positions: dict[str, tuple[int, int]] = {}
@@ -121,15 +125,26 @@ def _load(fm: str, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlP
     return data, positions, None
 
 
-def _expanded_size(node: yaml.Node, budget: int) -> int:
-    """Nodes visited with aliases expanded, stopping early once over budget."""
-    count, stack = 0, [node]
-    while stack and count <= budget:
+def _alias_expansion(node: yaml.Node, budget: int) -> int:
+    """Nodes visited a second time or more (through aliases), stopping early once over budget.
+    A large document without aliases costs nothing here; only repetition counts."""
+    seen: set[int] = set()
+    repeats, stack = 0, [node]
+    while stack and repeats <= budget:
         n = stack.pop()
-        count += 1
+        if id(n) in seen:
+            repeats += 1
+        seen.add(id(n))
         if isinstance(n, yaml.MappingNode):
             for k, v in n.value:
                 stack += (k, v)
         elif isinstance(n, yaml.SequenceNode):
             stack += n.value
-    return count
+    return repeats
+
+
+def _nesting_hint(fm: str) -> int:
+    """An upper bound on flow nesting and on `- - -` block nesting, cheap to compute."""
+    flow = max(fm.count("["), fm.count("{"))
+    block = max((len(line) - len(line.lstrip("- ")) for line in fm.split("\n")), default=0) // 2
+    return max(flow, block)

@@ -24,7 +24,7 @@ def frontmatter_schema(spec: Spec) -> dict[str, Any]:
     props["name"] |= {"minLength": 1, "maxLength": spec.limits["name_max_chars"], "pattern": "^[^-:][^:]*$",
                       "description": "The agent's identity. Claude Code never uses the file name."}
     props["description"] |= {"minLength": 1, "description": "When to use the agent; sent with every request."}
-    props["model"] = {"anyOf": [{"enum": values["model_aliases"]}, {"pattern": values["model_id_pattern"]},
+    props["model"] = {"anyOf": [{"enum": values["model_aliases"]}, {"type": "string", "pattern": values["model_id_pattern"]},
                                 {"type": "string"}],
                       "description": "inherit, an alias or a full model id. Not validated by Claude Code."}
     props["color"] = {"enum": values["colors"]}

@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "explain": "llmeng.cli.rules:explain",
     "models": "llmeng.cli.models:models",
     "select": "llmeng.cli.models:select",
+    "session": "llmeng.cli.session:session",
+    "hook": "llmeng.cli.hook:hook",
     "install": "llmeng.cli.install:install",
     "uninstall": "llmeng.cli.install:uninstall",
     "list": "llmeng.cli.install:list_",

@@ -107,7 +107,7 @@ def _apply_fixes(targets: list[Path]) -> None:
         diff = difflib.unified_diff(text.splitlines(keepends=True), result.text.splitlines(keepends=True),
                                     fromfile=f"a/{path}", tofile=f"b/{path}")
         click.echo("".join(diff), err=True)
-        atomic_write(path, result.text.encode("utf-8"))
+        atomic_write(path.resolve(), result.text.encode("utf-8"))  # through a link, fix what it points at
         click.echo(f"fixed {path}: {', '.join(result.applied)}", err=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import reprlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -63,7 +64,7 @@ DESCRIPTION_LONG = _rule(
     "AG208", "description-too-long", Severity.WARNING, "The description is longer than one agent's fair "
     "share of Claude Code's description budget.",
     "Every loaded agent's description is sent with every request; long ones crowd out the others and cost "
-    "tokens on each turn.", "---\nname: reviewer\ndescription: (2,000 characters of examples)\n---\n",
+    "tokens on each turn.", "(a description of 2,000 characters, mostly examples)",
     FM.format(""), "Keep the description to when to use the agent and one or two short examples; move "
     "detail into the body.")
 UNKNOWN_MODEL = _rule(
@@ -227,17 +228,22 @@ def enum_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     for key, values_key, rule, _ in enums:
         if key in data and (doc.plugin is None or not ctx.spec.fields[key].plugin_ignored):
             allowed = _values(ctx, values_key)
-            if data[key] not in allowed:
-                yield finding(rule, doc, f"`{key}: {data[key]}` is not one of {', '.join(allowed)}; "
+            if not isinstance(data[key], str) or data[key] not in allowed:
+                yield finding(rule, doc, f"`{key}: {_show(data[key])}` is not one of {', '.join(allowed)}; "
                               "Claude Code ignores it", key=key)
     if "effort" in data and not _valid_effort(data["effort"], _values(ctx, "effort_levels")):
-        yield finding(INVALID_EFFORT, doc, f"`effort: {data['effort']}` is not a valid level", key="effort")
+        yield finding(INVALID_EFFORT, doc, f"`effort: {_show(data['effort'])}` is not a valid level", key="effort")
     if "maxTurns" in data and not _positive_int(data["maxTurns"]):
-        yield finding(INVALID_MAX_TURNS, doc, f"`maxTurns: {data['maxTurns']}` is not a positive integer",
+        yield finding(INVALID_MAX_TURNS, doc, f"`maxTurns: {_show(data['maxTurns'])}` is not a positive integer",
                       key="maxTurns")
     if "background" in data and data["background"] not in (True, False, "true", "false"):
-        yield finding(INVALID_BACKGROUND, doc, f"`background: {data['background']}` is not true or false",
+        yield finding(INVALID_BACKGROUND, doc, f"`background: {_show(data['background'])}` is not true or false",
                       key="background")
+
+
+def _show(value: Any) -> str:
+    """A short, recursion-safe rendering of a frontmatter value for a message."""
+    return value if isinstance(value, str) and len(value) <= 80 else reprlib.repr(value)
 
 
 def _valid_effort(value: Any, levels: list[str]) -> bool:
@@ -249,7 +255,7 @@ def _valid_effort(value: Any, levels: list[str]) -> bool:
 def _positive_int(value: Any) -> bool:
     if isinstance(value, bool):
         return False
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
         value = int(value.strip())
     return isinstance(value, int) and value > 0
 
@@ -280,7 +286,8 @@ def hooks_problem(hooks: Any, ctx: LintContext) -> str | None:
             if "matcher" in group and not isinstance(group["matcher"], str):
                 return f"{event}: `matcher` must be a string"
             for hook in group["hooks"]:
-                if not isinstance(hook, dict) or hook.get("type") not in ctx.spec.hook_types:
+                if not isinstance(hook, dict) or not isinstance(hook.get("type"), str) or \
+                        hook["type"] not in ctx.spec.hook_types:
                     return f"{event}: each hook needs a `type` of {', '.join(sorted(ctx.spec.hook_types))}"
                 if hook["type"] == "command" and not isinstance(hook.get("command"), str):
                     return f"{event}: a command hook needs a `command` string"
@@ -294,9 +301,12 @@ def key_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     fields = ctx.spec.fields
     for raw_key in data:
         key = str(raw_key)
-        if key == "allowed-tools":
+        if key == "allowed-tools" and "tools" not in data:
             yield finding(ALLOWED_TOOLS, doc, "`allowed-tools` is ignored in agents: this agent gets every tool",
                           key=key)
+        elif key == "allowed-tools":
+            yield finding(UNKNOWN_KEY, doc, "`allowed-tools` is ignored in agents; `tools` is what applies",
+                          key=key, fix="Remove `allowed-tools`; keep the list in `tools`.")
         elif key not in fields or (fields[key].plugin_only and doc.plugin is None):
             close = difflib.get_close_matches(key, [k for k in fields if not fields[k].plugin_only], n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""

@@ -64,7 +64,7 @@ CRLF = Rule(
     why="Claude Code copes, but carriage returns end up in values and the system prompt, and diffs and "
         "other tools disagree about the file.",
     bad="---\\r\\nname: x\\r\\n---\\r\\n", good="---\nname: x\n---\n",
-    fix="Convert to LF line endings; `llmeng validate --fix` does it.")
+    fix="Convert to LF line endings; `llmeng validate --fix` does it.", sources=(SRC_REF + " §1.3",))
 MOJIBAKE = Rule(
     id="AG108", name="mojibake", severity=Severity.WARNING, category=CAT, fixable=True,
     summary="The text has mojibake: UTF-8 that was decoded with another encoding (e.g. `â†’` for `→`).",
@@ -78,7 +78,8 @@ INVALID_UTF8 = Rule(
     summary="The file is not valid UTF-8.",
     why="Claude Code reads agent files as UTF-8; invalid bytes become replacement characters or binary "
         "content ends up in the system prompt.",
-    bad="(bytes 0xff 0xfe in the file)", good="(UTF-8 text)", fix="Re-save the file as UTF-8 text.")
+    bad="(bytes 0xff 0xfe in the file)", good="(UTF-8 text)", fix="Re-save the file as UTF-8 text.",
+    sources=(SRC_REF + " §1.1",))
 CLOSED_MID_LINE = Rule(
     id="AG110", name="frontmatter-cut-by-dashes", severity=Severity.ERROR, category=CAT,
     summary="A `---` inside a frontmatter value ends the frontmatter early.",
@@ -93,20 +94,20 @@ EMPTY_BODY = Rule(
         "its description.",
     bad="---\nname: x\ndescription: Reviews diffs.\n---\n",
     good="---\nname: x\ndescription: Reviews diffs.\n---\nYou review diffs for correctness.",
-    fix="Write the agent's instructions after the closing `---`.")
+    fix="Write the agent's instructions after the closing `---`.", sources=(SRC_REF + " §1.3",))
 UNREADABLE = Rule(
     id="AG113", name="unreadable-file", severity=Severity.ERROR, category=CAT,
     summary="The file could not be read.",
     why="A file the linter cannot read is a file Claude Code cannot read either.",
     bad="(a file without read permission)", good="(a readable file)",
-    fix="Check the file's permissions and that it is a regular file.")
+    fix="Check the file's permissions and that it is a regular file.", sources=(SRC_REF + " §1.1",))
 
 
 def read_problem(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     if doc.read_error is not None:
-        rule_id, message = doc.read_error
+        rule_id, message, line = doc.read_error
         rule = {r.id: r for r in (TOO_LARGE, INVALID_UTF8, UNREADABLE)}[rule_id]
-        yield finding(rule, doc, message, line=1)
+        yield finding(rule, doc, message, line=line)
 
 
 def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
@@ -130,7 +131,7 @@ def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
                       "after quoting values, other tools will not", line=e.line, col=e.col)
     if p.close_mid_line:
         yield finding(CLOSED_MID_LINE, doc, "the frontmatter ends at a `---` in the middle of a line",
-                      line=p.body_line - 1)
+                      line=p.fm_line + p.frontmatter_text.count("\n"))
 
 
 def encoding(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
@@ -149,7 +150,8 @@ def encoding(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
 def body_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     p = doc.parsed
     if p is not None and p.data is not None and not p.body.strip():
-        yield finding(EMPTY_BODY, doc, "the agent has no body (system prompt)", line=p.body_line)
+        last = (doc.text or "").count("\n") + 1
+        yield finding(EMPTY_BODY, doc, "the agent has no body (system prompt)", line=min(p.body_line, last))
 
 
 FILE_CHECKS = (

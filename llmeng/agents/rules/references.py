@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -150,8 +151,18 @@ def _resolve_script(text: str, doc: AgentDoc, ctx: LintContext) -> Path | None:
             cleaned = cleaned[len(var) + 1:]
     if cleaned.startswith("../"):
         return None  # relative to wherever the agent runs; cannot be checked
-    base = doc.plugin.root if doc.plugin else ctx.project_root
+    base = doc.plugin.root if doc.plugin else _project_of(doc.path) or ctx.project_root
     return base / cleaned.removeprefix("./")
+
+
+def _project_of(path: Path) -> Path | None:
+    """The project an agent file belongs to: the folder holding its `.claude/`, else its git root."""
+    for parent in Path(os.path.abspath(path)).parents:
+        if parent.name == ".claude":
+            return parent.parent
+        if (parent / ".git").exists():
+            return parent
+    return None
 
 
 def budget(ctx: LintContext) -> Iterator[Finding]:

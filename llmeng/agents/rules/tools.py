@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from llmeng.agents.context import LintContext
+from llmeng.agents.context import LintContext, mcp_server_prefix
 from llmeng.agents.docs import AgentDoc
 from llmeng.agents.rules import SRC_REF, finding
 from llmeng.findings import Confidence, Finding, Severity
@@ -84,7 +85,7 @@ class ToolEntry:
 def split_tools(value: Any) -> list[ToolEntry] | None:
     """Entries of a `tools` value as Claude Code splits them; None when it is not a string or list."""
     if isinstance(value, list):
-        items = [v if isinstance(v, str) else repr(v) for v in value]
+        items = [v if isinstance(v, str) else reprlib.repr(v) for v in value]
     elif isinstance(value, str):
         items = _split_string(value)
     else:
@@ -137,6 +138,7 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
         yield finding(TOOL_SYNTAX, doc, f"`{key}` must be a comma-separated string or a list", key=key)
         return
     spec, usable = ctx.spec, 0
+    own = _own_servers(doc)
     for e in entries:
         if not e.balanced:
             yield finding(TOOL_SYNTAX, doc, f"malformed entry `{e.raw}` in `{key}`", key=key)
@@ -144,7 +146,7 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
             usable += 1
         elif e.base.startswith("mcp__"):
             usable += 1
-            if ctx.mcp_prefixes is not None and not _server_known(e.base, ctx.mcp_prefixes):
+            if ctx.mcp_prefixes is not None and not _server_known(e.base, ctx.mcp_prefixes | own):
                 yield finding(UNKNOWN_MCP_SERVER, doc, f"`{e.base}` names an MCP server that is not "
                               "configured (.mcp.json, plugin mcpServers, ~/.claude.json)", key=key,
                               evidence={"configured": sorted(ctx.mcp_prefixes)})
@@ -164,6 +166,14 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
     if require_usable and entries and usable == 0:
         yield finding(NO_USABLE_TOOLS, doc, "no entry in `tools` is a tool Claude Code offers: the agent "
                       "can never start", key=key)
+
+
+def _own_servers(doc: AgentDoc) -> frozenset[str]:
+    """Servers the agent defines inline in its own `mcpServers` (not for plugin agents: ignored there)."""
+    servers = (doc.data or {}).get("mcpServers")
+    if doc.plugin is not None or not isinstance(servers, list):
+        return frozenset()
+    return frozenset(mcp_server_prefix(str(k)) for item in servers if isinstance(item, dict) for k in item)
 
 
 def _server_known(tool: str, prefixes: frozenset[str]) -> bool:

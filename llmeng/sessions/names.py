@@ -1,0 +1,106 @@
+"""Where session files live and which names are allowed, so every path stays under .claude/sessions/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from llmeng.errors import LlmengError
+from llmeng.fsutil import confine
+
+SESSIONS_DIR = ".claude/sessions"
+ACTIVE = "active"
+ARCHIVE = "archive"
+STANDALONE = "standalone"
+
+# Ids start with the UTC start time, so sorting ids sorts sessions by start: the newest wins.
+SESSION_ID_RE = re.compile(r"\d{8}-\d{6}(?:-[a-z0-9]+(?:-[a-z0-9]+)*)?")
+SESSION_ID_MAX_CHARS = 80
+SLUG_MAX_CHARS = 40
+# Plugin agents are named `plugin:agent` (claude-code.md 3.1), so ':' is allowed.
+AGENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+AGENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+SOURCES = ("script", "cli", "mcp", "hook")
+
+
+def check_session_id(session_id: str) -> str:
+    if len(session_id) > SESSION_ID_MAX_CHARS or not SESSION_ID_RE.fullmatch(session_id):
+        raise LlmengError(
+            f"invalid session id {session_id!r}",
+            "Use an id printed by `llmeng session list` (YYYYMMDD-HHMMSS[-slug]).",
+        )
+    return session_id
+
+
+def check_agent(agent: str) -> str:
+    if not AGENT_RE.fullmatch(agent):
+        raise LlmengError(
+            f"invalid agent name {agent!r}",
+            "Use 1-64 characters: letters, digits, '.', '_', ':' or '-', starting with a letter or digit.",
+        )
+    return agent
+
+
+def check_agent_id(agent_id: str) -> str:
+    if not AGENT_ID_RE.fullmatch(agent_id):
+        raise LlmengError(
+            f"invalid agent id {agent_id!r}",
+            "Pass the Claude Code agent id as printed in hook payloads (letters, digits, '_', '-').",
+        )
+    return agent_id
+
+
+def check_source(source: str) -> str:
+    if source not in SOURCES:
+        raise LlmengError(f"invalid source {source!r}", f"Use one of: {', '.join(SOURCES)}.")
+    return source
+
+
+def slugify(title: str) -> str:
+    """Lower-case ASCII slug of `title` for the session id; empty when nothing is left."""
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    return "-".join(words)[:SLUG_MAX_CHARS].strip("-")
+
+
+def sessions_dir(root: Path, kind: str) -> Path:
+    """`root/.claude/sessions/<kind>`, created if missing, refused if a symlink leads out."""
+    path = confine(root, f"{SESSIONS_DIR}/{kind}")
+    path.mkdir(parents=True, exist_ok=True)
+    # mkdir may have followed a symlink created meanwhile; check again now that it exists.
+    return confine(root, f"{SESSIONS_DIR}/{kind}")
+
+
+def session_file(root: Path, kind: str, session_id: str) -> Path:
+    """The session's path; its directory is resolved, its own name is not.
+
+    Leaving the last component unresolved lets O_NOFOLLOW refuse a session file that is a
+    symlink, even one pointing inside the project (it could aim at README.md).
+    """
+    return confine(root, f"{SESSIONS_DIR}/{kind}") / f"{check_session_id(session_id)}.md"
+
+
+def find_project_root(start: Path, env: Mapping[str, str]) -> Path:
+    """$CLAUDE_PROJECT_DIR if set, else the nearest ancestor of `start` with `.git`, else `start`."""
+    project = env.get("CLAUDE_PROJECT_DIR")
+    if project:
+        return Path(project)
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return start
+
+
+def git_branch(root: Path) -> str | None:
+    """The checked-out branch (or short commit when detached), read from .git without running git."""
+    git = root / ".git"
+    try:
+        if git.is_file():  # a worktree: `.git` holds "gitdir: <path>"
+            git = (root / git.read_text().split(":", 1)[1].strip()).resolve()
+        head = (git / "HEAD").read_text().strip()
+    except (OSError, IndexError):
+        return None
+    if head.startswith("ref: refs/heads/"):
+        return head.removeprefix("ref: refs/heads/")
+    return head[:12] or None

@@ -1,0 +1,277 @@
+"""Start, append to, end and list sessions under <root>/.claude/sessions/.
+
+Which session is active: the files `active/<id>.md` whose id is valid and which are regular
+files; the one with the greatest id wins. Ids begin with the UTC start time, so that is the
+session started last (within one second, the greatest name). Pass `session_id` to pin another.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from llmeng.errors import LlmengError
+from llmeng.fsutil import atomic_create, confine
+from llmeng.sessions import names
+from llmeng.sessions.entries import (
+    DEFAULT_MAX_ENTRY_BYTES,
+    SESSION_MARK,
+    EntryMeta,
+    check_report,
+    format_time,
+    render_entry,
+)
+from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, FileMoved, append_fd, locked, locked_append
+from llmeng.sessions.redact import redact
+
+TITLE_MAX_CHARS = 200
+_RETRIES = 5
+_TITLE_RE = re.compile(rb"^# (.*)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class SessionContext:
+    cwd: str
+    branch: str | None
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: str
+    state: str  # "active" or "archive"
+    path: Path
+    title: str
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    path: Path
+    session_id: str | None
+    entry_id: str
+    redacted: int
+    standalone: bool
+    appended: bool  # False when the entry was already logged (hook dedup)
+
+
+def start_session(root: Path, title: str, *, now: datetime, context: SessionContext) -> SessionInfo:
+    """Create a new active session file; it becomes the current session."""
+    title = _check_title(title)
+    now = now.astimezone(UTC)  # ids and headers are in UTC whatever clock the caller passes
+    active = names.sessions_dir(root, names.ACTIVE)
+    slug = names.slugify(title)
+    base = now.strftime("%Y%m%d-%H%M%S") + (f"-{slug}" if slug else "")
+    for n in range(1, 100):
+        session_id = base if n == 1 else f"{base}-{n}"
+        path = names.session_file(root, names.ACTIVE, session_id)
+        if names.session_file(root, names.ARCHIVE, session_id).exists():
+            continue
+        try:
+            atomic_create(path, _header(title, session_id, now, context))
+        except FileExistsError:
+            continue
+        return SessionInfo(session_id, names.ACTIVE, path, title)
+    raise LlmengError(f"too many sessions named {base!r} in {active}", "Use a different title.")
+
+
+def _check_title(title: str) -> str:
+    title = " ".join(title.split()) or "Session"
+    if len(title) > TITLE_MAX_CHARS or any(ord(c) < 32 or ord(c) == 127 for c in title):
+        raise LlmengError(
+            "session title is too long or has control characters",
+            f"Use one line of at most {TITLE_MAX_CHARS} printable characters.",
+        )
+    return title
+
+
+def _header(title: str, session_id: str, now: datetime, context: SessionContext) -> str:
+    lines = [
+        f"# {title}",
+        "",
+        f"- Session: {session_id}",
+        f"- Started: {format_time(now)}",
+        f"- Directory: {_one_line(context.cwd)}",
+    ]
+    if context.branch:
+        lines.append(f"- Branch: {_one_line(context.branch)}")
+    return "\n".join(lines) + f"\n\n{SESSION_MARK}\n\n"
+
+
+def _one_line(value: str) -> str:
+    return value.replace("\n", "\\n").replace("\r", "\\r")
+
+
+def current_session(root: Path) -> str | None:
+    """The id of the active session (the greatest valid id in active/), or None."""
+    return _latest(confine(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}"))
+
+
+def _latest(directory: Path) -> str | None:
+    ids = _ids(directory)
+    return ids[-1] if ids else None
+
+
+def _ids(directory: Path) -> list[str]:
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return []
+    ids = [
+        e.name[:-3]
+        for e in entries
+        if e.name.endswith(".md")
+        and names.SESSION_ID_RE.fullmatch(e.name[:-3])
+        and len(e.name) - 3 <= names.SESSION_ID_MAX_CHARS
+        and stat.S_ISREG(e.stat(follow_symlinks=False).st_mode)
+    ]  # a symlink is never a session
+    return sorted(ids)
+
+
+def list_sessions(root: Path) -> list[SessionInfo]:
+    """Active then archived sessions, each sorted by id (start time)."""
+    out = []
+    for kind in (names.ACTIVE, names.ARCHIVE):
+        for session_id in _ids(confine(root, f"{names.SESSIONS_DIR}/{kind}")):
+            path = names.session_file(root, kind, session_id)
+            out.append(SessionInfo(session_id, kind, path, _read_title(path)))
+    return out
+
+
+def _read_title(path: Path) -> str:
+    with open(path, "rb") as f:
+        m = _TITLE_RE.search(f.read(4096))
+    return m.group(1).decode("utf-8", "replace").strip() if m else ""
+
+
+def session_path(root: Path, session_id: str | None) -> Path:
+    """Path of `session_id` (active or archived), or of the current session."""
+    if session_id is None:
+        session_id = current_session(root)
+        if session_id is None:
+            raise _no_active(root)
+    for kind in (names.ACTIVE, names.ARCHIVE):
+        path = names.session_file(root, kind, session_id)
+        if path.is_file() and not path.is_symlink():
+            return path
+    raise LlmengError(
+        f"no session {session_id!r} under {root / names.SESSIONS_DIR}",
+        "Pick an id from `llmeng session list`.",
+    )
+
+
+def _no_active(root: Path) -> LlmengError:
+    return LlmengError(
+        f"no active session under {root / names.SESSIONS_DIR / names.ACTIVE}",
+        'Start one with `llmeng session start "<title>"`.',
+    )
+
+
+def append_entry(
+    root: Path,
+    agent: str,
+    body: bytes | str,
+    *,
+    source: str,
+    now: datetime,
+    agent_id: str | None = None,
+    session_id: str | None = None,
+    max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+    skip_if_logged: bool = False,
+) -> AppendResult:
+    """Append one entry to the session (or, with none active, write a standalone artifact)."""
+    meta, data = _prepare(agent, body, source=source, now=now, agent_id=agent_id, max_bytes=max_bytes)
+    skip = _logged_check(agent_id) if skip_if_logged and agent_id else None
+    active = confine(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}")  # resolved once: appends are hot
+    for _ in range(_RETRIES):
+        sid = session_id if session_id is not None else _latest(active)
+        if sid is None:
+            return _standalone(root, meta, data)
+        path = active / f"{names.check_session_id(sid)}.md"
+        try:
+            appended = locked_append(path, data, timeout_s=lock_timeout_s, skip_if=skip)
+        except FileMoved:
+            if session_id is not None:
+                raise LlmengError(
+                    f"session {session_id!r} is not active (ended or never started)",
+                    "Append to the current session (omit --session) or start one.",
+                ) from None
+            continue  # ended while we waited: pick the next current session
+        return AppendResult(path, sid, meta.id, meta.redacted, False, appended)
+    raise LlmengError(
+        "the active session kept changing while appending",
+        "Retry once `llmeng session start`/`end` calls have finished.",
+    )
+
+
+def _prepare(
+    agent: str, body: bytes | str, *, source: str, now: datetime, agent_id: str | None, max_bytes: int
+) -> tuple[EntryMeta, bytes]:
+    names.check_agent(agent)
+    names.check_source(source)
+    if agent_id is not None:
+        names.check_agent_id(agent_id)
+    # surrogatepass: a str with lone surrogates then fails check_report's UTF-8 test, with its fix.
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    red = redact(check_report(raw, max_bytes=max_bytes))
+    entry_id = f"{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S%f')}-{os.urandom(4).hex()}"
+    meta = EntryMeta(entry_id, agent, source, now.astimezone(UTC), agent_id, red.count)
+    return meta, render_entry(meta, red.text).encode("utf-8")
+
+
+def _logged_check(agent_id: str) -> Callable[[bytes], bool]:
+    """Whether a log already has an entry for `agent_id` (bodies are escaped, so markers are real)."""
+    needle = f" agent_id={agent_id} ".encode()
+
+    def logged(contents: bytes) -> bool:
+        # bytes.find, not a regex: the hook runs this over the whole log on every call.
+        at = contents.find(needle)
+        while at != -1:
+            line_start = contents.rfind(b"\n", 0, at) + 1
+            if contents.startswith(b"<!-- llmeng:entry ", line_start):
+                return True
+            at = contents.find(needle, at + 1)
+        return False
+
+    return logged
+
+
+def _standalone(root: Path, meta: EntryMeta, data: bytes) -> AppendResult:
+    names.sessions_dir(root, names.STANDALONE)
+    stem = f"{meta.time.strftime('%Y%m%d-%H%M%S')}-{meta.agent.replace(':', '_')}-{meta.id[-8:]}"
+    path = confine(root, f"{names.SESSIONS_DIR}/{names.STANDALONE}/{stem}.md")
+    header = f"# Standalone report: {meta.agent}\n\n- Created: {format_time(meta.time)}\n\n{SESSION_MARK}\n\n"
+    atomic_create(path, header.encode("utf-8") + data)
+    return AppendResult(path, None, meta.id, meta.redacted, True, True)
+
+
+def end_session(
+    root: Path,
+    session_id: str | None = None,
+    *,
+    now: datetime,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+) -> SessionInfo:
+    """Close the session and move it to archive/; appends waiting on it go to the next current one."""
+    sid = session_id if session_id is not None else current_session(root)
+    if sid is None:
+        raise _no_active(root)
+    names.sessions_dir(root, names.ARCHIVE)
+    src = names.session_file(root, names.ACTIVE, sid)
+    dst = names.session_file(root, names.ARCHIVE, sid)
+    try:
+        with locked(src, timeout_s=lock_timeout_s) as fd:
+            if dst.exists():
+                raise LlmengError(
+                    f"{dst} already exists", f"Move it away, then run `llmeng session end {sid}`."
+                )
+            footer = f"<!-- llmeng:closed time={format_time(now)} -->\n_Session ended {format_time(now)}._\n"
+            append_fd(fd, footer.encode("utf-8"), os.fstat(fd).st_size)
+            os.rename(src, dst)  # under the lock, so no append lands after the footer unseen
+    except FileMoved:
+        raise LlmengError(f"session {sid!r} is not active", "See `llmeng session list`.") from None
+    return SessionInfo(sid, names.ARCHIVE, dst, _read_title(dst))

@@ -1,0 +1,239 @@
+"""Regression tests for bugs found while writing the validator's tests (all fixed). Each comment
+describes the bug as it was found."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from llmeng.agents.fix import fix_text
+from llmeng.agents.registry import get_rule
+from llmeng.agents.spec import load_spec
+
+from .conftest import Sandbox, agent, pairs
+
+# Registry examples that start like a file but do not fire; test_registry leaves them to this module.
+BROKEN_EXAMPLES: frozenset[tuple[str, str]] = frozenset()
+
+
+def test_AG208_bad_example_fires(sandbox: Sandbox) -> None:
+    # fields.py:66: the example's description is the 33-character placeholder "(2,000 characters of
+    # examples)", so the example that starts with `---` does not fire its own rule.
+    rule = get_rule("AG208")
+    assert rule is not None
+    found = {rid for _, rid in pairs(sandbox.lint(sandbox.write("reviewer.md", rule.bad)))}
+    assert "AG208" in found or rule.bad.startswith("(")
+
+
+def test_hooks_type_that_is_a_list_is_reported_not_raised(sandbox: Sandbox) -> None:
+    # fields.py:283 `hook.get("type") not in ctx.spec.hook_types` hashes a list: TypeError aborts the run.
+    text = agent("hooks:\n  Stop:\n    - hooks:\n        - type: [command]\n")
+    assert sandbox.check(text) == {(5, "AG218")}
+
+
+def test_malformed_claude_json_projects_does_not_abort_the_run(sandbox: Sandbox) -> None:
+    # context.py:96 calls .get on `projects` whatever its type: AttributeError for a list or a string.
+    (sandbox.home / ".claude.json").write_text('{"projects": ["not", "a", "mapping"]}')
+    assert sandbox.check(agent()) == set()
+
+
+def test_claude_json_without_mcp_servers_configures_no_servers(sandbox: Sandbox) -> None:
+    # context.py:129 falls back to the whole ~/.claude.json when it has no `mcpServers`, so every
+    # dict-valued setting (projects, oauthAccount, ...) becomes an "MCP server" and AG306 fires.
+    (sandbox.home / ".claude.json").write_text('{"numStartups": 3, "projects": {}, "oauthAccount": {"a": 1}}')
+    assert sandbox.check(agent(tools="Read, mcp__github__create_issue")) == set()
+
+
+def test_symlinked_project_agent_keeps_its_project_scope(sandbox: Sandbox) -> None:
+    # docs.py:127 (_scope) and docs.py:142 (_display) use the symlink's target: an agent installed as a
+    # symlink in .claude/agents is judged as a loose source file, so AG406/AG402 are never checked.
+    sandbox.project()
+    target = sandbox.write("agents/general-purpose.md", agent(name="general-purpose"))
+    link = sandbox.root / ".claude" / "agents" / "general-purpose.md"
+    link.symlink_to(target)
+    result = sandbox.lint(link)
+    assert result.files[0].scope == "project"
+    assert pairs(result) == {(2, "AG406")}
+
+
+def test_same_file_given_relative_and_absolute_is_linted_once(sandbox: Sandbox,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # docs.py:76-78 dedupe Path objects, not files: `.claude/agents` plus the absolute path of a file in it
+    # lints the file twice, and AG401 then reports the file as a duplicate of itself.
+    sandbox.project()
+    path = sandbox.write(".claude/agents/reviewer.md", agent())
+    monkeypatch.chdir(sandbox.root)
+    result = sandbox.lint(Path(".claude/agents"), path)
+    assert len(result.files) == 1
+    assert pairs(result) == set()
+
+
+def test_tools_fix_is_idempotent_for_a_multi_line_value() -> None:
+    # fix.py:78 rewrites only the first line of a `tools` plain scalar that continues on the next line,
+    # so each --fix run appends another copy of the continuation (Read, Bash -> Read, Bash, Bash, ...).
+    spec = load_spec()
+    once = fix_text("---\nname: reviewer\ndescription: d\ntools: Read\n  Bash\n---\nBody.\n", spec)
+    twice = fix_text(once.text, spec)
+    assert not twice.changed, twice.text
+
+
+def test_AG110_reported_on_the_line_of_the_dashes(sandbox: Sandbox) -> None:
+    # file.py:133 uses body_line - 1, which is right only when the match consumed a newline; a mid-line
+    # `---` leaves body_line on the same line, so the finding points one line too high.
+    assert sandbox.check_fixture("AG110-dashes-in-value.md") == {(3, "AG110"), (2, "AG308")}
+
+
+def test_AG109_reported_on_the_line_of_the_bad_byte(sandbox: Sandbox) -> None:
+    # docs.py:102 computes the line for the message, but file.py:109 anchors every read error at line 1.
+    assert sandbox.check(b"---\nname: reviewer\n\xff\xfe\n---\n") == {(3, "AG109")}
+
+
+def test_alias_free_frontmatter_with_many_keys_is_not_a_bomb(sandbox: Sandbox) -> None:
+    # parse.py:109 counts every node, not only alias expansions: 10,001 plain keys are reported as AG102
+    # "expands ... through aliases" (Claude Code will not load), though the YAML has no alias at all.
+    extra = "".join(f"k{i}: v\n" for i in range(10_001))
+    found = sandbox.check(agent(extra))
+    assert "AG102" not in {rid for _, rid in found}
+
+
+@pytest.mark.timeout(30)
+def test_fifo_given_as_a_path_gets_a_verdict(sandbox: Sandbox) -> None:
+    # docs.py:91 opens whatever exists; a FIFO blocks the open forever, so the run never ends.
+    fifo = sandbox.root / "pipe.md"
+    os.mkfifo(fifo)
+    code = ("import sys; from pathlib import Path; from llmeng.agents.lint import lint_paths; "
+            "r = lint_paths([Path(sys.argv[1])], env={}, cwd=Path(sys.argv[2]), home=Path(sys.argv[2])); "
+            "print([f.rule_id for f in r.findings])")
+    try:
+        proc = subprocess.run([sys.executable, "-c", code, str(fifo), str(sandbox.root)], check=False,
+                              capture_output=True, text=True, timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail("linting a FIFO did not finish in 10 s")
+    assert proc.returncode == 0 and "AG113" in proc.stdout
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("opener", ["[", "{a: "])
+def test_deeply_nested_flow_collection_does_not_crash_the_process(tmp_path: Path, opener: str) -> None:
+    # parse.py:99 composes with libyaml's recursive CParser: ~30,000 nested `[` (60 KB, far under the
+    # 1 MiB limit) overflow the C stack and the whole process dies with SIGSEGV.
+    depth = 50_000
+    path = tmp_path / "deep.md"
+    closer = "]" if opener == "[" else "}"
+    path.write_text(f"---\nname: {opener * depth}{closer * depth}\ndescription: d\n---\nBody.\n")
+    code = ("import sys; from pathlib import Path; from llmeng.agents.lint import lint_paths; "
+            "r = lint_paths([Path(sys.argv[1])], env={}, cwd=Path(sys.argv[2]), home=Path(sys.argv[2])); "
+            "print(len(r.files))")
+    proc = subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path)], check=False,
+                          capture_output=True, text=True, timeout=50)
+    assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr[-300:]}"
+    assert proc.stdout.strip() == "1"
+
+
+@pytest.mark.timeout(60)
+def test_body_with_many_mentions_is_linear_time(sandbox: Sandbox) -> None:
+    # body.py:130 `_line_of` counts newlines from the start of the block for every mention: quadratic.
+    # A 1 MiB file of agent names takes ~15-25 s; a 100 KB one takes well under a second.
+    line = "code-reviewer\n"
+    small = agent(body="".join(line for _ in range(7_000)))
+    large = agent(body="".join(line for _ in range(70_000)))
+    start = time.perf_counter()
+    sandbox.check(small, rel="small.md")
+    small_s = time.perf_counter() - start
+    start = time.perf_counter()
+    sandbox.check(large, rel="large.md")
+    large_s = time.perf_counter() - start
+    assert large_s < max(30 * small_s, 2.0), f"10x the input took {large_s / max(small_s, 1e-3):.0f}x the time"
+
+
+@pytest.mark.parametrize("key", ["tools", "disallowedTools", "color", "permissionMode", "effort", "maxTurns",
+                                 "memory", "background", "isolation"])
+def test_deeply_nested_value_in_a_checked_field_is_reported_not_raised(sandbox: Sandbox, key: str) -> None:
+    # tools.py:87 `repr(v)` and fields.py:231/234/236/239 f-strings format the value into the message:
+    # 1,500 nested `[` (3 KB) raise RecursionError and abort the whole run. Found by test_hostile.py.
+    text = agent(f"{key}: {'[' * 1500}{']' * 1500}\n", tools=None)
+    result = sandbox.lint(sandbox.write("reviewer.md", text))
+    assert len(result.files) == 1
+
+
+def test_max_turns_with_a_superscript_digit_is_reported_not_raised(sandbox: Sandbox) -> None:
+    # fields.py:252 `str.isdigit()` is true for "²", then int("²") raises ValueError and aborts the run.
+    assert sandbox.check(agent("maxTurns: '\u00b2'\n")) == {(5, "AG214")}
+
+
+def test_fix_through_a_symlink_fixes_the_target_and_keeps_the_link(sandbox: Sandbox,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # cli/validate.py:110 atomic_write(path) renames over the symlink itself: the link becomes a plain copy
+    # and the real file (e.g. an agent installed as a symlink into .claude/agents) is never fixed.
+    from llmeng.cli import main
+
+    target = sandbox.write("real/reviewer.md", agent().replace("\n", "\r\n"))
+    link = sandbox.root / "reviewer.md"
+    link.symlink_to(target)
+    monkeypatch.setenv("HOME", str(sandbox.home))
+    monkeypatch.chdir(sandbox.root)
+    main(["validate", "--fix", "reviewer.md"])
+    assert link.is_symlink()
+    assert b"\r\n" not in target.read_bytes()
+
+
+def test_project_agent_scripts_resolve_in_its_own_project(sandbox: Sandbox) -> None:
+    # context.py:44 takes the project root from the cwd, and references.py:153 resolves scripts against it:
+    # validating another project's .claude/agents from elsewhere reports its existing scripts as missing.
+    project = sandbox.root / "other-project"
+    (project / ".git").mkdir(parents=True)
+    script = project / ".claude" / "scripts" / "notify.sh"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n")
+    body = "```bash\n.claude/scripts/notify.sh\n```\n"
+    path = sandbox.write("other-project/.claude/agents/reviewer.md", agent(tools="Read, Bash", body=body))
+    assert pairs(sandbox.lint(path)) == set()
+
+
+def test_agent_inline_mcp_server_counts_as_configured(sandbox: Sandbox) -> None:
+    # tools.py:147 checks MCP tools only against .mcp.json, ~/.claude.json and plugins; a server the agent
+    # defines itself in `mcpServers` (claude-code.md §1.4, §4.2) is reported as not configured (AG306).
+    sandbox.write_json(".mcp.json", {"mcpServers": {"github": {"command": "gh-mcp"}}})
+    extra = "mcpServers:\n  - local:\n      command: ./srv\n"
+    assert sandbox.check(agent(extra, tools="Read, mcp__local__query")) == set()
+
+
+def test_allowed_tools_beside_tools_does_not_claim_every_tool(sandbox: Sandbox) -> None:
+    # fields.py:298 reports AG220 (an error: "this agent gets every tool") whenever `allowed-tools` is a
+    # key, even when `tools` is also set and restricts the agent; the file is then marked as not loading.
+    result = sandbox.lint(sandbox.write("reviewer.md", agent("allowed-tools: Read\n", tools="Read")))
+    assert result.files[0].loads
+    assert not any("every tool" in f.message for f in result.findings)
+
+
+def test_fix_with_a_duplicate_key_is_idempotent() -> None:
+    # fix.py:77-80 take the value from the parsed data (PyYAML: the last duplicate wins) but rewrite the
+    # first `tools:` line, so a file with `tools` twice changes on every --fix run. Found by a property test.
+    spec = load_spec()
+    once = fix_text("---\nname: reviewer\ndescription: d\ntools: Read, Grep\ntools: [Read, Grep\n---\nB.\n", spec)
+    assert not fix_text(once.text, spec).changed, once.text
+
+
+def test_every_rule_cites_a_source() -> None:
+    # Registry completeness (style.md: rules carry fix and sources): AG107, AG109, AG111 and AG113
+    # (rules/file.py) have an empty `sources`, so `llmeng explain` shows no basis for them.
+    from llmeng.agents.registry import RULES
+
+    assert [r.id for r in RULES if not r.sources] == []
+
+
+@pytest.mark.parametrize("model", [3, None, [], ["sonnet"], {}])
+def test_schema_rejects_a_model_that_is_not_a_string(model: object) -> None:
+    # schema.py:27: the `{"pattern": ...}` branch of `model`'s anyOf has no `"type": "string"`, and JSON
+    # Schema applies `pattern` to strings only, so any non-string passes (the linter reports AG210).
+    import jsonschema
+
+    from llmeng.agents.schema import frontmatter_schema
+
+    validator = jsonschema.Draft7Validator(frontmatter_schema(load_spec()))
+    assert not validator.is_valid({"name": "reviewer", "description": "d", "model": model})

@@ -1,0 +1,284 @@
+import os
+from datetime import timedelta
+
+import pytest
+
+from llmeng.errors import LlmengError
+from llmeng.sessions import store
+from llmeng.sessions.parse import read_session
+from llmeng.sessions.store import (
+    append_entry,
+    current_session,
+    end_session,
+    list_sessions,
+    session_path,
+    start_session,
+)
+
+from .conftest import CONTEXT, NOW
+
+
+def test_start_writes_header_with_title_time_directory_and_branch(session):
+    log = read_session(session.path)
+    assert log.title == "Harden retries"
+    assert log.fields == {
+        "session": "20261122-030405-harden-retries",
+        "started": "2026-11-22T03:04:05.123456Z",
+        "directory": "/home/me/proj",
+        "branch": "main",
+    }
+    assert log.entries == ()
+
+
+def test_start_without_branch_omits_it_and_defaults_title(tmp_path):
+    info = start_session(tmp_path, "  ", now=NOW, context=store.SessionContext("/p", None))
+    assert info.id == "20261122-030405-session" and info.title == "Session"
+    assert "branch" not in read_session(info.path).fields
+
+
+def test_start_twice_in_the_same_second_gets_distinct_ids(tmp_path):
+    a = start_session(tmp_path, "x", now=NOW, context=CONTEXT)
+    b = start_session(tmp_path, "x", now=NOW, context=CONTEXT)
+    assert (a.id, b.id) == ("20261122-030405-x", "20261122-030405-x-2")
+    assert a.path.read_text() != "" and b.path.exists()
+
+
+def test_start_folds_whitespace_in_title_to_one_line(tmp_path):
+    assert start_session(tmp_path, "a\n  b\t", now=NOW, context=CONTEXT).title == "a b"
+
+
+@pytest.mark.parametrize("title", ["x" * 201, "bell\x07"])
+def test_start_refuses_bad_titles(tmp_path, title):
+    with pytest.raises(LlmengError):
+        start_session(tmp_path, title, now=NOW, context=CONTEXT)
+
+
+def test_newest_started_session_is_current_regardless_of_mtime(tmp_path):
+    old = start_session(tmp_path, "old", now=NOW, context=CONTEXT)
+    new = start_session(tmp_path, "new", now=NOW + timedelta(seconds=1), context=CONTEXT)
+    os.utime(old.path, (2_000_000_000, 2_000_000_000))  # a later append must not change which is current
+    assert current_session(tmp_path) == new.id
+
+
+def test_invalid_names_and_symlinks_in_active_are_not_sessions(tmp_path, session):
+    active = session.path.parent
+    (active / "notes.md").write_text("x")
+    (active / "29991231-235959.md").symlink_to(session.path)
+    assert current_session(tmp_path) == session.id
+
+
+def test_no_sessions_dir_means_no_current_session(tmp_path):
+    assert current_session(tmp_path) is None
+    assert list_sessions(tmp_path) == []
+
+
+def test_append_reports_path_session_and_entry(tmp_path, session):
+    result = append_entry(tmp_path, "llm-architect", b"# Found\nok", source="script", now=NOW)
+    assert (result.path, result.session_id, result.standalone, result.appended) == (
+        session.path,
+        session.id,
+        False,
+        True,
+    )
+    [entry] = read_session(session.path).entries
+    assert (entry.id, entry.agent, entry.source, entry.body) == (
+        result.entry_id,
+        "llm-architect",
+        "script",
+        "# Found\nok",
+    )
+
+
+def test_append_redacts_secrets_and_records_count(tmp_path, session):
+    result = append_entry(tmp_path, "a", b"key ghp_" + b"x" * 36, source="cli", now=NOW)
+    assert result.redacted == 1
+    assert "ghp_" not in session.path.read_text()
+    assert read_session(session.path).entries[0].redacted == 1
+
+
+@pytest.mark.parametrize("body", [b"\xff\xfe", b"\x00bin", b"", b"x" * 101])
+def test_bad_input_leaves_log_untouched(tmp_path, session, body):
+    before = session.path.read_bytes()
+    with pytest.raises(LlmengError):
+        append_entry(tmp_path, "a", body, source="cli", now=NOW, max_bytes=100)
+    assert session.path.read_bytes() == before
+
+
+@pytest.mark.parametrize("agent", ["../x", "a b", ""])
+def test_bad_agent_name_is_refused_before_writing(tmp_path, session, agent):
+    before = session.path.read_bytes()
+    with pytest.raises(LlmengError):
+        append_entry(tmp_path, agent, b"x", source="cli", now=NOW)
+    assert session.path.read_bytes() == before
+
+
+def test_append_with_no_session_writes_standalone_artifact(tmp_path):
+    result = append_entry(tmp_path, "plugin:agent", b"findings", source="script", now=NOW)
+    assert result.standalone and result.session_id is None
+    assert result.path.parent == (tmp_path / ".claude/sessions/standalone").resolve()
+    assert ":" not in result.path.name
+    [entry] = read_session(result.path).entries
+    assert entry.body == "findings" and entry.agent == "plugin:agent"
+
+
+def test_append_to_pinned_session(tmp_path, session):
+    newer = start_session(tmp_path, "newer", now=NOW + timedelta(seconds=5), context=CONTEXT)
+    result = append_entry(tmp_path, "a", b"x", source="cli", now=NOW, session_id=session.id)
+    assert result.path == session.path
+    assert read_session(newer.path).entries == ()
+
+
+def test_append_to_unknown_pinned_session_is_an_error(tmp_path, session):
+    with pytest.raises(LlmengError) as e:
+        append_entry(tmp_path, "a", b"x", source="cli", now=NOW, session_id="20200101-000000")
+    assert "not active" in str(e.value)
+    with pytest.raises(LlmengError):
+        append_entry(tmp_path, "a", b"x", source="cli", now=NOW, session_id="../../etc/passwd")
+
+
+def test_skip_if_logged_skips_same_agent_id_only(tmp_path, session):
+    append_entry(tmp_path, "a", b"one", source="script", now=NOW, agent_id="id1")
+    again = append_entry(tmp_path, "a", b"two", source="hook", now=NOW, agent_id="id1", skip_if_logged=True)
+    other = append_entry(
+        tmp_path, "a", b"three", source="hook", now=NOW, agent_id="id12", skip_if_logged=True
+    )
+    assert not again.appended and other.appended
+    assert [e.body for e in read_session(session.path).entries] == ["one", "three"]
+
+
+def test_session_file_replaced_by_symlink_is_refused(tmp_path, session):
+    outside = tmp_path.parent / (tmp_path.name + "-outside.md")
+    outside.write_text("x")
+    session.path.unlink()
+    session.path.symlink_to(outside)
+    with pytest.raises(LlmengError):
+        append_entry(tmp_path, "a", b"x", source="cli", now=NOW, session_id=session.id)
+    assert outside.read_text() == "x"
+
+
+def test_end_moves_to_archive_and_appends_go_standalone(tmp_path, session):
+    append_entry(tmp_path, "a", b"x", source="cli", now=NOW)
+    info = end_session(tmp_path, now=NOW)
+    assert info.path == (tmp_path / ".claude/sessions/archive" / f"{session.id}.md").resolve()
+    assert not session.path.exists()
+    log = read_session(info.path)
+    assert log.closed == "2026-11-22T03:04:05.123456Z" and len(log.entries) == 1 and not log.problems
+    assert current_session(tmp_path) is None
+    assert append_entry(tmp_path, "a", b"y", source="cli", now=NOW).standalone
+
+
+def test_end_without_session_and_twice_are_errors(tmp_path, session):
+    end_session(tmp_path, now=NOW)
+    with pytest.raises(LlmengError) as e:
+        end_session(tmp_path, now=NOW)
+    assert "session start" in e.value.fix
+    with pytest.raises(LlmengError):
+        end_session(tmp_path, session.id, now=NOW)
+
+
+def test_end_refuses_to_overwrite_an_archive(tmp_path, session):
+    archive = tmp_path / ".claude/sessions/archive"
+    archive.mkdir(parents=True)
+    (archive / f"{session.id}.md").write_text("keep me")
+    with pytest.raises(LlmengError):
+        end_session(tmp_path, now=NOW)
+    assert (archive / f"{session.id}.md").read_text() == "keep me"
+    assert session.path.exists()
+
+
+def test_list_and_session_path(tmp_path, session):
+    other = start_session(tmp_path, "second", now=NOW + timedelta(seconds=1), context=CONTEXT)
+    end_session(tmp_path, session.id, now=NOW)
+    rows = [(i.id, i.state, i.title) for i in list_sessions(tmp_path)]
+    assert rows == [(other.id, "active", "second"), (session.id, "archive", "Harden retries")]
+    assert session_path(tmp_path, None) == other.path
+    assert session_path(tmp_path, session.id).parent.name == "archive"
+    with pytest.raises(LlmengError):
+        session_path(tmp_path, "20200101-000000")
+
+
+def test_session_path_without_active_session_says_how_to_start(tmp_path):
+    with pytest.raises(LlmengError) as e:
+        session_path(tmp_path, None)
+    assert "session start" in e.value.fix
+
+
+def test_append_follows_to_next_session_when_current_is_ended_meanwhile(tmp_path, session, monkeypatch):
+    newer = start_session(tmp_path, "newer", now=NOW + timedelta(seconds=1), context=CONTEXT)
+    real = store.locked_append
+    calls = []
+
+    def end_first_then_append(path, data, **kw):
+        if not calls:
+            calls.append(path)
+            end_session(tmp_path, newer.id, now=NOW)  # the session we resolved ends under us
+        return real(path, data, **kw)
+
+    monkeypatch.setattr(store, "locked_append", end_first_then_append)
+    result = append_entry(tmp_path, "a", b"x", source="cli", now=NOW)
+    assert result.path == session.path
+    assert len(read_session(session.path).entries) == 1
+
+
+def test_session_file_symlinked_inside_project_is_refused_too(tmp_path, session):
+    readme = tmp_path / "README.md"
+    readme.write_text("project readme")
+    session.path.unlink()
+    session.path.symlink_to(readme)
+    with pytest.raises(LlmengError) as e:
+        append_entry(tmp_path, "a", b"x", source="cli", now=NOW, session_id=session.id)
+    assert "symlink" in str(e.value)
+    assert readme.read_text() == "project readme"
+    with pytest.raises(LlmengError):
+        session_path(tmp_path, session.id)
+
+
+def test_start_skips_ids_already_archived(tmp_path):
+    first = start_session(tmp_path, "x", now=NOW, context=CONTEXT)
+    end_session(tmp_path, now=NOW)
+    assert start_session(tmp_path, "x", now=NOW, context=CONTEXT).id == first.id + "-2"
+
+
+def test_start_gives_up_after_many_collisions(tmp_path, monkeypatch):
+    def always_exists(path, data):
+        raise FileExistsError(path)
+
+    monkeypatch.setattr(store, "atomic_create", always_exists)
+    with pytest.raises(LlmengError) as e:
+        start_session(tmp_path, "x", now=NOW, context=CONTEXT)
+    assert "too many sessions" in str(e.value)
+
+
+def test_append_gives_up_when_sessions_keep_ending(tmp_path, session, monkeypatch):
+    def always_moved(path, data, **kw):
+        raise store.FileMoved(str(path))
+
+    monkeypatch.setattr(store, "locked_append", always_moved)
+    with pytest.raises(LlmengError) as e:
+        append_entry(tmp_path, "a", b"x", source="cli", now=NOW)
+    assert "kept changing" in str(e.value)
+
+
+def test_agent_id_mentioned_in_a_body_does_not_count_as_logged(tmp_path, session):
+    body = b"see <!-- llmeng:entry id=x agent_id=id1 --> and agent_id=id1 here\n agent_id=id1 \n"
+    append_entry(tmp_path, "a", body, source="script", now=NOW, agent_id="other")
+    result = append_entry(tmp_path, "a", b"real", source="hook", now=NOW, agent_id="id1", skip_if_logged=True)
+    assert result.appended
+
+
+def test_append_accepts_text_as_the_mcp_server_sends_it(tmp_path, session):
+    append_entry(tmp_path, "a", "héllo", source="mcp", now=NOW)
+    assert read_session(session.path).entries[0].body == "héllo"
+    with pytest.raises(LlmengError) as e:
+        append_entry(tmp_path, "a", "lone \ud800 surrogate", source="mcp", now=NOW)
+    assert "not valid UTF-8" in str(e.value)
+
+
+def test_times_are_recorded_in_utc_whatever_the_callers_zone(tmp_path):
+    from datetime import timezone
+
+    paris = NOW.astimezone(timezone(timedelta(hours=1)))
+    info = start_session(tmp_path, "tz", now=paris, context=CONTEXT)
+    assert info.id.startswith("20261122-030405")
+    append_entry(tmp_path, "a", b"x", source="cli", now=paris)
+    assert read_session(info.path).entries[0].time == "2026-11-22T03:04:05.123456Z"

@@ -1,0 +1,78 @@
+import os
+
+import pytest
+
+from llmeng.errors import LlmengError
+from llmeng.fsutil import atomic_create, atomic_write, confine
+
+
+def test_atomic_write_replaces_content_and_leaves_no_temp_files(tmp_path):
+    target = tmp_path / "f.txt"
+    target.write_text("old")
+    atomic_write(target, "new")
+    atomic_write(target, b"newer")
+    assert target.read_bytes() == b"newer"
+    assert os.listdir(tmp_path) == ["f.txt"]
+
+
+def test_atomic_write_failure_keeps_old_file_and_removes_temp(tmp_path, monkeypatch):
+    target = tmp_path / "f.txt"
+    target.write_text("old")
+
+    def boom(src, dst):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        atomic_write(target, "new")
+    assert target.read_text() == "old"
+    assert os.listdir(tmp_path) == ["f.txt"]
+
+
+def test_atomic_create_refuses_existing_file(tmp_path):
+    target = tmp_path / "f.txt"
+    atomic_create(target, "first")
+    with pytest.raises(FileExistsError):
+        atomic_create(target, "second")
+    assert target.read_text() == "first"
+    assert os.listdir(tmp_path) == ["f.txt"]
+
+
+def test_confine_resolves_inside_root(tmp_path):
+    (tmp_path / "a").mkdir()
+    assert confine(tmp_path, "a/b.md") == tmp_path.resolve() / "a" / "b.md"
+    assert confine(tmp_path, ".") == tmp_path.resolve()
+
+
+@pytest.mark.parametrize("relative", ["../x", "a/../../x", "/etc/passwd"])
+def test_confine_refuses_escapes(tmp_path, relative):
+    with pytest.raises(LlmengError) as e:
+        confine(tmp_path, relative)
+    assert "escapes" in str(e.value) and e.value.fix
+
+
+def test_confine_refuses_symlink_leading_out(tmp_path):
+    outside = tmp_path / "outside"
+    root = tmp_path / "root"
+    outside.mkdir()
+    root.mkdir()
+    (root / "link").symlink_to(outside)
+    with pytest.raises(LlmengError) as e:
+        confine(root, "link/file.md")
+    assert "symlink" in str(e.value)
+
+
+def test_confine_allows_symlink_that_stays_inside(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "alias").symlink_to(tmp_path / "real")
+    assert confine(tmp_path, "alias/x") == tmp_path.resolve() / "real" / "x"
+
+
+def test_failed_temp_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    def no_fsync(fd):
+        raise OSError(5, "I/O error")
+
+    monkeypatch.setattr(os, "fsync", no_fsync)
+    with pytest.raises(OSError):
+        atomic_write(tmp_path / "f.txt", "x")
+    assert os.listdir(tmp_path) == []
