@@ -35,3 +35,22 @@ def test_no_bundle_anywhere_is_an_error_with_a_fix(tmp_path: Path, monkeypatch: 
         bundle.agents_dir()
     assert "--from" in info.value.fix
     assert bundle.session_script() is None
+
+
+def test_bundled_session_script_is_the_repository_script() -> None:
+    repo_script = REPO_AGENTS.parent / ".claude/scripts/update-active-session.sh"
+    assert bundle.session_script() == repo_script.read_bytes()
+
+
+def test_the_hook_command_we_install_exists() -> None:
+    import shlex
+
+    import click
+
+    from llmeng.cli import cli
+    from llmeng.install.components import HOOK_COMMAND
+
+    program, group, sub = shlex.split(HOOK_COMMAND)
+    assert program == "llmeng"
+    command = cli.get_command(click.Context(cli), group)
+    assert isinstance(command, click.Group) and sub in command.commands

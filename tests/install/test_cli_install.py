@@ -213,3 +213,12 @@ def test_missing_target_or_source_folder_is_a_usage_error(cli: Env, team: Path, 
     code, out = run(capsys, "install", "--from", str(cli.project / "nope"), "--all")
     assert code == 2 and "does not exist" in out
     assert not (cli.project / "nope").exists()
+
+
+def test_bundled_install_sets_up_the_session_script_and_hook(cli: Env, capsys) -> None:
+    code, _ = run(capsys, "install", "--no-mcp")
+    script = cli.project / ".claude/scripts/update-active-session.sh"
+    assert code == 0 and script.stat().st_mode & 0o777 == 0o755
+    assert script.read_bytes().startswith(b"#!/usr/bin/env bash")
+    settings = json.loads((cli.project / ".claude/settings.json").read_text())
+    assert settings["hooks"]["SubagentStop"][0]["matcher"].startswith("^(llm-architect|")
