@@ -60,8 +60,8 @@ def scope_dirs(scope: Scope, *, env: Mapping[str, str], home: Path, project: Pat
         return ScopeDirs(scope, project / ".claude", project / ".mcp.json", project)
     if scope is Scope.USER:
         root = user_config_dir(env=env, home=home).absolute()
-        # Claude Code keeps `.claude.json` beside the config dir's contents when CLAUDE_CONFIG_DIR
-        # is set, and in the home directory otherwise.
+        # Claude Code keeps `.claude.json` inside $CLAUDE_CONFIG_DIR when that is set (seen in
+        # anthropics/claude-code#48448), and in the home directory otherwise.
         mcp_base = root if env.get("CLAUDE_CONFIG_DIR", "").strip() else home.absolute()
         # A `~/.claude` that is itself a symlink (dotfile managers) is fine; leaving it is not.
         return ScopeDirs(scope, root, mcp_base / ".claude.json", root.resolve())
