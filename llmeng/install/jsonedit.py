@@ -121,12 +121,12 @@ def _cut_and_append(text: str, node: Node, slots: list[tuple[int, int]], kept: l
     if added:
         multiline = "\n" in text[node.start:node.end]
         pad = _line_pad(text, slots[first][0])
-        sep = f",\n{pad}" if multiline else f",{' ' if ', ' in text else ''}"
+        sep = f",\n{pad}" if multiline else (", " if _spaced(text) else ",")
         edits.append((slots[-1][1], slots[-1][1], "".join(sep + a for a in added)))
 
 
 def _colon(text: str) -> str:
-    return ": " if ": " in text else ":"
+    return ": " if _spaced(text) else ":"
 
 
 def _layout(value: Any, text: str, node: Node, indent: str | None) -> str:
@@ -137,9 +137,13 @@ def _layout(value: Any, text: str, node: Node, indent: str | None) -> str:
     return _indented(value, indent, pad)
 
 
+def _spaced(text: str) -> bool:
+    """Whether the file puts a space after its separators (json.dumps' default, and most editors')."""
+    return ", " in text or ": " in text
+
+
 def _inline(value: Any, text: str) -> str:
-    spaced = ", " in text or ": " in text
-    return json.dumps(value, separators=(", ", ": ") if spaced else (",", ":"), ensure_ascii=False)
+    return json.dumps(value, separators=(", ", ": ") if _spaced(text) else (",", ":"), ensure_ascii=False)
 
 
 def _line_pad(text: str, pos: int) -> str:

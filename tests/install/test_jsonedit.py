@@ -74,3 +74,13 @@ def test_parse_records_spans() -> None:
 def test_nan_is_left_to_a_full_rewrite() -> None:
     with pytest.raises(ValueError, match="unsupported"):
         parse('{"a": NaN}')
+
+
+def test_appending_to_a_one_item_inline_array_keeps_the_files_spacing() -> None:
+    text = '{\n    "permissions": {"allow": ["Bash(ls)"]},\n    "model": "sonnet"\n}\n'
+    old = json.loads(text)
+    new = copy.deepcopy(old)
+    new["permissions"]["allow"].append("mcp__x")
+    assert splice(text, old, new, indent="    ") == text.replace('["Bash(ls)"]', '["Bash(ls)", "mcp__x"]')
+    compact = '{"a":["x"]}'
+    assert splice(compact, {"a": ["x"]}, {"a": ["x", "y"]}, indent=None) == '{"a":["x","y"]}'
