@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "select": "llmeng.cli.models:select",
     "session": "llmeng.cli.session:session",
     "hook": "llmeng.cli.hook:hook",
+    "audit": "llmeng.cli.audit:audit",
     "install": "llmeng.cli.install:install",
     "uninstall": "llmeng.cli.install:uninstall",
     "list": "llmeng.cli.install:list_",
