@@ -54,3 +54,16 @@ def test_the_hook_command_we_install_exists() -> None:
     assert program == "llmeng"
     command = cli.get_command(click.Context(cli), group)
     assert isinstance(command, click.Group) and sub in command.commands
+
+
+def test_mcp_registration_matches_the_shipped_server() -> None:
+    import tomllib
+
+    from mcp_server import server
+
+    from llmeng.install.components import MCP_ENTRY, MCP_SERVER, MCP_TOOLS
+
+    assert MCP_SERVER == server.SERVER_NAME
+    assert set(MCP_TOOLS) == {t.value for t in server.Tool}  # a rename must reach the permissions too
+    scripts = tomllib.loads((REPO_AGENTS.parent / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts[MCP_ENTRY["command"]] == "mcp_server:main"
