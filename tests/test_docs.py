@@ -40,3 +40,13 @@ def test_readme_rule_table_is_generated_from_the_registry() -> None:
     start = readme.index("<!-- rules:start")
     table = readme[readme.index("\n", start) + 1:readme.index("<!-- rules:end -->")]
     assert table == render_table(RULES), "README rule table is stale: regenerate it from `llmeng rules`"
+
+
+def test_readme_audit_rule_table_is_generated_from_the_registry() -> None:
+    from llmeng.audit.registry import RULES
+    from llmeng.rules import render_table
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    start = readme.index("<!-- audit-rules:start")
+    table = readme[readme.index("\n", start) + 1:readme.index("<!-- audit-rules:end -->")]
+    assert table == render_table(RULES), "README audit rule table is stale: regenerate it from `llmeng rules`"

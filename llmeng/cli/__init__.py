@@ -22,6 +22,12 @@ COMMANDS: dict[str, str] = {
     "select": "llmeng.cli.models:select",
     "session": "llmeng.cli.session:session",
     "hook": "llmeng.cli.hook:hook",
+    "audit": "llmeng.cli.audit:audit",
+    "install": "llmeng.cli.install:install",
+    "uninstall": "llmeng.cli.install:uninstall",
+    "list": "llmeng.cli.install:list_",
+    "diff": "llmeng.cli.install:diff",
+    "update": "llmeng.cli.install:update",
 }
 
 EXIT_USAGE = 2

@@ -1,7 +1,8 @@
-"""SARIF 2.1.0 for any list of findings and the rules they come from."""
+"""SARIF 2.1.0 for any list of findings and the rules they come from (linter and audit alike)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -9,39 +10,42 @@ from llmeng import __version__
 from llmeng.findings import Finding
 from llmeng.rules import Rule, render_page
 
+SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/llmeng/llmeng"
 
 
-def render_sarif(findings: Iterable[Finding], rules: Sequence[Rule], *, tool: str = "llmeng",
+def render_sarif(findings: Iterable[Finding], rules: Iterable[Rule], *, tool: str = "llmeng",
+                 version: str = __version__, information_uri: str | None = None,
                  artifacts: Sequence[str] = ()) -> dict[str, Any]:
-    """A SARIF log with one run: every rule as a reportingDescriptor, every finding as a result."""
-    index = {r.id: i for i, r in enumerate(rules)}
+    """A SARIF log with one run: the rules as the driver's reportingDescriptors, one result per finding."""
+    rule_list = list(rules)
+    index = {r.id: i for i, r in enumerate(rule_list)}
+    driver: dict[str, Any] = {"name": tool, "version": version, "rules": [_descriptor(r) for r in rule_list]}
+    if information_uri:
+        driver["informationUri"] = information_uri
     return {
         "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": tool, "version": __version__, "informationUri": INFORMATION_URI,
-                "rules": [_descriptor(r) for r in rules],
-            }},
-            "artifacts": [{"location": {"uri": _uri(a)}} for a in artifacts],
-            "results": [_result(f, index) for f in findings],
-            "columnKind": "unicodeCodePoints",
-        }],
+        "version": SARIF_VERSION,
+        "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints",
+                  "artifacts": [{"location": {"uri": _uri(a)}} for a in artifacts],
+                  "results": [_result(f, index) for f in findings]}],
     }
 
 
+def dumps(log: dict[str, Any]) -> str:
+    return json.dumps(log, indent=2, sort_keys=False, default=str) + "\n"
+
+
 def _descriptor(rule: Rule) -> dict[str, Any]:
+    level = rule.severity.sarif_level
     return {
         "id": rule.id,
-        "name": rule.name,
+        "name": _camel(rule.name),
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.why},
         "help": {"text": rule.fix, "markdown": render_page(rule)},
-        "defaultConfiguration": {"level": rule.severity.sarif_level},
-        "properties": {"category": rule.category, "severity": str(rule.severity),
-                       "tags": [rule.category]},
+        "defaultConfiguration": {"level": level, "enabled": rule.active},
+        "properties": {"tags": [rule.category], "category": rule.category, "severity": str(rule.severity)},
     }
 
 
@@ -54,7 +58,7 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
             "artifactLocation": {"uri": _uri(f.location.path)},
             "region": {"startLine": max(1, f.location.line), "startColumn": max(1, f.location.col)},
         }}],
-        "properties": {"category": f.category, "severity": str(f.severity), "confidence": str(f.confidence),
+        "properties": {"severity": str(f.severity), "confidence": str(f.confidence), "category": f.category,
                        "fix": f.fix, "evidence": _jsonable(dict(f.evidence))},
     }
     if f.rule_id in index:
@@ -63,14 +67,22 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
 
 
 def _uri(path: str) -> str:
-    return path.replace("\\", "/")
+    # SARIF artifact URIs use forward slashes; relative paths resolve against the run's working directory.
+    return path.replace("\\", "/").replace(" ", "%20")
 
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if isinstance(value, (set, frozenset)):
+        return sorted((_jsonable(v) for v in value), key=str)
+    if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("-")
+    return head + "".join(p.capitalize() for p in rest)

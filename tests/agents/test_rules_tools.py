@@ -103,6 +103,17 @@ def test_AG306_plugin_servers_are_prefixed_with_the_plugin(sandbox: Sandbox) -> 
     assert root.name == "kit"
 
 
+def test_AG306_both_names_of_one_server_are_accepted_together(sandbox: Sandbox) -> None:
+    # Agents that ship as a plugin and into .claude/agents grant the tool under both names.
+    sandbox.plugin("kit", manifest={"name": "kit", "mcpServers": {"db": {"command": "db-mcp"}}})
+    both = sandbox.write("plugins/kit/agents/reviewer.md",
+                         agent(tools="Read, mcp__db__query, mcp__plugin_kit_db__query"))
+    assert pairs(sandbox.lint(both)) == set()
+    other_tool = sandbox.write("plugins/kit/agents/reviewer.md",
+                               agent(tools="Read, mcp__db__drop, mcp__plugin_kit_db__query"))
+    assert pairs(sandbox.lint(other_tool)) == {(4, "AG306")}
+
+
 @pytest.mark.parametrize("legacy", ["Task", "BashOutput", "KillShell"])
 def test_AG307_legacy_alias(sandbox: Sandbox, legacy: str) -> None:
     assert sandbox.check(agent(tools=f"Read, {legacy}")) == {(4, "AG307")}

@@ -46,7 +46,7 @@ def test_rules_become_reporting_descriptors() -> None:
     driver = render_sarif([], RULES)["runs"][0]["tool"]["driver"]
     assert (driver["name"], driver["version"]) == ("llmeng", __version__)
     first = driver["rules"][0]
-    assert first["id"] == "AG001" and first["name"] == "rule-ag001"
+    assert first["id"] == "AG001" and first["name"] == "ruleAg001"
     assert first["shortDescription"] == {"text": "AG001 summary"}
     assert first["fullDescription"] == {"text": "AG001 why"}
     assert first["help"]["text"] == "AG001 fix"

@@ -139,6 +139,7 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
         return
     spec, usable = ctx.spec, 0
     own = _own_servers(doc)
+    bases = {e.base for e in entries if e.base.startswith("mcp__")}
     for e in entries:
         if not e.balanced:
             yield finding(TOOL_SYNTAX, doc, f"malformed entry `{e.raw}` in `{key}`", key=key)
@@ -146,7 +147,7 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
             usable += 1
         elif e.base.startswith("mcp__"):
             usable += 1
-            if ctx.mcp_prefixes is not None and not _server_known(e.base, ctx.mcp_prefixes | own):
+            if ctx.mcp_prefixes is not None and not _configured(e.base, ctx.mcp_prefixes | own, bases):
                 yield finding(UNKNOWN_MCP_SERVER, doc, f"`{e.base}` names an MCP server that is not "
                               "configured (.mcp.json, plugin mcpServers, ~/.claude.json)", key=key,
                               evidence={"configured": sorted(ctx.mcp_prefixes)})
@@ -174,6 +175,21 @@ def _own_servers(doc: AgentDoc) -> frozenset[str]:
     if doc.plugin is not None or not isinstance(servers, list):
         return frozenset()
     return frozenset(mcp_server_prefix(str(k)) for item in servers if isinstance(item, dict) for k in item)
+
+
+def _configured(tool: str, prefixes: frozenset[str], granted: set[str]) -> bool:
+    """Whether the tool's server is configured, or the agent also grants the same tool under the
+    server's other, configured name. One server is `mcp__<server>` from .mcp.json and
+    `mcp__plugin_<plugin>_<server>` from a plugin; agents that ship both ways grant both names."""
+    if _server_known(tool, prefixes):
+        return True
+    server, _, name = tool.removeprefix("mcp__").partition("__")
+    for other in granted:
+        o_server, _, o_name = other.removeprefix("mcp__").partition("__")
+        if other != tool and o_name == name and _server_known(other, prefixes) and (
+                o_server.endswith("_" + server) or server.endswith("_" + o_server)):
+            return True
+    return False
 
 
 def _server_known(tool: str, prefixes: frozenset[str]) -> bool:

@@ -1,0 +1,129 @@
+"""Everything the audit needs from one file, as a picklable FileSummary (runs in worker processes)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+
+from llmeng.audit.knowledge import Knowledge
+from llmeng.audit.model import CallSite, ClientFacts, FileSummary, FuncSummary
+from llmeng.audit.resolve import Detected, Resolver, _is_self_attr
+from llmeng.audit.scope import ModuleScope, build_scope, module_name
+from llmeng.audit.secrets import find_secrets
+from llmeng.audit.signals import collect
+from llmeng.audit.taint import FileTaint, system_taint
+from llmeng.audit.values import Env, deref
+from llmeng.audit.walk import Found, Walker
+
+# A file that mentions none of these (lower-cased) cannot hold an LLM call we know how to resolve, so
+# it is not parsed unless a later pass needs its call-graph edges (see engine.py).
+LLM_HINTS = ("openai", "anthropic", "litellm", "genai", "mistral", "cohere", "groq", "ollama", "langchain",
+             "llama_index", "bedrock", "completions.create", "messages.create", "generate_content",
+             "chatcompletion", "chat.complete", "invoke_model", "converse")
+_SUPPRESS = re.compile(r"#\s*llmeng:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
+_USER_KWARGS = frozenset({"messages", "prompt", "input", "contents", "content", "text", "query", "message",
+                          "inputs", "question"})
+
+
+def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False) -> FileSummary:
+    """The summary of one file; `force` parses it even when no hint says it matters."""
+    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    base = {"path": path, "lines": lines, "secrets": tuple(find_secrets(text)),
+            "suppressions": suppressions(text) if "llmeng:" in text else {}}
+    signals, litellm = collect(text, path)
+    base.update(signals=signals, globals=litellm)
+    lowered = text.lower()
+    if not force and not any(h in lowered for h in LLM_HINTS):
+        return FileSummary(**base)  # type: ignore[arg-type]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not our business
+            tree = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+        where = f"line {e.lineno}: " if isinstance(e, SyntaxError) and e.lineno else ""
+        return FileSummary(**base, parse_error=f"{where}{type(e).__name__}: {e}")  # type: ignore[arg-type]
+    scope = build_scope(tree, module_name(path))
+    resolver = Resolver(knowledge)
+    walker = Walker(scope, resolver)
+    walker.run(tree)
+    needs_taint = walker.found and walker.has_sink
+    sinks = FileTaint(scope, {id(f.det.node) for f in walker.found}).run(tree) if needs_taint else {}
+    sites = tuple(_site(path, f, resolver, sinks, walker) for f in walker.found)
+    factories = _factories(scope, resolver)
+    funcs = tuple(FuncSummary(w.key, path, _line(scope, w.key), w.decorators, w.ctx, w.wraps, tuple(w.edges),
+                              factories.get(w.key)) for w in walker.funcs)
+    return FileSummary(**base, sites=sites, functions=funcs)  # type: ignore[arg-type]
+
+
+def _site(path: str, found: Found, resolver: Resolver, sinks: dict[int, tuple[str, bool]],
+          walker: Walker) -> CallSite:
+    det, env = found.det, found.env
+    node = det.node
+    res = resolver.settings(det, env)
+    sink = sinks.get(id(node))
+    callee = ast.unparse(node.func)
+    return CallSite(
+        path=path, line=node.lineno, end_line=node.end_lineno or node.lineno, col=node.col_offset + 1,
+        function=found.function, call=callee if len(callee) <= 80 else callee[:77] + "...",
+        sdk=det.sdk.key, provider=det.sdk.provider, confidence=det.confidence, via=det.via,
+        timeout=res.timeout, attempts=res.attempts, max_tokens=res.max_tokens, model=res.model, kind=det.kind,
+        ctx=found.ctx,
+        client_retry_wrapper=res.retry_wrapper, client_fallback=res.fallback,
+        system_taint=system_taint(node, env.scope, env.func),
+        output_sink=sink[0] if sink else None, sink_guarded=bool(sink and sink[1]),
+        user_data=_user_data(node), factory=_factory_of(det, env, walker),
+    )
+
+
+def _factory_of(det: Detected, env: Env, walker: Walker) -> tuple[str, ...]:
+    """For a receiver we could not resolve: the functions whose result it may be, looked up project-wide."""
+    receiver = det.receiver
+    if receiver is None:
+        return ()
+    if isinstance(receiver, ast.Name) and env.func is not None and receiver.id in env.func.bindings:
+        candidates = env.func.bindings[receiver.id]
+    elif _is_self_attr(receiver) and env.func is not None and env.func.cls:
+        candidates = env.scope.classes[env.func.cls].attrs.get(receiver.attr, [])  # type: ignore[attr-defined]
+    else:
+        candidates = [deref(receiver, env)]
+    out = []
+    for target in candidates:
+        target = target.value if isinstance(target, ast.Await) else target
+        if isinstance(target, ast.Call):
+            key = walker.callee_of(target.func, env)
+            if key is not None and not key.startswith("*."):
+                out.append(key)
+    return tuple(out)
+
+
+def _factories(scope: ModuleScope, resolver: Resolver) -> dict[str, ClientFacts]:
+    """Functions that return a client we can resolve: `def get_client(): return OpenAI(...)`."""
+    out: dict[str, ClientFacts] = {}
+    for info in scope.functions.values():
+        client = resolver.returned_client(info, scope)
+        if client is not None and client.ctor is not None:
+            res = resolver.client_settings(client)
+            out[info.key] = ClientFacts(client.sdk.key, client.via, res.timeout, res.attempts)
+    return out
+
+
+def _user_data(node: ast.Call) -> bool:
+    values = [*node.args, *(k.value for k in node.keywords if k.arg in _USER_KWARGS or k.arg is None)]
+    return any(not isinstance(v, ast.Constant) for v in values)
+
+
+def _line(scope: ModuleScope, key: str) -> int:
+    info = scope.functions.get(key)
+    return info.node.lineno if info else 1
+
+
+def suppressions(text: str) -> dict[int, frozenset[str]]:
+    """Line -> rule ids suppressed there by `# llmeng: ignore[...]` (empty set: every rule)."""
+    out: dict[int, frozenset[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _SUPPRESS.search(line)
+        if m:
+            ids = m.group(1) or ""
+            out[number] = frozenset(i.strip().upper() for i in ids.split(",") if i.strip())
+    return out

@@ -1,0 +1,114 @@
+"""What the tools return: pydantic models, so each tool publishes an outputSchema.
+
+Where a core already returns a pydantic model (the model selection), the tool returns that
+directly; these cover the cores that return dataclasses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:  # the cores load on first use, not at start-up
+    from llmeng.audit.model import AuditResult
+    from llmeng.sessions.parse import SessionLog
+
+    from llmeng.findings import Finding
+
+
+class AppendOutput(BaseModel):
+    entry_id: str = Field(description="id of the new entry")
+    session_id: str | None = Field(description="the session appended to; null when no session was active")
+    path: str = Field(description="file written, relative to the project root")
+    standalone: bool = Field(description="true: no active session, so the report was kept as its own file")
+    redacted: int = Field(description="how many likely secrets were masked")
+
+
+class EntryOutput(BaseModel):
+    id: str
+    agent: str
+    source: str
+    time: str
+    body: str
+    intact: bool = Field(description="false when the stored checksum does not match (edited or torn)")
+
+
+class SessionOutput(BaseModel):
+    session_id: str | None
+    title: str
+    entries: list[EntryOutput]
+    problems: list[str]
+
+
+def session_output(session_id: str, log: SessionLog) -> SessionOutput:
+    entries = [EntryOutput(id=e.id, agent=e.agent, source=e.source, time=e.time, body=e.body, intact=e.intact)
+               for e in log.entries]
+    return SessionOutput(session_id=session_id, title=log.title, entries=entries, problems=list(log.problems))
+
+
+class FindingOutput(BaseModel):
+    rule: str = Field(description="rule id; `llmeng explain <rule>` prints why and how to fix")
+    severity: str
+    category: str
+    message: str
+    path: str = Field(description="relative to the project root")
+    line: int
+    col: int
+    fix: str = Field(description="what to change")
+    confidence: str
+    evidence: dict[str, Any]
+
+
+class AgentFileOutput(BaseModel):
+    path: str
+    name: str | None
+    scope: str
+    loads: bool = Field(description="false: Claude Code would not load or could not use this agent")
+    findings: list[FindingOutput]
+
+
+class LintSummary(BaseModel):
+    files: int
+    errors: int
+    warnings: int
+    info: int
+    loads: int
+
+
+class ValidateOutput(BaseModel):
+    claude_code_version: str = Field(description="the Claude Code release the rules were checked against")
+    spec_as_of: str
+    summary: LintSummary
+    files: list[AgentFileOutput]
+
+
+class SkippedOutput(BaseModel):
+    path: str
+    reason: str
+
+
+class AuditOutput(BaseModel):
+    files_scanned: int
+    lines_scanned: int
+    findings: list[FindingOutput] = Field(description="at or above min_severity, in file and line order")
+    skipped: list[SkippedOutput] = Field(description="files not read (huge, binary, not UTF-8)")
+    parse_errors: list[SkippedOutput] = Field(description="files that are not valid Python")
+    sdk_versions: dict[str, str] = Field(description="SDK versions pinned by the project, used for defaults")
+
+
+def audit_output(result: AuditResult, shown: Sequence[Finding], root: Path) -> AuditOutput:
+    """The audit result with paths relative to the project root (the core reports them as given)."""
+    findings = [{**f.to_dict(), "path": _relative(f.location.path, root)} for f in shown]
+    skipped = [{"path": _relative(s.path, root), "reason": s.reason} for s in result.skipped]
+    errors = [{"path": _relative(s.path, root), "reason": s.reason} for s in result.parse_errors]
+    return AuditOutput.model_validate({
+        "files_scanned": result.files_scanned, "lines_scanned": result.lines_scanned, "findings": findings,
+        "skipped": skipped, "parse_errors": errors, "sdk_versions": dict(result.pins)})
+
+
+def _relative(path: str, root: Path) -> str:
+    p = Path(path)
+    return p.relative_to(root).as_posix() if p.is_absolute() and p.is_relative_to(root) else path

@@ -1,0 +1,70 @@
+"""select_model: the selection engine's Requirements, offered as flat tool parameters.
+
+The signature is built from the pydantic Requirements model, so the input schema follows the core
+without a hand-kept copy, and stays flat (no nested object) for portability across hosts.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError
+
+from llmeng.errors import LlmengError
+from mcp_server.tools import cache_dir, core_errors, today
+
+
+def select_model_tool() -> Callable[..., Any]:
+    """The select_model tool: one flat parameter per Requirements field, plus `limit`."""
+    from llmeng.models.recommendation import Recommendation
+    from llmeng.models.requirements import Requirements
+
+    def select_model(**fields: Any) -> Recommendation:
+        from llmeng.models.api import recommend
+
+        limit = fields.pop("limit")
+        with core_errors():
+            rec = recommend(_requirements(Requirements, fields), today=today(), cache_dir=cache_dir())
+        # Reasoning first, so its counts cover every model; then the ranking shrinks to the shortlist
+        # and the rejections to `limit`: the full lists run to ~100 kB, too much for an agent's context.
+        rec = rec.with_reasoning().compact()
+        return rec.model_copy(update={"rejected": rec.rejected[:limit]})
+
+    select_model.__signature__ = _flat_signature(Requirements, Recommendation)  # type: ignore[attr-defined]
+    select_model.__doc__ = SELECT_MODEL_DOC
+    return select_model
+
+
+SELECT_MODEL_DOC = """Recommend an LLM for a workload from current prices, limits and quality ratings.
+
+Use it when choosing or reviewing which model a feature should call. Describe the workload (tokens
+per request, requests per day, complexity, required capabilities, budgets, latency goal, allowed
+providers); it returns the primary model and a fallback from another provider, the ranked
+candidates with each score part and cost per request/day/month, the rejected models with reasons,
+the reasoning, and how old the price and quality data are. Read-only and offline.
+"""
+
+
+def _flat_signature(model: Any, returns: type) -> inspect.Signature:
+    params = []
+    for name, f in model.model_fields.items():
+        described = Field(description=f.description or name.replace("_", " "))
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                                        default=f.get_default(call_default_factory=True),
+                                        annotation=Annotated[(f.annotation, *f.metadata, described)]))
+    params.append(inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=10, annotation=Annotated[
+        int, Field(ge=0, le=1000, description="How many rejected models to list with their reasons; "
+                                              "rejection_counts and the reasoning always cover all of them.")]))
+    return inspect.Signature(params, return_annotation=returns)
+
+
+def _requirements(model: Any, fields: Mapping[str, Any]) -> Any:
+    try:
+        return model(**fields)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])  # empty for a rule across fields (the weights)
+        raise LlmengError(f"Invalid requirement{' ' + where if where else 's'}: {first['msg']}.",
+                          fix="Change that field; the input schema lists the accepted values.") from e

@@ -1,0 +1,240 @@
+"""The tool bodies. Each parses its input, makes one core call and returns a pydantic model.
+
+Cores are imported inside the bodies (start-up stays at hello-world speed). A method's docstring
+is the tool's description: it tells a model when to call it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from pydantic import Field
+
+from llmeng.errors import LlmengError
+from mcp_server.outputs import (
+    AppendOutput,
+    AuditOutput,
+    SessionOutput,
+    ValidateOutput,
+    audit_output,
+    session_output,
+)
+
+if TYPE_CHECKING:  # the cores load on first use, not at start-up
+    from llmeng.audit.catalog import CatalogLookup
+    from llmeng.audit.model import AuditResult
+
+AGENT_DIRS = (".claude/agents", "agents")  # where `llmeng validate` looks by default, too
+TEXT_MAX_CHARS = 262_144  # the session log's per-entry cap is 256 KiB; a longer string cannot fit
+CODE_MAX_CHARS = 1_000_000
+PATH_MAX_CHARS = 4096
+SNIPPET_NAME = "<snippet>"
+
+
+@contextmanager
+def core_errors(kind: type[Exception] = ToolError) -> Iterator[None]:
+    """Turn the core's LlmengError into a tool (or resource) error the model can act on.
+
+    Anything else propagates: the SDK answers "Error executing tool <name>" and logs the
+    traceback to stderr, so internals never reach the client.
+    """
+    try:
+        yield
+    except LlmengError as e:
+        raise kind(f"{e} Fix: {e.fix}") from e
+
+
+def confine(root: Path, raw: str) -> Path:
+    """Return `raw` resolved against `root`; refuse anything that resolves outside it."""
+    if "\x00" in raw:
+        raise LlmengError("The path contains a NUL byte.", fix="Pass a plain relative path such as 'src/'.")
+    target = (root / raw).resolve()  # resolve() follows symlinks, so a link out of the root is caught
+    if not target.is_relative_to(root):
+        raise LlmengError(f"{raw!r} is outside the project root {root}.",
+                          fix="Pass a path inside the project root, relative to it (for example 'src/').")
+    if not target.exists():
+        raise LlmengError(f"{raw!r} does not exist under the project root {root}.",
+                          fix="Check the spelling; paths are relative to the project root.")
+    return target
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def cache_dir() -> Path:
+    from llmeng.models.refresh import default_cache_dir
+
+    return default_cache_dir(os.environ, Path.home())  # the same refreshed prices the CLI uses
+
+
+class LlmengTools:
+    """The tools that need the project root, bound to one."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._catalog: CatalogLookup | None = None
+
+    def audit(
+        self,
+        path: Annotated[str, Field(description="A Python file or folder to audit, relative to the project "
+                                               "root. Give either path or code.", max_length=PATH_MAX_CHARS)] = "",
+        code: Annotated[str, Field(description="Python source to audit instead of files, e.g. the function "
+                                               "you are writing.", max_length=CODE_MAX_CHARS)] = "",
+        rules: Annotated[list[str], Field(description="Only report these rule ids, e.g. ['LLM101', 'LLM105']; "
+                                                      "empty: all rules.", max_length=50)] = [],  # noqa: B006
+        min_severity: Annotated[Literal["low", "medium", "high", "critical"],
+                                Field(description="Leave out findings below this severity.")] = "low",
+    ) -> AuditOutput:
+        """Audit Python code that calls LLM APIs (OpenAI, Anthropic, Gemini, LiteLLM, LangChain, ...).
+
+        Use it when writing or reviewing code that calls a model: it finds missing timeouts,
+        retries and fallbacks, unbounded tokens or costs, prompt injection paths, leaked secrets,
+        deprecated or unknown models and missing tracing. Each finding has a rule id, severity,
+        line, evidence and a concrete fix. Pass `path` for files in the project, or `code` for a
+        snippet. Read-only: nothing is changed or sent anywhere.
+        """
+        from llmeng.findings import Severity
+
+        with core_errors():
+            wanted = _known_rules(rules)
+            result = self._run_audit(path, code)
+        shown = [f for f in result.at_least(Severity(min_severity)) if not wanted or f.rule_id in wanted]
+        return audit_output(result, shown, self.root)
+
+    def _run_audit(self, path: str, code: str) -> AuditResult:
+        """As `llmeng audit` runs it: the project's config, today's date, the model catalog."""
+        from llmeng.audit.catalog import CatalogLookup
+        from llmeng.audit.cli_support import load_project_config
+        from llmeng.audit.engine import audit_paths, audit_source
+
+        if self._catalog is None:  # loaded once per server, on the first audit
+            self._catalog = CatalogLookup()
+        if _one_of(path, code) == "code":
+            config = replace(load_project_config(self.root), today=today())
+            result = audit_source(code, SNIPPET_NAME, config=config, catalog=self._catalog)
+            _parses(result.parse_errors)
+            return result
+        target = confine(self.root, path)
+        config = replace(load_project_config(target), today=today())
+        return audit_paths([target], config=config, catalog=self._catalog)
+
+    def session_append(
+        self,
+        agent: Annotated[str, Field(description="Your agent name, e.g. 'llm-architect' (1-64 characters: "
+                                                "letters, digits, '.', '_', ':' or '-').", max_length=64)],
+        report: Annotated[str, Field(description="The report, as markdown. Likely secrets are masked before "
+                                                 "it is written.", max_length=TEXT_MAX_CHARS)],
+        session_id: Annotated[str, Field(description="Append to this session instead of the active one (an id "
+                                                     "like 20261122-031500-title); empty: the active session.",
+                                         max_length=80)] = "",
+    ) -> AppendOutput:
+        """Append your report to the team's shared session log, as one entry.
+
+        Call it once at the end of your task with what you found, decided and changed, so the other
+        agents and the user can read it. The entry is kept in .claude/sessions/active/<session>.md
+        under the project root with your agent name and the time; likely secrets (API keys, tokens)
+        are masked first. With no active session the report is kept as a standalone file under
+        .claude/sessions/standalone/. Each call adds a new entry; nothing is overwritten.
+        """
+        from llmeng.sessions.store import append_entry
+
+        with core_errors():
+            result = append_entry(self.root, agent, report.encode("utf-8"), source="mcp",
+                                  now=datetime.now(UTC), session_id=session_id or None)
+        return AppendOutput(entry_id=result.entry_id, session_id=result.session_id,
+                            path=result.path.relative_to(self.root).as_posix(),
+                            standalone=result.standalone, redacted=result.redacted)
+
+    def validate_agents(
+        self,
+        path: Annotated[str, Field(description="An agent definition file or a folder of them (searched "
+                                               "recursively), relative to the project root; empty: "
+                                               ".claude/agents and agents/.", max_length=PATH_MAX_CHARS)] = "",
+        ignore: Annotated[list[str], Field(description="Rule ids to skip, e.g. ['AG205'].",
+                                           max_length=100)] = [],  # noqa: B006 (pydantic copies it)
+    ) -> ValidateOutput:
+        """Check Claude Code subagent definition files (*.md with YAML frontmatter) for mistakes.
+
+        Use it after creating or editing an agent file, before relying on the agent: it reports what
+        would stop Claude Code from loading the agent (errors), what it would silently ignore
+        (warnings) and advice (info), each with the line and the fix. Read-only.
+        """
+        from llmeng.agents.lint import lint_paths
+        from llmeng.agents.render import render_json
+
+        with core_errors():
+            targets = [confine(self.root, path)] if path else self._default_agent_dirs()
+            result = lint_paths(targets, env=os.environ, cwd=self.root, home=Path.home(), ignore=ignore)
+            if not result.files:
+                raise LlmengError(f"no agent files (*.md) under {path or 'the project root'}.",
+                                  fix="Pass an agent file or a folder that holds them, e.g. '.claude/agents'.")
+        return ValidateOutput.model_validate(render_json(result))
+
+    def _default_agent_dirs(self) -> list[Path]:
+        found = [self.root / d for d in AGENT_DIRS if (self.root / d).is_dir()]
+        if not found:
+            raise LlmengError(f"neither {' nor '.join(AGENT_DIRS)} exists under {self.root}.",
+                              fix="Pass `path`: an agent file or a folder of them, relative to the project root.")
+        return found
+
+    def active_session(self) -> str:
+        """The active session's entries, as JSON."""
+        from llmeng.sessions.parse import read_session
+        from llmeng.sessions.store import current_session, session_path
+
+        with core_errors(ResourceError):
+            session_id = current_session(self.root)
+            if session_id is None:
+                return SessionOutput(session_id=None, title="", entries=[], problems=[
+                    'No active session. Start one with `llmeng session start "<title>"`.']).model_dump_json()
+            log = read_session(session_path(self.root, session_id))
+        return session_output(session_id, log).model_dump_json()
+
+    def model_sources(self) -> str:
+        """The model catalog's sources and their ages, as JSON."""
+        from llmeng.models.prices import load_priced_catalog
+        from llmeng.models.recommendation import SourceOut
+        from llmeng.models.sources import source_ages
+
+        day = today()
+        with core_errors(ResourceError):
+            ages = source_ages(load_priced_catalog(cache_dir()).sources, day)
+        return json.dumps({"today": day.isoformat(),
+                           "sources": [SourceOut.of(a).model_dump(mode="json") for a in ages]})
+
+
+def _one_of(path: str, code: str) -> str:
+    if path and code.strip():
+        raise LlmengError("Both `path` and `code` were given.", fix="Pass one of them: `path` or `code`.")
+    if not path and not code.strip():
+        raise LlmengError("Nothing to audit: `path` and `code` are both empty.",
+                          fix="Pass `path` (a file or folder under the project root) or `code` (Python source).")
+    return "code" if code.strip() else "path"
+
+
+def _known_rules(rules: list[str]) -> set[str]:
+    from llmeng.audit.registry import RULES
+
+    known = {r.id for r in RULES}
+    wanted = {r.strip().upper() for r in rules}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise LlmengError(f"Unknown rule id(s): {', '.join(unknown)}.",
+                          fix=f"Use ids from this list, or none for all: {', '.join(sorted(known))}.")
+    return wanted
+
+
+def _parses(parse_errors: Any) -> None:
+    """A snippet that does not parse is bad input, not a clean result."""
+    if parse_errors:
+        raise LlmengError(f"The code does not parse: {parse_errors[0].reason}.",
+                          fix="Pass complete, valid Python 3 source (whole statements, consistent indentation).")

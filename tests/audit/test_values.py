@@ -1,0 +1,112 @@
+"""Constant folding with origins: what is known, and what is configured elsewhere and why."""
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from llmeng.audit.scope import build_scope
+from llmeng.audit.values import MISSING, Env, fold, lookup
+
+MODULE = '''
+import os
+from dataclasses import dataclass
+import httpx
+
+TIMEOUT = 30
+DOUBLE = TIMEOUT * 2
+CONFIG = {"timeout": 12, "nested": {"max_retries": 0}}
+MAYBE = None
+
+
+@dataclass
+class Cfg:
+    timeout: float = 45.0
+    retries: int = 1
+
+
+class Env(BaseSettings):
+    timeout: float = 600
+
+
+cfg = Cfg()
+cfg_kw = Cfg(timeout=5)
+
+
+class Client:
+    def __init__(self, timeout=None, retries=2):
+        self.timeout = timeout
+        self.fixed = 7
+
+    def call(self, n, flag: bool = True, **kwargs):
+        local = 3
+        kwargs_local = {}
+        kwargs_local["timeout"] = 9
+        twice = 1
+        twice = 2
+        options = dict(timeout=11)
+        return None
+'''
+
+
+@pytest.fixture(scope="module")
+def scope():
+    return build_scope(ast.parse(MODULE), "m")
+
+
+def _fold(scope, expr: str, func: str | None = "m.Client.call"):
+    env = Env(scope, scope.functions[func] if func else None)
+    return fold(ast.parse(expr, mode="eval").body, env)
+
+
+@pytest.mark.parametrize("expr, value", [
+    ("30", 30), ("-5", -5), ("2 * 60 + 1", 121), ("float('7')", "7"), ("TIMEOUT", 30), ("DOUBLE", 60),
+    ("CONFIG['timeout']", 12), ("cfg.timeout", 45.0), ("cfg_kw.timeout", 5), ("Cfg.retries", 1),
+    ("httpx.Timeout(20.0, connect=5)", 20.0), ("httpx.Timeout(timeout=8)", 8), ("httpx.Timeout(None)", None),
+    ("local", 3), ("self.fixed", 7), ("self.timeout", None), ("MAYBE", None),
+])
+def test_known_values(scope, expr, value):
+    val = _fold(scope, expr)
+    assert val.known and val.value == value, val
+
+
+@pytest.mark.parametrize("expr, origin", [
+    ("os.getenv('T')", "environment"), ("os.environ.get('T', 5)", "environment"),
+    ("os.environ['T']", "environment"), ("n", "parameter n"), ("twice", "variable twice"),
+    ("Env().timeout", "configuration"), ("settings.timeout", "configuration"), ("load()", "computed"),
+    ("a if b else c", "a if b else c"), ("n + 1", "n + 1"), ("config['t']", "configuration"),
+    ("undefined_name", "variable undefined_name"), ("httpx.Timeout()", "httpx.Timeout()"),
+])
+def test_configured_elsewhere_says_why(scope, expr, origin):
+    val = _fold(scope, expr)
+    assert not val.known and val.origin.startswith(origin), val
+
+
+def test_parameter_default_is_used_and_named(scope):
+    val = _fold(scope, "timeout", "m.Client.__init__")
+    assert val.known and val.value is None and val.origin == "default of parameter timeout"
+    assert _fold(scope, "flag").value is True
+
+
+def _lookup(scope, call: str, path: str):
+    node = ast.parse(call, mode="eval").body
+    return lookup(node.keywords, path.split("."), Env(scope, scope.functions["m.Client.call"]))
+
+
+def test_lookup_follows_nested_calls_dicts_and_double_star(scope):
+    assert _lookup(scope, "f(http_options=H(timeout=3))", "http_options.timeout").value == 3
+    assert _lookup(scope, "f(config={'retries': {'max_attempts': 1}})", "config.retries.max_attempts").value == 1
+    assert _lookup(scope, "f(**CONFIG)", "timeout").value == 12
+    assert _lookup(scope, "f(**CONFIG)", "nested.max_retries").value == 0
+    assert _lookup(scope, "f(**kwargs_local)", "timeout").value == 9
+    assert _lookup(scope, "f(**options)", "timeout").value == 11
+    assert _lookup(scope, "f(**{**CONFIG})", "timeout").value == 12
+
+
+def test_lookup_missing_and_hidden(scope):
+    assert _lookup(scope, "f(a=1)", "timeout") is MISSING
+    assert _lookup(scope, "f(http_options=None)", "http_options.timeout") is MISSING
+    hidden = _lookup(scope, "f(**kwargs)", "timeout")
+    assert hidden is not MISSING and not hidden.known and hidden.origin == "**kwargs"
+    opaque = _lookup(scope, "f(http_options=make())", "http_options.timeout")
+    assert not opaque.known and opaque.origin == "make()"

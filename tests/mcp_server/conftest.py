@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from mcp import Client
+from mcp.server.mcpserver import MCPServer
+
+from mcp_server.server import create_server
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    return project
+
+
+@pytest.fixture
+def server(root: Path) -> MCPServer:
+    return create_server(root)
+
+
+@pytest.fixture(params=["auto", "legacy"])  # 2026-07-28 (server/discover) and 2025-11-25 (initialize)
+async def client(request: pytest.FixtureRequest, server: MCPServer) -> AsyncIterator[Client]:
+    # raise_exceptions only on the modern path: on a legacy in-memory connection it re-raises
+    # server crashes inside the server task instead of in the test (mcp-sdk.md §5.1).
+    async with Client(server, mode=request.param, raise_exceptions=request.param == "auto") as c:
+        yield c
