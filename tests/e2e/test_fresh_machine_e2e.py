@@ -7,6 +7,7 @@ points pip at a local wheelhouse, as if the registry were reachable, the second 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import uuid
 from pathlib import Path
@@ -69,7 +70,7 @@ def _plugin_server(result: ClaudeRun) -> dict[str, str]:
 
 
 def test_on_a_fresh_machine_the_plugin_installs_its_package_and_works(claude_bin: Path, sandbox: Sandbox) -> None:
-    wheels = ensure_wheelhouse(REPO_ROOT, cache_dir({}, Path.home()).parent)
+    wheels = ensure_wheelhouse(REPO_ROOT, cache_dir(os.environ, Path.home()).parent)
     final = f"E2E FRESH MACHINE FINDING {uuid.uuid4().hex}"
     result = _fresh_machine(claude_bin, sandbox, _offline_pip(wheels), final)
     assert result.returncode == 0, result.describe()
