@@ -47,8 +47,8 @@ class Installed:
 def installed(claude_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
     box = Sandbox.create(tmp_path_factory.mktemp("project"))
     env = box.env(base_url="http://127.0.0.1:9", path_dirs=[PACKAGE_BIN])
-    done = subprocess.run([str(PACKAGE_BIN / "llmeng"), "install", "--scope", "project", "--target",
-                           str(box.project), "--mcp", "--permissions", "--json"],
+    # The README's command, with its defaults: agents, hook, session script, .mcp.json, permissions.
+    done = subprocess.run([str(PACKAGE_BIN / "llmeng"), "install", "--json"],
                           cwd=box.project, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, f"llmeng install failed:\n{done.stdout}\n{done.stderr}"
     # A project .mcp.json server needs the user's approval once (claude-code.md §4.2); -p cannot ask.
