@@ -26,7 +26,7 @@ _NOT_AGENTS = frozenset({"multi-agent", "sub-agent", "single-agent", "per-agent"
                          "inter-agent", "cross-agent", "meta-agent", "super-agent", "user-agent"})
 _AGENT_NAME = r"[a-z0-9]+(?:-[a-z0-9]+)+"
 _SUBAGENT_TYPE = re.compile(rf"subagent_type\W+({_AGENT_NAME}|[a-z0-9-]+)")
-_MCP_TOOL = re.compile(r"\bmcp__[A-Za-z0-9_-]+?__[A-Za-z0-9_-]+\b")
+_MCP_TOOL = re.compile(r"mcp__[A-Za-z0-9_-]+?__[A-Za-z0-9_-]+\b")
 _TOOL_BEFORE = re.compile(r"(?:\b(?:[Uu]se|[Uu]sing|[Ww]ith|[Vv]ia|[Cc]all|[Rr]un)\s+(?:the\s+)?`?([A-Z][A-Za-z]+)`?"
                           r"|`([A-Z][A-Za-z]+)`)$")
 _PUNCTUATION = "`*_'\"()[]{}<>.,;:!?"
@@ -132,8 +132,10 @@ def _positions(text: str, needle: str) -> Iterator[int]:
 
 
 def _common(content: str, line: int, found: dict[str, list[Mention]]) -> None:
-    if "mcp__" in content:
-        _add(found["mcp_tools"], _MCP_TOOL, content, line, whole=True)
+    for at in _positions(content, "mcp__"):
+        m = _MCP_TOOL.match(content, at)
+        if m and (at == 0 or not (content[at - 1].isalnum() or content[at - 1] == "_")):
+            found["mcp_tools"].append(Mention(m.group(0), _line_of(content, at, line)))
     if "requesting_agent" in content or "request_type" in content or "ontext manager" in content:
         _add(found["protocol"], _PROTOCOL, content, line, whole=True)
 

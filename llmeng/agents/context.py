@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,14 +39,15 @@ class LintContext:
         return frozenset(names) | self.spec.builtin_agents
 
 
-def build_context(docs: Sequence[AgentDoc], spec: Spec, *, env: Mapping[str, str], cwd: Path,
+def build_context(plugins: Iterable[PluginInfo], spec: Spec, *, env: Mapping[str, str], cwd: Path,
                   home: Path, user_dir: Path) -> LintContext:
+    """What every file check needs to know, before any file is read; `docs` is filled in later."""
     root = project_root(cwd)
     installed = tuple(_scan_scope(root / ".claude" / "agents", SCOPE_PROJECT, spec)) + tuple(
         _scan_scope(user_dir / "agents", SCOPE_USER, spec))
-    plugins = {d.plugin.root: d.plugin for d in docs if d.plugin is not None}
-    return LintContext(spec=spec, docs=tuple(docs), installed=installed,
-                       mcp_prefixes=_mcp_prefixes(root, home, env, plugins.values()), project_root=root)
+    unique = {p.root: p for p in plugins}
+    return LintContext(spec=spec, docs=(), installed=installed,
+                       mcp_prefixes=_mcp_prefixes(root, home, env, unique.values()), project_root=root)
 
 
 def project_root(start: Path) -> Path:

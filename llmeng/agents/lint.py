@@ -6,12 +6,12 @@ import os
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from llmeng.agents.context import build_context
-from llmeng.agents.docs import AgentDoc, expand_paths, load_doc, user_config_dir
+from llmeng.agents.context import LintContext, build_context
+from llmeng.agents.docs import AgentDoc, expand_paths, find_plugin, load_doc, user_config_dir
 from llmeng.agents.registry import FILE_CHECKS, SET_CHECKS
 from llmeng.agents.spec import Spec, load_spec
 from llmeng.findings import Finding, Severity
@@ -55,12 +55,13 @@ def lint_paths(paths: Sequence[Path], *, env: Mapping[str, str], cwd: Path, home
     spec = spec or load_spec()
     files, missing = expand_paths(paths)
     user_dir = user_config_dir(env, home)
-    docs = _load_all(files, spec, cwd=cwd, user_dir=user_dir, jobs=jobs)
-    ctx = build_context(docs, spec, env=env, cwd=cwd, home=home, user_dir=user_dir)
+    plugins = [p for p in (find_plugin(Path(os.path.abspath(f))) for f in files) if p is not None]
+    ctx = build_context(plugins, spec, env=env, cwd=cwd, home=home, user_dir=user_dir)
+    checked = _check_all(files, ctx, cwd=cwd, user_dir=user_dir, jobs=jobs)
+    ctx = replace(ctx, docs=tuple(doc for doc, _ in checked))
     by_doc: dict[str, list[Finding]] = defaultdict(list)
-    for doc in docs:
-        for check in FILE_CHECKS:
-            by_doc[doc.display].extend(check(doc, ctx))
+    for doc, found in checked:
+        by_doc[doc.display].extend(found)
     for set_check in SET_CHECKS:
         for f in set_check(ctx):
             by_doc[f.location.path].append(f)
@@ -69,15 +70,26 @@ def lint_paths(paths: Sequence[Path], *, env: Mapping[str, str], cwd: Path, home
         FileResult(path=d.path, display=d.display, name=d.name, scope=d.scope,
                    findings=tuple(sorted((f for f in by_doc[d.display] if f.rule_id not in ignored),
                                          key=lambda f: (f.location.line, f.location.col, f.rule_id))))
-        for d in docs)
+        for d in ctx.docs)
     return LintResult(files=results, missing=tuple(missing), claude_code_version=spec.claude_code_version,
                       spec_as_of=spec.as_of)
 
 
-def _load_all(files: list[Path], spec: Spec, *, cwd: Path, user_dir: Path, jobs: int) -> list[AgentDoc]:
-    load = partial(load_doc, spec=spec, cwd=cwd, user_dir=user_dir)
+def _check_all(files: list[Path], ctx: LintContext, *, cwd: Path, user_dir: Path,
+               jobs: int) -> list[tuple[AgentDoc, list[Finding]]]:
+    check = partial(_load_and_check, ctx=ctx, cwd=cwd, user_dir=user_dir)
     workers = min(jobs if jobs > 0 else (os.cpu_count() or 1), len(files) // (PARALLEL_MIN_FILES // 2) or 1)
     if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
-        return [load(f) for f in files]
+        return [check(f) for f in files]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(load, files, chunksize=64))
+        return list(pool.map(check, files, chunksize=64))
+
+
+def _load_and_check(path: Path, *, ctx: LintContext, cwd: Path,
+                    user_dir: Path) -> tuple[AgentDoc, list[Finding]]:
+    """Read, parse and run every per-file check; return the document without the text the set
+    checks do not need, so that results from worker processes stay small."""
+    doc = load_doc(path, ctx.spec, cwd=cwd, user_dir=user_dir)
+    found = [f for check in FILE_CHECKS for f in check(doc, ctx)]
+    parsed = doc.parsed and replace(doc.parsed, body="", frontmatter_text="")
+    return replace(doc, text=None, parsed=parsed), found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,6 +76,9 @@ TOOL_NOT_GRANTED = _rule(
     "Grant the tool in `tools:` or remove the instruction.")
 
 
+_SEPARATORS = re.compile(r"[,\s]+")
+
+
 @dataclass(frozen=True)
 class ToolEntry:
     raw: str
@@ -94,6 +98,8 @@ def split_tools(value: Any) -> list[ToolEntry] | None:
 
 
 def _split_string(value: str) -> list[str]:
+    if "(" not in value and ")" not in value:
+        return [i for i in _SEPARATORS.split(value) if i]
     items, current, depth = [], [], 0
     for ch in value:
         if ch == "(":
