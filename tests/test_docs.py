@@ -50,3 +50,10 @@ def test_readme_audit_rule_table_is_generated_from_the_registry() -> None:
     start = readme.index("<!-- audit-rules:start")
     table = readme[readme.index("\n", start) + 1:readme.index("<!-- audit-rules:end -->")]
     assert table == render_table(RULES), "README audit rule table is stale: regenerate it from `llmeng rules`"
+
+
+def test_the_repositorys_own_claude_setup_matches_the_bundled_team() -> None:
+    # .claude/ is built with `llmeng install`; after editing agents/, run `llmeng update` here.
+    installed = {p.name: p.read_bytes() for p in (REPO / ".claude" / "agents").glob("*.md")}
+    bundled = {p.name: p.read_bytes() for p in (REPO / "agents").glob("*.md")}
+    assert installed == bundled, "run `llmeng update` in the repository root"

@@ -26,19 +26,36 @@ class FixResult:
 def fix_text(text: str, spec: Spec) -> FixResult:
     """`text` with every safe fix applied, and the ids of the rules they address."""
     applied: list[str] = []
-    if text.startswith("\ufeff"):
-        text, _ = text[1:], applied.append("AG106")
-    if "\r\n" in text:
-        text, _ = text.replace("\r\n", "\n"), applied.append("AG107")
-    repaired = fix_mojibake(text)
-    if repaired != text:
-        text, _ = repaired, applied.append("AG108")
-    for rule_id, step in (("AG103", _quote_for_strict_yaml), ("AG220", _rename_allowed_tools),
-                          ("tools-format", _normalise_tools)):
+    steps = (("AG106", _strip_bom), ("AG107", _lf_endings), ("AG108", _repair_mojibake),
+             ("AG103", _quote_for_strict_yaml), ("AG220", _rename_allowed_tools),
+             ("tools-format", _normalise_tools))
+    for rule_id, step in steps:
         new = step(text, spec)
-        if new != text:
+        if new != text and _still_loads(text, new, spec):
             text, _ = new, applied.append(rule_id)
     return FixResult(text=text, applied=tuple(applied))
+
+
+def _still_loads(before: str, after: str, spec: Spec) -> bool:
+    """A fix may change values (mojibake repair does) but never cost the agent its frontmatter or
+    a key: repairing U+0085, a YAML line break, into an ellipsis would change what the YAML means."""
+    was = parse_agent(before.removeprefix("\ufeff"), spec).data
+    if was is None:
+        return True
+    now = parse_agent(after.removeprefix("\ufeff"), spec).data
+    return now is not None and len(now) == len(was)
+
+
+def _strip_bom(text: str, spec: Spec) -> str:
+    return text.removeprefix("\ufeff")
+
+
+def _lf_endings(text: str, spec: Spec) -> str:
+    return text.replace("\r\n", "\n")
+
+
+def _repair_mojibake(text: str, spec: Spec) -> str:
+    return fix_mojibake(text)
 
 
 def _replace_frontmatter(text: str, spec: Spec, new_fm: str) -> str:

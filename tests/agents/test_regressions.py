@@ -237,3 +237,12 @@ def test_schema_rejects_a_model_that_is_not_a_string(model: object) -> None:
 
     validator = jsonschema.Draft7Validator(frontmatter_schema(load_spec()))
     assert not validator.is_valid({"name": "reviewer", "description": "d", "model": model})
+
+
+def test_fix_never_turns_a_yaml_line_break_into_text() -> None:
+    # Found by test_hostile: mojibake repair turned U+0085 (NEL, a YAML line break) into an ellipsis,
+    # and the fixed frontmatter no longer parsed.
+    spec = load_spec()
+    text = "---\nkey: \x85\u2028\u2029\n- item\n---\n"
+    result = fix_text(text, spec)
+    assert result.text == text and not result.changed
