@@ -39,7 +39,7 @@ def test_watch_validates_again_after_a_save(tmp_path: Path) -> None:
             _wait_for(out, "0 errors", proc)
             (agents / "reviewer.md").write_text(AGENT.replace("name: reviewer", "name: -reviewer"))
             text = _wait_for(out, "AG203", proc)
-            assert "1 errors" in text
+            assert "1 error," in text
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=10)

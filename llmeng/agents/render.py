@@ -31,10 +31,14 @@ def render_text(result: LintResult, *, show_info: bool = True) -> str:
 def summary(result: LintResult) -> str:
     n = len(result.files)
     loads = sum(1 for f in result.files if f.loads)
-    parts = [f"{result.count(Severity.ERROR)} errors", f"{result.count(Severity.WARNING)} warnings",
+    parts = [_plural(result.count(Severity.ERROR), "error"), _plural(result.count(Severity.WARNING), "warning"),
              f"{result.count(Severity.INFO)} info"]
     return (f"{n} file{'s' if n != 1 else ''} checked against Claude Code {result.claude_code_version} "
             f"(spec of {result.spec_as_of}): {', '.join(parts)}; {loads} of {n} load in Claude Code.")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def render_json(result: LintResult) -> dict[str, Any]:
