@@ -66,10 +66,13 @@ RESOURCES: tuple[tuple[str, str, str, str], ...] = (
 def unknown_tool_guard(server: MCPServer) -> Any:
     """Middleware: an unknown tool is a protocol error (-32602), not a tool result."""
 
+    known: list[str] = []  # filled on the first call: listing tools per call cost a tenth of a round trip
+
     async def guard(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
         if ctx.method == "tools/call" and ctx.params is not None:
+            if not known:
+                known.extend(sorted(t.name for t in await server.list_tools()))
             name = ctx.params.get("name")
-            known = sorted(t.name for t in await server.list_tools())
             if isinstance(name, str) and name not in known:
                 raise MCPError(INVALID_PARAMS, f"Unknown tool: {name}. Known tools: {', '.join(known)}.")
         return await call_next(ctx)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -127,7 +128,7 @@ class LlmengTools:
         config = replace(load_project_config(target), today=today())
         return audit_paths([target], config=config, catalog=self._catalog)
 
-    def session_append(
+    async def session_append(
         self,
         agent: Annotated[str, Field(description="Your agent name, e.g. 'llm-architect' (1-64 characters: "
                                                 "letters, digits, '.', '_', ':' or '-').", max_length=64)],
@@ -145,11 +146,21 @@ class LlmengTools:
         are masked first. With no active session the report is kept as a standalone file under
         .claude/sessions/standalone/. Each call adds a new entry; nothing is overwritten.
         """
+        import anyio
+
         from llmeng.sessions.store import append_entry
 
-        with core_errors():
-            result = append_entry(self.root, agent, report.encode("utf-8"), source="mcp",
-                                  now=datetime.now(UTC), session_id=session_id or None)
+        call = partial(append_entry, self.root, agent, report.encode("utf-8"), source="mcp",
+                       now=datetime.now(UTC), session_id=session_id or None)
+        try:
+            # Uncontended, an append is a few syscalls: done here, on the event loop, it skips a thread
+            # hop that cost more than the append. Only one non-blocking lock attempt is made here; a
+            # busy lock (or any refusal, which writes nothing) is retried in a worker thread, where the
+            # bounded wait cannot stall other requests.
+            result = call(lock_timeout_s=0)
+        except LlmengError:
+            with core_errors():
+                result = await anyio.to_thread.run_sync(call)
         return AppendOutput(entry_id=result.entry_id, session_id=result.session_id,
                             path=result.path.relative_to(self.root).as_posix(),
                             standalone=result.standalone, redacted=result.redacted)
