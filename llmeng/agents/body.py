@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -149,15 +149,8 @@ def _line_of(text: str, offset: int, first_line: int) -> int:
     return first_line + bisect.bisect_right(_newlines(text), offset - 1)
 
 
-_newline_cache: dict[int, tuple[str, list[int]]] = {}
-
-
+@lru_cache(maxsize=4)
 def _newlines(text: str) -> list[int]:
-    """Offsets of the newlines in `text`, kept for the one text being scanned (a line number per
-    mention would otherwise count from the start each time: quadratic on large bodies)."""
-    cached = _newline_cache.get(id(text))
-    if cached is None or cached[0] is not text:
-        _newline_cache.clear()
-        cached = (text, [m.start() for m in _NEWLINE.finditer(text)])
-        _newline_cache[id(text)] = cached
-    return cached[1]
+    """Offsets of the newlines in `text`, computed once per text being scanned (counting from the
+    start for each mention instead was quadratic on large bodies)."""
+    return [m.start() for m in _NEWLINE.finditer(text)]

@@ -7,12 +7,21 @@ from typing import Any
 
 from llmeng.agents.context import LintContext
 from llmeng.agents.docs import AgentDoc
-from llmeng.findings import Confidence, Finding, Location
+from llmeng.findings import Confidence, Finding, Location, Severity
 from llmeng.rules import Rule
 
 FileCheck = Callable[[AgentDoc, LintContext], Iterable[Finding]]
 SetCheck = Callable[[LintContext], Iterable[Finding]]
 SRC_REF = "project reference claude-code.md (Claude Code 2.1.330, run offline)"
+
+
+def rule_factory(category: str, sources: tuple[str, ...]) -> Callable[..., Rule]:
+    """A Rule constructor for one family: its category and default sources filled in."""
+    def make(id: str, name: str, severity: Severity, summary: str, why: str, bad: str, good: str, fix: str,
+             **kw: Any) -> Rule:
+        return Rule(id=id, name=name, severity=severity, category=category, summary=summary, why=why, bad=bad,
+                    good=good, fix=fix, sources=kw.pop("sources", sources), **kw)
+    return make
 
 
 def finding(rule: Rule, doc: AgentDoc, message: str, *, line: int | None = None, col: int = 1,

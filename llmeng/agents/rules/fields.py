@@ -10,18 +10,14 @@ from typing import Any
 
 from llmeng.agents.context import LintContext
 from llmeng.agents.docs import AgentDoc
-from llmeng.agents.rules import SRC_REF, finding
+from llmeng.agents.rules import SRC_REF, finding, rule_factory
 from llmeng.findings import Finding, Severity
-from llmeng.rules import Rule
 
 CAT = "fields"
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def _rule(id: str, name: str, severity: Severity, summary: str, why: str, bad: str, good: str, fix: str,
-          **kw: Any) -> Rule:
-    return Rule(id=id, name=name, severity=severity, category=CAT, summary=summary, why=why, bad=bad,
-                good=good, fix=fix, sources=kw.pop("sources", (SRC_REF + " §1.4, §1.7",)), **kw)
+_rule = rule_factory(CAT, (SRC_REF + " §1.4, §1.7",))
 
 
 FM = "---\nname: reviewer\ndescription: Reviews diffs for bugs.\n{}---\nYou review diffs.\n"

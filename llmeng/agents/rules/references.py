@@ -6,23 +6,18 @@ import os
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from llmeng.agents.context import LintContext
 from llmeng.agents.docs import SCOPE_PLUGIN, SCOPE_PROJECT, SCOPE_USER, AgentDoc
-from llmeng.agents.rules import SRC_REF, finding
+from llmeng.agents.rules import SRC_REF, finding, rule_factory
 from llmeng.agents.rules.tools import split_tools
 from llmeng.findings import Confidence, Finding, Severity
-from llmeng.rules import Rule
 
 CAT = "references"
 FM = "---\nname: {}\ndescription: Reviews diffs.\n---\n"
 
 
-def _rule(id: str, name: str, severity: Severity, summary: str, why: str, bad: str, good: str, fix: str,
-          **kw: Any) -> Rule:
-    return Rule(id=id, name=name, severity=severity, category=CAT, summary=summary, why=why, bad=bad,
-                good=good, fix=fix, sources=kw.pop("sources", (SRC_REF + " §1.2, §1.7a",)), **kw)
+_rule = rule_factory(CAT, (SRC_REF + " §1.2, §1.7a",))
 
 
 DUPLICATE_NAME = _rule(

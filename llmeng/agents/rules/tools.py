@@ -11,19 +11,15 @@ from typing import Any
 
 from llmeng.agents.context import LintContext, mcp_server_prefix
 from llmeng.agents.docs import AgentDoc
-from llmeng.agents.rules import SRC_REF, finding
+from llmeng.agents.rules import SRC_REF, finding, rule_factory
 from llmeng.findings import Confidence, Finding, Severity
-from llmeng.rules import Rule
 
 CAT = "tools"
 SOURCES = (SRC_REF + " §1.5, §1.7a, §4.4",)
 FM = "---\nname: reviewer\ndescription: Reviews diffs.\n{}---\nYou review diffs.\n"
 
 
-def _rule(id: str, name: str, severity: Severity, summary: str, why: str, bad: str, good: str, fix: str,
-          **kw: Any) -> Rule:
-    return Rule(id=id, name=name, severity=severity, category=CAT, summary=summary, why=why, bad=bad,
-                good=good, fix=fix, sources=SOURCES, **kw)
+_rule = rule_factory(CAT, SOURCES)
 
 
 TOOLS_EMPTY = _rule(
