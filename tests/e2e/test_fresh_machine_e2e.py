@@ -12,7 +12,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from e2e_harness import REPO_ROOT
+from e2e_harness import PACKAGE_BIN, REPO_ROOT
 from e2e_harness.claude_cli import cache_dir
 from e2e_harness.evidence import requests_with
 from e2e_harness.mock_api import MockApi
@@ -30,7 +30,6 @@ from e2e_harness.team import (
 from e2e_harness.wheelhouse import ensure_wheelhouse
 
 AGENT = team_agents(REPO_ROOT)[0]
-PACKAGE_BIN = Path(sys.executable).parent
 # The first run builds the venv while Claude Code waits for the MCP server; give it time.
 SLOW_CONNECT = {"MCP_CONNECT_TIMEOUT_MS": "240000"}
 

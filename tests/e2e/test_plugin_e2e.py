@@ -7,15 +7,13 @@ package on PATH (the `pip install` route); test_fresh_machine_e2e.py covers the 
 from __future__ import annotations
 
 import json
-import sys
 import tomllib
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from e2e_harness import REPO_ROOT
-from e2e_harness.mock_api import MockApi
+from e2e_harness import PACKAGE_BIN, REPO_ROOT
 from e2e_harness.plugins import checked, copy_tree, install_from_marketplace
 from e2e_harness.proofs import (
     check_agents_offered,
@@ -23,7 +21,7 @@ from e2e_harness.proofs import (
     check_mcp_append,
     check_mcp_tools_registered,
 )
-from e2e_harness.runner import ClaudeRun, Sandbox, run, run_print
+from e2e_harness.runner import ClaudeRun, Sandbox, run, run_team
 from e2e_harness.script import TeamScript
 from e2e_harness.team import (
     PLUGIN_ID,
@@ -35,8 +33,6 @@ from e2e_harness.team import (
 )
 
 AGENTS = team_agents(REPO_ROOT)
-# The interpreter running the tests has llmeng installed (pip install -e '.[test]'), with its scripts.
-PACKAGE_BIN = Path(sys.executable).parent
 
 
 @dataclass(frozen=True)
@@ -45,10 +41,7 @@ class Installed:
     box: Sandbox
 
     def run_team(self, script: TeamScript) -> tuple[ClaudeRun, list[dict]]:
-        with MockApi(script) as api:
-            result = run_print(self.claude, self.box,
-                               env=self.box.env(base_url=api.url, path_dirs=[PACKAGE_BIN]))
-            return result, api.messages_requests()
+        return run_team(self.claude, self.box, script)
 
 
 @pytest.fixture(scope="module")

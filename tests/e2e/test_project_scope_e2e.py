@@ -8,26 +8,23 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from e2e_harness import REPO_ROOT
-from e2e_harness.mock_api import MockApi
+from e2e_harness import PACKAGE_BIN, REPO_ROOT
 from e2e_harness.proofs import (
     check_agents_offered,
     check_hook_logged,
     check_mcp_append,
     check_mcp_tools_registered,
 )
-from e2e_harness.runner import ClaudeRun, Sandbox, run_print
+from e2e_harness.runner import ClaudeRun, Sandbox, run_team
 from e2e_harness.script import TeamScript
 from e2e_harness.team import PROJECT_MCP_PREFIX, TeamAgent, start_session, team_agents
 
 AGENTS = team_agents(REPO_ROOT)
-PACKAGE_BIN = Path(sys.executable).parent
 
 
 @dataclass(frozen=True)
@@ -37,10 +34,7 @@ class Installed:
     report: dict
 
     def run_team(self, script: TeamScript) -> tuple[ClaudeRun, list[dict]]:
-        with MockApi(script) as api:
-            result = run_print(self.claude, self.box,
-                               env=self.box.env(base_url=api.url, path_dirs=[PACKAGE_BIN]))
-            return result, api.messages_requests()
+        return run_team(self.claude, self.box, script)
 
 
 @pytest.fixture(scope="module")

@@ -121,3 +121,14 @@ def run_print(claude: Path, box: Sandbox, *, env: Mapping[str, str], prompt: str
     args = ["-p", prompt, "--output-format", "stream-json", "--verbose", "--debug-file", str(debug),
             *extra_args]
     return run(claude, args, cwd=box.project, env=env, debug_log=debug)
+
+
+def run_team(claude: Path, box: Sandbox, script: Any) -> tuple[ClaudeRun, list[dict[str, Any]]]:
+    """One `claude -p` run of the team against a fresh mock playing `script`: the run and every
+    Messages-API request the mock saw."""
+    from e2e_harness import PACKAGE_BIN
+    from e2e_harness.mock_api import MockApi
+
+    with MockApi(script) as api:
+        result = run_print(claude, box, env=box.env(base_url=api.url, path_dirs=[PACKAGE_BIN]))
+        return result, api.messages_requests()
