@@ -20,8 +20,8 @@ def render_markdown(result: AuditResult, findings: Sequence[Finding] | None = No
     """The audit report: findings grouped by severity, each with file:line, evidence and the fix."""
     shown = result.findings if findings is None else findings
     out = ["# LLM integration audit", "",
-           (f"Scanned {result.files_scanned} files ({result.lines_scanned} lines): "
-           f"{len(shown)} findings."), ""]
+           (f"Scanned {_count(result.files_scanned, 'file')} ({_count(result.lines_scanned, 'line')}): "
+           f"{_count(len(shown), 'finding')}."), ""]
     for title, levels in _SECTIONS:
         group = [f for f in shown if f.severity in levels]
         if not group:
@@ -66,3 +66,7 @@ def render_json(result: AuditResult, findings: Sequence[Finding] | None = None) 
     if findings is not None:
         data["findings"] = [f.to_dict() for f in findings]
     return json.dumps(data, indent=2, default=str) + "\n"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
