@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path, PurePath
 
 from llmeng.errors import LlmengError
@@ -79,3 +80,47 @@ def confine(root: Path, relative: str | PurePath) -> Path:
             f"Remove the symlink or point it inside {base}.",
         )
     return Path(target)
+
+
+# (root, relative) -> (resolved dir, its identity, the root's identity or None when the root is
+# its own real path)
+_DirIdentity = tuple[int, int, int]
+_confined_dirs: dict[tuple[str, str], tuple[Path, _DirIdentity, _DirIdentity | None]] = {}
+
+
+def confine_dir(root: Path, relative: str) -> Path:
+    """`confine` for a directory that is checked again on every call: cheaply after the first.
+
+    The resolved directory is remembered per process with its identity: device, inode and ctime.
+    A later call stats it instead of walking the realpath: while the resolved path still reaches
+    the same directory, the answer stands (a directory cannot be hard-linked, so it is where it
+    was); anything else, a symlink swapped in anywhere on the path included, resolves afresh. The
+    ctime, which a move changes, is a further guard against a directory moved out and linked back.
+    That leaves the race any check-then-open has, no wider. A root reached through a symlink is
+    checked too, since the link may be re-pointed. A directory not there yet is never remembered.
+    """
+    key = (os.fspath(root), relative)
+    hit = _confined_dirs.get(key)
+    if hit is not None:
+        resolved, dir_id, root_id = hit
+        if _dir_identity(resolved, follow=False) == dir_id and (
+            root_id is None or _dir_identity(root, follow=True) == root_id
+        ):
+            return resolved
+    path = confine(root, relative)
+    dir_id = _dir_identity(path, follow=False)
+    canonical = os.path.realpath(root) == key[0]  # absolute, and no symlink on the way
+    root_id = None if canonical else _dir_identity(root, follow=True)
+    if dir_id is not None and (canonical or root_id is not None):
+        _confined_dirs[key] = (path, dir_id, root_id)
+    else:
+        _confined_dirs.pop(key, None)
+    return path
+
+
+def _dir_identity(path: str | Path, *, follow: bool) -> _DirIdentity | None:
+    try:
+        st = os.stat(path, follow_symlinks=follow)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_ctime_ns) if stat.S_ISDIR(st.st_mode) else None

@@ -1,9 +1,10 @@
 import os
+from pathlib import Path
 
 import pytest
 
 from llmeng.errors import LlmengError
-from llmeng.fsutil import atomic_create, atomic_write, confine
+from llmeng.fsutil import atomic_create, atomic_write, confine, confine_dir
 
 
 def test_atomic_write_replaces_content_and_leaves_no_temp_files(tmp_path):
@@ -76,3 +77,63 @@ def test_failed_temp_write_leaves_nothing_behind(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         atomic_write(tmp_path / "f.txt", "x")
     assert os.listdir(tmp_path) == []
+
+
+def test_confine_dir_answers_as_confine_and_again_from_memory(tmp_path, monkeypatch):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    first = confine_dir(tmp_path, "a/b")
+    assert first == confine(tmp_path, "a/b")
+    walks = []
+    monkeypatch.setattr(os.path, "realpath", lambda p: walks.append(p) or p)
+    assert confine_dir(tmp_path, "a/b") == first
+    assert walks == []  # remembered: no realpath walk
+
+
+def test_confine_dir_sees_a_directory_swapped_for_a_symlink_out(tmp_path):
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    (root / "logs").mkdir(parents=True)
+    outside.mkdir()
+    confine_dir(root, "logs")
+    (root / "logs").rename(root / "old")
+    (root / "logs").symlink_to(outside)
+    with pytest.raises(LlmengError, match="symlink"):
+        confine_dir(root, "logs")
+
+
+def test_confine_dir_sees_a_parent_swapped_for_a_symlink_out(tmp_path):
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    (root / "a" / "logs").mkdir(parents=True)
+    (outside / "logs").mkdir(parents=True)
+    confine_dir(root, "a/logs")
+    (root / "a").rename(root / "old")
+    (root / "a").symlink_to(outside)
+    with pytest.raises(LlmengError, match="symlink"):
+        confine_dir(root, "a/logs")
+
+
+def test_confine_dir_follows_a_root_symlink_when_it_is_re_pointed(tmp_path):
+    for project in ("one", "two"):
+        (tmp_path / project / "logs").mkdir(parents=True)
+    link = tmp_path / "project"
+    link.symlink_to(tmp_path / "one")
+    assert confine_dir(link, "logs") == (tmp_path / "one" / "logs").resolve()
+    link.unlink()
+    link.symlink_to(tmp_path / "two")
+    assert confine_dir(link, "logs") == (tmp_path / "two" / "logs").resolve()
+
+
+def test_confine_dir_does_not_remember_a_missing_directory(tmp_path):
+    assert confine_dir(tmp_path, "later") == tmp_path.resolve() / "later"
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "later").symlink_to(tmp_path.parent)
+    with pytest.raises(LlmengError, match="symlink"):
+        confine_dir(tmp_path, "later")
+
+
+def test_confine_dir_relative_root_follows_the_working_directory(tmp_path, monkeypatch):
+    for project in ("one", "two"):
+        (tmp_path / project / "logs").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "one")
+    assert confine_dir(Path("."), "logs") == (tmp_path / "one" / "logs").resolve()
+    monkeypatch.chdir(tmp_path / "two")
+    assert confine_dir(Path("."), "logs") == (tmp_path / "two" / "logs").resolve()

@@ -32,6 +32,7 @@ _ESCAPE_RE = re.compile(r"<!-- llmeng((?:-esc)*)")
 _UNESCAPE_RE = re.compile(r"<!-- llmeng-esc((?:-esc)*)")
 _FENCE_OPEN_RE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
 _HEADING_RE = re.compile(r"^( {0,3})#")
+_HEADINGS_RE = re.compile(r"^( {0,3})#", re.MULTILINE)
 _DEMOTED_RE = re.compile(r"^( {0,3})##")
 # C0 controls except tab, newline, form feed and carriage return, plus DEL: binary or terminal noise.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -81,6 +82,11 @@ def replace_controls(text: str) -> str:
 
 def encode_body(text: str) -> tuple[str, bool]:
     """Return the body as stored and whether a closing fence had to be added."""
+    if "```" not in text and "~~~" not in text:
+        # No fence can open, so no line is inside one: shift every heading in one pass.
+        if "#" in text:
+            text = _HEADINGS_RE.sub(r"\1###", text)
+        return (_ESCAPE_RE.sub(r"<!-- llmeng-esc\1", text) if "<!-- llmeng" in text else text), False
     out: list[str] = []
     fence: tuple[str, str, int] | None = None
     for line in text.split("\n"):
@@ -138,8 +144,9 @@ def torn_entry_closer(fragment: str) -> str:
     return closer + "\n"
 
 
-def heading(meta: EntryMeta) -> str:
-    parts = [meta.agent, meta.time.strftime("%Y-%m-%d %H:%M:%S UTC"), meta.source]
+def heading(meta: EntryMeta, stamp: str) -> str:
+    """The entry's visible heading; `stamp` is `format_time(meta.time)`, formatted once per entry."""
+    parts = [meta.agent, f"{stamp[:10]} {stamp[11:19]} UTC", meta.source]
     if meta.agent_id:
         parts.append(f"agent id {meta.agent_id}")
     if meta.redacted:
@@ -154,16 +161,19 @@ def block_crc(block: str) -> str:
 
 
 def format_time(time: datetime) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """`time` (in UTC) as 2026-11-22T03:04:05.123456Z."""
+    # isoformat, not strftime: the same text for any four-digit year, in a fraction of the time.
+    return time.isoformat(timespec="microseconds")[:26] + "Z"
 
 
 def render_entry(meta: EntryMeta, text: str) -> str:
     """The entry as it is appended: begin marker, heading, encoded body, end marker, blank line."""
     stored, fence_added = encode_body(text)
-    attrs = f"id={meta.id} agent={meta.agent} source={meta.source} time={format_time(meta.time)} "
+    stamp = format_time(meta.time)
+    attrs = f"id={meta.id} agent={meta.agent} source={meta.source} time={stamp} "
     if meta.agent_id:
         attrs += f"agent_id={meta.agent_id} "
     attrs += f"redacted={meta.redacted} " + ("fence=1 " if fence_added else "")
-    block = f"{heading(meta)}\n\n{stored}"
+    block = f"{heading(meta, stamp)}\n\n{stored}"
     end = f"<!-- llmeng:end id={meta.id} crc={block_crc(block)} -->"
     return f"<!-- llmeng:entry {attrs}-->\n{block}\n\n{end}\n\n"

@@ -56,9 +56,8 @@ def acquire(
         delay = min(delay * 2, _POLL_MAX_S)
 
 
-@contextmanager
-def locked(path: Path, *, timeout_s: float) -> Iterator[int]:
-    """Open `path` for appending and hold its flock; raises FileMoved if it was ended meanwhile."""
+def _open_locked(path: Path, *, timeout_s: float) -> tuple[int, int]:
+    """`path` opened for appending with its flock held, and its size; FileMoved if it was ended."""
     try:
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -69,7 +68,17 @@ def locked(path: Path, *, timeout_s: float) -> Iterator[int]:
         raise
     try:
         acquire(fd, path, timeout_s=timeout_s)
-        _check_still_there(fd, path)
+        return fd, _check_still_there(fd, path)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+@contextmanager
+def locked(path: Path, *, timeout_s: float) -> Iterator[int]:
+    """Open `path` for appending and hold its flock; raises FileMoved if it was ended meanwhile."""
+    fd, _ = _open_locked(path, timeout_s=timeout_s)
+    try:
         yield fd
     finally:
         os.close(fd)  # closing releases the flock
@@ -82,12 +91,14 @@ def locked_append(
 
     `skip_if` runs while the lock is held, so its check and our write cannot race another writer.
     """
-    with locked(path, timeout_s=timeout_s) as fd:
-        size = os.fstat(fd).st_size
+    fd, size = _open_locked(path, timeout_s=timeout_s)
+    try:
         if skip_if is not None and skip_if(os.pread(fd, size, 0)):
             return False
         append_fd(fd, data, size)
         return True
+    finally:
+        os.close(fd)  # closing releases the flock
 
 
 def append_fd(fd: int, data: bytes, size: int) -> None:
@@ -106,7 +117,8 @@ def _repair(fd: int, size: int) -> bytes:
     return torn_entry_closer(fragment.decode("utf-8", "replace")).encode("utf-8")
 
 
-def _check_still_there(fd: int, path: Path) -> None:
+def _check_still_there(fd: int, path: Path) -> int:
+    """The locked file's size, once we know `path` still names it (an ended session was renamed)."""
     try:
         st = os.stat(path, follow_symlinks=False)
     except FileNotFoundError:
@@ -114,6 +126,7 @@ def _check_still_there(fd: int, path: Path) -> None:
     mine = os.fstat(fd)
     if (st.st_dev, st.st_ino) != (mine.st_dev, mine.st_ino):
         raise FileMoved(str(path))
+    return mine.st_size
 
 
 def _write_all(fd: int, data: bytes, size_before: int) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from llmeng.errors import LlmengError
-from llmeng.fsutil import confine
+from llmeng.fsutil import confine, confine_dir
 
 SESSIONS_DIR = ".claude/sessions"
 ACTIVE = "active"
@@ -77,7 +77,7 @@ def session_file(root: Path, kind: str, session_id: str) -> Path:
     Leaving the last component unresolved lets O_NOFOLLOW refuse a session file that is a
     symlink, even one pointing inside the project (it could aim at README.md).
     """
-    return confine(root, f"{SESSIONS_DIR}/{kind}") / f"{check_session_id(session_id)}.md"
+    return confine_dir(root, f"{SESSIONS_DIR}/{kind}") / f"{check_session_id(session_id)}.md"
 
 
 def find_project_root(start: Path, env: Mapping[str, str]) -> Path:

@@ -7,16 +7,16 @@ session started last (within one second, the greatest name). Pass `session_id` t
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from llmeng.errors import LlmengError
-from llmeng.fsutil import atomic_create, confine
+from llmeng.fsutil import atomic_create, confine, confine_dir
 from llmeng.sessions import names
 from llmeng.sessions.entries import (
     DEFAULT_MAX_ENTRY_BYTES,
@@ -26,11 +26,16 @@ from llmeng.sessions.entries import (
     format_time,
     render_entry,
 )
+from llmeng.sessions.listing import session_ids
 from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, FileMoved, append_fd, locked, locked_append
 from llmeng.sessions.redact import redact
 
 TITLE_MAX_CHARS = 200
 _RETRIES = 5
+# Entry ids end in 8 hex digits that differ between processes (random start) and between the
+# entries of one process (counting up): one getrandom per process rather than per entry.
+_ID_SUFFIXES = itertools.count(int.from_bytes(os.urandom(4)))
+_ID_DROP = str.maketrans("", "", "-:.")  # 2026-11-22T03:04:05.123456 -> 20261122T030405123456
 _TITLE_RE = re.compile(rb"^# (.*)$", re.MULTILINE)
 
 
@@ -107,35 +112,19 @@ def _one_line(value: str) -> str:
 
 def current_session(root: Path) -> str | None:
     """The id of the active session (the greatest valid id in active/), or None."""
-    return _latest(confine(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}"))
+    return _latest(confine_dir(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}"))
 
 
 def _latest(directory: Path) -> str | None:
-    ids = _ids(directory)
+    ids = session_ids(directory)
     return ids[-1] if ids else None
-
-
-def _ids(directory: Path) -> list[str]:
-    try:
-        entries = list(os.scandir(directory))
-    except FileNotFoundError:
-        return []
-    ids = [
-        e.name[:-3]
-        for e in entries
-        if e.name.endswith(".md")
-        and names.SESSION_ID_RE.fullmatch(e.name[:-3])
-        and len(e.name) - 3 <= names.SESSION_ID_MAX_CHARS
-        and stat.S_ISREG(e.stat(follow_symlinks=False).st_mode)
-    ]  # a symlink is never a session
-    return sorted(ids)
 
 
 def list_sessions(root: Path) -> list[SessionInfo]:
     """Active then archived sessions, each sorted by id (start time)."""
     out = []
     for kind in (names.ACTIVE, names.ARCHIVE):
-        for session_id in _ids(confine(root, f"{names.SESSIONS_DIR}/{kind}")):
+        for session_id in session_ids(confine_dir(root, f"{names.SESSIONS_DIR}/{kind}")):
             path = names.session_file(root, kind, session_id)
             out.append(SessionInfo(session_id, kind, path, _read_title(path)))
     return out
@@ -186,12 +175,14 @@ def append_entry(
     """Append one entry to the session (or, with none active, write a standalone artifact)."""
     meta, data = _prepare(agent, body, source=source, now=now, agent_id=agent_id, max_bytes=max_bytes)
     skip = _logged_check(agent_id) if skip_if_logged and agent_id else None
-    active = confine(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}")  # resolved once: appends are hot
+    if session_id is not None:
+        names.check_session_id(session_id)  # ids from the listing are valid already
+    active = confine_dir(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}")
     for _ in range(_RETRIES):
         sid = session_id if session_id is not None else _latest(active)
         if sid is None:
             return _standalone(root, meta, data)
-        path = active / f"{names.check_session_id(sid)}.md"
+        path = active / f"{sid}.md"
         try:
             appended = locked_append(path, data, timeout_s=lock_timeout_s, skip_if=skip)
         except FileMoved:
@@ -218,8 +209,9 @@ def _prepare(
     # surrogatepass: a str with lone surrogates then fails check_report's UTF-8 test, with its fix.
     raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
     red = redact(check_report(raw, max_bytes=max_bytes))
-    entry_id = f"{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S%f')}-{os.urandom(4).hex()}"
-    meta = EntryMeta(entry_id, agent, source, now.astimezone(UTC), agent_id, red.count)
+    now = now.astimezone(UTC)
+    entry_id = f"{format_time(now)[:-1].translate(_ID_DROP)}-{next(_ID_SUFFIXES) & 0xFFFFFFFF:08x}"
+    meta = EntryMeta(entry_id, agent, source, now, agent_id, red.count)
     return meta, render_entry(meta, red.text).encode("utf-8")
 
 

@@ -1,3 +1,6 @@
+import re
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,6 +13,7 @@ from llmeng.sessions.entries import (
     check_report,
     decode_body,
     encode_body,
+    format_time,
     render_entry,
 )
 from llmeng.sessions.parse import parse_session
@@ -152,3 +156,34 @@ def test_is_boundary_accepts_only_end_and_session_markers():
     assert is_boundary(b"<!-- llmeng:session v=1 -->")
     assert not is_boundary(b"<!-- llmeng:end id=a crc=0123ab")
     assert not is_boundary(b"some body text -->")
+
+
+def _encode_line_by_line(text):
+    """The per-line rule, for bodies without fences: every ATX heading moves down two levels."""
+    lines = [re.sub(r"^( {0,3})#", r"\1###", line, count=1) for line in text.split("\n")]
+    return re.sub(r"<!-- llmeng((?:-esc)*)", r"<!-- llmeng-esc\1", "\n".join(lines))
+
+
+fenceless = st.lists(
+    st.sampled_from(["# h1", "## h2", "####### seven", "#tag", "   # indented", "    # code", "\t# tab",
+                     "text # x", "", "<!-- llmeng:entry id=x -->", "<!-- llmeng-esc-esc", "`` `", "~~"]),
+    max_size=30,
+).map("\n".join)
+
+
+@given(fenceless)
+def test_bodies_without_fences_encode_as_the_per_line_rule_says(body):
+    assert encode_body(body) == (_encode_line_by_line(body), False)
+
+
+def test_headings_and_marker_lookalikes_without_fences():
+    body = "# T\n   # three spaces\n    # code, not a heading\ntext # no\n<!-- llmeng:end id=x crc=0 -->"
+    stored, fence_added = encode_body(body)
+    assert stored == ("### T\n   ### three spaces\n    # code, not a heading\ntext # no\n"
+                      "<!-- llmeng-esc:end id=x crc=0 -->")
+    assert not fence_added
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 1), timezones=st.just(UTC)))
+def test_format_time_is_iso_with_microseconds_and_z(moment):
+    assert format_time(moment) == moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -282,3 +282,9 @@ def test_times_are_recorded_in_utc_whatever_the_callers_zone(tmp_path):
     assert info.id.startswith("20261122-030405")
     append_entry(tmp_path, "a", b"x", source="cli", now=paris)
     assert read_session(info.path).entries[0].time == "2026-11-22T03:04:05.123456Z"
+
+
+def test_entries_appended_in_the_same_microsecond_get_distinct_ids(tmp_path, session):
+    ids = {append_entry(tmp_path, "a", b"x", source="cli", now=NOW).entry_id for _ in range(50)}
+    assert len(ids) == 50
+    assert all(i.startswith("20261122T030405123456-") and len(i.split("-")[1]) == 8 for i in ids)
