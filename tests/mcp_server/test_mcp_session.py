@@ -101,7 +101,7 @@ async def test_bad_input_says_what_to_fix(client: Client, root: Path, args: dict
 @pytest.mark.anyio
 @pytest.mark.parametrize("args", [
     {"agent": "me"}, {"report": "x"}, {"agent": "me", "report": 5}, {"agent": "a" * 65, "report": "x"},
-    {"agent": "me", "report": "x" * 262_145},
+    {"agent": "me", "report": "x" * 262_145}, {"agent": "me", "report": "lone \ud800 surrogate"},
 ])
 async def test_missing_or_oversized_arguments_fail_validation(client: Client, root: Path,
                                                               args: dict[str, Any]) -> None:
