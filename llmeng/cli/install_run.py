@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
+import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from llmeng.cli import install_render as render
 from llmeng.errors import LlmengError
 from llmeng.install import bundle
 from llmeng.install.apply import apply, recover_scope
-from llmeng.install.components import Components, Want
+from llmeng.install.components import Components, Launch, Want, choose_launch
 from llmeng.install.inventory import inventory
 from llmeng.install.plan import InstallPlan, Request, plan_install, plan_uninstall
 from llmeng.install.scopes import Scope, ScopeDirs, project_root, scope_dirs
@@ -83,13 +85,31 @@ class Context:
             return Components(Want.LEAVE, Want.LEAVE, Want.LEAVE, Want.LEAVE)
         if not extras.keep:
             return Components.from_flags(script=extras.script, hook=extras.hook, mcp=extras.mcp,
-                                         permissions=extras.permissions)
+                                         permissions=extras.permissions, launch=self.launch())
         from llmeng.install import manifest
 
         before = manifest.load(self.dirs.manifest, self.dirs.scope)
         ours = {r.kind for r in before.files.values()} | set(before.edits)
         return Components.from_flags(script="script" in ours, hook="hook" in ours, mcp="mcp" in ours,
-                                     permissions="permissions" in ours)
+                                     permissions="permissions" in ours, launch=self.launch())
+
+    def launch(self) -> Launch:
+        """How Claude Code should start this llmeng: from PATH, or from the folder it runs from."""
+        programs = running_programs()
+        if programs is None:
+            return Launch()
+        found = shutil.which("llmeng", path=self.env.get("PATH", ""))
+        project = self.project if self.dirs.scope is Scope.PROJECT else None
+        return choose_launch(programs, Path(found).parent if found else None, project)
+
+
+def running_programs() -> Path | None:
+    """The folder holding the running `llmeng` and `llmeng-mcp` (a venv's bin), unresolved, or None."""
+    argv0 = Path(sys.argv[0])
+    # The console script as invoked keeps a symlinked venv's path; `python -m llmeng` has no script.
+    folder = argv0.absolute().parent if argv0.name == "llmeng" else Path(sys.executable).absolute().parent
+    wanted = ("llmeng", "llmeng-mcp") if importlib.util.find_spec("mcp_server") else ("llmeng",)
+    return folder if all((folder / name).is_file() for name in wanted) else None
 
 
 def install_once(ctx: Context, request: Request, *, dry_run: bool, as_json: bool) -> int:

@@ -51,8 +51,11 @@ def plan_install(request: Request, *, lint: Linter) -> InstallPlan:
     more, after = plan_script(dirs, request.components.script, request.script, before, after,
                               version=request.version, force=request.force)
     settings, after, notes = plan_settings(dirs, request.components, after)
-    mcp, after, mcp_notes = plan_mcp(dirs, request.components.mcp, after)
+    mcp, after, mcp_notes = plan_mcp(dirs, request.components.mcp, after, request.components.launch)
     notes += mcp_notes + _shadow_notes(dirs, chosen, request.other_scopes, lint)
+    launch = request.components.launch
+    if launch is not None and (launch_note := launch.note()) and ("hook" in after.edits or "mcp" in after.edits):
+        notes.append(launch_note)
     if request.installed_only:
         notes += _gone_from_source(before, offered, request.source_label)
     if request.components.script is Want.PRESENT and request.script is None:

@@ -11,11 +11,10 @@ from typing import Any
 from llmeng.errors import LlmengError
 from llmeng.install import settings as js
 from llmeng.install.components import (
-    HOOK_COMMAND,
     HOOK_EVENT,
-    MCP_ENTRY,
     MCP_SERVER,
     Components,
+    Launch,
     Want,
     hook_group,
     permission_rules,
@@ -40,11 +39,12 @@ def plan_settings(dirs: ScopeDirs, want: Components, after: Manifest) -> tuple[l
     data, notes = doc.data, []
     prev = after.edits.get("hook")
     old_group = prev.value if prev else None
-    new_group = hook_group(names) if hook is Want.PRESENT else None
+    new_group = _hook_group(names, want.launch, old_group) if hook is Want.PRESENT else None
+    command = new_group["hooks"][0]["command"] if new_group else ""
     if hook is not Want.LEAVE and (prev or new_group):
         if new_group is not None and old_group not in _groups(data) and js.has_hook_command(
-                data, HOOK_EVENT, HOOK_COMMAND):
-            notes.append(f"{dirs.settings}: a {HOOK_EVENT} hook already runs `{HOOK_COMMAND}`; left as is")
+                data, HOOK_EVENT, command):
+            notes.append(f"{dirs.settings}: a {HOOK_EVENT} hook already runs `{command}`; left as is")
             new_group = None
         elif new_group is None and prev and old_group not in _groups(data):
             notes.append(f"{dirs.settings}: the {HOOK_EVENT} hook was edited by you; left in place")
@@ -60,8 +60,16 @@ def plan_settings(dirs: ScopeDirs, want: Components, after: Manifest) -> tuple[l
     return _json_entry(dirs, doc, data, after, "settings", created), after, notes
 
 
-def plan_mcp(dirs: ScopeDirs, want: Want, after: Manifest) -> tuple[list[Entry], Manifest, list[str]]:
+def _hook_group(names: list[str], launch: Launch | None, old_group: Any) -> dict[str, Any]:
+    if launch is None and isinstance(old_group, dict):  # the matcher follows the agents; the command stays
+        return {**old_group, "matcher": hook_group(names)["matcher"]}
+    return hook_group(names, launch)
+
+
+def plan_mcp(dirs: ScopeDirs, want: Want, after: Manifest, launch: Launch | None = None) -> tuple[
+        list[Entry], Manifest, list[str]]:
     """The MCP server registration in .mcp.json (project) or ~/.claude.json (user)."""
+    entry = (launch or Launch()).mcp_entry()
     if want is Want.PRESENT and not after.agents():
         want = Want.ABSENT
     prev = after.edits.get("mcp")
@@ -79,9 +87,9 @@ def plan_mcp(dirs: ScopeDirs, want: Want, after: Manifest) -> tuple[list[Entry],
         if not ours and current is not None:
             notes.append(f"{dirs.mcp_config}: the `{MCP_SERVER}` MCP server was edited by you; left in place")
     elif current is None or ours:
-        data = js.add_server(doc.data, MCP_SERVER, MCP_ENTRY)
-        edit = SettingsEdit("mcp", "mcp", MCP_ENTRY, created)
-    elif current != MCP_ENTRY:
+        data = js.add_server(doc.data, MCP_SERVER, entry)
+        edit = SettingsEdit("mcp", "mcp", entry, created)
+    elif current != entry:
         notes.append(f"{dirs.mcp_config}: an MCP server named `{MCP_SERVER}` is already configured "
                      "differently; left as is")
         edit = None

@@ -72,7 +72,7 @@ def test_plugin_validate_strict_passes(claude_bin: Path, sandbox: Sandbox, targe
     assert sorted(a if isinstance(a, str) else a.get("name", "") for a in provides["agents"]) == sorted(
         f"{PLUGIN_NAMESPACE}:{a.name}" for a in AGENTS), provides["agents"]
     assert {h["event"] for h in provides["hooks"]} == {"SessionStart", "SubagentStop"}
-    # The root .mcp.json (project scope, `llmeng-mcp` from PATH) is read too; 2.1.330 merges
+    # The root .mcp.json (project scope, `.venv/bin/llmeng-mcp`) is read too; 2.1.330 merges
     # plugin.json's mcpServers over it, so the launcher entry is the one that runs.
     assert {s["name"] for s in provides["mcpServers"]} == {"llmeng"}
     assert {"name": "llmeng", "type": "stdio", "target": "bash",

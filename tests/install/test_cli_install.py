@@ -18,6 +18,8 @@ def cli(env: Env, lint: Linter, monkeypatch: pytest.MonkeyPatch) -> Env:
     monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
     monkeypatch.chdir(env.project)
     monkeypatch.setattr("llmeng.cli.install_run.default_linter", lambda **kw: lint)
+    # Whether this test run's llmeng is on PATH must not change the output (test_launch.py covers it).
+    monkeypatch.setattr("llmeng.cli.install_run.running_programs", lambda: None)
     return env
 
 

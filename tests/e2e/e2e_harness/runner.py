@@ -123,12 +123,14 @@ def run_print(claude: Path, box: Sandbox, *, env: Mapping[str, str], prompt: str
     return run(claude, args, cwd=box.project, env=env, debug_log=debug)
 
 
-def run_team(claude: Path, box: Sandbox, script: Any) -> tuple[ClaudeRun, list[dict[str, Any]]]:
+def run_team(claude: Path, box: Sandbox, script: Any, *,
+             path_dirs: Sequence[Path] | None = None) -> tuple[ClaudeRun, list[dict[str, Any]]]:
     """One `claude -p` run of the team against a fresh mock playing `script`: the run and every
-    Messages-API request the mock saw."""
+    Messages-API request the mock saw. PATH has this test run's llmeng unless `path_dirs` says otherwise."""
     from e2e_harness import PACKAGE_BIN
     from e2e_harness.mock_api import MockApi
 
+    dirs = [PACKAGE_BIN] if path_dirs is None else path_dirs
     with MockApi(script) as api:
-        result = run_print(claude, box, env=box.env(base_url=api.url, path_dirs=[PACKAGE_BIN]))
+        result = run_print(claude, box, env=box.env(base_url=api.url, path_dirs=dirs))
         return result, api.messages_requests()
