@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import tomllib
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from e2e_harness.proofs import (
     check_mcp_append,
     check_mcp_tools_registered,
 )
-from e2e_harness.runner import ClaudeRun, Sandbox, run, run_team
+from e2e_harness.runner import InstalledTeam, Sandbox, run
 from e2e_harness.script import TeamScript
 from e2e_harness.team import (
     PLUGIN_ID,
@@ -35,17 +34,9 @@ from e2e_harness.team import (
 AGENTS = team_agents(REPO_ROOT)
 
 
-@dataclass(frozen=True)
-class Installed:
-    claude: Path
-    box: Sandbox
-
-    def run_team(self, script: TeamScript) -> tuple[ClaudeRun, list[dict]]:
-        return run_team(self.claude, self.box, script)
-
 
 @pytest.fixture(scope="module")
-def installed(claude_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+def installed(claude_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> InstalledTeam:
     assert (PACKAGE_BIN / "llmeng").exists(), f"run the tests from the project venv ({PACKAGE_BIN} has no llmeng)"
     box = Sandbox.create(tmp_path_factory.mktemp("plugin"))
     env = box.env(base_url="http://127.0.0.1:9", path_dirs=[PACKAGE_BIN])
@@ -55,7 +46,7 @@ def installed(claude_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Ins
     box.write_settings(".claude/settings.local.json",
                        {"permissions": {"allow": [PLUGIN_MCP_PREFIX.rstrip("_")]}})
     start_session(PACKAGE_BIN / "llmeng", box.project, env, "e2e plugin")
-    return Installed(claude_bin, box)
+    return InstalledTeam(claude_bin, box)
 
 
 def test_the_team_has_five_agents() -> None:
@@ -79,7 +70,7 @@ def test_plugin_validate_strict_passes(claude_bin: Path, sandbox: Sandbox, targe
             "args": ["${CLAUDE_PLUGIN_ROOT}/scripts/llmeng-plugin.sh", "mcp"]} in provides["mcpServers"]
 
 
-def test_plugin_is_installed_and_enabled_at_the_package_version(installed: Installed) -> None:
+def test_plugin_is_installed_and_enabled_at_the_package_version(installed: InstalledTeam) -> None:
     listing = checked(run(installed.claude, ["plugin", "list", "--json"], cwd=installed.box.project,
                           env=installed.box.env(base_url="http://127.0.0.1:9")))
     [entry] = [p for p in json.loads(listing.stdout) if p["id"] == PLUGIN_ID]
@@ -87,7 +78,7 @@ def test_plugin_is_installed_and_enabled_at_the_package_version(installed: Insta
     assert (entry["enabled"], entry["version"]) == (True, version)
 
 
-def test_every_agent_is_offered_and_a_subagent_appends_through_mcp(installed: Installed) -> None:
+def test_every_agent_is_offered_and_a_subagent_appends_through_mcp(installed: InstalledTeam) -> None:
     agent = AGENTS[0]
     report = f"E2E MCP REPORT {uuid.uuid4().hex}"
     script = TeamScript(agent_type=f"{PLUGIN_NAMESPACE}:{agent.name}", recognise=agent.recognise,
@@ -103,7 +94,7 @@ def test_every_agent_is_offered_and_a_subagent_appends_through_mcp(installed: In
 
 
 @pytest.mark.parametrize("agent", AGENTS, ids=[a.name for a in AGENTS])
-def test_the_hook_logs_each_agents_final_message(installed: Installed, agent: TeamAgent) -> None:
+def test_the_hook_logs_each_agents_final_message(installed: InstalledTeam, agent: TeamAgent) -> None:
     final = f"E2E HOOK FINDING from {agent.name} {uuid.uuid4().hex}"
     script = TeamScript(agent_type=f"{PLUGIN_NAMESPACE}:{agent.name}", recognise=agent.recognise,
                         final_text=final)

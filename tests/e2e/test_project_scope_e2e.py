@@ -6,10 +6,8 @@ the project's .mcp.json, so its tools are `mcp__llmeng__<tool>`.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,25 +18,16 @@ from e2e_harness.proofs import (
     check_mcp_append,
     check_mcp_tools_registered,
 )
-from e2e_harness.runner import ClaudeRun, Sandbox, run_team
+from e2e_harness.runner import InstalledTeam, Sandbox
 from e2e_harness.script import TeamScript
 from e2e_harness.team import PROJECT_MCP_PREFIX, TeamAgent, start_session, team_agents
 
 AGENTS = team_agents(REPO_ROOT)
 
 
-@dataclass(frozen=True)
-class Installed:
-    claude: Path
-    box: Sandbox
-    report: dict
-
-    def run_team(self, script: TeamScript) -> tuple[ClaudeRun, list[dict]]:
-        return run_team(self.claude, self.box, script)
-
 
 @pytest.fixture(scope="module")
-def installed(claude_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+def installed(claude_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> InstalledTeam:
     box = Sandbox.create(tmp_path_factory.mktemp("project"))
     env = box.env(base_url="http://127.0.0.1:9", path_dirs=[PACKAGE_BIN])
     # The README's command, with its defaults: agents, hook, session script, .mcp.json, permissions.
@@ -49,10 +38,10 @@ def installed(claude_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Ins
     box.write_settings(".claude/settings.local.json", {"enabledMcpjsonServers": ["llmeng"]})
     box.trust_project()
     start_session(PACKAGE_BIN / "llmeng", box.project, env, "e2e project scope")
-    return Installed(claude_bin, box, json.loads(done.stdout))
+    return InstalledTeam(claude_bin, box)
 
 
-def test_every_agent_is_offered_and_a_subagent_appends_through_mcp(installed: Installed) -> None:
+def test_every_agent_is_offered_and_a_subagent_appends_through_mcp(installed: InstalledTeam) -> None:
     agent = AGENTS[0]
     report = f"E2E PROJECT MCP REPORT {uuid.uuid4().hex}"
     script = TeamScript(agent_type=agent.name, recognise=agent.recognise, final_text="E2E SUBAGENT DONE",
@@ -68,7 +57,7 @@ def test_every_agent_is_offered_and_a_subagent_appends_through_mcp(installed: In
 
 
 @pytest.mark.parametrize("agent", AGENTS, ids=[a.name for a in AGENTS])
-def test_the_hook_logs_each_agents_final_message(installed: Installed, agent: TeamAgent) -> None:
+def test_the_hook_logs_each_agents_final_message(installed: InstalledTeam, agent: TeamAgent) -> None:
     final = f"E2E PROJECT HOOK FINDING from {agent.name} {uuid.uuid4().hex}"
     result, requests = installed.run_team(TeamScript(agent_type=agent.name, recognise=agent.recognise,
                                                      final_text=final))

@@ -11,33 +11,22 @@ import json
 import subprocess
 import sys
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from e2e_harness import PACKAGE_BIN, REPO_ROOT
 from e2e_harness.proofs import check_hook_logged, check_mcp_append
-from e2e_harness.runner import ClaudeRun, Sandbox, run_team
+from e2e_harness.runner import InstalledTeam, Sandbox
 from e2e_harness.script import TeamScript
 from e2e_harness.team import PROJECT_MCP_PREFIX, start_session, team_agents
 
 AGENTS = team_agents(REPO_ROOT)
 
 
-@dataclass(frozen=True)
-class Installed:
-    claude: Path
-    box: Sandbox
-    settings: dict
-    mcp: dict
-
-    def run_team(self, script: TeamScript) -> tuple[ClaudeRun, list[dict]]:
-        return run_team(self.claude, self.box, script, path_dirs=[])  # no llmeng on PATH
-
 
 @pytest.fixture(scope="module", params=["project-venv", "venv-elsewhere"])
 def installed(request: pytest.FixtureRequest, claude_bin: Path,
-              tmp_path_factory: pytest.TempPathFactory) -> Installed:
+              tmp_path_factory: pytest.TempPathFactory) -> InstalledTeam:
     box = Sandbox.create(tmp_path_factory.mktemp("project"))
     env = box.env(base_url="http://127.0.0.1:9")
     assert "llmeng" not in {p.name for d in env["PATH"].split(":") if Path(d).is_dir() for p in Path(d).iterdir()}
@@ -52,13 +41,14 @@ def installed(request: pytest.FixtureRequest, claude_bin: Path,
     box.write_settings(".claude/settings.local.json", {"enabledMcpjsonServers": ["llmeng"]})
     box.trust_project()
     start_session(llmeng, box.project, env, f"e2e {request.param}")
-    return Installed(claude_bin, box, json.loads((box.project / ".claude/settings.json").read_text()),
-                     json.loads((box.project / ".mcp.json").read_text()))
+    return InstalledTeam(claude_bin, box, path_dirs=())  # Claude Code runs with no llmeng on PATH either
 
 
-def test_the_commands_name_the_installing_llmeng(installed: Installed) -> None:
-    command = installed.settings["hooks"]["SubagentStop"][0]["hooks"][0]["command"]
-    server = installed.mcp["mcpServers"]["llmeng"]["command"]
+def test_the_commands_name_the_installing_llmeng(installed: InstalledTeam) -> None:
+    project = installed.box.project
+    command = json.loads((project / ".claude/settings.json").read_text())["hooks"]["SubagentStop"][0]["hooks"][0][
+        "command"]
+    server = json.loads((project / ".mcp.json").read_text())["mcpServers"]["llmeng"]["command"]
     if (installed.box.project / ".venv").exists():
         assert (command, server) == ('"$CLAUDE_PROJECT_DIR"/.venv/bin/llmeng hook subagent-stop',
                                      ".venv/bin/llmeng-mcp")
@@ -66,7 +56,7 @@ def test_the_commands_name_the_installing_llmeng(installed: Installed) -> None:
         assert (command, server) == (f"{PACKAGE_BIN}/llmeng hook subagent-stop", f"{PACKAGE_BIN}/llmeng-mcp")
 
 
-def test_a_subagent_appends_through_the_mcp_server(installed: Installed) -> None:
+def test_a_subagent_appends_through_the_mcp_server(installed: InstalledTeam) -> None:
     agent = AGENTS[0]
     report = f"E2E NO-PATH MCP REPORT {uuid.uuid4().hex}"
     script = TeamScript(agent_type=agent.name, recognise=agent.recognise, final_text="E2E SUBAGENT DONE",
@@ -79,7 +69,7 @@ def test_a_subagent_appends_through_the_mcp_server(installed: Installed) -> None
     check_mcp_append(requests, agent, prefix=PROJECT_MCP_PREFIX, report=report, project=installed.box.project)
 
 
-def test_the_hook_logs_the_final_message(installed: Installed) -> None:
+def test_the_hook_logs_the_final_message(installed: InstalledTeam) -> None:
     # A separate run: the hook leaves out a subagent that already appended through the MCP server.
     agent = AGENTS[-1]
     final = f"E2E NO-PATH HOOK FINDING {uuid.uuid4().hex}"

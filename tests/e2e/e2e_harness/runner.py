@@ -134,3 +134,15 @@ def run_team(claude: Path, box: Sandbox, script: Any, *,
     with MockApi(script) as api:
         result = run_print(claude, box, env=box.env(base_url=api.url, path_dirs=dirs))
         return result, api.messages_requests()
+
+
+@dataclass(frozen=True)
+class InstalledTeam:
+    """The team installed in `box`, run by `claude`; `path_dirs` as for `run_team`."""
+
+    claude: Path
+    box: Sandbox
+    path_dirs: tuple[Path, ...] | None = None
+
+    def run_team(self, script: Any) -> tuple[ClaudeRun, list[dict[str, Any]]]:
+        return run_team(self.claude, self.box, script, path_dirs=self.path_dirs)
