@@ -107,13 +107,17 @@ def choose_launch(programs: Path, on_path: Path | None, project: Path | None) ->
 
 
 def hook_group(agent_names: Iterable[str], launch: Launch | None = None) -> dict[str, Any]:
-    """The SubagentStop group for our agents. The matcher is anchored so `x` never matches `plugin:x`."""
-    alternatives = "|".join(_escape(n) for n in sorted(set(agent_names)))
+    """The SubagentStop group for our agents, its command as `launch` says (default: from PATH)."""
     command = (launch or Launch()).hook_command()
     return {
-        "matcher": f"^({alternatives})$",
+        "matcher": hook_matcher(agent_names),
         "hooks": [{"type": "command", "command": command, "timeout": HOOK_TIMEOUT_S}],
     }
+
+
+def hook_matcher(agent_names: Iterable[str]) -> str:
+    """Exactly our agents, anchored so `x` never matches `plugin:x`."""
+    return f"^({'|'.join(_escape(n) for n in sorted(set(agent_names)))})$"
 
 
 def _escape(name: str) -> str:

@@ -17,6 +17,7 @@ from llmeng.install.components import (
     Launch,
     Want,
     hook_group,
+    hook_matcher,
     permission_rules,
 )
 from llmeng.install.manifest import Manifest, SettingsEdit, sha256
@@ -62,17 +63,19 @@ def plan_settings(dirs: ScopeDirs, want: Components, after: Manifest) -> tuple[l
 
 def _hook_group(names: list[str], launch: Launch | None, old_group: Any) -> dict[str, Any]:
     if launch is None and isinstance(old_group, dict):  # the matcher follows the agents; the command stays
-        return {**old_group, "matcher": hook_group(names)["matcher"]}
+        return {**old_group, "matcher": hook_matcher(names)}
     return hook_group(names, launch)
 
 
 def plan_mcp(dirs: ScopeDirs, want: Want, after: Manifest, launch: Launch | None = None) -> tuple[
         list[Entry], Manifest, list[str]]:
-    """The MCP server registration in .mcp.json (project) or ~/.claude.json (user)."""
-    entry = (launch or Launch()).mcp_entry()
+    """The MCP server registration in .mcp.json (project) or ~/.claude.json (user).
+
+    `launch` None keeps the command recorded by the last install, as for the hook."""
     if want is Want.PRESENT and not after.agents():
         want = Want.ABSENT
     prev = after.edits.get("mcp")
+    entry = prev.value if launch is None and prev is not None else (launch or Launch()).mcp_entry()
     if want is Want.LEAVE or (want is Want.ABSENT and prev is None):
         return [], after, []
     if (refused := _refused(dirs, dirs.mcp_config, "mcp")) is not None:

@@ -123,3 +123,10 @@ def test_install_from_a_project_venv_writes_relative_commands_with_or_without_pa
                            timeout=120, check=False)
     assert again.returncode == 0 and "Nothing changed" in again.stdout, again.stdout + again.stderr
     assert shlex.split(hook)[0] == "$CLAUDE_PROJECT_DIR/.venv/bin/llmeng"
+
+
+def test_without_a_launch_a_reinstall_keeps_the_recorded_commands(env: Env, lint: Linter, team: Path) -> None:
+    apply(plan_install(request(env.dirs(), team, components=_all(Launch(".venv/bin"))), lint=lint))
+    before = _installed(env)
+    apply(plan_install(request(env.dirs(), team, components=_all(None)), lint=lint))
+    assert _installed(env) == before
