@@ -56,6 +56,9 @@ def install(names: tuple[str, ...], all_: bool, source: Path | None, dry_run: bo
     NAMES are agent names or patterns ('llm-*'). Agents with errors are not installed; files you
     changed are never overwritten without --force. Running it twice changes nothing.
 
+    The hook and the MCP server entry run this llmeng: from a venv inside the project by a
+    path relative to it, else by name when PATH finds it, else by its absolute path.
+
     \b
     Example:
       llmeng install                          # the bundled team, into ./.claude
