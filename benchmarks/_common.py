@@ -21,8 +21,10 @@ def machine() -> str:
                     break
     except OSError:
         pass
-    return (f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}")
+    return (
+        f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def time_call(fn: Callable[[], object], runs: int) -> list[float]:
@@ -37,8 +39,10 @@ def time_call(fn: Callable[[], object], runs: int) -> list[float]:
 
 def time_command(argv: Sequence[str], runs: int, env: dict[str, str] | None = None) -> list[float]:
     """Wall times in seconds of running `argv` as a fresh process, output discarded."""
+
     def run() -> None:
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=env)
+
     return time_call(run, runs)
 
 

@@ -49,12 +49,14 @@ def parse_only(pkgs: list[Path], config: AuditConfig) -> tuple[float, int, int]:
     return _clock() - start, lines, files
 
 
-def audit(pkgs: list[Path], config: AuditConfig, jobs: int, *, one_tree: bool = False) -> tuple[float, int, int]:
+def audit(
+    pkgs: list[Path], config: AuditConfig, jobs: int, *, one_tree: bool = False
+) -> tuple[float, int, int]:
     """Per package (as the evaluation runs), or the whole corpus as one tree (where a pool pays off)."""
     cpu = jobs == 1 and not one_tree  # the one-tree passes compare wall times, serial against parallel
     start = _clock() if cpu else time.perf_counter()
     lines = findings = 0
-    for group in ([pkgs] if one_tree else [[p] for p in pkgs]):
+    for group in [pkgs] if one_tree else [[p] for p in pkgs]:
         result = audit_paths(group, config=config, jobs=jobs)
         lines += result.lines_scanned
         findings += len(result.findings)
@@ -98,13 +100,23 @@ def main(argv: list[str] | None = None) -> int:
         treen.append(audit(pkgs, config, args.jobs, one_tree=True)[0])
     b, o, m, t1, tn = (statistics.median(x) for x in (base, one, many, tree1, treen))
     print(f"machine: {platform.machine()} {platform.processor() or ''} python {platform.python_version()}")
-    print(f"corpus: {len(pkgs)} packages, {files} files, {lines} lines; {found} findings; median of {args.repeat}")
-    print(f"parse-only and per-package jobs=1 timed in {'CPU' if CPU_TIME else 'wall'} seconds; the rest in wall seconds")
+    print(
+        f"corpus: {len(pkgs)} packages, {files} files, {lines} lines; {found} findings; median of {args.repeat}"
+    )
+    print(
+        f"parse-only and per-package jobs=1 timed in {'CPU' if CPU_TIME else 'wall'} seconds; the rest in wall seconds"
+    )
     print(f"parse-only (ast.parse, 1 core): {b:.3f} s  {lines / b:,.0f} lines/s")
-    print(f"audit jobs=1:                   {o:.3f} s  {lines / o:,.0f} lines/s  ratio to parse-only {b / o:.2f}")
-    print(f"audit jobs={args.jobs}:                   {m:.3f} s  {lines / m:,.0f} lines/s (per package: small trees stay serial)")
+    print(
+        f"audit jobs=1:                   {o:.3f} s  {lines / o:,.0f} lines/s  ratio to parse-only {b / o:.2f}"
+    )
+    print(
+        f"audit jobs={args.jobs}:                   {m:.3f} s  {lines / m:,.0f} lines/s (per package: small trees stay serial)"
+    )
     print(f"one tree jobs=1:                {t1:.3f} s  {lines / t1:,.0f} lines/s")
-    print(f"one tree jobs={args.jobs}:                {tn:.3f} s  {lines / tn:,.0f} lines/s  speed-up {t1 / tn:.2f}x")
+    print(
+        f"one tree jobs={args.jobs}:                {tn:.3f} s  {lines / tn:,.0f} lines/s  speed-up {t1 / tn:.2f}x"
+    )
     return 0
 
 

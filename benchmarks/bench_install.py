@@ -81,11 +81,15 @@ def main(argv: list[str] | None = None) -> int:
 
         rows = [
             ("copy only (shutil, no validation, no manifest)", time_call(copy_baseline, args.runs)),
-            ("lint_paths on the source only", time_call(lambda: lint_paths([source], env=env, cwd=work,
-                                                                           home=home), args.runs)),
+            (
+                "lint_paths on the source only",
+                time_call(lambda: lint_paths([source], env=env, cwd=work, home=home), args.runs),
+            ),
             ("install into a fresh project", time_call(first_install, args.runs)),
-            ("install again (nothing to do)", time_call(
-                lambda: apply(plan_install(request(installed), lint=lint)), args.runs)),
+            (
+                "install again (nothing to do)",
+                time_call(lambda: apply(plan_install(request(installed), lint=lint)), args.runs),
+            ),
             ("--dry-run plan", time_call(lambda: plan_install(request(installed), lint=lint), args.runs)),
             ("uninstall + install", time_call(uninstall_then_install, args.runs)),
         ]

@@ -70,15 +70,30 @@ def _read_answer(stdout: IO[bytes], request_id: int) -> dict[str, Any]:
 
 def _handshake(proc: subprocess.Popen[bytes]) -> None:
     assert proc.stdin is not None
-    _send(proc.stdin, {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-11-25", "capabilities": {},
-        "clientInfo": {"name": "bench", "version": "0"}}})
+    _send(
+        proc.stdin,
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-11-25",
+                "capabilities": {},
+                "clientInfo": {"name": "bench", "version": "0"},
+            },
+        },
+    )
     _send(proc.stdin, {"jsonrpc": "2.0", "method": "notifications/initialized"})
 
 
 def _spawn(which: str, root: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(_server_cmd(which, root), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, cwd=root)
+    return subprocess.Popen(
+        _server_cmd(which, root),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=root,
+    )
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -121,8 +136,12 @@ class CallLoop:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         for _ in range(n):
             self.next_id += 1
-            msg = {"jsonrpc": "2.0", "id": self.next_id, "method": "tools/call",
-                   "params": {"name": self.tool, "arguments": self.args}}
+            msg = {
+                "jsonrpc": "2.0",
+                "id": self.next_id,
+                "method": "tools/call",
+                "params": {"name": self.tool, "arguments": self.args},
+            }
             start = time.perf_counter()
             _send(self.proc.stdin, msg)
             answer = _read_answer(self.proc.stdout, self.next_id)
@@ -143,8 +162,12 @@ def _pct(samples: Sequence[float], q: float) -> float:
 
 def _prepare_root(root: Path) -> None:
     """An empty project with an active session, so session_append has somewhere to write."""
-    subprocess.run([sys.executable, "-m", "llmeng", "session", "start", "--root", str(root), "bench"],
-                   cwd=root, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "llmeng", "session", "start", "--root", str(root), "bench"],
+        cwd=root,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def time_core_appends(root: Path, n: int) -> list[float]:
@@ -167,9 +190,11 @@ def measure(spawns: int, calls: int, root: Path) -> dict[str, Any]:
         for which, samples in startup.items():
             samples.append(time_startup(which, root))
     append = {"agent": "bench", "report": REPORT}
-    loops = {"hello": CallLoop("hello", root, "echo", {"text": REPORT}),
-             "llmeng": CallLoop("llmeng", root, "session_append", append),
-             "adapter": CallLoop("adapter", root, "session_append", append)}
+    loops = {
+        "hello": CallLoop("hello", root, "echo", {"text": REPORT}),
+        "llmeng": CallLoop("llmeng", root, "session_append", append),
+        "adapter": CallLoop("adapter", root, "session_append", append),
+    }
     try:
         for loop in loops.values():
             loop.run(50, record=False)  # warm-up: first-call imports are not a round trip
@@ -180,8 +205,11 @@ def measure(spawns: int, calls: int, root: Path) -> dict[str, Any]:
         for loop in loops.values():
             loop.close()
     time_core_appends(root, 50)
-    return {"startup": startup, "calls": {k: v.samples for k, v in loops.items()},
-            "core": time_core_appends(root, calls)}
+    return {
+        "startup": startup,
+        "calls": {k: v.samples for k, v in loops.items()},
+        "core": time_core_appends(root, calls),
+    }
 
 
 def summarize(raw: dict[str, Any]) -> dict[str, Any]:
@@ -189,20 +217,25 @@ def summarize(raw: dict[str, Any]) -> dict[str, Any]:
     c_h, c_l = raw["calls"]["hello"], raw["calls"]["llmeng"]
     return {
         "machine": f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-                   f"load {os.getloadavg()[0]:.2f}",
+        f"load {os.getloadavg()[0]:.2f}",
         "startup_median_s": {"hello": round(s_h, 3), "llmeng": round(s_l, 3), "ratio": round(s_l / s_h, 3)},
         "startup_range_s": {k: [round(min(v), 3), round(max(v), 3)] for k, v in raw["startup"].items()},
         "roundtrip_ms": {
-            "hello": {"p50": round(_pct(c_h, .5) * 1e3, 2), "p95": round(_pct(c_h, .95) * 1e3, 2)},
-            "llmeng": {"p50": round(_pct(c_l, .5) * 1e3, 2), "p95": round(_pct(c_l, .95) * 1e3, 2)},
-            "ratio_p50": round(_pct(c_l, .5) / _pct(c_h, .5), 3),
-            "ratio_p95": round(_pct(c_l, .95) / _pct(c_h, .95), 3),
-            "adapter_only": {"p50": round(_pct(raw["calls"]["adapter"], .5) * 1e3, 2),
-                             "p95": round(_pct(raw["calls"]["adapter"], .95) * 1e3, 2)},
-            "core_append_only": {"p50": round(_pct(raw["core"], .5) * 1e3, 2),
-                                 "p95": round(_pct(raw["core"], .95) * 1e3, 2)},
+            "hello": {"p50": round(_pct(c_h, 0.5) * 1e3, 2), "p95": round(_pct(c_h, 0.95) * 1e3, 2)},
+            "llmeng": {"p50": round(_pct(c_l, 0.5) * 1e3, 2), "p95": round(_pct(c_l, 0.95) * 1e3, 2)},
+            "ratio_p50": round(_pct(c_l, 0.5) / _pct(c_h, 0.5), 3),
+            "ratio_p95": round(_pct(c_l, 0.95) / _pct(c_h, 0.95), 3),
+            "adapter_only": {
+                "p50": round(_pct(raw["calls"]["adapter"], 0.5) * 1e3, 2),
+                "p95": round(_pct(raw["calls"]["adapter"], 0.95) * 1e3, 2),
+            },
+            "core_append_only": {
+                "p50": round(_pct(raw["core"], 0.5) * 1e3, 2),
+                "p95": round(_pct(raw["core"], 0.95) * 1e3, 2),
+            },
         },
-        "spawns": len(raw["startup"]["hello"]), "calls": len(c_h),
+        "spawns": len(raw["startup"]["hello"]),
+        "calls": len(c_h),
     }
 
 
@@ -211,7 +244,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["--serve-without-core"]:
         serve_without_core(Path(argv[1]))
         return 0
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--spawns", type=int, default=15, help="start-ups per server")
     parser.add_argument("--calls", type=int, default=2000, help="recorded calls per server")
     parser.add_argument("--runs", type=int, default=5, help="whole measurements, each with fresh servers")
@@ -230,10 +265,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _medians(runs: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     """Median and range, over the runs, of each ratio."""
-    ratios = {"startup": [r["startup_median_s"]["ratio"] for r in runs],
-              "roundtrip_p50": [r["roundtrip_ms"]["ratio_p50"] for r in runs],
-              "roundtrip_p95": [r["roundtrip_ms"]["ratio_p95"] for r in runs]}
-    return {k: {"median": round(statistics.median(v), 3), "min": min(v), "max": max(v)} for k, v in ratios.items()}
+    ratios = {
+        "startup": [r["startup_median_s"]["ratio"] for r in runs],
+        "roundtrip_p50": [r["roundtrip_ms"]["ratio_p50"] for r in runs],
+        "roundtrip_p95": [r["roundtrip_ms"]["ratio_p95"] for r in runs],
+    }
+    return {
+        k: {"median": round(statistics.median(v), 3), "min": min(v), "max": max(v)} for k, v in ratios.items()
+    }
 
 
 def _render(summary: dict[str, Any]) -> str:
@@ -242,17 +281,27 @@ def _render(summary: dict[str, Any]) -> str:
         st, rt = s["startup_median_s"], s["roundtrip_ms"]
         lines += [
             f"run {n}: machine: {s['machine']}",
-            (f"  start-up to first tools/list, median of {s['spawns']}: hello {st['hello']} s, "
-             f"llmeng {st['llmeng']} s, ratio {st['ratio']} (ranges {s['startup_range_s']})"),
-            (f"  round trip over stdio, {s['calls']} calls each: hello echo p50 {rt['hello']['p50']} ms / "
-             f"p95 {rt['hello']['p95']} ms; llmeng session_append p50 {rt['llmeng']['p50']} ms / "
-             f"p95 {rt['llmeng']['p95']} ms; ratio p50 {rt['ratio_p50']}, p95 {rt['ratio_p95']}"),
-            (f"  same server, session core replaced by a constant: p50 {rt['adapter_only']['p50']} ms / "
-             f"p95 {rt['adapter_only']['p95']} ms; the session core alone, in-process: "
-             f"p50 {rt['core_append_only']['p50']} ms / p95 {rt['core_append_only']['p95']} ms"),
+            (
+                f"  start-up to first tools/list, median of {s['spawns']}: hello {st['hello']} s, "
+                f"llmeng {st['llmeng']} s, ratio {st['ratio']} (ranges {s['startup_range_s']})"
+            ),
+            (
+                f"  round trip over stdio, {s['calls']} calls each: hello echo p50 {rt['hello']['p50']} ms / "
+                f"p95 {rt['hello']['p95']} ms; llmeng session_append p50 {rt['llmeng']['p50']} ms / "
+                f"p95 {rt['llmeng']['p95']} ms; ratio p50 {rt['ratio_p50']}, p95 {rt['ratio_p95']}"
+            ),
+            (
+                f"  same server, session core replaced by a constant: p50 {rt['adapter_only']['p50']} ms / "
+                f"p95 {rt['adapter_only']['p95']} ms; the session core alone, in-process: "
+                f"p50 {rt['core_append_only']['p50']} ms / p95 {rt['core_append_only']['p95']} ms"
+            ),
         ]
-    lines.append("median of the runs' ratios (min-max): " + "; ".join(
-        f"{k} {v['median']} ({v['min']}-{v['max']})" for k, v in summary["median_of_runs"].items()))
+    lines.append(
+        "median of the runs' ratios (min-max): "
+        + "; ".join(
+            f"{k} {v['median']} ({v['min']}-{v['max']})" for k, v in summary["median_of_runs"].items()
+        )
+    )
     return "\n".join(lines)
 
 

@@ -29,9 +29,12 @@ LAUNCHER = REPO / "scripts" / "llmeng-plugin.sh"
 def interleaved(commands: list[tuple[list[str], bytes]], env: dict[str, str], runs: int) -> list[list[float]]:
     """Wall times per command; the commands take turns in every round, so load from other processes
     on a shared machine falls on all of them alike."""
+
     def once(argv: list[str], stdin: bytes) -> None:
-        subprocess.run(argv, input=stdin, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=True)
+        subprocess.run(
+            argv, input=stdin, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+        )
+
     for argv, stdin in commands:
         once(argv, stdin)  # warm the page cache
     times: list[list[float]] = [[] for _ in commands]
@@ -46,25 +49,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=31)
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="llmeng-bench-plugin-"))
-    payload = json.dumps({"hook_event_name": "SubagentStop", "cwd": str(work), "agent_type": "llmeng:x",
-                          "last_assistant_message": "done"}).encode()
-    env = {"PATH": f"{Path(bin_path('llmeng')).parent}:/usr/bin:/bin", "HOME": str(work),
-           "CLAUDE_PROJECT_DIR": str(work), "CLAUDE_PLUGIN_ROOT": str(REPO),
-           "CLAUDE_PLUGIN_DATA": str(work / "data")}
-    labels = ["`llmeng hook subagent-stop` (baseline)", "launcher `hook subagent-stop`",
-              "`bash -c :` (baseline)", "launcher `setup`, llmeng on PATH"]
-    times = interleaved([([bin_path("llmeng"), "hook", "subagent-stop"], payload),
-                         (["bash", str(LAUNCHER), "hook", "subagent-stop"], payload),
-                         (["bash", "-c", ":"], b""),
-                         (["bash", str(LAUNCHER), "setup"], b"")], env, args.runs)
+    payload = json.dumps(
+        {
+            "hook_event_name": "SubagentStop",
+            "cwd": str(work),
+            "agent_type": "llmeng:x",
+            "last_assistant_message": "done",
+        }
+    ).encode()
+    env = {
+        "PATH": f"{Path(bin_path('llmeng')).parent}:/usr/bin:/bin",
+        "HOME": str(work),
+        "CLAUDE_PROJECT_DIR": str(work),
+        "CLAUDE_PLUGIN_ROOT": str(REPO),
+        "CLAUDE_PLUGIN_DATA": str(work / "data"),
+    }
+    labels = [
+        "`llmeng hook subagent-stop` (baseline)",
+        "launcher `hook subagent-stop`",
+        "`bash -c :` (baseline)",
+        "launcher `setup`, llmeng on PATH",
+    ]
+    times = interleaved(
+        [
+            ([bin_path("llmeng"), "hook", "subagent-stop"], payload),
+            (["bash", str(LAUNCHER), "hook", "subagent-stop"], payload),
+            (["bash", "-c", ":"], b""),
+            (["bash", str(LAUNCHER), "setup"], b""),
+        ],
+        env,
+        args.runs,
+    )
     rows = list(zip(labels, times))
     print(f"Machine: {machine()}; {args.runs} runs each, medians\n")
     print("| Command | Median ms |\n|---|---|")
     for label, times in rows:
         print(f"| {label} | {median_ms(times):.1f} |")
     hook_ratio = median_ms(rows[1][1]) / median_ms(rows[0][1])
-    print(f"\nLauncher / direct hook: {hook_ratio:.2f}x; launcher adds "
-          f"{median_ms(rows[1][1]) - median_ms(rows[0][1]):.1f} ms")
+    print(
+        f"\nLauncher / direct hook: {hook_ratio:.2f}x; launcher adds "
+        f"{median_ms(rows[1][1]) - median_ms(rows[0][1]):.1f} ms"
+    )
     return 0
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _common import bin_path, machine, median_ms, time_call, time_command  # noqa: E402
+from _common import bin_path, machine, median_ms, time_call, time_command
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -67,7 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         ("baseline: read + PyYAML frontmatter parse, in process", median_ms(base), 1.0),
         ("lint_paths, 1 process", median_ms(one), median_ms(one) / median_ms(base)),
         ("lint_paths, all cores", median_ms(every), median_ms(every) / median_ms(base)),
-        ("`llmeng validate DIR --format json`, whole process", median_ms(cli), median_ms(cli) / median_ms(base)),
+        (
+            "`llmeng validate DIR --format json`, whole process",
+            median_ms(cli),
+            median_ms(cli) / median_ms(base),
+        ),
         ("baseline: `python -c pass`", median_ms(bare), 1.0),
         ("`llmeng --help`", median_ms(help_), median_ms(help_) / median_ms(bare)),
     ]

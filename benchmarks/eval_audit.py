@@ -58,8 +58,10 @@ def audit_packages(corpus: Path, packages: set[str]) -> dict[str, list[tuple[str
     out: dict[str, list[tuple[str, Finding]]] = {}
     for pkg in sorted(packages):
         result = audit_paths([corpus / pkg], config=AuditConfig())
-        out[pkg] = [(Path(f.location.path).resolve().relative_to(corpus.resolve()).as_posix(), f)
-                    for f in result.findings]
+        out[pkg] = [
+            (Path(f.location.path).resolve().relative_to(corpus.resolve()).as_posix(), f)
+            for f in result.findings
+        ]
     return out
 
 
@@ -80,7 +82,7 @@ def score(labels: list[dict], found: dict[str, list[tuple[str, Finding]]]) -> di
     scores: dict[str, Score] = defaultdict(Score)
     for label in labels:
         findings = found[label["path"].split("/", 1)[0]]
-        where = f'{label["path"]}:{label["line"]} {label.get("call", "")}'
+        where = f"{label['path']}:{label['line']} {label.get('call', '')}"
         for rule in label.get("expect", []):
             if _matches(label, rule, findings):
                 scores[rule].tp += 1
@@ -104,7 +106,12 @@ def micro(scores: dict[str, Score], rules: set[str]) -> Score:
     total = Score()
     for rule in rules:
         s = scores[rule]
-        total.tp, total.fp, total.fn, total.tn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn, total.tn + s.tn
+        total.tp, total.fp, total.fn, total.tn = (
+            total.tp + s.tp,
+            total.fp + s.fp,
+            total.fn + s.fn,
+            total.tn + s.tn,
+        )
     return total
 
 
@@ -116,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="list every false positive and false negative")
     args = ap.parse_args(argv)
     if not args.corpus.is_dir() or not args.labels.is_file():
-        print(f"error: need {args.corpus} and {args.labels}; run benchmarks/corpus/fetch.py first", file=sys.stderr)
+        print(
+            f"error: need {args.corpus} and {args.labels}; run benchmarks/corpus/fetch.py first",
+            file=sys.stderr,
+        )
         return 2
     labels = load_labels(args.labels)
     found = audit_packages(args.corpus, {lab["path"].split("/", 1)[0] for lab in labels})
@@ -124,10 +134,26 @@ def main(argv: list[str] | None = None) -> int:
     active = {r for r in scores if r not in CATALOG_RULES}
     overall = micro(scores, active)
     if args.json:
-        print(json.dumps({"rules": {r: {"tp": s.tp, "fp": s.fp, "fn": s.fn, "tn": s.tn, "precision": s.precision,
-                                        "recall": s.recall} for r, s in sorted(scores.items())},
-                          "micro": {"precision": overall.precision, "recall": overall.recall},
-                          "labels": len(labels)}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "rules": {
+                        r: {
+                            "tp": s.tp,
+                            "fp": s.fp,
+                            "fn": s.fn,
+                            "tn": s.tn,
+                            "precision": s.precision,
+                            "recall": s.recall,
+                        }
+                        for r, s in sorted(scores.items())
+                    },
+                    "micro": {"precision": overall.precision, "recall": overall.recall},
+                    "labels": len(labels),
+                },
+                indent=2,
+            )
+        )
         return 0
     sites = Counter(lab["path"].split("/", 1)[0] for lab in labels if int(lab["line"]) > 0)
     print(f"{len(labels)} labels ({sum(sites.values())} call sites) in {len(found)} packages")
@@ -135,9 +161,13 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|")
     for rule, s in sorted(scores.items()):
         note = " (no catalog: inactive)" if rule in CATALOG_RULES else ""
-        print(f"| {rule}{note} | {s.tp} | {s.fp} | {s.fn} | {s.tn} | {_fmt(s.precision)} | {_fmt(s.recall)} |")
-    print(f"| micro (active rules) | {overall.tp} | {overall.fp} | {overall.fn} | {overall.tn} | "
-          f"{_fmt(overall.precision)} | {_fmt(overall.recall)} |")
+        print(
+            f"| {rule}{note} | {s.tp} | {s.fp} | {s.fn} | {s.tn} | {_fmt(s.precision)} | {_fmt(s.recall)} |"
+        )
+    print(
+        f"| micro (active rules) | {overall.tp} | {overall.fp} | {overall.fn} | {overall.tn} | "
+        f"{_fmt(overall.precision)} | {_fmt(overall.recall)} |"
+    )
     if args.misses:
         for rule, s in sorted(scores.items()):
             for miss in s.misses:

@@ -108,11 +108,11 @@ def confine_dir(root: Path, relative: str) -> Path:
         ):
             return resolved
     path = confine(root, relative)
-    dir_id = _dir_identity(path, follow=False)
+    new_id = _dir_identity(path, follow=False)
     canonical = os.path.realpath(root) == key[0]  # absolute, and no symlink on the way
-    root_id = None if canonical else _dir_identity(root, follow=True)
-    if dir_id is not None and (canonical or root_id is not None):
-        _confined_dirs[key] = (path, dir_id, root_id)
+    fresh_root_id = None if canonical else _dir_identity(root, follow=True)
+    if new_id is not None and (canonical or fresh_root_id is not None):
+        _confined_dirs[key] = (path, new_id, fresh_root_id)
     else:
         _confined_dirs.pop(key, None)
     return path

@@ -14,9 +14,8 @@ from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:  # the cores load on first use, not at start-up
     from llmeng.audit.model import AuditResult
-    from llmeng.sessions.parse import SessionLog
-
     from llmeng.findings import Finding
+    from llmeng.sessions.parse import SessionLog
 
 
 class AppendOutput(BaseModel):
@@ -44,8 +43,10 @@ class SessionOutput(BaseModel):
 
 
 def session_output(session_id: str, log: SessionLog) -> SessionOutput:
-    entries = [EntryOutput(id=e.id, agent=e.agent, source=e.source, time=e.time, body=e.body, intact=e.intact)
-               for e in log.entries]
+    entries = [
+        EntryOutput(id=e.id, agent=e.agent, source=e.source, time=e.time, body=e.body, intact=e.intact)
+        for e in log.entries
+    ]
     return SessionOutput(session_id=session_id, title=log.title, entries=entries, problems=list(log.problems))
 
 
@@ -104,9 +105,16 @@ def audit_output(result: AuditResult, shown: Sequence[Finding], root: Path) -> A
     findings = [{**f.to_dict(), "path": _relative(f.location.path, root)} for f in shown]
     skipped = [{"path": _relative(s.path, root), "reason": s.reason} for s in result.skipped]
     errors = [{"path": _relative(s.path, root), "reason": s.reason} for s in result.parse_errors]
-    return AuditOutput.model_validate({
-        "files_scanned": result.files_scanned, "lines_scanned": result.lines_scanned, "findings": findings,
-        "skipped": skipped, "parse_errors": errors, "sdk_versions": dict(result.pins)})
+    return AuditOutput.model_validate(
+        {
+            "files_scanned": result.files_scanned,
+            "lines_scanned": result.lines_scanned,
+            "findings": findings,
+            "skipped": skipped,
+            "parse_errors": errors,
+            "sdk_versions": dict(result.pins),
+        }
+    )
 
 
 def _relative(path: str, root: Path) -> str:

@@ -51,12 +51,30 @@ def _flat_signature(model: Any, returns: type) -> inspect.Signature:
     params = []
     for name, f in model.model_fields.items():
         described = Field(description=f.description or name.replace("_", " "))
-        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
-                                        default=f.get_default(call_default_factory=True),
-                                        annotation=Annotated[(f.annotation, *f.metadata, described)]))
-    params.append(inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=10, annotation=Annotated[
-        int, Field(ge=0, le=1000, description="How many rejected models to list with their reasons; "
-                                              "rejection_counts and the reasoning always cover all of them.")]))
+        params.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=f.get_default(call_default_factory=True),
+                annotation=Annotated[(f.annotation, *f.metadata, described)],
+            )
+        )
+    params.append(
+        inspect.Parameter(
+            "limit",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=10,
+            annotation=Annotated[
+                int,
+                Field(
+                    ge=0,
+                    le=1000,
+                    description="How many rejected models to list with their reasons; "
+                    "rejection_counts and the reasoning always cover all of them.",
+                ),
+            ],
+        )
+    )
     return inspect.Signature(params, return_annotation=returns)
 
 
@@ -66,5 +84,7 @@ def _requirements(model: Any, fields: Mapping[str, Any]) -> Any:
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"])  # empty for a rule across fields (the weights)
-        raise LlmengError(f"Invalid requirement{' ' + where if where else 's'}: {first['msg']}.",
-                          fix="Change that field; the input schema lists the accepted values.") from e
+        raise LlmengError(
+            f"Invalid requirement{' ' + where if where else 's'}: {first['msg']}.",
+            fix="Change that field; the input schema lists the accepted values.",
+        ) from e

@@ -43,11 +43,13 @@ class Tool(StrEnum):
     VALIDATE_AGENTS = "validate_agents"
 
 
-READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True,
-                            open_world_hint=False)
+READ_ONLY = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
 # Appending adds an entry and never rewrites one: not destructive, but twice means two entries.
-APPEND_ONLY = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False,
-                              open_world_hint=False)
+APPEND_ONLY = ToolAnnotations(
+    read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
+)
 
 TITLES: dict[Tool, tuple[str, ToolAnnotations]] = {
     Tool.AUDIT: ("Audit LLM integration code", READ_ONLY),
@@ -56,10 +58,18 @@ TITLES: dict[Tool, tuple[str, ToolAnnotations]] = {
     Tool.VALIDATE_AGENTS: ("Validate agent definitions", READ_ONLY),
 }
 RESOURCES: tuple[tuple[str, str, str, str], ...] = (
-    ("llmeng://models/sources", "model_sources", "Model catalog sources",
-     "Where the model catalog's limits, prices and quality ratings come from, and how old each is."),
-    ("llmeng://session/active", "active_session", "Active session log",
-     "Entries of the active session log (agent, time, report), oldest first."),
+    (
+        "llmeng://models/sources",
+        "model_sources",
+        "Model catalog sources",
+        "Where the model catalog's limits, prices and quality ratings come from, and how old each is.",
+    ),
+    (
+        "llmeng://session/active",
+        "active_session",
+        "Active session log",
+        "Entries of the active session log (agent, time, report), oldest first.",
+    ),
 )
 
 
@@ -87,11 +97,13 @@ def strict_tool(fn: Callable[..., Any], name: Tool) -> SdkTool:
     recommendation without the budget. The schema says so too (additionalProperties: false).
     """
     title, hints = TITLES[name]
-    tool = SdkTool.from_function(fn, name=name.value, title=title, annotations=hints,
-                                 description=inspect.cleandoc(fn.__doc__ or ""))
+    tool = SdkTool.from_function(
+        fn, name=name.value, title=title, annotations=hints, description=inspect.cleandoc(fn.__doc__ or "")
+    )
     loose = tool.fn_metadata.arg_model
-    strict: type[ArgModelBase] = type(loose.__name__, (loose,), {"model_config": ConfigDict(extra="forbid"),
-                                                              "__module__": loose.__module__})
+    strict: type[ArgModelBase] = type(
+        loose.__name__, (loose,), {"model_config": ConfigDict(extra="forbid"), "__module__": loose.__module__}
+    )
     tool.fn_metadata.arg_model = strict
     tool.parameters = strict.model_json_schema(by_alias=True)
     return tool
@@ -101,17 +113,23 @@ def create_server(root: Path) -> MCPServer:
     """Build the server for the project at `root` (every path argument is confined to it)."""
     tools = LlmengTools(root.resolve())
     functions: dict[Tool, Callable[..., Any]] = {
-        Tool.AUDIT: tools.audit, Tool.SELECT_MODEL: select_model_tool(),
-        Tool.SESSION_APPEND: tools.session_append, Tool.VALIDATE_AGENTS: tools.validate_agents,
+        Tool.AUDIT: tools.audit,
+        Tool.SELECT_MODEL: select_model_tool(),
+        Tool.SESSION_APPEND: tools.session_append,
+        Tool.VALIDATE_AGENTS: tools.validate_agents,
     }
     server: MCPServer = MCPServer(
-        SERVER_NAME, title="llmeng", instructions=INSTRUCTIONS, version=__version__,
+        SERVER_NAME,
+        title="llmeng",
+        instructions=INSTRUCTIONS,
+        version=__version__,
         description="Audit LLM integration code, pick models, validate agents, keep the session log.",
         log_level="WARNING",  # hosts show stderr; INFO per call floods it
         tools=[strict_tool(functions[name], name) for name in sorted(Tool)],  # sorted: a stable tools/list
     )
     for uri, method, title, description in RESOURCES:
-        server.resource(uri, name=method, title=title, description=description,
-                        mime_type="application/json")(getattr(tools, method))
+        server.resource(uri, name=method, title=title, description=description, mime_type="application/json")(
+            getattr(tools, method)
+        )
     server.middleware.append(unknown_tool_guard(server))
     return server

@@ -60,11 +60,15 @@ def confine(root: Path, raw: str) -> Path:
         raise LlmengError("The path contains a NUL byte.", fix="Pass a plain relative path such as 'src/'.")
     target = (root / raw).resolve()  # resolve() follows symlinks, so a link out of the root is caught
     if not target.is_relative_to(root):
-        raise LlmengError(f"{raw!r} is outside the project root {root}.",
-                          fix="Pass a path inside the project root, relative to it (for example 'src/').")
+        raise LlmengError(
+            f"{raw!r} is outside the project root {root}.",
+            fix="Pass a path inside the project root, relative to it (for example 'src/').",
+        )
     if not target.exists():
-        raise LlmengError(f"{raw!r} does not exist under the project root {root}.",
-                          fix="Check the spelling; paths are relative to the project root.")
+        raise LlmengError(
+            f"{raw!r} does not exist under the project root {root}.",
+            fix="Check the spelling; paths are relative to the project root.",
+        )
     return target
 
 
@@ -88,14 +92,32 @@ class LlmengTools:
 
     def audit(
         self,
-        path: Annotated[str, Field(description="A Python file or folder to audit, relative to the project "
-                                               "root. Give either path or code.", max_length=PATH_MAX_CHARS)] = "",
-        code: Annotated[str, Field(description="Python source to audit instead of files, e.g. the function "
-                                               "you are writing.", max_length=CODE_MAX_CHARS)] = "",
-        rules: Annotated[list[str], Field(description="Only report these rule ids, e.g. ['LLM101', 'LLM105']; "
-                                                      "empty: all rules.", max_length=50)] = [],  # noqa: B006
-        min_severity: Annotated[Literal["low", "medium", "high", "critical"],
-                                Field(description="Leave out findings below this severity.")] = "low",
+        path: Annotated[
+            str,
+            Field(
+                description="A Python file or folder to audit, relative to the project "
+                "root. Give either path or code.",
+                max_length=PATH_MAX_CHARS,
+            ),
+        ] = "",
+        code: Annotated[
+            str,
+            Field(
+                description="Python source to audit instead of files, e.g. the function you are writing.",
+                max_length=CODE_MAX_CHARS,
+            ),
+        ] = "",
+        rules: Annotated[
+            list[str],
+            Field(
+                description="Only report these rule ids, e.g. ['LLM101', 'LLM105']; empty: all rules.",
+                max_length=50,
+            ),
+        ] = [],  # noqa: B006
+        min_severity: Annotated[
+            Literal["low", "medium", "high", "critical"],
+            Field(description="Leave out findings below this severity."),
+        ] = "low",
     ) -> AuditOutput:
         """Audit Python code that calls LLM APIs (OpenAI, Anthropic, Gemini, LiteLLM, LangChain, ...).
 
@@ -132,13 +154,29 @@ class LlmengTools:
 
     async def session_append(
         self,
-        agent: Annotated[str, Field(description="Your agent name, e.g. 'llm-architect' (1-64 characters: "
-                                                "letters, digits, '.', '_', ':' or '-').", max_length=64)],
-        report: Annotated[str, Field(description="The report, as markdown. Likely secrets are masked before "
-                                                 "it is written.", max_length=TEXT_MAX_CHARS)],
-        session_id: Annotated[str, Field(description="Append to this session instead of the active one (an id "
-                                                     "like 20261122-031500-title); empty: the active session.",
-                                         max_length=80)] = "",
+        agent: Annotated[
+            str,
+            Field(
+                description="Your agent name, e.g. 'llm-architect' (1-64 characters: "
+                "letters, digits, '.', '_', ':' or '-').",
+                max_length=64,
+            ),
+        ],
+        report: Annotated[
+            str,
+            Field(
+                description="The report, as markdown. Likely secrets are masked before it is written.",
+                max_length=TEXT_MAX_CHARS,
+            ),
+        ],
+        session_id: Annotated[
+            str,
+            Field(
+                description="Append to this session instead of the active one (an id "
+                "like 20261122-031500-title); empty: the active session.",
+                max_length=80,
+            ),
+        ] = "",
     ) -> AppendOutput:
         """Append your report to the team's shared session log, as one entry.
 
@@ -150,8 +188,15 @@ class LlmengTools:
         """
         from llmeng.sessions.store import append_entry
 
-        call = partial(append_entry, self.root, agent, report, source="mcp",
-                       now=datetime.now(UTC), session_id=session_id or None)
+        call = partial(
+            append_entry,
+            self.root,
+            agent,
+            report,
+            source="mcp",
+            now=datetime.now(UTC),
+            session_id=session_id or None,
+        )
         try:
             # Uncontended, an append is a few syscalls: done here, on the event loop, it skips a thread
             # hop that cost more than the append. Only one non-blocking lock attempt is made here; a
@@ -164,16 +209,28 @@ class LlmengTools:
         # The core confines every session path under the (resolved) root, so the prefix is there;
         # slicing it off is a tenth of what Path.relative_to costs on this hot path.
         path = os.fspath(result.path).removeprefix(self._root_prefix)
-        return AppendOutput(entry_id=result.entry_id, session_id=result.session_id, path=path,
-                            standalone=result.standalone, redacted=result.redacted)
+        return AppendOutput(
+            entry_id=result.entry_id,
+            session_id=result.session_id,
+            path=path,
+            standalone=result.standalone,
+            redacted=result.redacted,
+        )
 
     def validate_agents(
         self,
-        path: Annotated[str, Field(description="An agent definition file or a folder of them (searched "
-                                               "recursively), relative to the project root; empty: "
-                                               ".claude/agents and agents/.", max_length=PATH_MAX_CHARS)] = "",
-        ignore: Annotated[list[str], Field(description="Rule ids to skip, e.g. ['AG205'].",
-                                           max_length=100)] = [],  # noqa: B006 (pydantic copies it)
+        path: Annotated[
+            str,
+            Field(
+                description="An agent definition file or a folder of them (searched "
+                "recursively), relative to the project root; empty: "
+                ".claude/agents and agents/.",
+                max_length=PATH_MAX_CHARS,
+            ),
+        ] = "",
+        ignore: Annotated[
+            list[str], Field(description="Rule ids to skip, e.g. ['AG205'].", max_length=100)
+        ] = [],  # noqa: B006 (pydantic copies it)
     ) -> ValidateOutput:
         """Check Claude Code subagent definition files (*.md with YAML frontmatter) for mistakes.
 
@@ -188,15 +245,19 @@ class LlmengTools:
             targets = [confine(self.root, path)] if path else self._default_agent_dirs()
             result = lint_paths(targets, env=os.environ, cwd=self.root, home=Path.home(), ignore=ignore)
             if not result.files:
-                raise LlmengError(f"no agent files (*.md) under {path or 'the project root'}.",
-                                  fix="Pass an agent file or a folder that holds them, e.g. '.claude/agents'.")
+                raise LlmengError(
+                    f"no agent files (*.md) under {path or 'the project root'}.",
+                    fix="Pass an agent file or a folder that holds them, e.g. '.claude/agents'.",
+                )
         return ValidateOutput.model_validate(render_json(result))
 
     def _default_agent_dirs(self) -> list[Path]:
         found = [self.root / d for d in AGENT_DIRS if (self.root / d).is_dir()]
         if not found:
-            raise LlmengError(f"neither {' nor '.join(AGENT_DIRS)} exists under {self.root}.",
-                              fix="Pass `path`: an agent file or a folder of them, relative to the project root.")
+            raise LlmengError(
+                f"neither {' nor '.join(AGENT_DIRS)} exists under {self.root}.",
+                fix="Pass `path`: an agent file or a folder of them, relative to the project root.",
+            )
         return found
 
     def active_session(self) -> str:
@@ -207,8 +268,12 @@ class LlmengTools:
         with core_errors(ResourceError):
             session_id = current_session(self.root)
             if session_id is None:
-                return SessionOutput(session_id=None, title="", entries=[], problems=[
-                    'No active session. Start one with `llmeng session start "<title>"`.']).model_dump_json()
+                return SessionOutput(
+                    session_id=None,
+                    title="",
+                    entries=[],
+                    problems=['No active session. Start one with `llmeng session start "<title>"`.'],
+                ).model_dump_json()
             log = read_session(session_path(self.root, session_id))
         return session_output(session_id, log).model_dump_json()
 
@@ -221,16 +286,19 @@ class LlmengTools:
         day = today()
         with core_errors(ResourceError):
             ages = source_ages(load_priced_catalog(cache_dir()).sources, day)
-        return json.dumps({"today": day.isoformat(),
-                           "sources": [SourceOut.of(a).model_dump(mode="json") for a in ages]})
+        return json.dumps(
+            {"today": day.isoformat(), "sources": [SourceOut.of(a).model_dump(mode="json") for a in ages]}
+        )
 
 
 def _one_of(path: str, code: str) -> str:
     if path and code.strip():
         raise LlmengError("Both `path` and `code` were given.", fix="Pass one of them: `path` or `code`.")
     if not path and not code.strip():
-        raise LlmengError("Nothing to audit: `path` and `code` are both empty.",
-                          fix="Pass `path` (a file or folder under the project root) or `code` (Python source).")
+        raise LlmengError(
+            "Nothing to audit: `path` and `code` are both empty.",
+            fix="Pass `path` (a file or folder under the project root) or `code` (Python source).",
+        )
     return "code" if code.strip() else "path"
 
 
@@ -241,13 +309,17 @@ def _known_rules(rules: list[str]) -> set[str]:
     wanted = {r.strip().upper() for r in rules}
     unknown = sorted(wanted - known)
     if unknown:
-        raise LlmengError(f"Unknown rule id(s): {', '.join(unknown)}.",
-                          fix=f"Use ids from this list, or none for all: {', '.join(sorted(known))}.")
+        raise LlmengError(
+            f"Unknown rule id(s): {', '.join(unknown)}.",
+            fix=f"Use ids from this list, or none for all: {', '.join(sorted(known))}.",
+        )
     return wanted
 
 
 def _parses(parse_errors: Any) -> None:
     """A snippet that does not parse is bad input, not a clean result."""
     if parse_errors:
-        raise LlmengError(f"The code does not parse: {parse_errors[0].reason}.",
-                          fix="Pass complete, valid Python 3 source (whole statements, consistent indentation).")
+        raise LlmengError(
+            f"The code does not parse: {parse_errors[0].reason}.",
+            fix="Pass complete, valid Python 3 source (whole statements, consistent indentation).",
+        )

@@ -14,13 +14,17 @@ from llmeng.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
-CLEAN = "---\nname: reviewer\ndescription: Reviews diffs for bugs.\ntools: Read, Grep\n---\nYou review diffs.\n"
+CLEAN = (
+    "---\nname: reviewer\ndescription: Reviews diffs for bugs.\ntools: Read, Grep\n---\nYou review diffs.\n"
+)
 ERROR = "---\nname: broken\ndescription: Reviews diffs.\ntools: Read\nhooks: []\n---\nBody.\n"
 WARNING = "---\nname: colourful\ndescription: Reviews diffs.\ntools: Read\ncolor: magenta\n---\nBody.\n"
 INFO = "---\nname: open\ndescription: Reviews diffs.\n---\nBody.\n"
 # Strict YAML fails (AG103), plus CRLF, a BOM, `allowed-tools` and space-separated tools: all fixable.
-FIXABLE = ("\ufeff---\r\nname: fixme\r\ndescription: Use when: the user asks\r\nallowed-tools: Read Grep\r\n"
-           "---\r\nYou review diffs.\r\n")
+FIXABLE = (
+    "\ufeff---\r\nname: fixme\r\ndescription: Use when: the user asks\r\nallowed-tools: Read Grep\r\n"
+    "---\r\nYou review diffs.\r\n"
+)
 
 
 def test_version_exits_zero(capsys):
@@ -59,7 +63,9 @@ def test_clean_file_exits_0(work: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "0 errors, 0 warnings, 0 info; 1 of 1 load" in capsys.readouterr().out
 
 
-def test_error_exits_1_and_says_the_agent_will_not_load(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_error_exits_1_and_says_the_agent_will_not_load(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _write(work, "broken.md", ERROR)
     assert main(["validate", "broken.md"]) == 1
     out = capsys.readouterr().out
@@ -88,7 +94,9 @@ def test_quiet_hides_info(work: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "1 info" in out
 
 
-def test_ignore_drops_rules_comma_separated_or_repeated(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ignore_drops_rules_comma_separated_or_repeated(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _write(work, "broken.md", ERROR)
     _write(work, "colourful.md", WARNING)
     assert main(["validate", "--strict", "--ignore", "ag218,AG211", "broken.md", "colourful.md"]) == 0
@@ -116,8 +124,9 @@ def test_default_folders_are_validated(work: Path, capsys: pytest.CaptureFixture
     assert sorted(f["path"] for f in report["files"]) == [".claude/agents/reviewer.md", "agents/broken.md"]
 
 
-def test_missing_path_exits_2_while_other_files_get_verdicts(work: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_path_exits_2_while_other_files_get_verdicts(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _write(work, "reviewer.md", CLEAN)
     _write(work, "broken.md", ERROR)
     code, report = _json(capsys, "reviewer.md", "nope.md", "broken.md")
@@ -140,15 +149,20 @@ def test_unreadable_file_never_aborts_the_run(work: Path, capsys: pytest.Capture
     assert by_path["reviewer.md"]["findings"] == []
 
 
-@pytest.mark.parametrize("hostile", [
-    b"\x00\xff\xfe binary \x00",
-    b"---\nname: x\nbomb: &a [*a, *a]\n---\n",
-    b"---\nname: &a [" + b"*a, " * 2000 + b"]\n---\n",
-    b"---\nname: !!python/object/apply:os.system ['false']\n---\n",
-    b"---\n" + b"[" * 2000 + b"]" * 2000 + b"\n---\n",
-    b"---\ndescription: " + b"a: " * 200_000 + b"\n---\n",
-])
-def test_hostile_file_never_aborts_the_run(work: Path, capsys: pytest.CaptureFixture[str], hostile: bytes) -> None:
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        b"\x00\xff\xfe binary \x00",
+        b"---\nname: x\nbomb: &a [*a, *a]\n---\n",
+        b"---\nname: &a [" + b"*a, " * 2000 + b"]\n---\n",
+        b"---\nname: !!python/object/apply:os.system ['false']\n---\n",
+        b"---\n" + b"[" * 2000 + b"]" * 2000 + b"\n---\n",
+        b"---\ndescription: " + b"a: " * 200_000 + b"\n---\n",
+    ],
+)
+def test_hostile_file_never_aborts_the_run(
+    work: Path, capsys: pytest.CaptureFixture[str], hostile: bytes
+) -> None:
     _write(work, "reviewer.md", CLEAN)
     _write(work, "hostile.md", hostile)
     code, report = _json(capsys, ".")
@@ -172,13 +186,29 @@ def test_json_shape(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = next(f for f in report["files"] if f["path"] == "broken.md")
     assert broken["name"] == "broken" and broken["scope"] == "source" and broken["loads"] is False
     (finding,) = broken["findings"]
-    assert set(finding) == {"rule", "severity", "category", "message", "path", "line", "col", "fix",
-                            "confidence", "evidence"}
+    assert set(finding) == {
+        "rule",
+        "severity",
+        "category",
+        "message",
+        "path",
+        "line",
+        "col",
+        "fix",
+        "confidence",
+        "evidence",
+    }
     assert (finding["rule"], finding["severity"], finding["category"], finding["line"]) == (
-        "AG218", "error", "fields", 5)
+        "AG218",
+        "error",
+        "fields",
+        5,
+    )
 
 
-def test_sarif_is_valid_and_every_result_has_a_category(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sarif_is_valid_and_every_result_has_a_category(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _write(work, "reviewer.md", CLEAN)
     _write(work, "broken.md", ERROR)
     _write(work, "colourful.md", WARNING)
@@ -195,11 +225,16 @@ def test_sarif_is_valid_and_every_result_has_a_category(work: Path, capsys: pyte
     levels = {r["ruleId"]: r["level"] for r in results}
     assert levels == {"AG218": "error", "AG211": "warning", "AG308": "note"}
     assert sorted(a["location"]["uri"] for a in run["artifacts"]) == [
-        "broken.md", "colourful.md", "open.md", "reviewer.md"]
+        "broken.md",
+        "colourful.md",
+        "open.md",
+        "reviewer.md",
+    ]
 
 
 def test_fix_shows_a_diff_writes_atomically_and_the_file_then_validates(
-        work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _write(work, "fixme.md", FIXABLE)
     path.chmod(0o640)
     before = path.stat().st_ino
@@ -251,7 +286,9 @@ def test_fix_twice_changes_nothing_the_second_time(work: Path, capsys: pytest.Ca
     assert capsys.readouterr().err == ""
 
 
-def test_fix_leaves_unfixable_and_unreadable_files_alone(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_leaves_unfixable_and_unreadable_files_alone(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken = _write(work, "broken.md", ERROR)
     latin = _write(work, "latin.md", CLEAN.replace("diffs.\n", "caf\u00e9.\n").encode("latin-1"))
     assert main(["validate", "--fix", "."]) == 1
@@ -276,33 +313,49 @@ BUNDLED = sorted((REPO / "agents").glob("*.md"))
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
-def test_schema_accepts_every_bundled_agent(work: Path, capsys: pytest.CaptureFixture[str], path: Path) -> None:
+def test_schema_accepts_every_bundled_agent(
+    work: Path, capsys: pytest.CaptureFixture[str], path: Path
+) -> None:
     frontmatter = yaml.safe_load(path.read_text("utf-8").split("---\n")[1])
     errors = [e.message for e in _schema(capsys).iter_errors(frontmatter)]
     assert errors == []
 
 
-@pytest.mark.parametrize("frontmatter", [
-    {"description": "no name"}, {"name": "team:x", "description": "d"}, {"name": "-x", "description": "d"},
-    {"name": "x", "description": ""}, {"name": "x", "description": "d", "color": "magenta"},
-    {"name": "x", "description": "d", "tool": "Read"}, {"name": "x", "description": "d", "hooks": []},
-    {"name": "x", "description": "d", "maxTurns": 0},
-])
-def test_schema_rejects_what_claude_code_rejects(work: Path, capsys: pytest.CaptureFixture[str],
-                                                 frontmatter: dict) -> None:
+@pytest.mark.parametrize(
+    "frontmatter",
+    [
+        {"description": "no name"},
+        {"name": "team:x", "description": "d"},
+        {"name": "-x", "description": "d"},
+        {"name": "x", "description": ""},
+        {"name": "x", "description": "d", "color": "magenta"},
+        {"name": "x", "description": "d", "tool": "Read"},
+        {"name": "x", "description": "d", "hooks": []},
+        {"name": "x", "description": "d", "maxTurns": 0},
+    ],
+)
+def test_schema_rejects_what_claude_code_rejects(
+    work: Path, capsys: pytest.CaptureFixture[str], frontmatter: dict
+) -> None:
     assert list(_schema(capsys).iter_errors(frontmatter))
 
 
-def test_bundled_agents_validate_with_zero_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_bundled_agents_validate_with_zero_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
     monkeypatch.chdir(REPO)
     assert BUNDLED
     code, report = _json(capsys, "--strict", "agents")
     assert code == 0
-    assert report["summary"] == {"files": len(BUNDLED), "errors": 0, "warnings": 0, "info": 0,
-                                 "loads": len(BUNDLED)}
+    assert report["summary"] == {
+        "files": len(BUNDLED),
+        "errors": 0,
+        "warnings": 0,
+        "info": 0,
+        "loads": len(BUNDLED),
+    }
     assert [f["findings"] for f in report["files"]] == [[] for _ in BUNDLED]
 
 

@@ -15,7 +15,8 @@ def test_rule_reference_is_generated_from_the_registries(capsys: pytest.CaptureF
     assert main(["rules", "--format", "markdown"]) == 0
     generated = capsys.readouterr().out
     assert (REPO / "docs" / "rules.md").read_text("utf-8") == generated, (
-        "docs/rules.md is stale: run `llmeng rules --format markdown > docs/rules.md`")
+        "docs/rules.md is stale: run `llmeng rules --format markdown > docs/rules.md`"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -38,7 +39,7 @@ def test_readme_rule_table_is_generated_from_the_registry() -> None:
 
     readme = (REPO / "README.md").read_text("utf-8")
     start = readme.index("<!-- rules:start")
-    table = readme[readme.index("\n", start) + 1:readme.index("<!-- rules:end -->")]
+    table = readme[readme.index("\n", start) + 1 : readme.index("<!-- rules:end -->")]
     assert table == render_table(RULES), "README rule table is stale: regenerate it from `llmeng rules`"
 
 
@@ -48,7 +49,7 @@ def test_readme_audit_rule_table_is_generated_from_the_registry() -> None:
 
     readme = (REPO / "README.md").read_text("utf-8")
     start = readme.index("<!-- audit-rules:start")
-    table = readme[readme.index("\n", start) + 1:readme.index("<!-- audit-rules:end -->")]
+    table = readme[readme.index("\n", start) + 1 : readme.index("<!-- audit-rules:end -->")]
     assert table == render_table(RULES), "README audit rule table is stale: regenerate it from `llmeng rules`"
 
 

@@ -33,8 +33,13 @@ def test_watch_validates_again_after_a_save(tmp_path: Path) -> None:
     out = tmp_path / "out.txt"
     env = dict(os.environ, HOME=str(tmp_path))
     with out.open("wb") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "llmeng", "validate", str(agents), "--watch"],
-                                stdout=sink, stderr=subprocess.STDOUT, cwd=tmp_path, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llmeng", "validate", str(agents), "--watch"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+            env=env,
+        )
         try:
             _wait_for(out, "0 errors", proc)
             (agents / "reviewer.md").write_text(AGENT.replace("name: reviewer", "name: -reviewer"))

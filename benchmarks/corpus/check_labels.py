@@ -24,8 +24,23 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RULES = {
-    "LLM101", "LLM102", "LLM103", "LLM104", "LLM105", "LLM106", "LLM107", "LLM108",
-    "LLM201", "LLM202", "LLM203", "LLM204", "LLM301", "LLM302", "LLM303", "LLM304", "LLM401",
+    "LLM101",
+    "LLM102",
+    "LLM103",
+    "LLM104",
+    "LLM105",
+    "LLM106",
+    "LLM107",
+    "LLM108",
+    "LLM201",
+    "LLM202",
+    "LLM203",
+    "LLM204",
+    "LLM301",
+    "LLM302",
+    "LLM303",
+    "LLM304",
+    "LLM401",
 }
 PROJECT_RULES = {"LLM107", "LLM108", "LLM204", "LLM401"}
 FIELDS = ("path", "line", "call", "expect", "not_expect", "why")

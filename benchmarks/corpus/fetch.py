@@ -87,19 +87,34 @@ def download(release: Release, archives: Path) -> Path:
     archives.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=archives, prefix=".dl-") as tmp:
         kind = "--only-binary" if release.is_wheel else "--no-binary"
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", kind, ":all:",
-               "--dest", tmp, f"{release.name}=={release.version}"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--quiet",
+            kind,
+            ":all:",
+            "--dest",
+            tmp,
+            f"{release.name}=={release.version}",
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         got = Path(tmp) / release.file
         if proc.returncode != 0 or not got.is_file():
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-            raise FetchError(f"pip could not download {release.file} for {release.key}: "
-                             f"{' | '.join(tail) or 'file not produced'}; check the network and "
-                             f"that the version and file name in corpus.toml exist on PyPI")
+            raise FetchError(
+                f"pip could not download {release.file} for {release.key}: "
+                f"{' | '.join(tail) or 'file not produced'}; check the network and "
+                f"that the version and file name in corpus.toml exist on PyPI"
+            )
         actual = sha256_of(got)
         if actual != release.sha256:
-            raise FetchError(f"{release.file}: sha256 {actual} does not match corpus.toml "
-                             f"({release.sha256}); the release changed or the download is corrupt")
+            raise FetchError(
+                f"{release.file}: sha256 {actual} does not match corpus.toml "
+                f"({release.sha256}); the release changed or the download is corrupt"
+            )
         got.replace(target)
     return target
 
@@ -149,8 +164,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     unknown = set(args.names) - {r.name for r in releases}
     if unknown:
-        print(f"error: not in corpus.toml: {', '.join(sorted(unknown))}; choose from "
-              f"{', '.join(r.name for r in releases)}", file=sys.stderr)
+        print(
+            f"error: not in corpus.toml: {', '.join(sorted(unknown))}; choose from "
+            f"{', '.join(r.name for r in releases)}",
+            file=sys.stderr,
+        )
         return 2
     chosen = [r for r in releases if not args.names or r.name in args.names]
     args.dest.mkdir(parents=True, exist_ok=True)

@@ -6,34 +6,80 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 SHELL_FENCES = frozenset({"bash", "sh", "shell", "zsh", "console"})
-_ROLES = frozenset((
-    "engineer optimizer optimiser reviewer agent expert specialist developer auditor analyst architect manager "
-    "writer designer scientist tester debugger assistant planner researcher coordinator orchestrator admin ops "
-    "strategist consultant guardian detective").split())
+_ROLES = frozenset(
+    [
+        "engineer",
+        "optimizer",
+        "optimiser",
+        "reviewer",
+        "agent",
+        "expert",
+        "specialist",
+        "developer",
+        "auditor",
+        "analyst",
+        "architect",
+        "manager",
+        "writer",
+        "designer",
+        "scientist",
+        "tester",
+        "debugger",
+        "assistant",
+        "planner",
+        "researcher",
+        "coordinator",
+        "orchestrator",
+        "admin",
+        "ops",
+        "strategist",
+        "consultant",
+        "guardian",
+        "detective",
+    ]
+)
 # A kebab-case word ending in a role is, in an agent file, almost always another agent's name.
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 # Compounds that end in "-agent" but name no agent.
-_NOT_AGENTS = frozenset({"multi-agent", "sub-agent", "single-agent", "per-agent", "non-agent", "co-agent",
-                         "inter-agent", "cross-agent", "meta-agent", "super-agent", "user-agent"})
+_NOT_AGENTS = frozenset(
+    {
+        "multi-agent",
+        "sub-agent",
+        "single-agent",
+        "per-agent",
+        "non-agent",
+        "co-agent",
+        "inter-agent",
+        "cross-agent",
+        "meta-agent",
+        "super-agent",
+        "user-agent",
+    }
+)
 _AGENT_NAME = r"[a-z0-9]+(?:-[a-z0-9]+)+"
 _SUBAGENT_TYPE = re.compile(rf"subagent_type\W+({_AGENT_NAME}|[a-z0-9-]+)")
 _MCP_TOOL = re.compile(r"mcp__[A-Za-z0-9_-]+?__[A-Za-z0-9_-]+\b")
-_TOOL_BEFORE = re.compile(r"(?:\b(?:[Uu]se|[Uu]sing|[Ww]ith|[Vv]ia|[Cc]all|[Rr]un)\s+(?:the\s+)?`?([A-Z][A-Za-z]+)`?"
-                          r"|`([A-Z][A-Za-z]+)`)$")
+_TOOL_BEFORE = re.compile(
+    r"(?:\b(?:[Uu]se|[Uu]sing|[Ww]ith|[Vv]ia|[Cc]all|[Rr]un)\s+(?:the\s+)?`?([A-Z][A-Za-z]+)`?"
+    r"|`([A-Z][A-Za-z]+)`)$"
+)
 _PUNCTUATION = "`*_'\"()[]{}<>.,;:!?"
-_SCRIPT = re.compile(r"(?<![\w/.$-])((?:\$\{?CLAUDE_PLUGIN_ROOT\}?|\"?\$\{?CLAUDE_PROJECT_DIR\}?\"?|\.{1,2}|"
-                     r"\.claude|scripts|bin|tools)(?:/[\w.-]+)+\.(?:sh|bash|py|js|mjs|ts|rb|pl))\b")
-_PROTOCOL = re.compile(r"\"(?:requesting_agent|request_type)\"\s*:|\bquery (?:the )?context manager\b",
-                       re.IGNORECASE)
+_SCRIPT = re.compile(
+    r"(?<![\w/.$-])((?:\$\{?CLAUDE_PLUGIN_ROOT\}?|\"?\$\{?CLAUDE_PROJECT_DIR\}?\"?|\.{1,2}|"
+    r"\.claude|scripts|bin|tools)(?:/[\w.-]+)+\.(?:sh|bash|py|js|mjs|ts|rb|pl))\b"
+)
+_PROTOCOL = re.compile(
+    r"\"(?:requesting_agent|request_type)\"\s*:|\bquery (?:the )?context manager\b", re.IGNORECASE
+)
 _WAIT_CONFIRM = re.compile(r"wait (?:for|until)\b[^.\n]{0,40}\b(?:confirm\w*|approv\w*|repl\w*|answer)")
 _NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bcannot|\bno)\s+(?:\w+\s+){0,2}$")
 _SCRIPT_HINT = re.compile(r"\.(?:sh|bash|py|js|mjs|ts|rb|pl)\b")
@@ -107,16 +153,18 @@ def _scan_prose(content: str, first_line: int, found: dict[str, list[Mention]]) 
             if word not in seen:
                 seen.add(word)
                 if _KEBAB.match(word) and word.rsplit("-", 1)[1] in _ROLES and word not in _NOT_AGENTS:
-                    found["agent_refs"].append(Mention(word, _line_of(content, content.find(word), first_line)))
+                    found["agent_refs"].append(
+                        Mention(word, _line_of(content, content.find(word), first_line))
+                    )
     _common(content, first_line, found)
     lowered = content.lower()
     for at in _positions(lowered, "wait "):
         m = _WAIT_CONFIRM.match(lowered, at)
-        if m and not _NEGATED.search(lowered[max(0, at - 40):at]):
-            found["wait_confirm"].append(Mention(content[at:m.end()], _line_of(content, at, first_line)))
+        if m and not _NEGATED.search(lowered[max(0, at - 40) : at]):
+            found["wait_confirm"].append(Mention(content[at : m.end()], _line_of(content, at, first_line)))
     for at in _positions(lowered, " tool"):
-        m = _TOOL_BEFORE.search(content[max(0, at - 60):at])
-        if m and not lowered[at + 5:at + 6].isalpha():
+        m = _TOOL_BEFORE.search(content[max(0, at - 60) : at])
+        if m and not lowered[at + 5 : at + 6].isalpha():
             found["tool_uses"].append(Mention(m.group(1) or m.group(2), _line_of(content, at, first_line)))
     if "`" in content and _SCRIPT_HINT.search(content):
         for m in _INLINE_CODE.finditer(content):
@@ -140,7 +188,9 @@ def _common(content: str, line: int, found: dict[str, list[Mention]]) -> None:
         _add(found["protocol"], _PROTOCOL, content, line, whole=True)
 
 
-def _add(bucket: list[Mention], pattern: re.Pattern[str], text: str, line: int, *, whole: bool = False) -> None:
+def _add(
+    bucket: list[Mention], pattern: re.Pattern[str], text: str, line: int, *, whole: bool = False
+) -> None:
     for m in pattern.finditer(text):
         bucket.append(Mention(m.group(0) if whole else m.group(1), _line_of(text, m.start(), line)))
 

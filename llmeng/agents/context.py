@@ -39,15 +39,28 @@ class LintContext:
         return frozenset(names) | self.spec.builtin_agents
 
 
-def build_context(plugins: Iterable[PluginInfo], spec: Spec, *, env: Mapping[str, str], cwd: Path,
-                  home: Path, user_dir: Path) -> LintContext:
+def build_context(
+    plugins: Iterable[PluginInfo],
+    spec: Spec,
+    *,
+    env: Mapping[str, str],
+    cwd: Path,
+    home: Path,
+    user_dir: Path,
+) -> LintContext:
     """What every file check needs to know, before any file is read; `docs` is filled in later."""
     root = project_root(cwd)
     installed = tuple(_scan_scope(root / ".claude" / "agents", SCOPE_PROJECT, spec)) + tuple(
-        _scan_scope(user_dir / "agents", SCOPE_USER, spec))
+        _scan_scope(user_dir / "agents", SCOPE_USER, spec)
+    )
     unique = {p.root: p for p in plugins}
-    return LintContext(spec=spec, docs=(), installed=installed,
-                       mcp_prefixes=_mcp_prefixes(root, home, env, unique.values()), project_root=root)
+    return LintContext(
+        spec=spec,
+        docs=(),
+        installed=installed,
+        mcp_prefixes=_mcp_prefixes(root, home, env, unique.values()),
+        project_root=root,
+    )
 
 
 def project_root(start: Path) -> Path:
@@ -84,8 +97,7 @@ def _scan_scope(folder: Path, scope: str, spec: Spec) -> list[InstalledAgent]:
     return found
 
 
-def _mcp_prefixes(root: Path, home: Path, env: Mapping[str, str],
-                  plugins: Any) -> frozenset[str] | None:
+def _mcp_prefixes(root: Path, home: Path, env: Mapping[str, str], plugins: Any) -> frozenset[str] | None:
     prefixes: set[str] = set()
     seen_config = False
     for config in (root / ".mcp.json",):
@@ -98,8 +110,11 @@ def _mcp_prefixes(root: Path, home: Path, env: Mapping[str, str],
     project_state = projects.get(str(root)) if isinstance(projects, dict) else None
     for block in (user_state, project_state):
         # ~/.claude.json holds much else; only its `mcpServers` key lists servers.
-        servers = _servers_in({"mcpServers": block["mcpServers"]}) \
-            if isinstance(block, dict) and "mcpServers" in block else None
+        servers = (
+            _servers_in({"mcpServers": block["mcpServers"]})
+            if isinstance(block, dict) and "mcpServers" in block
+            else None
+        )
         if servers:
             seen_config = True
             prefixes |= {mcp_server_prefix(s) for s in servers}

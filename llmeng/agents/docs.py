@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ class AgentDoc:
     has_bom: bool = False
     plugin: PluginInfo | None = None
     size: int = 0
-    facts: BodyFacts = BodyFacts()
+    facts: BodyFacts = BodyFacts()  # noqa: RUF009 (frozen: one shared default is safe)
 
     @property
     def data(self) -> dict[str, Any] | None:
@@ -91,30 +91,56 @@ def load_doc(path: Path, spec: Spec, *, cwd: Path, user_dir: Path) -> AgentDoc:
     plugin = find_plugin(located)
     scope = _scope(located, user_dir, plugin)
     limit = spec.limits["file_max_bytes"]
-    base = dict(path=path, display=display, scope=scope, plugin=plugin)
+    base: dict[str, Any] = {"path": path, "display": display, "scope": scope, "plugin": plugin}
     if not path.is_file():  # a FIFO or a device would block the read, or never end
-        return AgentDoc(**base, read_error=("AG113", "not a regular file", 1))  # type: ignore[arg-type]
+        return AgentDoc(**base, read_error=("AG113", "not a regular file", 1))
     try:
         with path.open("rb") as fh:
             raw = fh.read(limit + 1)
     except OSError as e:
-        return AgentDoc(**base, read_error=(  # type: ignore[arg-type]
-            "AG113", f"cannot read the file: {e.strerror or e}", 1))
+        return AgentDoc(
+            **base,
+            read_error=(
+                "AG113",
+                f"cannot read the file: {e.strerror or e}",
+                1,
+            ),
+        )
     if len(raw) > limit:
-        return AgentDoc(**base, size=len(raw), read_error=(  # type: ignore[arg-type]
-            "AG105", f"the file is over {limit // 1024} KiB; Claude Code does not load it", 1))
+        return AgentDoc(
+            **base,
+            size=len(raw),
+            read_error=(
+                "AG105",
+                f"the file is over {limit // 1024} KiB; Claude Code does not load it",
+                1,
+            ),
+        )
     has_bom = raw.startswith(b"\xef\xbb\xbf")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
-        return AgentDoc(**base, size=len(raw), read_error=(  # type: ignore[arg-type]
-            "AG109", f"the file is not valid UTF-8 (byte {e.start}, line {line})", line))
+        return AgentDoc(
+            **base,
+            size=len(raw),
+            read_error=(
+                "AG109",
+                f"the file is not valid UTF-8 (byte {e.start}, line {line})",
+                line,
+            ),
+        )
     # Parsed without the BOM so that every other check still runs; AG106 reports the BOM itself.
     parsed = parse_agent(text, spec)
     facts = body_facts(parsed.body, parsed.body_line) if parsed.data is not None else BodyFacts()
-    return AgentDoc(**base, text=text, parsed=parsed, has_bom=has_bom, size=len(raw),  # type: ignore[arg-type]
-                    facts=facts)
+    return AgentDoc(
+        **base,
+        text=text,
+        parsed=parsed,
+        has_bom=has_bom,
+        size=len(raw),
+        facts=facts,
+    )
 
 
 def find_plugin(resolved: Path) -> PluginInfo | None:
@@ -131,7 +157,8 @@ def _plugin_at(root: Path) -> PluginInfo | None:
     if not manifest_path.is_file():
         return None
     manifest = _read_json(manifest_path)
-    name = manifest.get("name") if isinstance(manifest.get("name"), str) else root.name
+    declared = manifest.get("name")
+    name = declared if isinstance(declared, str) else root.name
     return PluginInfo(name=name, root=root, manifest=manifest)
 
 
@@ -155,7 +182,6 @@ def _display(path: Path, resolved: Path, cwd: Path) -> str:
         return str(resolved.relative_to(Path(os.path.abspath(cwd))))
     except ValueError:
         return str(path)
-
 
 
 def _read_json(path: Path) -> dict[str, Any]:

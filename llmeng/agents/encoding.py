@@ -36,6 +36,7 @@ def find_mojibake(text: str) -> tuple[int, str] | None:
 
 def fix_mojibake(text: str) -> str:
     """`text` with every reversible mojibake run repaired (U+FFFD stays: that text is lost)."""
+
     def repair(m: re.Match[str]) -> str:
         return redecode(m.group(0)) or m.group(0)
 

@@ -26,13 +26,19 @@ class FixResult:
 def fix_text(text: str, spec: Spec) -> FixResult:
     """`text` with every safe fix applied, and the ids of the rules they address."""
     applied: list[str] = []
-    steps = (("AG106", _strip_bom), ("AG107", _lf_endings), ("AG108", _repair_mojibake),
-             ("AG103", _quote_for_strict_yaml), ("AG220", _rename_allowed_tools),
-             ("tools-format", _normalise_tools))
+    steps = (
+        ("AG106", _strip_bom),
+        ("AG107", _lf_endings),
+        ("AG108", _repair_mojibake),
+        ("AG103", _quote_for_strict_yaml),
+        ("AG220", _rename_allowed_tools),
+        ("tools-format", _normalise_tools),
+    )
     for rule_id, step in steps:
         new = step(text, spec)
         if new != text and _still_loads(text, new, spec):
-            text, _ = new, applied.append(rule_id)
+            text = new
+            applied.append(rule_id)
     return FixResult(text=text, applied=tuple(applied))
 
 
@@ -61,9 +67,9 @@ def _repair_mojibake(text: str, spec: Spec) -> str:
 def _replace_frontmatter(text: str, spec: Spec, new_fm: str) -> str:
     parts = split_frontmatter(text, spec)
     assert parts is not None
-    fm, fm_line, _, _, _ = parts
+    fm, _, _, _, _ = parts
     start = text.index(fm, text.index("---") + 3) if fm else 0
-    return text[:start] + new_fm + text[start + len(fm):]
+    return text[:start] + new_fm + text[start + len(fm) :]
 
 
 def _quote_for_strict_yaml(text: str, spec: Spec) -> str:
@@ -95,7 +101,7 @@ def _normalise_tools(text: str, spec: Spec) -> str:
     tidy = ", ".join(e.raw for e in entries)
     if tidy == m.group("value").strip():
         return text
-    new_fm = parsed.frontmatter_text[:m.start("value")] + tidy + parsed.frontmatter_text[m.end("value"):]
+    new_fm = parsed.frontmatter_text[: m.start("value")] + tidy + parsed.frontmatter_text[m.end("value") :]
     candidate = _replace_frontmatter(text, spec, new_fm)
     again = parse_agent(candidate, spec)
     # A value continued on the next line, or a second `tools:` key, means the line is not the whole

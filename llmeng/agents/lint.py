@@ -49,8 +49,16 @@ class LintResult:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-def lint_paths(paths: Sequence[Path], *, env: Mapping[str, str], cwd: Path, home: Path,
-               ignore: Collection[str] = (), jobs: int = 1, spec: Spec | None = None) -> LintResult:
+def lint_paths(
+    paths: Sequence[Path],
+    *,
+    env: Mapping[str, str],
+    cwd: Path,
+    home: Path,
+    ignore: Collection[str] = (),
+    jobs: int = 1,
+    spec: Spec | None = None,
+) -> LintResult:
     """Lint every agent file under `paths`; every file found gets a result."""
     spec = spec or load_spec()
     files, missing = expand_paths(paths)
@@ -67,16 +75,31 @@ def lint_paths(paths: Sequence[Path], *, env: Mapping[str, str], cwd: Path, home
             by_doc[f.location.path].append(f)
     ignored = {i.upper() for i in ignore}
     results = tuple(
-        FileResult(path=d.path, display=d.display, name=d.name, scope=d.scope,
-                   findings=tuple(sorted((f for f in by_doc[d.display] if f.rule_id not in ignored),
-                                         key=lambda f: (f.location.line, f.location.col, f.rule_id))))
-        for d in ctx.docs)
-    return LintResult(files=results, missing=tuple(missing), claude_code_version=spec.claude_code_version,
-                      spec_as_of=spec.as_of)
+        FileResult(
+            path=d.path,
+            display=d.display,
+            name=d.name,
+            scope=d.scope,
+            findings=tuple(
+                sorted(
+                    (f for f in by_doc[d.display] if f.rule_id not in ignored),
+                    key=lambda f: (f.location.line, f.location.col, f.rule_id),
+                )
+            ),
+        )
+        for d in ctx.docs
+    )
+    return LintResult(
+        files=results,
+        missing=tuple(missing),
+        claude_code_version=spec.claude_code_version,
+        spec_as_of=spec.as_of,
+    )
 
 
-def _check_all(files: list[Path], ctx: LintContext, *, cwd: Path, user_dir: Path,
-               jobs: int) -> list[tuple[AgentDoc, list[Finding]]]:
+def _check_all(
+    files: list[Path], ctx: LintContext, *, cwd: Path, user_dir: Path, jobs: int
+) -> list[tuple[AgentDoc, list[Finding]]]:
     check = partial(_load_and_check, ctx=ctx, cwd=cwd, user_dir=user_dir)
     workers = min(jobs if jobs > 0 else (os.cpu_count() or 1), len(files) // (PARALLEL_MIN_FILES // 2) or 1)
     if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
@@ -85,8 +108,9 @@ def _check_all(files: list[Path], ctx: LintContext, *, cwd: Path, user_dir: Path
         return list(pool.map(check, files, chunksize=64))
 
 
-def _load_and_check(path: Path, *, ctx: LintContext, cwd: Path,
-                    user_dir: Path) -> tuple[AgentDoc, list[Finding]]:
+def _load_and_check(
+    path: Path, *, ctx: LintContext, cwd: Path, user_dir: Path
+) -> tuple[AgentDoc, list[Finding]]:
     """Read, parse and run every per-file check; return the document without the text the set
     checks do not need, so that results from worker processes stay small."""
     doc = load_doc(path, ctx.spec, cwd=cwd, user_dir=user_dir)

@@ -54,7 +54,7 @@ def split_frontmatter(text: str, spec: Spec) -> tuple[str, int, str, int, bool] 
     fm = m.group(1)
     fm_line = 1 + text.count("\n", 0, m.start(1))
     close_mid_line = bool(fm) and not fm.endswith("\n")
-    body = text[m.end():]
+    body = text[m.end() :]
     body_line = 1 + text.count("\n", 0, m.end())
     return fm, fm_line, body, body_line, close_mid_line
 
@@ -64,20 +64,31 @@ def parse_agent(text: str, spec: Spec) -> ParsedAgent:
     if parts is None:
         return ParsedAgent(has_frontmatter=False, body=text)
     fm, fm_line, body, body_line, mid = parts
-    common = dict(has_frontmatter=True, frontmatter_text=fm, fm_line=fm_line, body=body,
-                  body_line=body_line, close_mid_line=mid)
+    common: dict[str, Any] = {
+        "has_frontmatter": True,
+        "frontmatter_text": fm,
+        "fm_line": fm_line,
+        "body": body,
+        "body_line": body_line,
+        "close_mid_line": mid,
+    }
     data, positions, problem = _load(fm, fm_line)
     if problem is None:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            return ParsedAgent(**common, not_mapping=True)  # type: ignore[arg-type]
-        return ParsedAgent(**common, data=data, positions=positions)  # type: ignore[arg-type]
+            return ParsedAgent(**common, not_mapping=True)
+        return ParsedAgent(**common, data=data, positions=positions)
     lenient_data, lenient_pos, lenient_problem = _load(lenient_text(fm, spec), fm_line)
     if lenient_problem is None and isinstance(lenient_data, dict):
-        return ParsedAgent(**common, data=lenient_data, positions=lenient_pos,  # type: ignore[arg-type]
-                           strict_error=problem, lenient_ok=True)
-    return ParsedAgent(**common, strict_error=problem)  # type: ignore[arg-type]
+        return ParsedAgent(
+            **common,
+            data=lenient_data,
+            positions=lenient_pos,
+            strict_error=problem,
+            lenient_ok=True,
+        )
+    return ParsedAgent(**common, strict_error=problem)
 
 
 def lenient_text(fm: str, spec: Spec) -> str:
@@ -87,8 +98,10 @@ def lenient_text(fm: str, spec: Spec) -> str:
         m = _KEY_LINE.match(line)
         if m:
             value = m.group(2)
-            if value[0] not in "'\"" and not _BLOCK_INDICATOR.match(value) and (
-                ": " in value or any(c in value for c in spec.lenient_quote_chars)
+            if (
+                value[0] not in "'\""
+                and not _BLOCK_INDICATOR.match(value)
+                and (": " in value or any(c in value for c in spec.lenient_quote_chars))
             ):
                 line = f"{m.group(1)}: {json.dumps(value)}"
         out.append(line)
@@ -111,10 +124,17 @@ def _load(fm: str, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlP
     if node is None:
         return None, {}, None
     if _alias_expansion(node, MAX_YAML_NODES) > MAX_YAML_NODES:
-        return None, {}, YamlProblem(
-            f"the frontmatter expands to more than {MAX_YAML_NODES} YAML nodes through aliases", fm_line, 1)
+        return (
+            None,
+            {},
+            YamlProblem(
+                f"the frontmatter expands to more than {MAX_YAML_NODES} YAML nodes through aliases",
+                fm_line,
+                1,
+            ),
+        )
     try:
-        data = yaml.load(fm, Loader=loader)  # noqa: S506 - safe loader
+        data = yaml.load(fm, Loader=loader)
     except (yaml.YAMLError, ValueError, RecursionError, TypeError) as e:
         return None, {}, YamlProblem(f"invalid YAML: {e}".splitlines()[0], fm_line, 1)
     positions: dict[str, tuple[int, int]] = {}

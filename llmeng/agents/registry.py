@@ -8,9 +8,12 @@ from llmeng.rules import Rule
 _FILE_FAMILIES = (file.FILE_CHECKS, fields.FILE_CHECKS, tools.FILE_CHECKS, content.FILE_CHECKS)
 _SET_FAMILIES = (references.SET_CHECKS,)
 
-RULES: tuple[Rule, ...] = tuple(sorted(
-    {rule.id: rule for family in (*_FILE_FAMILIES, *_SET_FAMILIES) for rule, _ in family}.values(),
-    key=lambda r: r.id))
+RULES: tuple[Rule, ...] = tuple(
+    sorted(
+        {rule.id: rule for family in (*_FILE_FAMILIES, *_SET_FAMILIES) for rule, _ in family}.values(),
+        key=lambda r: r.id,
+    )
+)
 FILE_CHECKS: tuple[FileCheck, ...] = tuple(dict.fromkeys(c for fam in _FILE_FAMILIES for _, c in fam))
 SET_CHECKS: tuple[SetCheck, ...] = tuple(dict.fromkeys(c for fam in _SET_FAMILIES for _, c in fam))
 _BY_ID = {r.id: r for r in RULES}

@@ -21,8 +21,10 @@ def render_text(result: LintResult, *, show_info: bool = True) -> str:
             continue
         out.append(f"{file.display}" + ("" if file.loads else "  (Claude Code will not load this agent)"))
         for f in shown:
-            out.append(f"  {f.location.line}:{f.location.col}  {_LABEL.get(f.severity, str(f.severity)):<7} "
-                       f"{f.rule_id}  {f.message}")
+            out.append(
+                f"  {f.location.line}:{f.location.col}  {_LABEL.get(f.severity, str(f.severity)):<7} "
+                f"{f.rule_id}  {f.message}"
+            )
             out.append(f"      fix: {f.fix}")
     out.append(summary(result))
     return "\n".join(out) + "\n"
@@ -31,10 +33,15 @@ def render_text(result: LintResult, *, show_info: bool = True) -> str:
 def summary(result: LintResult) -> str:
     n = len(result.files)
     loads = sum(1 for f in result.files if f.loads)
-    parts = [_plural(result.count(Severity.ERROR), "error"), _plural(result.count(Severity.WARNING), "warning"),
-             f"{result.count(Severity.INFO)} info"]
-    return (f"{n} file{'s' if n != 1 else ''} checked against Claude Code {result.claude_code_version} "
-            f"(spec of {result.spec_as_of}): {', '.join(parts)}; {loads} of {n} load in Claude Code.")
+    parts = [
+        _plural(result.count(Severity.ERROR), "error"),
+        _plural(result.count(Severity.WARNING), "warning"),
+        f"{result.count(Severity.INFO)} info",
+    ]
+    return (
+        f"{n} file{'s' if n != 1 else ''} checked against Claude Code {result.claude_code_version} "
+        f"(spec of {result.spec_as_of}): {', '.join(parts)}; {loads} of {n} load in Claude Code."
+    )
 
 
 def _plural(n: int, word: str) -> str:
@@ -45,10 +52,22 @@ def render_json(result: LintResult) -> dict[str, Any]:
     return {
         "claude_code_version": result.claude_code_version,
         "spec_as_of": result.spec_as_of,
-        "summary": {"files": len(result.files), "errors": result.count(Severity.ERROR),
-                    "warnings": result.count(Severity.WARNING), "info": result.count(Severity.INFO),
-                    "loads": sum(1 for f in result.files if f.loads)},
+        "summary": {
+            "files": len(result.files),
+            "errors": result.count(Severity.ERROR),
+            "warnings": result.count(Severity.WARNING),
+            "info": result.count(Severity.INFO),
+            "loads": sum(1 for f in result.files if f.loads),
+        },
         "missing": [str(p) for p in result.missing],
-        "files": [{"path": f.display, "name": f.name, "scope": f.scope, "loads": f.loads,
-                   "findings": [x.to_dict() for x in f.findings]} for f in result.files],
+        "files": [
+            {
+                "path": f.display,
+                "name": f.name,
+                "scope": f.scope,
+                "loads": f.loads,
+                "findings": [x.to_dict() for x in f.findings],
+            }
+            for f in result.files
+        ],
     }

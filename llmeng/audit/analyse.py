@@ -13,8 +13,14 @@ from llmeng.audit.rules import CALL, FILE, PROJECT, CallView, ProjectFacts
 from llmeng.findings import Confidence, Finding
 
 
-def analyse(summaries: Sequence[FileSummary], *, config: AuditConfig, knowledge: Knowledge,
-            catalog: ModelLookup | None, extra_signals: dict[str, str] | None = None) -> tuple[Finding, ...]:
+def analyse(
+    summaries: Sequence[FileSummary],
+    *,
+    config: AuditConfig,
+    knowledge: Knowledge,
+    catalog: ModelLookup | None,
+    extra_signals: dict[str, str] | None = None,
+) -> tuple[Finding, ...]:
     """Every finding for a set of file summaries, after suppressions and config."""
     signals: dict[str, str] = dict(extra_signals or {})
     globals_: dict[str, Setting] = {}
@@ -26,11 +32,20 @@ def analyse(summaries: Sequence[FileSummary], *, config: AuditConfig, knowledge:
         globals_.update(s.globals)
     graph = CallGraph(f for s in summaries for f in s.functions)
     sites = tuple(_with_globals(_from_factory(site, graph), globals_) for s in summaries for site in s.sites)
-    project = ProjectFacts(knowledge, signals, sites,
-                           tuple((s.path, sec) for s in summaries for sec in s.secrets), catalog, config.today)
+    project = ProjectFacts(
+        knowledge,
+        signals,
+        sites,
+        tuple((s.path, sec) for s in summaries for sec in s.secrets),
+        catalog,
+        config.today,
+    )
     views = [CallView(site, graph.mitigations(site), project) for site in sites]
-    active = [c for c in CHECKS if c.rule.id not in config.disabled
-              and (catalog is not None or c.rule.id not in CATALOG_RULES)]
+    active = [
+        c
+        for c in CHECKS
+        if c.rule.id not in config.disabled and (catalog is not None or c.rule.id not in CATALOG_RULES)
+    ]
     found: list[Finding] = []
     for check in active:
         if check.scope == CALL:
@@ -54,9 +69,14 @@ def _from_factory(site: CallSite, graph: CallGraph) -> CallSite:
     assert client is not None
     timeout = client.timeout if site.timeout.state == UNKNOWN else site.timeout
     attempts = client.attempts if site.attempts.state == UNKNOWN else site.attempts
-    return replace(site, timeout=timeout, attempts=attempts, sdk=client.sdk,
-                   via=f"{client.via} in {func.key.rsplit('.', 1)[-1]}() ({func.path}:{func.line})",
-                   confidence=Confidence.MEDIUM)
+    return replace(
+        site,
+        timeout=timeout,
+        attempts=attempts,
+        sdk=client.sdk,
+        via=f"{client.via} in {func.key.rsplit('.', 1)[-1]}() ({func.path}:{func.line})",
+        confidence=Confidence.MEDIUM,
+    )
 
 
 def _with_globals(site: CallSite, globals_: dict[str, Setting]) -> CallSite:
@@ -69,8 +89,11 @@ def _with_globals(site: CallSite, globals_: dict[str, Setting]) -> CallSite:
     if attempts is not None and site.attempts.state in (DEFAULT, "unknown") and site.sdk == "litellm":
         if attempts.state == SET and isinstance(attempts.value, int):
             wrapper = f"litellm.num_retries={attempts.value}" if attempts.value > 0 else None
-            site = replace(site, attempts=Setting(attempts.value + 1, SET, attempts.origin),
-                           client_retry_wrapper=site.client_retry_wrapper or wrapper)
+            site = replace(
+                site,
+                attempts=Setting(attempts.value + 1, SET, attempts.origin),
+                client_retry_wrapper=site.client_retry_wrapper or wrapper,
+            )
         else:
             site = replace(site, attempts=attempts)
     return site

@@ -10,8 +10,30 @@ from llmeng.audit.model import CallSite, Ctx, Edge, FuncSummary
 
 MAX_CALLER_DEPTH = 3
 # Method names too common to link an unresolved `obj.name()` to a project method of that name.
-_GENERIC = frozenset({"get", "run", "call", "__call__", "append", "update", "close", "start", "stop", "send",
-                      "read", "write", "format", "join", "items", "keys", "values", "copy", "add", "set"})
+_GENERIC = frozenset(
+    {
+        "get",
+        "run",
+        "call",
+        "__call__",
+        "append",
+        "update",
+        "close",
+        "start",
+        "stop",
+        "send",
+        "read",
+        "write",
+        "format",
+        "join",
+        "items",
+        "keys",
+        "values",
+        "copy",
+        "add",
+        "set",
+    }
+)
 _MAX_CANDIDATES = 2
 _KINDS = ("handled", "retry", "deadline", "fallback")
 

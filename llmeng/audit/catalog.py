@@ -12,8 +12,15 @@ if TYPE_CHECKING:
 # Audit provider names -> catalog providers. Clients of other providers (ollama, cohere, bedrock,
 # raw HTTP) serve models the catalog does not list, so the lookup says nothing about them rather
 # than calling every local model "unknown".
-_CATALOG_PROVIDER = {"openai": "openai", "anthropic": "anthropic", "google": "gemini", "mistral": "mistral",
-                     "groq": "groq", "xai": "xai", "deepseek": "deepseek"}
+_CATALOG_PROVIDER = {
+    "openai": "openai",
+    "anthropic": "anthropic",
+    "google": "gemini",
+    "mistral": "mistral",
+    "groq": "groq",
+    "xai": "xai",
+    "deepseek": "deepseek",
+}
 # Routers name the provider in the model string (`anthropic/claude-...`), or mean OpenAI without one.
 _ROUTERS = frozenset({"litellm", "langchain"})
 
@@ -41,8 +48,9 @@ class CatalogLookup:
         facts = lookup_model(catalog, model_id, hint)
         if facts is None:
             return CatalogFacts(known=False)
-        return CatalogFacts(known=True, max_output_tokens=facts.max_output_tokens,
-                            deprecation_date=facts.deprecation_date)
+        return CatalogFacts(
+            known=True, max_output_tokens=facts.max_output_tokens, deprecation_date=facts.deprecation_date
+        )
 
     def _load(self) -> Catalog:
         if self._catalog is None:

@@ -26,33 +26,48 @@ def load_config(root: Path, *, known_rules: Iterable[str]) -> AuditConfig:
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise LlmengError(f"{pyproject}: not valid TOML ({e})", "Fix the syntax, or run on a subdirectory.") from e
+            raise LlmengError(
+                f"{pyproject}: not valid TOML ({e})", "Fix the syntax, or run on a subdirectory."
+            ) from e
     section = data.get("tool", {}).get("llmeng", {}).get("audit", {})
     return parse_config(section, str(pyproject), set(known_rules), pins=find_pins(root))
 
 
-def parse_config(section: Mapping[str, Any], where: str, known: set[str], *,
-                 pins: Mapping[str, str] | None = None) -> AuditConfig:
+def parse_config(
+    section: Mapping[str, Any], where: str, known: set[str], *, pins: Mapping[str, str] | None = None
+) -> AuditConfig:
     unknown_keys = set(section) - _KEYS
     if unknown_keys:
-        raise LlmengError(f"{where}: unknown key(s) {sorted(unknown_keys)} in [tool.llmeng.audit]",
-                          f"Use only {sorted(_KEYS)}.")
+        raise LlmengError(
+            f"{where}: unknown key(s) {sorted(unknown_keys)} in [tool.llmeng.audit]",
+            f"Use only {sorted(_KEYS)}.",
+        )
     disabled = {str(r).upper() for r in section.get("disable", [])}
     severity = {str(k).upper(): v for k, v in section.get("severity", {}).items()}
     bad_ids = (disabled | set(severity)) - known
     if bad_ids:
-        raise LlmengError(f"{where}: unknown rule id(s) {sorted(bad_ids)} in [tool.llmeng.audit]",
-                          "Run `llmeng rules` for the ids (LLM101 ... LLM401).")
+        raise LlmengError(
+            f"{where}: unknown rule id(s) {sorted(bad_ids)} in [tool.llmeng.audit]",
+            "Run `llmeng rules` for the ids (LLM101 ... LLM401).",
+        )
     bad_levels = {k: v for k, v in severity.items() if v not in _AUDIT_SEVERITIES}
     if bad_levels:
-        raise LlmengError(f"{where}: invalid severity {bad_levels} in [tool.llmeng.audit.severity]",
-                          f"Use one of {sorted(_AUDIT_SEVERITIES)}.")
+        raise LlmengError(
+            f"{where}: invalid severity {bad_levels} in [tool.llmeng.audit.severity]",
+            f"Use one of {sorted(_AUDIT_SEVERITIES)}.",
+        )
     exclude = section.get("exclude", [])
     if not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
-        raise LlmengError(f"{where}: [tool.llmeng.audit] exclude must be a list of glob strings",
-                          'Write exclude = ["tests/**", "examples/*.py"].')
-    return AuditConfig(disabled=frozenset(disabled), exclude=tuple(exclude),
-                       severity={k: _AUDIT_SEVERITIES[v] for k, v in severity.items()}, pins=dict(pins or {}))
+        raise LlmengError(
+            f"{where}: [tool.llmeng.audit] exclude must be a list of glob strings",
+            'Write exclude = ["tests/**", "examples/*.py"].',
+        )
+    return AuditConfig(
+        disabled=frozenset(disabled),
+        exclude=tuple(exclude),
+        severity={k: _AUDIT_SEVERITIES[v] for k, v in severity.items()},
+        pins=dict(pins or {}),
+    )
 
 
 def find_pins(root: Path) -> dict[str, str]:

@@ -18,12 +18,30 @@ from llmeng.errors import LlmengError
 from llmeng.findings import Finding
 
 Progress = Callable[[int, int], None]
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
-                        ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages", ".eggs"})
+_SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+        ".eggs",
+    }
+)
 # Config files whose text can switch tracing on without code (env vars read by the SDKs).
 _CONFIG_NAMES = (".env*", "docker-compose*.yml", "docker-compose*.yaml", "*.env", "litellm_config.yaml")
-_CONFIG_TRACING = re.compile(r"LANGSMITH_TRACING|LANGCHAIN_TRACING_V2|LANGFUSE_|HELICONE|OTEL_EXPORTER|"
-                             r"TRACELOOP_|LOGFIRE_|PHOENIX_|success_callback")
+_CONFIG_TRACING = re.compile(
+    r"LANGSMITH_TRACING|LANGCHAIN_TRACING_V2|LANGFUSE_|HELICONE|OTEL_EXPORTER|"
+    r"TRACELOOP_|LOGFIRE_|PHOENIX_|success_callback"
+)
 # Below this many files a process pool costs more to start than it saves.
 _PARALLEL_MIN_FILES = 300
 _CHUNK = 16
@@ -35,28 +53,43 @@ _UNLINKABLE = frozenset({"<module>", "__init__", "__call__", "main"})
 
 @dataclass(frozen=True)
 class Source:
-    display: str   # path as reported
+    display: str  # path as reported
     relative: str  # path under the audited root: names the module
 
 
-def audit_paths(paths: Sequence[str | os.PathLike[str]], *, config: AuditConfig | None = None,
-                catalog: ModelLookup | None = None, jobs: int = 1, progress: Progress | None = None,
-                knowledge: Knowledge | None = None) -> AuditResult:
+def audit_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    config: AuditConfig | None = None,
+    catalog: ModelLookup | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    knowledge: Knowledge | None = None,
+) -> AuditResult:
     """Audit the Python files under `paths` as one project."""
     config = config or AuditConfig()
     k = (knowledge or load_knowledge()).with_pins(config.pins)
     sources, configs = _collect(paths, config)
     if not sources:
-        raise LlmengError(f"no Python files found under {', '.join(map(str, paths))}",
-                          "Point llmeng audit at a directory or .py file of the project.")
+        raise LlmengError(
+            f"no Python files found under {', '.join(map(str, paths))}",
+            "Point llmeng audit at a directory or .py file of the project.",
+        )
     summaries, skipped = _summarize_all(sources, k, config, jobs, progress)
     summaries = _add_callers(summaries, sources, k, config, jobs)
-    findings = analyse(summaries, config=config, knowledge=k, catalog=catalog, extra_signals=_config_signals(configs))
+    findings = analyse(
+        summaries, config=config, knowledge=k, catalog=catalog, extra_signals=_config_signals(configs)
+    )
     return _result(findings, summaries, skipped, config)
 
 
-def audit_source(text: str, filename: str = "<snippet>", *, config: AuditConfig | None = None,
-                 catalog: ModelLookup | None = None) -> AuditResult:
+def audit_source(
+    text: str,
+    filename: str = "<snippet>",
+    *,
+    config: AuditConfig | None = None,
+    catalog: ModelLookup | None = None,
+) -> AuditResult:
     """Audit one snippet of Python source as if it were a whole project."""
     config = config or AuditConfig()
     k = load_knowledge().with_pins(config.pins)
@@ -65,11 +98,21 @@ def audit_source(text: str, filename: str = "<snippet>", *, config: AuditConfig 
     return _result(findings, [summary], [], config)
 
 
-def _result(findings: Iterable[Finding], summaries: Sequence[FileSummary], skipped: Sequence[Skipped],
-            config: AuditConfig) -> AuditResult:
+def _result(
+    findings: Iterable[Finding],
+    summaries: Sequence[FileSummary],
+    skipped: Sequence[Skipped],
+    config: AuditConfig,
+) -> AuditResult:
     errors = tuple(Skipped(s.path, s.parse_error) for s in summaries if s.parse_error)
-    return AuditResult(tuple(findings), len(summaries), sum(s.lines for s in summaries), tuple(skipped),
-                       errors, dict(config.pins))
+    return AuditResult(
+        tuple(findings),
+        len(summaries),
+        sum(s.lines for s in summaries),
+        tuple(skipped),
+        errors,
+        dict(config.pins),
+    )
 
 
 def _collect(paths: Sequence[str | os.PathLike[str]], config: AuditConfig) -> tuple[list[Source], list[Path]]:
@@ -81,7 +124,9 @@ def _collect(paths: Sequence[str | os.PathLike[str]], config: AuditConfig) -> tu
             sources.append(Source(str(root), root.name))
             continue
         if not root.is_dir():
-            raise LlmengError(f"{root}: no such file or directory", "Check the path you passed to llmeng audit.")
+            raise LlmengError(
+                f"{root}: no such file or directory", "Check the path you passed to llmeng audit."
+            )
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.endswith(".egg-info"))
             for name in sorted(filenames):
@@ -158,13 +203,23 @@ def _relocate(summary: FileSummary, display: str) -> FileSummary:
     if summary.path == display:
         return summary
     from dataclasses import replace
-    return replace(summary, path=display,
-                   sites=tuple(replace(s, path=display) for s in summary.sites),
-                   functions=tuple(replace(f, path=display) for f in summary.functions))
+
+    return replace(
+        summary,
+        path=display,
+        sites=tuple(replace(s, path=display) for s in summary.sites),
+        functions=tuple(replace(f, path=display) for f in summary.functions),
+    )
 
 
-def _summarize_all(sources: Sequence[Source], k: Knowledge, config: AuditConfig, jobs: int,
-                   progress: Progress | None, force: bool = False) -> tuple[list[FileSummary], list[Skipped]]:
+def _summarize_all(
+    sources: Sequence[Source],
+    k: Knowledge,
+    config: AuditConfig,
+    jobs: int,
+    progress: Progress | None,
+    force: bool = False,
+) -> tuple[list[FileSummary], list[Skipped]]:
     total, done = len(sources), 0
     out: list[FileSummary | Skipped] = []
     if jobs > 1 and total >= _PARALLEL_MIN_FILES:
@@ -184,17 +239,22 @@ def _summarize_all(sources: Sequence[Source], k: Knowledge, config: AuditConfig,
     return [o for o in out if isinstance(o, FileSummary)], [o for o in out if isinstance(o, Skipped)]
 
 
-def _add_callers(summaries: list[FileSummary], sources: Sequence[Source], k: Knowledge,
-                 config: AuditConfig, jobs: int) -> list[FileSummary]:
+def _add_callers(
+    summaries: list[FileSummary], sources: Sequence[Source], k: Knowledge, config: AuditConfig, jobs: int
+) -> list[FileSummary]:
     """Parse the unparsed files that may call LLM-calling functions, up to 3 levels of callers.
 
     Files with no LLM hint are not parsed in the first pass; a caller's try/except or retry still
     counts, so files that name a function on an LLM call path are parsed here.
     """
     by_path = {s.path: i for i, s in enumerate(summaries)}
-    pending = {s.display: s for s in sources
-               if s.display in by_path and not summaries[by_path[s.display]].functions
-               and not summaries[by_path[s.display]].parse_error}
+    pending = {
+        s.display: s
+        for s in sources
+        if s.display in by_path
+        and not summaries[by_path[s.display]].functions
+        and not summaries[by_path[s.display]].parse_error
+    }
     words: dict[str, frozenset[str]] = {}
     reached = {site.function.rsplit(".", 1)[-1] for s in summaries for site in s.sites}
     for _ in range(_CALLER_ROUNDS):
@@ -208,8 +268,12 @@ def _add_callers(summaries: list[FileSummary], sources: Sequence[Source], k: Kno
         for item in fresh:
             summaries[by_path[item.path]] = item
         # Callers of what was reached (by name, as the call graph links them).
-        reached = {f.key.rsplit(".", 1)[-1] for s in summaries for f in s.functions
-                   if any(e.callee.rsplit(".", 1)[-1] in names for e in f.edges)}
+        reached = {
+            f.key.rsplit(".", 1)[-1]
+            for s in summaries
+            for f in s.functions
+            if any(e.callee.rsplit(".", 1)[-1] in names for e in f.edges)
+        }
     return summaries
 
 

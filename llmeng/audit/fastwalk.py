@@ -9,8 +9,26 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-_NOT_CHILDREN = frozenset({"ctx", "id", "attr", "arg", "kind", "type_comment", "conversion", "level", "module",
-                           "name", "asname", "is_async", "lineno", "col_offset", "end_lineno", "end_col_offset"})
+_NOT_CHILDREN = frozenset(
+    {
+        "ctx",
+        "id",
+        "attr",
+        "arg",
+        "kind",
+        "type_comment",
+        "conversion",
+        "level",
+        "module",
+        "name",
+        "asname",
+        "is_async",
+        "lineno",
+        "col_offset",
+        "end_lineno",
+        "end_col_offset",
+    }
+)
 
 
 def _child_fields() -> dict[type, tuple[str, ...]]:
@@ -66,8 +84,10 @@ def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
         for field in ("body", "orelse", "finalbody", "handlers"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
-                yield from statements([s for s in inner if isinstance(s, ast.stmt)] +
-                                       [s for h in inner if isinstance(h, ast.ExceptHandler) for s in h.body])
+                yield from statements(
+                    [s for s in inner if isinstance(s, ast.stmt)]
+                    + [s for h in inner if isinstance(h, ast.ExceptHandler) for s in h.body]
+                )
         if isinstance(stmt, ast.Match):
             for case in stmt.cases:
                 yield from statements(case.body)

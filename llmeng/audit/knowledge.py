@@ -114,16 +114,30 @@ def version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", text)[:4])
 
 
-_TUPLE_FIELDS = ("packages", "constructors", "methods", "functions", "errors", "fallback_kwargs",
-                 "rate_limit_kwargs", "embedding_methods", "embedding_functions", "constructor_globs",
-                 "http_functions", "url_markers")
+_TUPLE_FIELDS = (
+    "packages",
+    "constructors",
+    "methods",
+    "functions",
+    "errors",
+    "fallback_kwargs",
+    "rate_limit_kwargs",
+    "embedding_methods",
+    "embedding_functions",
+    "constructor_globs",
+    "http_functions",
+    "url_markers",
+)
 
 
 def _sdk(key: str, raw: Mapping[str, Any]) -> Sdk:
     try:
         return Sdk(
-            key=key, provider=raw["provider"], source=raw["source"],
-            timeout_s=raw.get("timeout_s"), no_default_timeout=raw.get("no_default_timeout", False),
+            key=key,
+            provider=raw["provider"],
+            source=raw["source"],
+            timeout_s=raw.get("timeout_s"),
+            no_default_timeout=raw.get("no_default_timeout", False),
             attempts=raw.get("attempts"),
             timeout_paths=tuple(_path(p) for p in raw.get("timeout_kwargs", ())),
             retry_paths=tuple(_path(p) for p in raw.get("retry_kwargs", ())),
@@ -132,12 +146,15 @@ def _sdk(key: str, raw: Mapping[str, Any]) -> Sdk:
             circuit_breaker=raw.get("circuit_breaker", False),
             builtin_retry_wrapper=raw.get("builtin_retry_wrapper", False),
             max_tokens_on_client=raw.get("max_tokens_on_client", False),
-            service=raw.get("service"), versions=tuple(raw.get("versions", ())),
+            service=raw.get("service"),
+            versions=tuple(raw.get("versions", ())),
             **{f: tuple(raw.get(f, ())) for f in _TUPLE_FIELDS},  # type: ignore[arg-type]
         )
     except (KeyError, TypeError) as e:
-        raise LlmengError(f"sdks.toml: sdk.{key} is malformed ({e})",
-                          "Each [sdk.*] table needs provider and source; see the header of sdks.toml.") from e
+        raise LlmengError(
+            f"sdks.toml: sdk.{key} is malformed ({e})",
+            "Each [sdk.*] table needs provider and source; see the header of sdks.toml.",
+        ) from e
 
 
 def _path(spec: str) -> KwargPath:
@@ -156,7 +173,9 @@ def _index(sdks: Mapping[str, Sdk], shapes: Mapping[str, str]) -> Knowledge:
     for tail in ordered:
         by_last[tail[-1]] = (*by_last.get(tail[-1], ()), tail)
     embed = frozenset(f for s in sdks.values() for f in s.embedding_functions)
-    globs = tuple((g.split(":")[0], g.split(":")[1], s.key) for s in sdks.values() for g in s.constructor_globs)
+    globs = tuple(
+        (g.split(":")[0], g.split(":")[1], s.key) for s in sdks.values() for g in s.constructor_globs
+    )
     http = {f: s.key for s in sdks.values() for f in s.http_functions}
     return Knowledge(dict(sdks), dict(shapes), ctors, funcs, ordered, by_last, embed, globs, http)
 
@@ -167,8 +186,10 @@ def parse_knowledge(text: str) -> Knowledge:
     sdks = {k: _sdk(k, v) for k, v in data.get("sdk", {}).items()}
     unknown = {v for v in data.get("shapes", {}).values()} - set(sdks)
     if unknown:
-        raise LlmengError(f"sdks.toml: [shapes] names unknown sdks {sorted(unknown)}",
-                          "Point each shape at a key of an [sdk.*] table.")
+        raise LlmengError(
+            f"sdks.toml: [shapes] names unknown sdks {sorted(unknown)}",
+            "Point each shape at a key of an [sdk.*] table.",
+        )
     return _index(sdks, data.get("shapes", {}))
 
 

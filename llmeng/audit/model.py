@@ -10,10 +10,10 @@ from typing import Protocol
 from llmeng.findings import Confidence, Finding, Severity
 
 # Setting states: where an effective value came from.
-SET = "set"              # written in the code (value None = explicitly infinite / absent bound)
-DEFAULT = "default"      # the SDK default applies
+SET = "set"  # written in the code (value None = explicitly infinite / absent bound)
+DEFAULT = "default"  # the SDK default applies
 ELSEWHERE = "elsewhere"  # read from config, env, a parameter or **kwargs: configured elsewhere
-UNKNOWN = "unknown"      # no verdict (the client or its defaults are unknown)
+UNKNOWN = "unknown"  # no verdict (the client or its defaults are unknown)
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,12 @@ class Ctx:
     fallback: str | None = None
 
     def merged(self, other: Ctx) -> Ctx:
-        return Ctx(self.handled or other.handled, self.retry or other.retry,
-                   self.deadline or other.deadline, self.fallback or other.fallback)
+        return Ctx(
+            self.handled or other.handled,
+            self.retry or other.retry,
+            self.deadline or other.deadline,
+            self.fallback or other.fallback,
+        )
 
 
 @dataclass(frozen=True)
@@ -88,8 +92,8 @@ class FuncSummary:
     path: str
     line: int
     decorators: tuple[str, ...] = ()
-    ctx: Ctx = Ctx()          # mitigations its own decorators give every call inside it
-    wraps: Ctx = Ctx()        # mitigations it gives functions it decorates (in-project decorators)
+    ctx: Ctx = Ctx()  # mitigations its own decorators give every call inside it
+    wraps: Ctx = Ctx()  # mitigations it gives functions it decorates (in-project decorators)
     edges: tuple[Edge, ...] = ()
     client: ClientFacts | None = None  # the client it returns, when it is a client factory
 
@@ -107,7 +111,7 @@ class FileSummary:
     lines: int
     sites: tuple[CallSite, ...] = ()
     functions: tuple[FuncSummary, ...] = ()
-    signals: Mapping[str, str] = field(default_factory=dict)   # project signal -> "file:line what"
+    signals: Mapping[str, str] = field(default_factory=dict)  # project signal -> "file:line what"
     globals: Mapping[str, Setting] = field(default_factory=dict)  # litellm.request_timeout etc.
     secrets: tuple[Secret, ...] = ()
     suppressions: Mapping[int, frozenset[str]] = field(default_factory=dict)  # empty set = all rules
@@ -159,7 +163,8 @@ class AuditResult:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "files_scanned": self.files_scanned, "lines_scanned": self.lines_scanned,
+            "files_scanned": self.files_scanned,
+            "lines_scanned": self.lines_scanned,
             "findings": [f.to_dict() for f in self.findings],
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
             "parse_errors": [{"path": s.path, "reason": s.reason} for s in self.parse_errors],

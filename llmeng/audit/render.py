@@ -19,9 +19,15 @@ _SECTIONS = (
 def render_markdown(result: AuditResult, findings: Sequence[Finding] | None = None) -> str:
     """The audit report: findings grouped by severity, each with file:line, evidence and the fix."""
     shown = result.findings if findings is None else findings
-    out = ["# LLM integration audit", "",
-           (f"Scanned {_count(result.files_scanned, 'file')} ({_count(result.lines_scanned, 'line')}): "
-           f"{_count(len(shown), 'finding')}."), ""]
+    out = [
+        "# LLM integration audit",
+        "",
+        (
+            f"Scanned {_count(result.files_scanned, 'file')} ({_count(result.lines_scanned, 'line')}): "
+            f"{_count(len(shown), 'finding')}."
+        ),
+        "",
+    ]
     for title, levels in _SECTIONS:
         group = [f for f in shown if f.severity in levels]
         if not group:
@@ -45,14 +51,18 @@ def _item(f: Finding) -> str:
         if value and value != "none found":
             detail.append(f"{key}: {value}")
     extra = f"\n  - evidence: {'; '.join(detail)}" if detail else ""
-    return (f"- **{f.rule_id}** `{f.location.path}:{f.location.line}` {f.message} "
-            f"(confidence {f.confidence}){extra}\n  - fix: {f.fix}")
+    return (
+        f"- **{f.rule_id}** `{f.location.path}:{f.location.line}` {f.message} "
+        f"(confidence {f.confidence}){extra}\n  - fix: {f.fix}"
+    )
 
 
 def _notes(result: AuditResult) -> list[str]:
     out = []
     if result.pins:
-        out += ["## SDK versions assumed", ""] + [f"- {k}=={v}" for k, v in sorted(result.pins.items())] + [""]
+        out += (
+            ["## SDK versions assumed", ""] + [f"- {k}=={v}" for k, v in sorted(result.pins.items())] + [""]
+        )
     if result.parse_errors:
         out += ["## Files that could not be parsed", ""]
         out += [f"- `{s.path}`: {s.reason}" for s in result.parse_errors] + [""]

@@ -15,7 +15,14 @@ from llmeng.audit.values import Env, deref
 from llmeng.findings import Confidence
 
 _OPTION_METHODS = ("with_options", "copy", "bind")
-_PASS_THROUGH = ("with_config", "with_structured_output", "bind_tools", "with_listeners", "with_types", "pipe")
+_PASS_THROUGH = (
+    "with_config",
+    "with_structured_output",
+    "bind_tools",
+    "with_listeners",
+    "with_types",
+    "pipe",
+)
 # LangChain runnable calls matched on an unresolved receiver whose name says it is a model.
 _LC_METHODS = frozenset({"invoke", "ainvoke", "stream", "astream"})
 _LC_RECEIVER = re.compile(r"llm|chat|model", re.IGNORECASE)
@@ -59,7 +66,9 @@ class Resolver:
     def client_settings(self, client: ClientRef) -> Resolved:
         """The settings a client carries by itself (what a factory function hands out)."""
         probe = ast.Call(func=ast.Name("_", ast.Load()), args=[], keywords=[])
-        return resolve_settings(Detected(probe, client.sdk, client, False, client.confidence, client.via), client.env)
+        return resolve_settings(
+            Detected(probe, client.sdk, client, False, client.confidence, client.via), client.env
+        )
 
     def settings(self, det: Detected, env: Env) -> Resolved:
         """Merge call kwargs, option layers and constructor kwargs over the SDK defaults."""
@@ -110,7 +119,7 @@ class Resolver:
     def _detect_method(self, node: ast.Call, func: ast.Attribute, env: Env) -> Detected | None:
         _, parts = chain(func)
         for tail in self.k.tails_by_last.get(func.attr, ()):
-            if len(parts) < len(tail) or tuple(parts[-len(tail):]) != tail:
+            if len(parts) < len(tail) or tuple(parts[-len(tail) :]) != tail:
                 continue
             receiver: ast.expr = func
             for _ in tail:
@@ -127,18 +136,36 @@ class Resolver:
                 sdk = self.k.sdks[self.k.shapes[method]]
                 conf = Confidence.MEDIUM if len(tail) >= 2 else Confidence.LOW
                 kind = "embed" if method in sdk.embedding_methods else "generate"
-                return Detected(node, sdk, None, False, conf, f"call shape .{method} on an unresolved receiver",
-                                kind, receiver)
+                return Detected(
+                    node,
+                    sdk,
+                    None,
+                    False,
+                    conf,
+                    f"call shape .{method} on an unresolved receiver",
+                    kind,
+                    receiver,
+                )
             if method in _LC_METHODS and self._langchain_receiver(receiver, env):
                 sdk = self.k.sdks["langchain_other"]
-                return Detected(node, sdk, None, False, Confidence.LOW,
-                                f".{method}() on {ast.unparse(receiver)[:40]} in a LangChain module (by name)")
+                return Detected(
+                    node,
+                    sdk,
+                    None,
+                    False,
+                    Confidence.LOW,
+                    f".{method}() on {ast.unparse(receiver)[:40]} in a LangChain module (by name)",
+                )
         return None
 
     def _other_aws_service(self, receiver: ast.expr, env: Env) -> bool:
         # boto3.client("s3").converse is not Bedrock: the service name rules the shape out.
         target = deref(receiver, env)
-        if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and target.func.attr == "client":
+        if (
+            isinstance(target, ast.Call)
+            and isinstance(target.func, ast.Attribute)
+            and target.func.attr == "client"
+        ):
             service = _service(target)
             return service is not None and service != "bedrock-runtime"
         return False
@@ -156,12 +183,16 @@ class Resolver:
         text = _string_parts(url, env) if url is not None else ""
         if any(m in text for m in sdk.url_markers):
             kind = "embed" if "embedding" in text else "generate"
-            return Detected(node, sdk, None, True, Confidence.MEDIUM, f"HTTP POST to an LLM API ({text[:50]})", kind)
+            return Detected(
+                node, sdk, None, True, Confidence.MEDIUM, f"HTTP POST to an LLM API ({text[:50]})", kind
+            )
         payload = next((deref(k.value, env) for k in node.keywords if k.arg == "json"), None)
         if isinstance(payload, ast.Dict):
             keys = {k.value for k in payload.keys if isinstance(k, ast.Constant)}
             if "model" in keys and keys & {"messages", "prompt"}:
-                return Detected(node, sdk, None, True, Confidence.LOW, "HTTP POST of an LLM payload (model, messages)")
+                return Detected(
+                    node, sdk, None, True, Confidence.LOW, "HTTP POST of an LLM payload (model, messages)"
+                )
         return None
 
     def client_of(self, expr: ast.expr, env: Env, depth: int) -> ClientRef | None:
@@ -211,14 +242,18 @@ class Resolver:
     def _client_of_factory(self, expr: ast.Call, env: Env, depth: int) -> ClientRef | None:
         # make_client() or self._create_chat_model(): a function in this module returning a client
         if isinstance(expr.func, ast.Name):
-            candidates = [f for f in env.scope.functions.values()
-                          if f.node.name == expr.func.id and f.cls is None]
+            candidates = [
+                f for f in env.scope.functions.values() if f.node.name == expr.func.id and f.cls is None
+            ]
         elif _is_self_attr(expr.func) and env.func and env.func.cls:
             attr = expr.func.attr  # type: ignore[attr-defined]
             key = f"{env.scope.module}.{env.func.cls}.{attr}"
             # Own class first, then a base class or mixin defined in the same module.
-            candidates = [env.scope.functions[key]] if key in env.scope.functions else [
-                f for f in env.scope.functions.values() if f.cls is not None and f.node.name == attr]
+            candidates = (
+                [env.scope.functions[key]]
+                if key in env.scope.functions
+                else [f for f in env.scope.functions.values() if f.cls is not None and f.node.name == attr]
+            )
         else:
             return None
         for info in candidates:
@@ -262,7 +297,9 @@ class Resolver:
         if cls is None:
             return None
         bound = cls.attrs.get(expr.attr, [])
-        found = self._worst([self.client_of(v, Env(env.scope, env.scope.parent.get(v)), depth + 1) for v in bound])
+        found = self._worst(
+            [self.client_of(v, Env(env.scope, env.scope.parent.get(v)), depth + 1) for v in bound]
+        )
         if found is not None:
             return found
         ann = cls.hints.get(expr.attr)
@@ -299,6 +336,7 @@ class Resolver:
                 return ClientRef(self.k.sdks[key], None, env, via, Confidence.MEDIUM)
         return None
 
+
 def _string_parts(expr: ast.expr, env: Env, depth: int = 0) -> str:
     """The literal text an expression is built from (f-string and + parts), for URL matching."""
     expr = deref(expr, env)
@@ -331,7 +369,8 @@ def _service(call: ast.Call) -> str | None:
 
 
 def _is_self_attr(expr: ast.expr) -> bool:
-    return (isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)
-            and expr.value.id in ("self", "cls"))
-
-
+    return (
+        isinstance(expr, ast.Attribute)
+        and isinstance(expr.value, ast.Name)
+        and expr.value.id in ("self", "cls")
+    )

@@ -109,8 +109,9 @@ def _collect_body(scope: ModuleScope, body: list[ast.stmt], cls: ClassInfo | Non
             _collect_body(scope, inner, cls, prefix)
 
 
-def _bind_targets(stmt: ast.Assign | ast.AnnAssign, into: dict[str, list[ast.expr]],
-                  hints: dict[str, ast.expr]) -> None:
+def _bind_targets(
+    stmt: ast.Assign | ast.AnnAssign, into: dict[str, list[ast.expr]], hints: dict[str, ast.expr]
+) -> None:
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
     for t in targets:
         if isinstance(t, ast.Name):
@@ -120,15 +121,16 @@ def _bind_targets(stmt: ast.Assign | ast.AnnAssign, into: dict[str, list[ast.exp
                 hints[t.id] = stmt.annotation
 
 
-def _collect_function(scope: ModuleScope, node: ast.FunctionDef | ast.AsyncFunctionDef,
-                      cls: ClassInfo | None, key: str) -> None:
+def _collect_function(
+    scope: ModuleScope, node: ast.FunctionDef | ast.AsyncFunctionDef, cls: ClassInfo | None, key: str
+) -> None:
     info = FuncInfo(key, node, cls.name if cls else None)
     scope.functions[key] = info
     args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
     for a in args:
         info.params[a.arg] = a
     positional = [*node.args.posonlyargs, *node.args.args]
-    for a, d in zip(positional[len(positional) - len(node.args.defaults):], node.args.defaults, strict=True):
+    for a, d in zip(positional[len(positional) - len(node.args.defaults) :], node.args.defaults, strict=True):
         info.defaults[a.arg] = d
     for a, kd in zip(node.args.kwonlyargs, node.args.kw_defaults, strict=True):
         if kd is not None:
@@ -136,8 +138,9 @@ def _collect_function(scope: ModuleScope, node: ast.FunctionDef | ast.AsyncFunct
     _collect_statements(scope, node.body, info, cls, key)
 
 
-def _collect_statements(scope: ModuleScope, body: list[ast.stmt], info: FuncInfo, cls: ClassInfo | None,
-                        key: str) -> None:
+def _collect_statements(
+    scope: ModuleScope, body: list[ast.stmt], info: FuncInfo, cls: ClassInfo | None, key: str
+) -> None:
     # Statements only: bindings, imports and nested functions are statements, and skipping
     # expressions keeps this pass a fraction of a full tree walk.
     for stmt in body:
@@ -166,12 +169,21 @@ def _bind_in_function(stmt: ast.Assign | ast.AnnAssign, info: FuncInfo, cls: Cla
     for t in targets:
         if isinstance(t, ast.Name) and stmt.value is not None:
             info.bindings[t.id].append(stmt.value)
-        elif (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and stmt.value is not None
-              and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str)):
+        elif (
+            isinstance(t, ast.Subscript)
+            and isinstance(t.value, ast.Name)
+            and stmt.value is not None
+            and isinstance(t.slice, ast.Constant)
+            and isinstance(t.slice.value, str)
+        ):
             # kwargs["timeout"] = 30: a dict built up before `Client(**kwargs)`
             info.items[t.value.id][t.slice.value] = stmt.value
-        elif (cls is not None and isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
-              and t.value.id in ("self", "cls")):
+        elif (
+            cls is not None
+            and isinstance(t, ast.Attribute)
+            and isinstance(t.value, ast.Name)
+            and t.value.id in ("self", "cls")
+        ):
             if stmt.value is not None:
                 cls.attrs[t.attr].append(stmt.value)
             if isinstance(stmt, ast.AnnAssign):

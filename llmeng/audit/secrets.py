@@ -15,8 +15,10 @@ _PATTERN = re.compile(
     r"|(?P<huggingface>hf_[A-Za-z0-9]{30,})"
     r"|(?P<groq>gsk_[A-Za-z0-9]{40,})"
 )
-_PLACEHOLDER = re.compile(r"x{4,}|X{4,}|\.\.\.|your|YOUR|Your|example|EXAMPLE|dummy|DUMMY|fake|FAKE|test|"
-                          r"TEST|placeholder|PLACEHOLDER|<|>|\*{3,}|0{8,}|1234567|abcdef|ABCDEF")
+_PLACEHOLDER = re.compile(
+    r"x{4,}|X{4,}|\.\.\.|your|YOUR|Your|example|EXAMPLE|dummy|DUMMY|fake|FAKE|test|"
+    r"TEST|placeholder|PLACEHOLDER|<|>|\*{3,}|0{8,}|1234567|abcdef|ABCDEF"
+)
 _QUICK = ("sk-", "AIza", "AKIA", "ASIA", "hf_", "gsk_")
 
 
@@ -29,7 +31,7 @@ def find_secrets(text: str) -> list[Secret]:
         key = m.group(0)
         if _PLACEHOLDER.search(key) or len(set(key)) < 12 or not re.search(r"\d", key):
             continue
-        before = text[max(0, m.start() - 1): m.start()]
+        before = text[max(0, m.start() - 1) : m.start()]
         if before.isalnum() or before in "-_":
             continue  # part of a longer identifier, e.g. task-sk-...
         line = text.count("\n", 0, m.start()) + 1

@@ -16,8 +16,19 @@ if TYPE_CHECKING:
 Layers = list[tuple[list[ast.keyword], Env, str]]
 
 # litellm routes these model prefixes to native (non-OpenAI-SDK) handlers that do not retry.
-_LITELLM_NATIVE = ("anthropic/", "claude", "gemini/", "vertex_ai/", "bedrock/", "ollama/", "ollama_chat/",
-                   "cohere/", "huggingface/", "replicate/", "mistral/")
+_LITELLM_NATIVE = (
+    "anthropic/",
+    "claude",
+    "gemini/",
+    "vertex_ai/",
+    "bedrock/",
+    "ollama/",
+    "ollama_chat/",
+    "cohere/",
+    "huggingface/",
+    "replicate/",
+    "mistral/",
+)
 _LITELLM_OPENAI = ("openai/", "azure/", "gpt-", "o1", "o3", "o4", "chatgpt-", "text-davinci")
 
 
@@ -36,8 +47,10 @@ def resolve_settings(det: Detected, env: Env) -> Resolved:
     layers: Layers = [(det.node.keywords, env, "call")]
     client = det.client
     if client is not None:
-        layers += [(c.keywords, e, f".{c.func.attr}() at line {c.lineno}")  # type: ignore[attr-defined]
-                   for c, e in client.layers]
+        layers += [
+            (c.keywords, e, f".{c.func.attr}() at line {c.lineno}")  # type: ignore[attr-defined]
+            for c, e in client.layers
+        ]
         if client.ctor is not None:
             layers.append((client.ctor.keywords, client.env, client.via))
     model = _model(det, layers)
@@ -45,9 +58,11 @@ def resolve_settings(det: Detected, env: Env) -> Resolved:
         timeout=_timeout(det, layers),
         attempts=_attempts(det, layers, model),
         max_tokens=_max_tokens(det, layers),
-        model=model, retry_wrapper=_retry_wrapper(det, layers),
+        model=model,
+        retry_wrapper=_retry_wrapper(det, layers),
         fallback=_fallback(det, layers),
     )
+
 
 def _timeout(det: Detected, layers: Layers) -> Setting:
     found = _first_found(det.sdk.timeout_paths, layers, transport=True, client_based=not det.implicit)
@@ -62,8 +77,8 @@ def _timeout(det: Detected, layers: Layers) -> Setting:
     value = None if det.sdk.no_default_timeout else det.sdk.timeout_s
     return Setting(value, DEFAULT, f"{det.sdk.key} default ({_sdk_version(det.sdk)})")
 
-def _attempts(det: Detected, layers: Layers,
-              model: str | None) -> Setting:
+
+def _attempts(det: Detected, layers: Layers, model: str | None) -> Setting:
     found = _first_found(det.sdk.retry_paths, layers, transport=True, client_based=not det.implicit)
     if found is not None:
         path, val, where = found
@@ -77,6 +92,7 @@ def _attempts(det: Detected, layers: Layers,
         return Setting(attempts, SET, f"{path.text}={val.value} ({where})")
     return _default_attempts(det, model)
 
+
 def _default_attempts(det: Detected, model: str | None) -> Setting:
     if not _defaults_apply(det):
         return Setting(None, UNKNOWN, _unknown_reason(det))
@@ -85,6 +101,7 @@ def _default_attempts(det: Detected, model: str | None) -> Setting:
     if det.sdk.attempts is None:
         return Setting(None, UNKNOWN, f"{det.sdk.key}: default attempts depend on the provider")
     return Setting(det.sdk.attempts, DEFAULT, f"{det.sdk.key} default ({_sdk_version(det.sdk)})")
+
 
 def _retry_wrapper(det: Detected, layers: Layers) -> str | None:
     if det.client is not None and "with_retry" in det.client.modifiers:
@@ -98,12 +115,19 @@ def _retry_wrapper(det: Detected, layers: Layers) -> str | None:
     return None
 
 
-def _first_found(paths: tuple[KwargPath, ...], layers: Layers, *,
-                 transport: bool = False, client_based: bool = False) -> tuple[KwargPath, Val, str] | None:
+def _first_found(
+    paths: tuple[KwargPath, ...], layers: Layers, *, transport: bool = False, client_based: bool = False
+) -> tuple[KwargPath, Val, str] | None:
     for keywords, env, where in layers:
         for path in paths:
             val = lookup(keywords, path.parts, env)
-            if transport and where == "call" and not val.known and val.origin.startswith("**") and client_based:
+            if (
+                transport
+                and where == "call"
+                and not val.known
+                and val.origin.startswith("**")
+                and client_based
+            ):
                 # Per-call **params carry request options (model, messages, max_tokens); transport
                 # settings live on the client, so an uninspected **params does not hide them.
                 continue

@@ -20,45 +20,116 @@ def _imports(*modules: str) -> str:
 
 
 # signal -> pattern (llm-sdk-defaults.md section 5). The first match is the evidence.
-_PATTERNS: Mapping[str, re.Pattern[str]] = {k: re.compile(v, re.MULTILINE) for k, v in {
-    "breaker": _imports("pybreaker", "circuitbreaker", "aiobreaker", "purgatory")
-    + r"|\b(?:allowed_fails|cooldown_time)\s*=[^=]|^[ \t]*class[ \t]+\w*Breaker\s*[(:]",
-    "ratelimit": _imports("aiolimiter", "pyrate_limiter", "ratelimit", "limits", "ratelimiter", "token_bucket",
-                          "langchain_core.rate_limiters")
-    + r"|InMemoryRateLimiter\(|\b(?:rate_limiter|rpm|tpm|max_parallel_requests)\s*=[^=]"
-    + r"|[\"']mode[\"']\s*:\s*[\"']adaptive[\"']",
-    # A semaphore is a weak limiter: analyse.py counts it only in a file that makes LLM calls.
-    "semaphore": r"\b(?:asyncio|threading)\.(?:Bounded)?Semaphore\(",
-    "pii": _imports("presidio_analyzer", "presidio_anonymizer", "llm_guard", "scrubadub",
-                    "langchain_experimental.data_anonymizer", "google.cloud.dlp")
-    + r"|\b(?:detect_pii_entities|deidentify_content|PresidioAnonymizer)\b",
-    "observability": _imports("langfuse", "langsmith", "opentelemetry", "traceloop", "logfire", "phoenix",
-                              "openinference", "helicone", "mlflow", "weave", "agentops", "braintrust", "ddtrace",
-                              "openlit", "promptlayer", "lunary", "arize", "sentry_sdk", "portkey_ai")
-    + r"|helicone\.ai|\blitellm\.(?:success_callback|callbacks)\s*=[^=]",
-    "usage": r"\.(?:usage|prompt_tokens|completion_tokens|total_tokens|input_tokens|output_tokens|"
-             r"usage_metadata)\b|\[[\"']usage[\"']\]|\b(?:completion_cost|cost_callback)\b",
-    "cache": r"\bset_llm_cache\(|\blitellm\.cache\s*=[^=]",
-    "litellm.fallbacks": r"\blitellm\.fallbacks\s*=[^=]",
-    "inbound-ratelimit": _imports("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit"),
-}.items()}
+_PATTERNS: Mapping[str, re.Pattern[str]] = {
+    k: re.compile(v, re.MULTILINE)
+    for k, v in {
+        "breaker": _imports("pybreaker", "circuitbreaker", "aiobreaker", "purgatory")
+        + r"|\b(?:allowed_fails|cooldown_time)\s*=[^=]|^[ \t]*class[ \t]+\w*Breaker\s*[(:]",
+        "ratelimit": _imports(
+            "aiolimiter",
+            "pyrate_limiter",
+            "ratelimit",
+            "limits",
+            "ratelimiter",
+            "token_bucket",
+            "langchain_core.rate_limiters",
+        )
+        + r"|InMemoryRateLimiter\(|\b(?:rate_limiter|rpm|tpm|max_parallel_requests)\s*=[^=]"
+        + r"|[\"']mode[\"']\s*:\s*[\"']adaptive[\"']",
+        # A semaphore is a weak limiter: analyse.py counts it only in a file that makes LLM calls.
+        "semaphore": r"\b(?:asyncio|threading)\.(?:Bounded)?Semaphore\(",
+        "pii": _imports(
+            "presidio_analyzer",
+            "presidio_anonymizer",
+            "llm_guard",
+            "scrubadub",
+            "langchain_experimental.data_anonymizer",
+            "google.cloud.dlp",
+        )
+        + r"|\b(?:detect_pii_entities|deidentify_content|PresidioAnonymizer)\b",
+        "observability": _imports(
+            "langfuse",
+            "langsmith",
+            "opentelemetry",
+            "traceloop",
+            "logfire",
+            "phoenix",
+            "openinference",
+            "helicone",
+            "mlflow",
+            "weave",
+            "agentops",
+            "braintrust",
+            "ddtrace",
+            "openlit",
+            "promptlayer",
+            "lunary",
+            "arize",
+            "sentry_sdk",
+            "portkey_ai",
+        )
+        + r"|helicone\.ai|\blitellm\.(?:success_callback|callbacks)\s*=[^=]",
+        "usage": r"\.(?:usage|prompt_tokens|completion_tokens|total_tokens|input_tokens|output_tokens|"
+        r"usage_metadata)\b|\[[\"']usage[\"']\]|\b(?:completion_cost|cost_callback)\b",
+        "cache": r"\bset_llm_cache\(|\blitellm\.cache\s*=[^=]",
+        "litellm.fallbacks": r"\blitellm\.fallbacks\s*=[^=]",
+        "inbound-ratelimit": _imports("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit"),
+    }.items()
+}
 # Literal substrings, one of which must be present before a pattern is worth running.
 _NEEDLES: Mapping[str, tuple[str, ...]] = {
     "breaker": ("breaker", "allowed_fails", "cooldown_time", "purgatory", "Breaker"),
-    "ratelimit": ("limit", "rpm", "tpm", "max_parallel_requests", "adaptive", "token_bucket", "Limit",
-                  "TokenBucket"),
+    "ratelimit": (
+        "limit",
+        "rpm",
+        "tpm",
+        "max_parallel_requests",
+        "adaptive",
+        "token_bucket",
+        "Limit",
+        "TokenBucket",
+    ),
     "semaphore": ("Semaphore",),
-    "pii": ("presidio", "llm_guard", "scrubadub", "anonymizer", "dlp", "pii_entities", "deidentify_content",
-            "Presidio"),
-    "observability": ("langfuse", "langsmith", "opentelemetry", "traceloop", "logfire", "phoenix",
-                      "openinference", "helicone", "mlflow", "weave", "agentops", "braintrust", "ddtrace", "openlit",
-                      "promptlayer", "lunary", "arize", "sentry_sdk", "portkey_ai", "litellm."),
+    "pii": (
+        "presidio",
+        "llm_guard",
+        "scrubadub",
+        "anonymizer",
+        "dlp",
+        "pii_entities",
+        "deidentify_content",
+        "Presidio",
+    ),
+    "observability": (
+        "langfuse",
+        "langsmith",
+        "opentelemetry",
+        "traceloop",
+        "logfire",
+        "phoenix",
+        "openinference",
+        "helicone",
+        "mlflow",
+        "weave",
+        "agentops",
+        "braintrust",
+        "ddtrace",
+        "openlit",
+        "promptlayer",
+        "lunary",
+        "arize",
+        "sentry_sdk",
+        "portkey_ai",
+        "litellm.",
+    ),
     "usage": ("usage", "_tokens", "cost"),
     "cache": ("set_llm_cache", "litellm.cache"),
     "litellm.fallbacks": ("litellm.fallbacks",),
     "inbound-ratelimit": ("slowapi", "flask_limiter", "fastapi_limiter", "django_ratelimit"),
 }
-_GLOBALS = re.compile(r"^[ \t]*(litellm\.(?:request_timeout|num_retries))[ \t]*=[ \t]*([^\n#]+)", re.MULTILINE)
+_GLOBALS = re.compile(
+    r"^[ \t]*(litellm\.(?:request_timeout|num_retries))[ \t]*=[ \t]*([^\n#]+)", re.MULTILINE
+)
 
 
 def collect(text: str, path: str) -> tuple[dict[str, str], dict[str, Setting]]:

@@ -18,19 +18,41 @@ from llmeng.audit.walk import Found, Walker
 
 # A file that mentions none of these (lower-cased) cannot hold an LLM call we know how to resolve, so
 # it is not parsed unless a later pass needs its call-graph edges (see engine.py).
-LLM_HINTS = ("openai", "anthropic", "litellm", "genai", "mistral", "cohere", "groq", "ollama", "langchain",
-             "llama_index", "bedrock", "completions.create", "messages.create", "generate_content",
-             "chatcompletion", "chat.complete", "invoke_model", "converse")
+LLM_HINTS = (
+    "openai",
+    "anthropic",
+    "litellm",
+    "genai",
+    "mistral",
+    "cohere",
+    "groq",
+    "ollama",
+    "langchain",
+    "llama_index",
+    "bedrock",
+    "completions.create",
+    "messages.create",
+    "generate_content",
+    "chatcompletion",
+    "chat.complete",
+    "invoke_model",
+    "converse",
+)
 _SUPPRESS = re.compile(r"#\s*llmeng:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
-_USER_KWARGS = frozenset({"messages", "prompt", "input", "contents", "content", "text", "query", "message",
-                          "inputs", "question"})
+_USER_KWARGS = frozenset(
+    {"messages", "prompt", "input", "contents", "content", "text", "query", "message", "inputs", "question"}
+)
 
 
 def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False) -> FileSummary:
     """The summary of one file; `force` parses it even when no hint says it matters."""
     lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-    base = {"path": path, "lines": lines, "secrets": tuple(find_secrets(text)),
-            "suppressions": suppressions(text) if "llmeng:" in text else {}}
+    base = {
+        "path": path,
+        "lines": lines,
+        "secrets": tuple(find_secrets(text)),
+        "suppressions": suppressions(text) if "llmeng:" in text else {},
+    }
     signals, litellm = collect(text, path)
     base.update(signals=signals, globals=litellm)
     lowered = text.lower()
@@ -51,28 +73,54 @@ def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False
     sinks = FileTaint(scope, {id(f.det.node) for f in walker.found}).run(tree) if needs_taint else {}
     sites = tuple(_site(path, f, resolver, sinks, walker) for f in walker.found)
     factories = _factories(scope, resolver)
-    funcs = tuple(FuncSummary(w.key, path, _line(scope, w.key), w.decorators, w.ctx, w.wraps, tuple(w.edges),
-                              factories.get(w.key)) for w in walker.funcs)
+    funcs = tuple(
+        FuncSummary(
+            w.key,
+            path,
+            _line(scope, w.key),
+            w.decorators,
+            w.ctx,
+            w.wraps,
+            tuple(w.edges),
+            factories.get(w.key),
+        )
+        for w in walker.funcs
+    )
     return FileSummary(**base, sites=sites, functions=funcs)  # type: ignore[arg-type]
 
 
-def _site(path: str, found: Found, resolver: Resolver, sinks: dict[int, tuple[str, bool]],
-          walker: Walker) -> CallSite:
+def _site(
+    path: str, found: Found, resolver: Resolver, sinks: dict[int, tuple[str, bool]], walker: Walker
+) -> CallSite:
     det, env = found.det, found.env
     node = det.node
     res = resolver.settings(det, env)
     sink = sinks.get(id(node))
     callee = ast.unparse(node.func)
     return CallSite(
-        path=path, line=node.lineno, end_line=node.end_lineno or node.lineno, col=node.col_offset + 1,
-        function=found.function, call=callee if len(callee) <= 80 else callee[:77] + "...",
-        sdk=det.sdk.key, provider=det.sdk.provider, confidence=det.confidence, via=det.via,
-        timeout=res.timeout, attempts=res.attempts, max_tokens=res.max_tokens, model=res.model, kind=det.kind,
+        path=path,
+        line=node.lineno,
+        end_line=node.end_lineno or node.lineno,
+        col=node.col_offset + 1,
+        function=found.function,
+        call=callee if len(callee) <= 80 else callee[:77] + "...",
+        sdk=det.sdk.key,
+        provider=det.sdk.provider,
+        confidence=det.confidence,
+        via=det.via,
+        timeout=res.timeout,
+        attempts=res.attempts,
+        max_tokens=res.max_tokens,
+        model=res.model,
+        kind=det.kind,
         ctx=found.ctx,
-        client_retry_wrapper=res.retry_wrapper, client_fallback=res.fallback,
+        client_retry_wrapper=res.retry_wrapper,
+        client_fallback=res.fallback,
         system_taint=system_taint(node, env.scope, env.func),
-        output_sink=sink[0] if sink else None, sink_guarded=bool(sink and sink[1]),
-        user_data=_user_data(node), factory=_factory_of(det, env, walker),
+        output_sink=sink[0] if sink else None,
+        sink_guarded=bool(sink and sink[1]),
+        user_data=_user_data(node),
+        factory=_factory_of(det, env, walker),
     )
 
 

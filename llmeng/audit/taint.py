@@ -10,17 +10,66 @@ from llmeng.audit.fastwalk import children, statements
 from llmeng.audit.fastwalk import walk as fast_walk
 from llmeng.audit.scope import FuncInfo, ModuleScope
 
-_SANITIZERS = frozenset({"json.loads", "ast.literal_eval", "literal_eval", "int", "float", "bool", "len",
-                         "model_validate_json", "model_validate", "parse_obj", "parse_raw", "validate",
-                         "shlex.quote", "quote", "escape", "html.escape", "isinstance", "str.isdigit"})
+_SANITIZERS = frozenset(
+    {
+        "json.loads",
+        "ast.literal_eval",
+        "literal_eval",
+        "int",
+        "float",
+        "bool",
+        "len",
+        "model_validate_json",
+        "model_validate",
+        "parse_obj",
+        "parse_raw",
+        "validate",
+        "shlex.quote",
+        "quote",
+        "escape",
+        "html.escape",
+        "isinstance",
+        "str.isdigit",
+    }
+)
 _CODE = frozenset({"exec", "eval", "compile", "builtins.exec", "builtins.eval"})
-_SHELL_ALWAYS = frozenset({"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
-                           "commands.getoutput", "pexpect.spawn", "pexpect.run"})
-_SHELL_IF = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
-                       "subprocess.Popen", "asyncio.create_subprocess_shell"})
-_SQL_ATTRS = frozenset({"execute", "executescript", "executemany", "read_sql", "read_sql_query", "exec_driver_sql"})
-_FILE = frozenset({"open", "pathlib.Path", "Path", "os.remove", "os.unlink", "shutil.rmtree", "os.rmdir",
-                   "io.open", "builtins.open"})
+_SHELL_ALWAYS = frozenset(
+    {
+        "os.system",
+        "os.popen",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+        "commands.getoutput",
+        "pexpect.spawn",
+        "pexpect.run",
+    }
+)
+_SHELL_IF = frozenset(
+    {
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.Popen",
+        "asyncio.create_subprocess_shell",
+    }
+)
+_SQL_ATTRS = frozenset(
+    {"execute", "executescript", "executemany", "read_sql", "read_sql_query", "exec_driver_sql"}
+)
+_FILE = frozenset(
+    {
+        "open",
+        "pathlib.Path",
+        "Path",
+        "os.remove",
+        "os.unlink",
+        "shutil.rmtree",
+        "os.rmdir",
+        "io.open",
+        "builtins.open",
+    }
+)
 _GUARDS = ("confirm", "sandbox", "approve")
 _SYSTEM_KWARGS = frozenset({"system", "instructions", "system_instruction", "preamble", "system_prompt"})
 _REQUEST = ("request.", "st.text_input", "st.chat_input", "st.text_area", "input(", "sys.argv", "websocket.")
@@ -40,7 +89,8 @@ class FileTaint:
     def run(self, tree: ast.Module) -> dict[int, tuple[str, bool]]:
         """LLM call node id -> (first sink its output reaches, guarded by a confirmation/sandbox)."""
         units: list[tuple[str, FuncInfo | None, list[ast.stmt]]] = [
-            (f.key, f, f.node.body) for f in self.scope.functions.values()]
+            (f.key, f, f.node.body) for f in self.scope.functions.values()
+        ]
         units.append((f"{self.scope.module}.<module>", None, tree.body))
         for _ in range(2):
             for key, info, body in units:
@@ -54,14 +104,18 @@ class FileTaint:
         return out
 
     def _function(self, key: str, info: FuncInfo | None, body: list[ast.stmt]) -> None:
-        tainted: dict[str, set[Origin]] = {p: {f"param:{p}"} for p in (info.params if info else ()) if p != "self"}
+        tainted: dict[str, set[Origin]] = {
+            p: {f"param:{p}"} for p in (info.params if info else ()) if p != "self"
+        }
         for stmt in statements(body):
             self._statement(stmt, tainted, key, info)
         for stmt in statements(body):
             for node in _own_calls(stmt):
                 self._sink(node, tainted, key, info)
 
-    def _statement(self, stmt: ast.stmt, tainted: dict[str, set[Origin]], key: str, info: FuncInfo | None) -> None:
+    def _statement(
+        self, stmt: ast.stmt, tainted: dict[str, set[Origin]], key: str, info: FuncInfo | None
+    ) -> None:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
             origins = self.taint_of(stmt.value, tainted, info)
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -108,8 +162,9 @@ class FileTaint:
                 out |= self.taint_of(child, tainted, info)
         return out
 
-    def _through(self, callee: str, call: ast.Call, tainted: dict[str, set[Origin]],
-                 info: FuncInfo | None) -> set[Origin]:
+    def _through(
+        self, callee: str, call: ast.Call, tainted: dict[str, set[Origin]], info: FuncInfo | None
+    ) -> set[Origin]:
         out: set[Origin] = set()
         args = _bind_args(self.scope.functions[callee], call)
         for origin in self.returns.get(callee, ()):
@@ -161,8 +216,9 @@ def sink_kind(node: ast.Call, scope: ModuleScope) -> str | None:
         return f"{name}()"
     if name in _SHELL_ALWAYS:
         return f"shell {name}()"
-    if name in _SHELL_IF and any(k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value
-                                 for k in node.keywords):
+    if name in _SHELL_IF and any(
+        k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value for k in node.keywords
+    ):
         return f"shell {name}(shell=True)"
     if isinstance(node.func, ast.Attribute) and node.func.attr in _SQL_ATTRS:
         return f"SQL .{node.func.attr}()"
@@ -214,10 +270,17 @@ def _system_contents(call: ast.Call, scope: ModuleScope, info: FuncInfo | None) 
     for root in [*call.args, *(k.value for k in call.keywords)]:
         for node in fast_walk(_deref(root, info)):
             if isinstance(node, ast.Dict):
-                pairs = {k.value: v for k, v in zip(node.keys, node.values, strict=True)
-                         if isinstance(k, ast.Constant)}
+                pairs = {
+                    k.value: v
+                    for k, v in zip(node.keys, node.values, strict=True)
+                    if isinstance(k, ast.Constant)
+                }
                 role = pairs.get("role")
-                if isinstance(role, ast.Constant) and role.value in ("system", "developer") and "content" in pairs:
+                if (
+                    isinstance(role, ast.Constant)
+                    and role.value in ("system", "developer")
+                    and "content" in pairs
+                ):
                     yield pairs["content"]
             elif isinstance(node, ast.Call) and ast.unparse(node.func).endswith("SystemMessage"):
                 yield from node.args[:1]
@@ -249,7 +312,9 @@ def _user_input_in(expr: ast.expr, scope: ModuleScope, info: FuncInfo | None, de
         if isinstance(node, ast.Name) and node.id in bindings and node is not expr:
             src = ast.unparse(bindings[node.id][0])
             if any(r in src for r in _REQUEST):
-                return f"`{node.id}` comes from user input ({src[:40]}) and is formatted into the system prompt"
+                return (
+                    f"`{node.id}` comes from user input ({src[:40]}) and is formatted into the system prompt"
+                )
         if isinstance(node, (ast.Attribute, ast.Call)) and any(r in ast.unparse(node) for r in _REQUEST):
             return f"user input {ast.unparse(node)[:40]} is formatted into the system prompt"
     return None
@@ -260,5 +325,8 @@ def _builds_string(expr: ast.expr) -> bool:
         return any(isinstance(v, ast.FormattedValue) for v in expr.values)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Mod)):
         return True
-    return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in (
-        "format", "format_map", "join", "replace", "substitute")
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr in ("format", "format_map", "join", "replace", "substitute")
+    )

@@ -13,7 +13,10 @@ from llmeng.audit.scope import FuncInfo, ModuleScope
 _ENV_READERS = {"os.getenv", "os.environ.get", "getenv", "environ.get"}
 _TIMEOUT_CLASSES = ("Timeout",)
 _OPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
     ast.FloorDiv: operator.floordiv,
 }
 _MAX_DEPTH = 6

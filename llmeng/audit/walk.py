@@ -141,9 +141,15 @@ class Walker:
         if env.func is None:
             return None
         for sub in fast_walk(env.func.node):
-            if isinstance(sub, ast.Try) and fr.try_frame(sub, self.scope).handles and any(
+            if (
+                isinstance(sub, ast.Try)
+                and fr.try_frame(sub, self.scope).handles
+                and any(
                     isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr == "result"
-                    for stmt in sub.body for c in fast_walk(stmt)):
+                    for stmt in sub.body
+                    for c in fast_walk(stmt)
+                )
+            ):
                 return f"try/except around future.result() at line {sub.lineno}"
         return None
 

@@ -62,8 +62,9 @@ def cli() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code instead of exiting."""
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="llmeng",
-                          standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="llmeng", standalone_mode=False
+        )
     except LlmengError as e:
         click.echo(f"error: {e}\n  fix: {e.fix}", err=True)
         return EXIT_USAGE

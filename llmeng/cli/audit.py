@@ -13,17 +13,40 @@ _SEVERITIES = ("critical", "high", "medium", "low")
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json", "sarif"]), default="markdown",
-              show_default=True, help="Report format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json", "sarif"]),
+    default="markdown",
+    show_default=True,
+    help="Report format.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--min-severity", type=click.Choice(_SEVERITIES), default="low", show_default=True,
-              help="Report only findings at or above this severity.")
-@click.option("--fail-on", type=click.Choice([*_SEVERITIES, "never"]), default="high", show_default=True,
-              help="Exit 1 when a finding at or above this severity is reported.")
+@click.option(
+    "--min-severity",
+    type=click.Choice(_SEVERITIES),
+    default="low",
+    show_default=True,
+    help="Report only findings at or above this severity.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice([*_SEVERITIES, "never"]),
+    default="high",
+    show_default=True,
+    help="Exit 1 when a finding at or above this severity is reported.",
+)
 @click.option("--jobs", "-j", type=int, default=0, help="Worker processes (0: all cores).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
-def audit(paths: tuple[str, ...], fmt: str, as_json: bool, min_severity: str, fail_on: str, jobs: int,
-          output: str | None) -> int:
+def audit(
+    paths: tuple[str, ...],
+    fmt: str,
+    as_json: bool,
+    min_severity: str,
+    fail_on: str,
+    jobs: int,
+    output: str | None,
+) -> int:
     """Audit LLM integration code for missing timeouts, retries, fallbacks, PII filtering and more.
 
     Rules and ids: `llmeng rules`; settings: [tool.llmeng.audit] in pyproject.toml.
@@ -34,21 +57,20 @@ def audit(paths: tuple[str, ...], fmt: str, as_json: bool, min_severity: str, fa
       llmeng audit app.py --format sarif -o audit.sarif
       llmeng audit . --min-severity high --fail-on critical
     """
+    from dataclasses import replace
+    from datetime import date
     from pathlib import Path
 
+    from llmeng.audit.catalog import CatalogLookup
     from llmeng.audit.cli_support import load_project_config, render, write_atomic
     from llmeng.audit.engine import audit_paths
     from llmeng.findings import Severity
 
-    from dataclasses import replace
-    from datetime import date
-
-    from llmeng.audit.catalog import CatalogLookup
-
     config = replace(load_project_config(Path(paths[0])), today=date.today())
     progress = _progress_bar() if sys.stderr.isatty() else None
-    result = audit_paths(paths, config=config, catalog=CatalogLookup(), jobs=jobs or os.cpu_count() or 1,
-                         progress=progress)
+    result = audit_paths(
+        paths, config=config, catalog=CatalogLookup(), jobs=jobs or os.cpu_count() or 1, progress=progress
+    )
     shown = result.at_least(Severity(min_severity))
     text = render(result, shown, "json" if as_json else fmt)
     if output:

@@ -14,43 +14,81 @@ F = Callable[..., Any]
 
 def _scope_options(f: F) -> F:
     f = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(f)
-    f = click.option("--target", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                     help="Project directory for --scope project (default: the enclosing git checkout, "
-                     "else the current directory).")(f)
-    return click.option("--scope", type=click.Choice(["project", "user"]), default="project",
-                        show_default=True, help="project: <project>/.claude; user: ~/.claude "
-                        "($CLAUDE_CONFIG_DIR).")(f)
+    f = click.option(
+        "--target",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Project directory for --scope project (default: the enclosing git checkout, "
+        "else the current directory).",
+    )(f)
+    return click.option(
+        "--scope",
+        type=click.Choice(["project", "user"]),
+        default="project",
+        show_default=True,
+        help="project: <project>/.claude; user: ~/.claude ($CLAUDE_CONFIG_DIR).",
+    )(f)
 
 
 def _source_options(f: F) -> F:
     f = click.option("--force", is_flag=True, help="Replace files you changed; a backup is kept.")(f)
     f = click.option("--dry-run", is_flag=True, help="Print what would happen; write nothing.")(f)
-    return click.option("--from", "source", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                        help="A folder of agent files (default: the bundled team).")(f)
+    return click.option(
+        "--from",
+        "source",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="A folder of agent files (default: the bundled team).",
+    )(f)
 
 
 def _extras_options(f: F) -> F:
-    f = click.option("--permissions/--no-permissions", default=None,
-                     help="Allow the agents to call the llmeng MCP tools (default: with --mcp).")(f)
-    f = click.option("--mcp/--no-mcp", default=None, help="Register the llmeng MCP server "
-                     "(default: on when the server is installed).")(f)
-    f = click.option("--hook/--no-hook", default=True, show_default=True,
-                     help="Merge the SubagentStop hook into settings.json.")(f)
-    return click.option("--script/--no-script", default=True, show_default=True,
-                        help="Install .claude/scripts/update-active-session.sh.")(f)
+    f = click.option(
+        "--permissions/--no-permissions",
+        default=None,
+        help="Allow the agents to call the llmeng MCP tools (default: with --mcp).",
+    )(f)
+    f = click.option(
+        "--mcp/--no-mcp",
+        default=None,
+        help="Register the llmeng MCP server (default: on when the server is installed).",
+    )(f)
+    f = click.option(
+        "--hook/--no-hook",
+        default=True,
+        show_default=True,
+        help="Merge the SubagentStop hook into settings.json.",
+    )(f)
+    return click.option(
+        "--script/--no-script",
+        default=True,
+        show_default=True,
+        help="Install .claude/scripts/update-active-session.sh.",
+    )(f)
 
 
 @click.command()
 @click.argument("names", nargs=-1)
-@click.option("--all", "all_", is_flag=True, help="Install every agent in the source (the bundled team: "
-              "the default).")
+@click.option(
+    "--all", "all_", is_flag=True, help="Install every agent in the source (the bundled team: the default)."
+)
 @_source_options
 @_scope_options
 @_extras_options
 @click.option("--watch", is_flag=True, help="With --from: re-validate and re-install on every change.")
-def install(names: tuple[str, ...], all_: bool, source: Path | None, dry_run: bool, force: bool,
-            scope: str, target: Path | None, as_json: bool, script: bool, hook: bool, mcp: bool | None,
-            permissions: bool | None, watch: bool) -> int:
+def install(
+    names: tuple[str, ...],
+    all_: bool,
+    source: Path | None,
+    dry_run: bool,
+    force: bool,
+    scope: str,
+    target: Path | None,
+    as_json: bool,
+    script: bool,
+    hook: bool,
+    mcp: bool | None,
+    permissions: bool | None,
+    watch: bool,
+) -> int:
     """Validate agents and install them into Claude Code, with a manifest of what was written.
 
     NAMES are agent names or patterns ('llm-*'). Agents with errors are not installed; files you
@@ -97,8 +135,11 @@ def uninstall(names: tuple[str, ...], dry_run: bool, scope: str, target: Path | 
 
 
 @click.command(name="list")
-@click.option("--target", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Project directory (default: the enclosing git checkout, else the current directory).")
+@click.option(
+    "--target",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Project directory (default: the enclosing git checkout, else the current directory).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def list_(target: Path | None, as_json: bool) -> int:
     """Show agents in every scope (project, user, plugin): source, version, changed, shadowed.
@@ -115,8 +156,12 @@ def list_(target: Path | None, as_json: bool) -> int:
 
 @click.command()
 @click.argument("names", nargs=-1)
-@click.option("--from", "source", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The folder the agents came from (default: the bundled team).")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The folder the agents came from (default: the bundled team).",
+)
 @_scope_options
 def diff(names: tuple[str, ...], source: Path | None, scope: str, target: Path | None, as_json: bool) -> int:
     """Show how installed agents differ from their source (what `llmeng update` would change).
@@ -136,8 +181,15 @@ def diff(names: tuple[str, ...], source: Path | None, scope: str, target: Path |
 @click.argument("names", nargs=-1)
 @_source_options
 @_scope_options
-def update(names: tuple[str, ...], source: Path | None, dry_run: bool, force: bool, scope: str,
-           target: Path | None, as_json: bool) -> int:
+def update(
+    names: tuple[str, ...],
+    source: Path | None,
+    dry_run: bool,
+    force: bool,
+    scope: str,
+    target: Path | None,
+    as_json: bool,
+) -> int:
     """Bring installed agents up to date with their source, keeping the ones you changed.
 
     \b
@@ -148,6 +200,11 @@ def update(names: tuple[str, ...], source: Path | None, dry_run: bool, force: bo
     from llmeng.cli import install_run as run
 
     ctx = run.Context.build(scope, target)
-    request = ctx.request(source, names, installed_only=True, force=force,
-                          extras=run.extras(script=True, hook=True, mcp=None, permissions=None, keep=True))
+    request = ctx.request(
+        source,
+        names,
+        installed_only=True,
+        force=force,
+        extras=run.extras(script=True, hook=True, mcp=None, permissions=None, keep=True),
+    )
     return run.install_once(ctx, request, dry_run=dry_run, as_json=as_json)

@@ -10,9 +10,15 @@ from typing import Any
 from llmeng.install.inventory import InstalledAgent
 from llmeng.install.model import Action, Entry, InstallPlan
 
-_PAST = {Action.CREATE: "installed", Action.UPDATE: "updated", Action.SKIP: "up to date",
-         Action.CONFLICT: "refused (changed by you)", Action.INVALID: "not installed (errors)",
-         Action.REMOVE: "removed", Action.KEEP: "kept (changed by you)"}
+_PAST = {
+    Action.CREATE: "installed",
+    Action.UPDATE: "updated",
+    Action.SKIP: "up to date",
+    Action.CONFLICT: "refused (changed by you)",
+    Action.INVALID: "not installed (errors)",
+    Action.REMOVE: "removed",
+    Action.KEEP: "kept (changed by you)",
+}
 
 
 def show(path: Path, cwd: Path) -> str:
@@ -23,8 +29,10 @@ def show(path: Path, cwd: Path) -> str:
 
 
 def plan_text(plan: InstallPlan, cwd: Path, *, dry_run: bool, verb: str, recovered: bool = False) -> str:
-    head = f"{'Would ' + verb if dry_run else verb.capitalize()} ({plan.dirs.scope} scope, " \
-           f"{show(plan.dirs.root, cwd)}){': dry run, nothing written' if dry_run else ''}"
+    head = (
+        f"{'Would ' + verb if dry_run else verb.capitalize()} ({plan.dirs.scope} scope, "
+        f"{show(plan.dirs.root, cwd)}){': dry run, nothing written' if dry_run else ''}"
+    )
     lines = [head]
     if recovered:
         lines.append("  rolled back an interrupted earlier run first")
@@ -37,10 +45,16 @@ def plan_text(plan: InstallPlan, cwd: Path, *, dry_run: bool, verb: str, recover
 def summary(plan: InstallPlan, *, dry_run: bool) -> str:
     agents = [e for e in plan.entries if e.kind == "agent"]
     if not plan.writes:
-        return f"Nothing to do: {len(agents)} agent(s) checked, no file would change." if dry_run else \
-            f"Nothing changed: {len(agents)} agent(s) checked, everything already as wanted."
-    parts = [f"{sum(e.action is a for e in agents)} {_PAST[a]}" for a in Action
-             if any(e.action is a for e in agents)]
+        return (
+            f"Nothing to do: {len(agents)} agent(s) checked, no file would change."
+            if dry_run
+            else f"Nothing changed: {len(agents)} agent(s) checked, everything already as wanted."
+        )
+    parts = [
+        f"{sum(e.action is a for e in agents)} {_PAST[a]}"
+        for a in Action
+        if any(e.action is a for e in agents)
+    ]
     tail = f"{len(plan.writes)} file(s) would change" if dry_run else f"{len(plan.writes)} file(s) changed"
     return f"Agents: {', '.join(parts) or 'none'}. {tail}."
 
@@ -67,7 +81,11 @@ def diff_text(plan: InstallPlan, cwd: Path) -> str:
     """A unified diff per agent file: installed copy (a/) against the source (b/)."""
     chunks = []
     for e in plan.entries:
-        if e.kind not in ("agent", "script") or e.action not in (Action.UPDATE, Action.CONFLICT, Action.CREATE):
+        if e.kind not in ("agent", "script") or e.action not in (
+            Action.UPDATE,
+            Action.CONFLICT,
+            Action.CREATE,
+        ):
             continue
         new = e.content if e.content is not None else b""
         label = show(e.path, cwd)
@@ -91,13 +109,27 @@ def inventory_text(rows: Sequence[InstalledAgent], cwd: Path) -> str:
         state = ["changed" if r.changed else ("unchanged" if r.origin == "llmeng" else "-")]
         state += [] if r.loads else ["does not load"]
         state += [f"shadowed by {show(Path(r.shadowed_by), cwd)}"] if r.shadowed_by else []
-        origin = "llmeng:" + (r.source if r.source == "bundled" else Path(r.source).name) \
-            if r.origin == "llmeng" else r.origin
+        origin = (
+            "llmeng:" + (r.source if r.source == "bundled" else Path(r.source).name)
+            if r.origin == "llmeng"
+            else r.origin
+        )
         lines.append(f"{r.scope:<8} {r.name:<32} {origin:<20} {r.version or '-':<8} {', '.join(state)}")
     return "\n".join(lines)
 
 
 def inventory_json(rows: Sequence[InstalledAgent]) -> list[dict[str, Any]]:
-    return [{"scope": r.scope, "name": r.name, "path": str(r.path), "origin": r.origin, "source": r.source,
-             "version": r.version, "changed": r.changed, "loads": r.loads, "shadowed_by": r.shadowed_by}
-            for r in rows]
+    return [
+        {
+            "scope": r.scope,
+            "name": r.name,
+            "path": str(r.path),
+            "origin": r.origin,
+            "source": r.source,
+            "version": r.version,
+            "changed": r.changed,
+            "loads": r.loads,
+            "shadowed_by": r.shadowed_by,
+        }
+        for r in rows
+    ]

@@ -38,8 +38,9 @@ class Extras:
     keep: bool = False  # update: refresh only what the manifest says we installed
 
 
-def extras(*, script: bool, hook: bool, mcp: bool | None, permissions: bool | None,
-           keep: bool = False) -> Extras:
+def extras(
+    *, script: bool, hook: bool, mcp: bool | None, permissions: bool | None, keep: bool = False
+) -> Extras:
     # The MCP step stays off until the server ships in this install (mcp_server importable).
     mcp_on = importlib.util.find_spec("mcp_server") is not None if mcp is None else mcp
     return Extras(script, hook, mcp_on, mcp_on if permissions is None else permissions, keep)
@@ -68,30 +69,58 @@ class Context:
         try:
             return default_linter(env=self.env, cwd=self.cwd, home=self.home)
         except ImportError as e:
-            raise LlmengError("the agent validator is not available in this build",
-                              "Install a complete llmeng (`pip install -U llmeng`).") from e
+            raise LlmengError(
+                "the agent validator is not available in this build",
+                "Install a complete llmeng (`pip install -U llmeng`).",
+            ) from e
 
-    def request(self, source: Path | None, names: Sequence[str], *, extras: Extras | None = None,
-                force: bool = False, installed_only: bool = False) -> Request:
+    def request(
+        self,
+        source: Path | None,
+        names: Sequence[str],
+        *,
+        extras: Extras | None = None,
+        force: bool = False,
+        installed_only: bool = False,
+    ) -> Request:
         label = "bundled" if source is None else str(source.absolute())
         other = Scope.USER if self.dirs.scope is Scope.PROJECT else Scope.PROJECT
         other_dirs = scope_dirs(other, env=self.env, home=self.home, project=self.project)
-        return Request(self.dirs, bundle.agents_dir() if source is None else source.absolute(), label,
-                       __version__, tuple(names), self._components(extras), bundle.session_script(),
-                       force, installed_only, (other_dirs,))
+        return Request(
+            self.dirs,
+            bundle.agents_dir() if source is None else source.absolute(),
+            label,
+            __version__,
+            tuple(names),
+            self._components(extras),
+            bundle.session_script(),
+            force,
+            installed_only,
+            (other_dirs,),
+        )
 
     def _components(self, extras: Extras | None) -> Components:
         if extras is None:
             return Components(Want.LEAVE, Want.LEAVE, Want.LEAVE, Want.LEAVE)
         if not extras.keep:
-            return Components.from_flags(script=extras.script, hook=extras.hook, mcp=extras.mcp,
-                                         permissions=extras.permissions, launch=self.launch())
+            return Components.from_flags(
+                script=extras.script,
+                hook=extras.hook,
+                mcp=extras.mcp,
+                permissions=extras.permissions,
+                launch=self.launch(),
+            )
         from llmeng.install import manifest
 
         before = manifest.load(self.dirs.manifest, self.dirs.scope)
         ours = {r.kind for r in before.files.values()} | set(before.edits)
-        return Components.from_flags(script="script" in ours, hook="hook" in ours, mcp="mcp" in ours,
-                                     permissions="permissions" in ours, launch=self.launch())
+        return Components.from_flags(
+            script="script" in ours,
+            hook="hook" in ours,
+            mcp="mcp" in ours,
+            permissions="permissions" in ours,
+            launch=self.launch(),
+        )
 
     def launch(self) -> Launch:
         """How Claude Code should start this llmeng: from PATH, or from the folder it runs from."""
@@ -127,8 +156,10 @@ def uninstall(ctx: Context, names: Sequence[str], *, dry_run: bool, as_json: boo
 
 def diff(ctx: Context, request: Request, *, as_json: bool) -> int:
     plan = plan_install(request, lint=ctx.lint)
-    _emit(render.plan_json(plan, dry_run=True, applied=False) if as_json else render.diff_text(plan, ctx.cwd),
-          as_json)
+    _emit(
+        render.plan_json(plan, dry_run=True, applied=False) if as_json else render.diff_text(plan, ctx.cwd),
+        as_json,
+    )
     return EXIT_OK
 
 
@@ -156,8 +187,9 @@ def watch(ctx: Context, request: Request, *, as_json: bool, stop: threading.Even
     return EXIT_OK
 
 
-def _finish(ctx: Context, plan: InstallPlan, *, dry_run: bool, as_json: bool, recovered: bool,
-            verb: str) -> int:
+def _finish(
+    ctx: Context, plan: InstallPlan, *, dry_run: bool, as_json: bool, recovered: bool, verb: str
+) -> int:
     report = None if dry_run else apply(plan, recovered=recovered)
     if as_json:
         _emit(render.plan_json(plan, dry_run=dry_run, applied=report is not None, recovered=recovered), True)

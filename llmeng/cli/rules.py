@@ -6,10 +6,11 @@ import json
 
 import click
 
-
-INTRO = ("Every rule llmeng checks, generated from its rule registries. Agent-file rules (AG) say whether "
-         "Claude Code will not load an agent (error), loads it but drops or ignores something (warning), or "
-         "give advice (info). `llmeng explain <ID>` prints one rule.")
+INTRO = (
+    "Every rule llmeng checks, generated from its rule registries. Agent-file rules (AG) say whether "
+    "Claude Code will not load an agent (error), loads it but drops or ignores something (warning), or "
+    "give advice (info). `llmeng explain <ID>` prints one rule."
+)
 
 
 def _all_rules() -> list:  # type: ignore[type-arg]
@@ -24,8 +25,14 @@ def _all_rules() -> list:  # type: ignore[type-arg]
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table",
-              show_default=True, help="table: one line per rule; markdown: the full reference; json.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "markdown", "json"]),
+    default="table",
+    show_default=True,
+    help="table: one line per rule; markdown: the full reference; json.",
+)
 def rules(fmt: str) -> int:
     """List every rule: id, name, severity, category and what it flags.
 
@@ -39,9 +46,23 @@ def rules(fmt: str) -> int:
 
     found = _all_rules()
     if fmt == "json":
-        click.echo(json.dumps([{"id": r.id, "name": r.name, "severity": str(r.severity), "category": r.category,
-                                "summary": r.summary, "fix": r.fix, "fixable": r.fixable} for r in found],
-                              indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "severity": str(r.severity),
+                        "category": r.category,
+                        "summary": r.summary,
+                        "fix": r.fix,
+                        "fixable": r.fixable,
+                    }
+                    for r in found
+                ],
+                indent=2,
+            )
+        )
     elif fmt == "markdown":
         click.echo(render_reference("llmeng rule reference", INTRO, found), nl=False)
     else:

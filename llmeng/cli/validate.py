@@ -14,19 +14,48 @@ DEFAULT_DIRS = (".claude/agents", "agents")
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
-@click.option("--ignore", "ignore", multiple=True, metavar="RULE[,RULE]",
-              help="Rule ids to leave out (repeatable, or comma-separated).")
+@click.option(
+    "--ignore",
+    "ignore",
+    multiple=True,
+    metavar="RULE[,RULE]",
+    help="Rule ids to leave out (repeatable, or comma-separated).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Hide info-level findings in text output.")
-@click.option("--fix", is_flag=True, help="Apply safe fixes (quoting, CRLF, BOM, mojibake, tools "
-              "formatting, allowed-tools), show the diff, then validate the result.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply safe fixes (quoting, CRLF, BOM, mojibake, tools "
+    "formatting, allowed-tools), show the diff, then validate the result.",
+)
 @click.option("--watch", is_flag=True, help="Validate again whenever a file under PATHS changes.")
-@click.option("--jobs", "-j", type=int, default=0, show_default=True,
-              help="Worker processes for large sets (0 = one per core).")
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool, ignore: tuple[str, ...], quiet: bool,
-             fix: bool, watch: bool, jobs: int) -> int:
+@click.option(
+    "--jobs",
+    "-j",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Worker processes for large sets (0 = one per core).",
+)
+def validate(
+    paths: tuple[Path, ...],
+    fmt: str,
+    strict: bool,
+    ignore: tuple[str, ...],
+    quiet: bool,
+    fix: bool,
+    watch: bool,
+    jobs: int,
+) -> int:
     """Check Claude Code agent definition files (*.md) against what Claude Code 2.1.330 accepts.
 
     Each finding says whether Claude Code will not load the agent (error), loads it but drops or
@@ -44,8 +73,9 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, ignore: tuple[str,
     """
     targets = list(paths) or [Path(d) for d in DEFAULT_DIRS if Path(d).is_dir()]
     if not targets:
-        raise click.UsageError("nothing to validate: pass agent files or folders, e.g. "
-                               "`llmeng validate .claude/agents`")
+        raise click.UsageError(
+            "nothing to validate: pass agent files or folders, e.g. `llmeng validate .claude/agents`"
+        )
     ignored = tuple(i.strip() for chunk in ignore for i in chunk.split(",") if i.strip())
     if watch:
         return _watch(targets, fmt=fmt, strict=strict, ignore=ignored, quiet=quiet, jobs=jobs)
@@ -54,8 +84,9 @@ def validate(paths: tuple[Path, ...], fmt: str, strict: bool, ignore: tuple[str,
     return _run_once(targets, fmt=fmt, strict=strict, ignore=ignored, quiet=quiet, jobs=jobs)
 
 
-def _run_once(targets: list[Path], *, fmt: str, strict: bool, ignore: tuple[str, ...], quiet: bool,
-              jobs: int) -> int:
+def _run_once(
+    targets: list[Path], *, fmt: str, strict: bool, ignore: tuple[str, ...], quiet: bool, jobs: int
+) -> int:
     from llmeng.agents.lint import lint_paths
     from llmeng.findings import Severity
 
@@ -104,8 +135,12 @@ def _apply_fixes(targets: list[Path]) -> None:
         result = fix_text(text, load_spec())
         if not result.changed:
             continue
-        diff = difflib.unified_diff(text.splitlines(keepends=True), result.text.splitlines(keepends=True),
-                                    fromfile=f"a/{path}", tofile=f"b/{path}")
+        diff = difflib.unified_diff(
+            text.splitlines(keepends=True),
+            result.text.splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        )
         click.echo("".join(diff), err=True)
         atomic_write(path.resolve(), result.text.encode("utf-8"))  # through a link, fix what it points at
         click.echo(f"fixed {path}: {', '.join(result.applied)}", err=True)

@@ -28,8 +28,10 @@ class InstallReport:
 
 def apply(plan: InstallPlan, *, recovered: bool = False) -> InstallReport:
     """Write every create/update/remove in `plan`, all or nothing; conflicts and invalid agents are skipped."""
-    ops = [txn.Op(e.path, None if e.action is Action.REMOVE else e.content, e.expected, e.mode)
-           for e in plan.writes]
+    ops = [
+        txn.Op(e.path, None if e.action is Action.REMOVE else e.content, e.expected, e.mode)
+        for e in plan.writes
+    ]
     if ops:
         txn.commit(ops, plan.dirs.journal)
     for folder in plan.prune_dirs:

@@ -23,8 +23,10 @@ def agents_dir() -> Path:
     checkout = _editable_checkout()
     if checkout is not None and (checkout / CHECKOUT_AGENTS).is_dir():
         return checkout / CHECKOUT_AGENTS
-    raise LlmengError("this llmeng install carries no bundled agents",
-                      "Reinstall llmeng (`pip install --force-reinstall llmeng`), or pass --from DIR.")
+    raise LlmengError(
+        "this llmeng install carries no bundled agents",
+        "Reinstall llmeng (`pip install --force-reinstall llmeng`), or pass --from DIR.",
+    )
 
 
 def session_script() -> bytes | None:

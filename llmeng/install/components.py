@@ -48,8 +48,9 @@ class Components:
     launch: Launch | None = None  # None: keep the command the manifest recorded (default: PATH)
 
     @classmethod
-    def from_flags(cls, *, script: bool, hook: bool, mcp: bool, permissions: bool,
-                   launch: Launch | None = None) -> Components:
+    def from_flags(
+        cls, *, script: bool, hook: bool, mcp: bool, permissions: bool, launch: Launch | None = None
+    ) -> Components:
         def want(on: bool) -> Want:
             return Want.PRESENT if on else Want.LEAVE
 
@@ -80,11 +81,15 @@ class Launch:
         if self.folder is None:
             return None
         if os.path.isabs(self.folder):
-            return (f"the hook and the MCP server run llmeng from {self.folder}, a path on this machine only "
-                    "(llmeng is not on PATH); for settings that work anywhere, put llmeng on PATH "
-                    "(pipx install llmeng) and install again")
-        return (f"the hook and the MCP server run llmeng from the project's {self.folder}, so they work "
-                "without activating that venv")
+            return (
+                f"the hook and the MCP server run llmeng from {self.folder}, a path on this machine only "
+                "(llmeng is not on PATH); for settings that work anywhere, put llmeng on PATH "
+                "(pipx install llmeng) and install again"
+            )
+        return (
+            f"the hook and the MCP server run llmeng from the project's {self.folder}, so they work "
+            "without activating that venv"
+        )
 
     def mcp_entry(self) -> dict[str, Any]:
         if self.folder is None:

@@ -29,7 +29,9 @@ class InstalledAgent:
     shadowed_by: str = ""  # the path of the copy Claude Code uses instead
 
 
-def inventory(*, env: Mapping[str, str], home: Path, project: Path, lint: Linter) -> tuple[InstalledAgent, ...]:
+def inventory(
+    *, env: Mapping[str, str], home: Path, project: Path, lint: Linter
+) -> tuple[InstalledAgent, ...]:
     """Every agent file Claude Code would consider, lowest precedence first within each name."""
     found: list[InstalledAgent] = []
     for scope in (Scope.PROJECT, Scope.USER):
@@ -38,13 +40,17 @@ def inventory(*, env: Mapping[str, str], home: Path, project: Path, lint: Linter
         plugin = plugin_id.split("@")[0]
         for agent in read_agents(agent_files(agents_dir), lint):
             prefix = ":".join((plugin, *agent.path.parent.relative_to(agents_dir).parts))
-            found.append(InstalledAgent(Scope.PLUGIN, f"{prefix}:{agent.name}", agent.path,
-                                        origin=plugin_id, loads=agent.ok))
+            found.append(
+                InstalledAgent(
+                    Scope.PLUGIN, f"{prefix}:{agent.name}", agent.path, origin=plugin_id, loads=agent.ok
+                )
+            )
     return _mark_shadowed(found)
 
 
-def _scope_agents(scope: Scope, *, env: Mapping[str, str], home: Path, project: Path,
-                  lint: Linter) -> list[InstalledAgent]:
+def _scope_agents(
+    scope: Scope, *, env: Mapping[str, str], home: Path, project: Path, lint: Linter
+) -> list[InstalledAgent]:
     dirs = scope_dirs(scope, env=env, home=home, project=project)
     if not dirs.agents.is_dir():
         return []
@@ -58,8 +64,18 @@ def _scope_agents(scope: Scope, *, env: Mapping[str, str], home: Path, project: 
         if record is None:
             out.append(InstalledAgent(scope, agent.name, agent.path, "other", loads=loads))
             continue
-        out.append(InstalledAgent(scope, agent.name, agent.path, "llmeng", record.source, record.version,
-                                  changed=sha256(agent.content) != record.sha256, loads=loads))
+        out.append(
+            InstalledAgent(
+                scope,
+                agent.name,
+                agent.path,
+                "llmeng",
+                record.source,
+                record.version,
+                changed=sha256(agent.content) != record.sha256,
+                loads=loads,
+            )
+        )
     return out
 
 

@@ -77,8 +77,9 @@ def _skip(text: str, pos: int) -> int:
     return _WS.match(text, pos).end()  # type: ignore[union-attr]
 
 
-def _diff(text: str, node: Node, old: Any, new: Any, indent: str | None,
-          edits: list[tuple[int, int, str]]) -> None:
+def _diff(
+    text: str, node: Node, old: Any, new: Any, indent: str | None, edits: list[tuple[int, int, str]]
+) -> None:
     if old == new and type(old) is type(new):
         return
     if isinstance(old, dict) and isinstance(new, dict) and any(k in new for k in old):
@@ -87,15 +88,18 @@ def _diff(text: str, node: Node, old: Any, new: Any, indent: str | None,
         for key, _, child in node.members:
             if key in new:
                 _diff(text, child, old[key], new[key], indent, edits)
-        added = [json.dumps(k, ensure_ascii=False) + _colon(text) + _layout(v, text, node, indent)
-                 for k, v in new.items() if k not in old]
+        added = [
+            json.dumps(k, ensure_ascii=False) + _colon(text) + _layout(v, text, node, indent)
+            for k, v in new.items()
+            if k not in old
+        ]
         _cut_and_append(text, node, slots, kept, added, edits)
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         for child, a, b in zip(node.items, old, new, strict=True):
             _diff(text, child, a, b, indent, edits)
     elif isinstance(old, list) and isinstance(new, list) and (survivors := _kept(old, new)) is not None:
         items = [(child.start, child.end) for child in node.items]
-        appended = [_layout(v, text, node, indent) for v in new[len(survivors):]]
+        appended = [_layout(v, text, node, indent) for v in new[len(survivors) :]]
         _cut_and_append(text, node, items, survivors, appended, edits)
     else:
         edits.append((node.start, node.end, _render(new, text, node, indent)))
@@ -110,8 +114,14 @@ def _kept(old: list[Any], new: list[Any]) -> list[int] | None:
     return kept if kept else None
 
 
-def _cut_and_append(text: str, node: Node, slots: list[tuple[int, int]], kept: list[int], added: list[str],
-                    edits: list[tuple[int, int, str]]) -> None:
+def _cut_and_append(
+    text: str,
+    node: Node,
+    slots: list[tuple[int, int]],
+    kept: list[int],
+    added: list[str],
+    edits: list[tuple[int, int, str]],
+) -> None:
     # A leading run of removed elements goes up to the first kept one; any later removed element
     # goes with the separator before it. The cuts never overlap, so they apply in any order.
     first = kept[0]
@@ -119,7 +129,7 @@ def _cut_and_append(text: str, node: Node, slots: list[tuple[int, int]], kept: l
         edits.append((slots[0][0], slots[first][0], ""))
     edits += [(slots[i - 1][1], slots[i][1], "") for i in range(first + 1, len(slots)) if i not in kept]
     if added:
-        multiline = "\n" in text[node.start:node.end]
+        multiline = "\n" in text[node.start : node.end]
         pad = _line_pad(text, slots[first][0])
         sep = f",\n{pad}" if multiline else (", " if _spaced(text) else ",")
         edits.append((slots[-1][1], slots[-1][1], "".join(sep + a for a in added)))
@@ -131,7 +141,7 @@ def _colon(text: str) -> str:
 
 def _layout(value: Any, text: str, node: Node, indent: str | None) -> str:
     """A new element for `node`, laid out like the node: indented one level deeper, or on one line."""
-    if indent is None or "\n" not in text[node.start:node.end]:
+    if indent is None or "\n" not in text[node.start : node.end]:
         return _inline(value, text)
     pad = _line_pad(text, node.members[0][1] if node.members else node.items[0].start)
     return _indented(value, indent, pad)
@@ -158,7 +168,8 @@ def _indented(value: Any, indent: str, pad: str) -> str:
 def _render(value: Any, text: str, node: Node, indent: str | None) -> str:
     """`value` in place of `node`: on one line if the node was and the value is flat, else indented."""
     nested = isinstance(value, (dict, list)) and any(
-        isinstance(v, (dict, list)) for v in (value.values() if isinstance(value, dict) else value))
-    if indent is None or ("\n" not in text[node.start:node.end] and not nested):
+        isinstance(v, (dict, list)) for v in (value.values() if isinstance(value, dict) else value)
+    )
+    if indent is None or ("\n" not in text[node.start : node.end] and not nested):
         return _inline(value, text)
     return _indented(value, indent, _line_pad(text, node.start))

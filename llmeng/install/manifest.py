@@ -102,8 +102,12 @@ def load(path: Path, scope: str) -> Manifest:
             f"Upgrade llmeng, or move {path.name} aside and run install again (your files are kept; "
             "changed ones are reported as conflicts).",
         ) from e
-    return Manifest(scope=data.get("scope", scope), files=files, edits=edits,
-                    dirs=tuple(str(d) for d in data.get("dirs", ())))
+    return Manifest(
+        scope=data.get("scope", scope),
+        files=files,
+        edits=edits,
+        dirs=tuple(str(d) for d in data.get("dirs", ())),
+    )
 
 
 def _record_dict(r: FileRecord) -> dict[str, str]:

@@ -46,15 +46,27 @@ def plan_install(request: Request, *, lint: Linter) -> InstallPlan:
     offered = read_agents(agent_files(request.source), lint)
     chosen = _choose(offered, request, before)
     chosen = _refuse_duplicates(chosen, _names_in(dirs, before, lint), dirs)
-    entries, after = plan_agents(dirs, chosen, before, version=request.version, source=request.source_label,
-                                 force=request.force)
-    more, after = plan_script(dirs, request.components.script, request.script, before, after,
-                              version=request.version, force=request.force)
+    entries, after = plan_agents(
+        dirs, chosen, before, version=request.version, source=request.source_label, force=request.force
+    )
+    more, after = plan_script(
+        dirs,
+        request.components.script,
+        request.script,
+        before,
+        after,
+        version=request.version,
+        force=request.force,
+    )
     settings, after, notes = plan_settings(dirs, request.components, after)
     mcp, after, mcp_notes = plan_mcp(dirs, request.components.mcp, after, request.components.launch)
     notes += mcp_notes + _shadow_notes(dirs, chosen, request.other_scopes, lint)
     launch = request.components.launch
-    if launch is not None and (launch_note := launch.note()) and ("hook" in after.edits or "mcp" in after.edits):
+    if (
+        launch is not None
+        and (launch_note := launch.note())
+        and ("hook" in after.edits or "mcp" in after.edits)
+    ):
         notes.append(launch_note)
     if request.installed_only:
         notes += _gone_from_source(before, offered, request.source_label)
@@ -70,13 +82,16 @@ def plan_uninstall(dirs: ScopeDirs, patterns: Sequence[str] = ()) -> InstallPlan
     """Remove our unchanged files and our settings entries; changed files are kept and listed."""
     before = mf.load(dirs.manifest, dirs.scope)
     agents = before.agents()
-    chosen = [r for r in agents.values() if not patterns or any(fnmatch.fnmatchcase(r.name, p)
-                                                                  for p in patterns)]
+    chosen = [
+        r for r in agents.values() if not patterns or any(fnmatch.fnmatchcase(r.name, p) for p in patterns)
+    ]
     unknown = [p for p in patterns if not any(fnmatch.fnmatchcase(r.name, p) for r in agents.values())]
     if unknown:
         installed = ", ".join(sorted(r.name for r in agents.values())) or "none"
-        raise LlmengError(f"llmeng did not install {', '.join(unknown)} in {dirs.root}",
-                          f"Installed here: {installed}. `llmeng list` shows every scope.")
+        raise LlmengError(
+            f"llmeng did not install {', '.join(unknown)} in {dirs.root}",
+            f"Installed here: {installed}. `llmeng list` shows every scope.",
+        )
     entries: list[Entry] = []
     after = before
     for record in chosen:
@@ -125,7 +140,9 @@ def _names_in(dirs: ScopeDirs, manifest: mf.Manifest, lint: Linter) -> dict[str,
     return names | {a.name: a.path for a in read_agents(unknown, lint)}
 
 
-def _refuse_duplicates(chosen: list[SourceAgent], present: dict[str, Path], dirs: ScopeDirs) -> list[SourceAgent]:
+def _refuse_duplicates(
+    chosen: list[SourceAgent], present: dict[str, Path], dirs: ScopeDirs
+) -> list[SourceAgent]:
     # Another file in the scope already uses the name: Claude Code would keep one of the two at random.
     out = []
     for agent in chosen:
@@ -137,8 +154,9 @@ def _refuse_duplicates(chosen: list[SourceAgent], present: dict[str, Path], dirs
     return out
 
 
-def _shadow_notes(dirs: ScopeDirs, chosen: list[SourceAgent], others: Sequence[ScopeDirs],
-                  lint: Linter) -> list[str]:
+def _shadow_notes(
+    dirs: ScopeDirs, chosen: list[SourceAgent], others: Sequence[ScopeDirs], lint: Linter
+) -> list[str]:
     names = {a.name for a in chosen if a.ok}
     notes = []
     for other in others:
@@ -152,8 +170,11 @@ def _shadow_notes(dirs: ScopeDirs, chosen: list[SourceAgent], others: Sequence[S
 
 def _gone_from_source(before: mf.Manifest, offered: list[SourceAgent], label: str) -> list[str]:
     names = {a.name for a in offered}
-    notes = [f"'{r.name}' is no longer in the source; kept (remove it with `llmeng uninstall {r.name}`)"
-             for r in before.agents().values() if r.source == label and r.name not in names]
+    notes = [
+        f"'{r.name}' is no longer in the source; kept (remove it with `llmeng uninstall {r.name}`)"
+        for r in before.agents().values()
+        if r.source == label and r.name not in names
+    ]
     elsewhere = sorted({r.source for r in before.agents().values() if r.source != label})
     notes += [f"agents installed from {s} were not compared; pass --from {s}" for s in elsewhere]
     return notes

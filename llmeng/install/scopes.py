@@ -107,7 +107,7 @@ def plugin_agent_dirs(*, env: Mapping[str, str], home: Path) -> list[tuple[str, 
     except (OSError, ValueError):
         return []
     # v2 nests installs under "plugins"; older files keyed plugins at the top level.
-    plugins = (data.get("plugins", data) if isinstance(data, dict) else {})
+    plugins = data.get("plugins", data) if isinstance(data, dict) else {}
     found: list[tuple[str, Path]] = []
     for plugin_id, installs in sorted(plugins.items() if isinstance(plugins, dict) else []):
         for install in installs if isinstance(installs, list) else [installs]:

@@ -59,8 +59,12 @@ def detect_style(text: str) -> JsonStyle:
     non_ascii = any(ord(c) > 127 for c in text)
     escaped = "\\u" in text and not non_ascii
     if match is None:
-        return JsonStyle(indent=None, compact=", " not in text and ": " not in text,
-                         ensure_ascii=escaped, final_newline=text.endswith("\n"))
+        return JsonStyle(
+            indent=None,
+            compact=", " not in text and ": " not in text,
+            ensure_ascii=escaped,
+            final_newline=text.endswith("\n"),
+        )
     return JsonStyle(indent=match.group(1), ensure_ascii=escaped, final_newline=text.endswith("\n"))
 
 
@@ -85,12 +89,15 @@ def read_doc(path: Path) -> JsonDoc:
             f"Fix the syntax in {path} (or move it aside), then run the command again.",
         ) from e
     if not isinstance(data, dict):
-        raise LlmengError(f"{path} holds a JSON {type(data).__name__}, not an object; nothing was "
-                          "written", f"Make {path} a JSON object ({{...}}), then run again.")
+        raise LlmengError(
+            f"{path} holds a JSON {type(data).__name__}, not an object; nothing was written",
+            f"Make {path} a JSON object ({{...}}), then run again.",
+        )
     return JsonDoc(path, data, detect_style(text), raw)
 
 
 # ---- hooks ---------------------------------------------------------------------------------------
+
 
 def has_hook_command(data: dict[str, Any], event: str, command: str) -> bool:
     """True when any group for `event` already runs `command` (ours or the user's own)."""
@@ -121,6 +128,7 @@ def put_hook(data: dict[str, Any], event: str, old: Any, new: dict[str, Any] | N
 
 # ---- permissions ---------------------------------------------------------------------------------
 
+
 def put_allow(data: dict[str, Any], old: list[str], new: list[str]) -> tuple[dict[str, Any], list[str]]:
     """Swap our previous allow rules `old` for `new`; returns the data and the rules now ours.
 
@@ -134,6 +142,7 @@ def put_allow(data: dict[str, Any], old: list[str], new: list[str]) -> tuple[dic
 
 
 # ---- MCP servers ---------------------------------------------------------------------------------
+
 
 def server_entry(data: dict[str, Any], name: str) -> Any:
     servers = data.get("mcpServers")
@@ -167,9 +176,11 @@ def _ensure_list(data: dict[str, Any], outer: str, inner: str) -> list[Any]:
     section = data.setdefault(outer, {})
     value = section.setdefault(inner, []) if isinstance(section, dict) else None
     if not isinstance(value, list):
-        raise LlmengError(f"settings key {outer}.{inner} is not what Claude Code expects (a list inside "
-                          "an object); nothing was written",
-                          f"Fix {outer}.{inner} in the settings file, then run again.")
+        raise LlmengError(
+            f"settings key {outer}.{inner} is not what Claude Code expects (a list inside "
+            "an object); nothing was written",
+            f"Fix {outer}.{inner} in the settings file, then run again.",
+        )
     return value
 
 

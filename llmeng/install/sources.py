@@ -17,8 +17,14 @@ if TYPE_CHECKING:
     from llmeng.agents.lint import LintResult
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
-                     *(f"LPT{i}" for i in range(10))}
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(10)),
+    *(f"LPT{i}" for i in range(10)),
+}
 FILENAME_MAX_CHARS = 100
 MAX_REASONS = 3
 
@@ -94,8 +100,10 @@ def select(agents: Sequence[SourceAgent], patterns: Sequence[str]) -> list[Sourc
     missing = [p for p in patterns if not any(fnmatch.fnmatchcase(a.name, p) for a in agents)]
     if missing:
         known = ", ".join(sorted({a.name for a in agents})[:20]) or "none"
-        raise LlmengError(f"no agent in the source matches {', '.join(missing)}",
-                          f"Use a name from the source ({known}); patterns like 'llm-*' work too.")
+        raise LlmengError(
+            f"no agent in the source matches {', '.join(missing)}",
+            f"Use a name from the source ({known}); patterns like 'llm-*' work too.",
+        )
     return chosen
 
 
@@ -118,9 +126,15 @@ def _mark_clashes(agents: list[SourceAgent]) -> list[SourceAgent]:
     out = []
     for agent in agents:
         told = any("also defined in" in p for p in agent.problems)  # the linter's AG401 already says so
-        extra = [f"name '{agent.name}' is also defined in {o.path}"
-                 for o in by_name[agent.name] if o is not agent and not told]
-        extra += [f"installs as {agent.filename}, as does '{o.name}' ({o.path})"
-                  for o in by_file[agent.filename.casefold()] if o.name != agent.name]
+        extra = [
+            f"name '{agent.name}' is also defined in {o.path}"
+            for o in by_name[agent.name]
+            if o is not agent and not told
+        ]
+        extra += [
+            f"installs as {agent.filename}, as does '{o.name}' ({o.path})"
+            for o in by_file[agent.filename.casefold()]
+            if o.name != agent.name
+        ]
         out.append(replace(agent, problems=agent.problems + tuple(extra)) if extra else agent)
     return out

@@ -43,13 +43,23 @@ class _Swap:
     delete: bool
 
     def to_json(self) -> dict[str, object]:
-        return {"target": str(self.target), "staged": str(self.staged), "old": str(self.old),
-                "existed": self.existed, "delete": self.delete}
+        return {
+            "target": str(self.target),
+            "staged": str(self.staged),
+            "old": str(self.old),
+            "existed": self.existed,
+            "delete": self.delete,
+        }
 
     @classmethod
     def from_json(cls, d: dict[str, object]) -> _Swap:
-        return cls(Path(str(d["target"])), Path(str(d["staged"])), Path(str(d["old"])), bool(d["existed"]),
-                   bool(d["delete"]))
+        return cls(
+            Path(str(d["target"])),
+            Path(str(d["staged"])),
+            Path(str(d["old"])),
+            bool(d["existed"]),
+            bool(d["delete"]),
+        )
 
 
 def after_swap(index: int) -> None:
@@ -113,8 +123,10 @@ def recover(journal: Path) -> bool:
         return False
     except ValueError:
         # The journal is written atomically, so this is not ours half-written: refuse to guess.
-        raise LlmengError(f"{journal} is unreadable; an earlier install may be half done",
-                          "Compare the files with `llmeng list`, then delete the journal.") from None
+        raise LlmengError(
+            f"{journal} is unreadable; an earlier install may be half done",
+            "Compare the files with `llmeng list`, then delete the journal.",
+        ) from None
     for swap in reversed(swaps):
         swap.staged.unlink(missing_ok=True)
         if swap.old.exists():
@@ -137,15 +149,21 @@ def _check_unchanged(ops: Sequence[Op]) -> None:
     for op in ops:
         current = _sha_or_none(op.target)
         if current != op.expected:
-            raise LlmengError(f"{op.target} changed after the plan was made; nothing was written",
-                              "Another program (or a second llmeng run) wrote it meanwhile: run the "
-                              "command again.")
+            raise LlmengError(
+                f"{op.target} changed after the plan was made; nothing was written",
+                "Another program (or a second llmeng run) wrote it meanwhile: run the command again.",
+            )
 
 
 def _stage(op: Op, token: str) -> _Swap:
     name = op.target.name
-    swap = _Swap(op.target, op.target.with_name(f".{name}{STAGED_MARK}{token}"),
-                 op.target.with_name(f".{name}{OLD_MARK}{token}"), op.target.exists(), op.content is None)
+    swap = _Swap(
+        op.target,
+        op.target.with_name(f".{name}{STAGED_MARK}{token}"),
+        op.target.with_name(f".{name}{OLD_MARK}{token}"),
+        op.target.exists(),
+        op.content is None,
+    )
     if op.content is not None:
         _write_synced(swap.staged, op.content, op.mode if op.mode is not None else _mode_of(op.target))
     return swap
@@ -224,8 +242,9 @@ def locked(directory: Path) -> Iterator[None]:
             finally:
                 os.close(fd)  # closing the descriptor releases the lock
         os.close(fd)
-    raise LlmengError(f"another llmeng run is writing in {directory}",
-                      "Wait for it to finish, then run the command again.")
+    raise LlmengError(
+        f"another llmeng run is writing in {directory}", "Wait for it to finish, then run the command again."
+    )
 
 
 def _same_dir(fd: int, directory: Path) -> bool:

@@ -11,8 +11,9 @@ POLL_S = 0.1
 _WRITES = {"created", "modified", "moved", "deleted"}
 
 
-def watch_dir(directory: Path, on_change: Callable[[], object], *, stop: threading.Event,
-              debounce_s: float = DEBOUNCE_S) -> None:
+def watch_dir(
+    directory: Path, on_change: Callable[[], object], *, stop: threading.Event, debounce_s: float = DEBOUNCE_S
+) -> None:
     """Call `on_change` after each burst of *.md changes under `directory`, until `stop` is set."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
@@ -24,7 +25,11 @@ def watch_dir(directory: Path, on_change: Callable[[], object], *, stop: threadi
             paths = (str(event.src_path), str(getattr(event, "dest_path", "") or ""))
             # Only writes count: reading the files (as the install does) raises open/close events,
             # which would otherwise re-trigger the install forever.
-            if event.event_type in _WRITES and not event.is_directory and any(p.endswith(".md") for p in paths):
+            if (
+                event.event_type in _WRITES
+                and not event.is_directory
+                and any(p.endswith(".md") for p in paths)
+            ):
                 changed.set()
 
     observer = Observer()

@@ -14,9 +14,15 @@ SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def render_sarif(findings: Iterable[Finding], rules: Iterable[Rule], *, tool: str = "llmeng",
-                 version: str = __version__, information_uri: str | None = None,
-                 artifacts: Sequence[str] = ()) -> dict[str, Any]:
+def render_sarif(
+    findings: Iterable[Finding],
+    rules: Iterable[Rule],
+    *,
+    tool: str = "llmeng",
+    version: str = __version__,
+    information_uri: str | None = None,
+    artifacts: Sequence[str] = (),
+) -> dict[str, Any]:
     """A SARIF log with one run: the rules as the driver's reportingDescriptors, one result per finding."""
     rule_list = list(rules)
     index = {r.id: i for i, r in enumerate(rule_list)}
@@ -26,9 +32,14 @@ def render_sarif(findings: Iterable[Finding], rules: Iterable[Rule], *, tool: st
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
-        "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints",
-                  "artifacts": [{"location": {"uri": _uri(a)}} for a in artifacts],
-                  "results": [_result(f, index) for f in findings]}],
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "columnKind": "unicodeCodePoints",
+                "artifacts": [{"location": {"uri": _uri(a)}} for a in artifacts],
+                "results": [_result(f, index) for f in findings],
+            }
+        ],
     }
 
 
@@ -54,12 +65,21 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         "ruleId": f.rule_id,
         "level": f.severity.sarif_level,
         "message": {"text": f"{f.message}. Fix: {f.fix}"},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": _uri(f.location.path)},
-            "region": {"startLine": max(1, f.location.line), "startColumn": max(1, f.location.col)},
-        }}],
-        "properties": {"severity": str(f.severity), "confidence": str(f.confidence), "category": f.category,
-                       "fix": f.fix, "evidence": _jsonable(dict(f.evidence))},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(f.location.path)},
+                    "region": {"startLine": max(1, f.location.line), "startColumn": max(1, f.location.col)},
+                }
+            }
+        ],
+        "properties": {
+            "severity": str(f.severity),
+            "confidence": str(f.confidence),
+            "category": f.category,
+            "fix": f.fix,
+            "evidence": _jsonable(dict(f.evidence)),
+        },
     }
     if f.rule_id in index:
         result["ruleIndex"] = index[f.rule_id]

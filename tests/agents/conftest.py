@@ -17,8 +17,14 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "agents"
 DESCRIPTION = "Reviews diffs for bugs."
 
 
-def agent(extra: str = "", *, name: str = "reviewer", description: str = DESCRIPTION,
-          tools: str | None = "Read, Grep", body: str = "You review diffs.\n") -> str:
+def agent(
+    extra: str = "",
+    *,
+    name: str = "reviewer",
+    description: str = DESCRIPTION,
+    tools: str | None = "Read, Grep",
+    body: str = "You review diffs.\n",
+) -> str:
     """A clean agent file; `extra` frontmatter lines start at line 5 (line 4 without tools)."""
     lines = [f"name: {name}", f"description: {description}"]
     if tools is not None:
@@ -28,8 +34,9 @@ def agent(extra: str = "", *, name: str = "reviewer", description: str = DESCRIP
 
 def pairs(result: LintResult, display: str | None = None) -> set[tuple[int, str]]:
     """(line, rule id) of every finding, or of one file's findings."""
-    return {(f.location.line, f.rule_id) for r in result.files if display in (None, r.display)
-            for f in r.findings}
+    return {
+        (f.location.line, f.rule_id) for r in result.files if display in (None, r.display) for f in r.findings
+    }
 
 
 def ids(result: LintResult) -> set[str]:
@@ -88,7 +95,9 @@ class Sandbox:
 
     def user_agents(self) -> Path:
         """The user scope's agents folder: under CLAUDE_CONFIG_DIR when set, else HOME/.claude."""
-        base = Path(self.env["CLAUDE_CONFIG_DIR"]) if "CLAUDE_CONFIG_DIR" in self.env else self.home / ".claude"
+        base = (
+            Path(self.env["CLAUDE_CONFIG_DIR"]) if "CLAUDE_CONFIG_DIR" in self.env else self.home / ".claude"
+        )
         folder = base / "agents"
         folder.mkdir(parents=True, exist_ok=True)
         return folder

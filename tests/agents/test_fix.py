@@ -16,14 +16,17 @@ def test_clean_text_is_unchanged() -> None:
     assert (result.text, result.applied, result.changed) == (CLEAN, (), False)
 
 
-@pytest.mark.parametrize(("broken", "rule_id"), [
-    ("\ufeff" + CLEAN, "AG106"),
-    (CLEAN.replace("\n", "\r\n"), "AG107"),
-    (CLEAN.replace("You review diffs.", "Caf\u00e9".encode().decode("cp1252")), "AG108"),
-    (CLEAN.replace("Reviews diffs.", "Use when: asked"), "AG103"),
-    (CLEAN.replace("tools:", "allowed-tools:"), "AG220"),
-    (CLEAN.replace("Read, Grep", "Read   Grep,Bash"), "tools-format"),
-])
+@pytest.mark.parametrize(
+    ("broken", "rule_id"),
+    [
+        ("\ufeff" + CLEAN, "AG106"),
+        (CLEAN.replace("\n", "\r\n"), "AG107"),
+        (CLEAN.replace("You review diffs.", "Caf\u00e9".encode().decode("cp1252")), "AG108"),
+        (CLEAN.replace("Reviews diffs.", "Use when: asked"), "AG103"),
+        (CLEAN.replace("tools:", "allowed-tools:"), "AG220"),
+        (CLEAN.replace("Read, Grep", "Read   Grep,Bash"), "tools-format"),
+    ],
+)
 def test_each_fix_names_what_it_fixed(broken: str, rule_id: str) -> None:
     result = fix_text(broken, SPEC)
     assert result.applied == (rule_id,)

@@ -26,27 +26,92 @@ RULE_IDS = frozenset(r.id for r in RULES)
 # Beyond the ~30,000 levels at which libyaml's C parser would overflow the stack (see test_regressions).
 MAX_DEPTH = 50_000
 HUGE_LINE_CHARS = 500_000
-SETTINGS = settings(max_examples=120, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=120,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 FRAGMENTS = [
-    "name: reviewer", "description: Reviews diffs.", "tools: Read, Grep", "name: &a x", "description: *a",
-    "base: &b {k: v}", "<<: *b", "ref: *missing", "name: !!python/object:os.system x",
-    "obj: !!python/object/apply:os.system ['echo pwned']", "tag: !custom {a: 1}", "bin: !!binary aGVsbG8=",
-    "set: !!set {a, b}", "when: 2024-01-01", "nan: .nan", "1: one", "null: none", "true: yes", "[a, b]: list key",
-    "? {x: y}\n: complex key", "name: 'unclosed", 'description: "unclosed', "tools: [Read, Grep",
-    "hooks: {Stop: [", "description: a --- b", "---", "...", "%YAML 1.1", "\ttabbed: value",
-    "description: Use when: the user asks", "description: Context: user: \"help\" <example>x</example>",
-    "tools:", "tools: ''", "model: [a, b]", "name: -dash", "name: a:b", "maxTurns: -1", "effort: 1e999",
-    "hooks: []", "hooks:\n  Stop:\n    - hooks:\n        - type: command", "mcpServers: {a: b}",
-    "description: |\n  block\n  ---\n  more", "key: \u0000nul", "key: \ufeffbom", "key: \x85\u2028\u2029",
-    "- item", "  - indented", "&anchor", "*alias", "!!str", "{", "}", "[", "]", "'", '"', "#", "|", ">",
+    "name: reviewer",
+    "description: Reviews diffs.",
+    "tools: Read, Grep",
+    "name: &a x",
+    "description: *a",
+    "base: &b {k: v}",
+    "<<: *b",
+    "ref: *missing",
+    "name: !!python/object:os.system x",
+    "obj: !!python/object/apply:os.system ['echo pwned']",
+    "tag: !custom {a: 1}",
+    "bin: !!binary aGVsbG8=",
+    "set: !!set {a, b}",
+    "when: 2024-01-01",
+    "nan: .nan",
+    "1: one",
+    "null: none",
+    "true: yes",
+    "[a, b]: list key",
+    "? {x: y}\n: complex key",
+    "name: 'unclosed",
+    'description: "unclosed',
+    "tools: [Read, Grep",
+    "hooks: {Stop: [",
+    "description: a --- b",
+    "---",
+    "...",
+    "%YAML 1.1",
+    "\ttabbed: value",
+    "description: Use when: the user asks",
+    'description: Context: user: "help" <example>x</example>',
+    "tools:",
+    "tools: ''",
+    "model: [a, b]",
+    "name: -dash",
+    "name: a:b",
+    "maxTurns: -1",
+    "effort: 1e999",
+    "hooks: []",
+    "hooks:\n  Stop:\n    - hooks:\n        - type: command",
+    "mcpServers: {a: b}",
+    "description: |\n  block\n  ---\n  more",
+    "key: \u0000nul",
+    "key: \ufeffbom",
+    "key: \x85\u2028\u2029",
+    "- item",
+    "  - indented",
+    "&anchor",
+    "*alias",
+    "!!str",
+    "{",
+    "}",
+    "[",
+    "]",
+    "'",
+    '"',
+    "#",
+    "|",
+    ">",
 ]
 BODY_FRAGMENTS = [
-    "You review diffs.", "```bash\npytest\n```", "```", "Use the Write tool.", "mcp__srv__tool",
-    "Hand off to security-auditor.", "Run `scripts/x.sh`.", "${CLAUDE_PLUGIN_ROOT}/bin/y.py",
-    "Query the context manager.", "Wait for explicit confirmation.", "<div>\n", "---", "    indented code",
-    "subagent_type: code-reviewer", "\u201a\u00dc\u00ed", "\ufffd", "\x00",
+    "You review diffs.",
+    "```bash\npytest\n```",
+    "```",
+    "Use the Write tool.",
+    "mcp__srv__tool",
+    "Hand off to security-auditor.",
+    "Run `scripts/x.sh`.",
+    "${CLAUDE_PLUGIN_ROOT}/bin/y.py",
+    "Query the context manager.",
+    "Wait for explicit confirmation.",
+    "<div>\n",
+    "---",
+    "    indented code",
+    "subagent_type: code-reviewer",
+    "\u201a\u00dc\u00ed",
+    "\ufffd",
+    "\x00",
 ]
 
 
@@ -92,8 +157,10 @@ def test_random_bytes_get_a_verdict(data: bytes, framed: bool) -> None:
 
 @pytest.mark.timeout(60)
 @SETTINGS
-@given(st.integers(min_value=0, max_value=200), st.binary(min_size=1, max_size=4).filter(
-    lambda b: not _decodes(b)))
+@given(
+    st.integers(min_value=0, max_value=200),
+    st.binary(min_size=1, max_size=4).filter(lambda b: not _decodes(b)),
+)
 def test_invalid_utf8_anywhere_is_AG109(offset: int, junk: bytes) -> None:
     clean = b"---\nname: reviewer\ndescription: Reviews diffs.\ntools: Read\n---\nYou review diffs.\n"
     cut = min(offset, len(clean))
@@ -120,13 +187,21 @@ def test_random_text_frontmatter_and_body_get_a_verdict(fm: str, body: str) -> N
 
 @pytest.mark.timeout(60)
 @SETTINGS
-@given(st.lists(st.sampled_from(FRAGMENTS), max_size=25), st.lists(st.sampled_from(BODY_FRAGMENTS), max_size=15),
-       st.sampled_from(["\n", "\r\n"]), st.booleans())
-def test_hostile_yaml_fragments_get_a_verdict(fm: list[str], body: list[str], newline: str, bom: bool) -> None:
+@given(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=25),
+    st.lists(st.sampled_from(BODY_FRAGMENTS), max_size=15),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+def test_hostile_yaml_fragments_get_a_verdict(
+    fm: list[str], body: list[str], newline: str, bom: bool
+) -> None:
     text = (_frontmatter(fm) + "\n".join(body)).replace("\n", newline)
     result = _lint_one((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8", "surrogatepass"))
     if bom:
-        assert "AG106" in {f.rule_id for f in result.findings} or "AG109" in {f.rule_id for f in result.findings}
+        assert "AG106" in {f.rule_id for f in result.findings} or "AG109" in {
+            f.rule_id for f in result.findings
+        }
 
 
 @pytest.mark.timeout(60)
@@ -135,7 +210,9 @@ def test_hostile_yaml_fragments_get_a_verdict(fm: list[str], body: list[str], ne
 def test_python_tags_never_execute(fm: list[str]) -> None:
     with _workdir() as root:
         marker = root / "pwned"
-        evil = f"x: !!python/object/apply:pathlib.Path.touch [!!python/object/apply:pathlib.Path ['{marker}']]"
+        evil = (
+            f"x: !!python/object/apply:pathlib.Path.touch [!!python/object/apply:pathlib.Path ['{marker}']]"
+        )
         path = root / "agent.md"
         path.write_text(_frontmatter([*fm, evil]) + "Body.\n", encoding="utf-8")
         _lint([path], root)
@@ -150,7 +227,7 @@ def test_alias_bombs_are_refused_quickly(levels: int, width: int) -> None:
     for i in range(1, levels + 1):
         lines.append(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * width) + "]")
     result = _lint_one((_frontmatter(lines) + "Body.\n").encode())
-    expanded = sum(width ** k for k in range(levels + 2))
+    expanded = sum(width**k for k in range(levels + 2))
     if expanded > 100_000:
         # Refused, not expanded: strict parsing reports the bomb (and the lenient retry may quote it away).
         refused = [f for f in result.findings if f.rule_id in ("AG102", "AG103") and "aliases" in f.message]
@@ -159,10 +236,30 @@ def test_alias_bombs_are_refused_quickly(levels: int, width: int) -> None:
 
 @pytest.mark.timeout(60)
 @settings(max_examples=20, deadline=None, database=None)
-@given(st.integers(min_value=1, max_value=MAX_DEPTH), st.sampled_from(["[", "{k: ", "[{a: "]),
-       st.booleans(), st.sampled_from(["name", "description", "hooks", "model", "skills", "mcpServers", "x",
-                                       "tools", "color", "effort", "maxTurns", "background"]))
-def test_deeply_nested_flow_collections_get_a_verdict(depth: int, opener: str, closed: bool, key: str) -> None:
+@given(
+    st.integers(min_value=1, max_value=MAX_DEPTH),
+    st.sampled_from(["[", "{k: ", "[{a: "]),
+    st.booleans(),
+    st.sampled_from(
+        [
+            "name",
+            "description",
+            "hooks",
+            "model",
+            "skills",
+            "mcpServers",
+            "x",
+            "tools",
+            "color",
+            "effort",
+            "maxTurns",
+            "background",
+        ]
+    ),
+)
+def test_deeply_nested_flow_collections_get_a_verdict(
+    depth: int, opener: str, closed: bool, key: str
+) -> None:
     closer = "".join({"[": "]", "{": "}"}[c] for c in reversed(opener) if c in "[{")
     value = opener * depth + (closer * depth if closed else "")
     _lint_one(_frontmatter(["name: reviewer", "description: Reviews diffs.", f"{key}: {value}"]).encode())
@@ -179,9 +276,12 @@ def test_deeply_nested_block_mappings_get_a_verdict(depth: int) -> None:
 
 @pytest.mark.timeout(60)
 @settings(max_examples=30, deadline=None, database=None)
-@given(st.sampled_from(["a", "a: ", "-", "x-y ", "\u00e9", "\u201a\u00dc\u00ed", "]", "'", "`", "\t", "\x00",
-                        "[", "{"]),
-       st.sampled_from(["description", "body", "key"]))
+@given(
+    st.sampled_from(
+        ["a", "a: ", "-", "x-y ", "\u00e9", "\u201a\u00dc\u00ed", "]", "'", "`", "\t", "\x00", "[", "{"]
+    ),
+    st.sampled_from(["description", "body", "key"]),
+)
 def test_huge_single_line_gets_a_verdict(unit: str, where: str) -> None:
     line = (unit * (HUGE_LINE_CHARS // len(unit)))[:HUGE_LINE_CHARS]
     if where == "description":
@@ -226,8 +326,11 @@ def test_one_hostile_file_never_costs_the_others_their_verdict(blobs: list[bytes
 
 @pytest.mark.timeout(60)
 @SETTINGS
-@given(st.lists(st.sampled_from(FRAGMENTS), max_size=20), st.lists(st.sampled_from(BODY_FRAGMENTS), max_size=8),
-       st.sampled_from(["\n", "\r\n"]))
+@given(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=20),
+    st.lists(st.sampled_from(BODY_FRAGMENTS), max_size=8),
+    st.sampled_from(["\n", "\r\n"]),
+)
 def test_fix_never_raises_and_keeps_the_file_parseable(fm: list[str], body: list[str], newline: str) -> None:
     spec = load_spec()
     text = (_frontmatter(fm) + "\n".join(body)).replace("\n", newline)

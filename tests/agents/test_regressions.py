@@ -61,8 +61,9 @@ def test_symlinked_project_agent_keeps_its_project_scope(sandbox: Sandbox) -> No
     assert pairs(result) == {(2, "AG406")}
 
 
-def test_same_file_given_relative_and_absolute_is_linted_once(sandbox: Sandbox,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_same_file_given_relative_and_absolute_is_linted_once(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # docs.py:76-78 dedupe Path objects, not files: `.claude/agents` plus the absolute path of a file in it
     # lints the file twice, and AG401 then reports the file as a duplicate of itself.
     sandbox.project()
@@ -106,12 +107,19 @@ def test_fifo_given_as_a_path_gets_a_verdict(sandbox: Sandbox) -> None:
     # docs.py:91 opens whatever exists; a FIFO blocks the open forever, so the run never ends.
     fifo = sandbox.root / "pipe.md"
     os.mkfifo(fifo)
-    code = ("import sys; from pathlib import Path; from llmeng.agents.lint import lint_paths; "
-            "r = lint_paths([Path(sys.argv[1])], env={}, cwd=Path(sys.argv[2]), home=Path(sys.argv[2])); "
-            "print([f.rule_id for f in r.findings])")
+    code = (
+        "import sys; from pathlib import Path; from llmeng.agents.lint import lint_paths; "
+        "r = lint_paths([Path(sys.argv[1])], env={}, cwd=Path(sys.argv[2]), home=Path(sys.argv[2])); "
+        "print([f.rule_id for f in r.findings])"
+    )
     try:
-        proc = subprocess.run([sys.executable, "-c", code, str(fifo), str(sandbox.root)], check=False,
-                              capture_output=True, text=True, timeout=10)
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(fifo), str(sandbox.root)],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("linting a FIFO did not finish in 10 s")
     assert proc.returncode == 0 and "AG113" in proc.stdout
@@ -126,11 +134,18 @@ def test_deeply_nested_flow_collection_does_not_crash_the_process(tmp_path: Path
     path = tmp_path / "deep.md"
     closer = "]" if opener == "[" else "}"
     path.write_text(f"---\nname: {opener * depth}{closer * depth}\ndescription: d\n---\nBody.\n")
-    code = ("import sys; from pathlib import Path; from llmeng.agents.lint import lint_paths; "
-            "r = lint_paths([Path(sys.argv[1])], env={}, cwd=Path(sys.argv[2]), home=Path(sys.argv[2])); "
-            "print(len(r.files))")
-    proc = subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path)], check=False,
-                          capture_output=True, text=True, timeout=50)
+    code = (
+        "import sys; from pathlib import Path; from llmeng.agents.lint import lint_paths; "
+        "r = lint_paths([Path(sys.argv[1])], env={}, cwd=Path(sys.argv[2]), home=Path(sys.argv[2])); "
+        "print(len(r.files))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(path), str(tmp_path)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=50,
+    )
     assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr[-300:]}"
     assert proc.stdout.strip() == "1"
 
@@ -148,11 +163,25 @@ def test_body_with_many_mentions_is_linear_time(sandbox: Sandbox) -> None:
     start = time.perf_counter()
     sandbox.check(large, rel="large.md")
     large_s = time.perf_counter() - start
-    assert large_s < max(30 * small_s, 2.0), f"10x the input took {large_s / max(small_s, 1e-3):.0f}x the time"
+    assert large_s < max(30 * small_s, 2.0), (
+        f"10x the input took {large_s / max(small_s, 1e-3):.0f}x the time"
+    )
 
 
-@pytest.mark.parametrize("key", ["tools", "disallowedTools", "color", "permissionMode", "effort", "maxTurns",
-                                 "memory", "background", "isolation"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "tools",
+        "disallowedTools",
+        "color",
+        "permissionMode",
+        "effort",
+        "maxTurns",
+        "memory",
+        "background",
+        "isolation",
+    ],
+)
 def test_deeply_nested_value_in_a_checked_field_is_reported_not_raised(sandbox: Sandbox, key: str) -> None:
     # tools.py:87 `repr(v)` and fields.py:231/234/236/239 f-strings format the value into the message:
     # 1,500 nested `[` (3 KB) raise RecursionError and abort the whole run. Found by test_hostile.py.
@@ -166,8 +195,9 @@ def test_max_turns_with_a_superscript_digit_is_reported_not_raised(sandbox: Sand
     assert sandbox.check(agent("maxTurns: '\u00b2'\n")) == {(5, "AG214")}
 
 
-def test_fix_through_a_symlink_fixes_the_target_and_keeps_the_link(sandbox: Sandbox,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fix_through_a_symlink_fixes_the_target_and_keeps_the_link(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # cli/validate.py:110 atomic_write(path) renames over the symlink itself: the link becomes a plain copy
     # and the real file (e.g. an agent installed as a symlink into .claude/agents) is never fixed.
     from llmeng.cli import main
@@ -215,7 +245,9 @@ def test_fix_with_a_duplicate_key_is_idempotent() -> None:
     # fix.py:77-80 take the value from the parsed data (PyYAML: the last duplicate wins) but rewrite the
     # first `tools:` line, so a file with `tools` twice changes on every --fix run. Found by a property test.
     spec = load_spec()
-    once = fix_text("---\nname: reviewer\ndescription: d\ntools: Read, Grep\ntools: [Read, Grep\n---\nB.\n", spec)
+    once = fix_text(
+        "---\nname: reviewer\ndescription: d\ntools: Read, Grep\ntools: [Read, Grep\n---\nB.\n", spec
+    )
     assert not fix_text(once.text, spec).changed, once.text
 
 

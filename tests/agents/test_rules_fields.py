@@ -96,8 +96,18 @@ def test_AG209_unknown_model(sandbox: Sandbox, model: str) -> None:
     assert sandbox.check(agent(f"model: {model}\n")) == {(5, "AG209")}
 
 
-@pytest.mark.parametrize("model", ["sonnet", "Opus", "inherit", "haiku", "fable", "claude-sonnet-4-5-20250929",
-                                   "us.anthropic.claude-opus-4-1-20250805-v1:0"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "sonnet",
+        "Opus",
+        "inherit",
+        "haiku",
+        "fable",
+        "claude-sonnet-4-5-20250929",
+        "us.anthropic.claude-opus-4-1-20250805-v1:0",
+    ],
+)
 def test_AG209_aliases_and_claude_ids_are_clean(sandbox: Sandbox, model: str) -> None:
     assert sandbox.check(agent(f"model: '{model}'\n")) == set()
 
@@ -185,14 +195,17 @@ def test_AG218_hooks_list_drops_the_agent(sandbox: Sandbox) -> None:
     assert not result.files[0].loads
 
 
-@pytest.mark.parametrize("hooks", [
-    "hooks:\n  Stpo:\n    - hooks:\n        - type: command\n          command: x\n",
-    "hooks:\n  Stop: {}\n",
-    "hooks:\n  Stop:\n    - matcher: Bash\n",
-    "hooks:\n  Stop:\n    - matcher: [Bash]\n      hooks: []\n",
-    "hooks:\n  Stop:\n    - hooks:\n        - type: shell\n",
-    "hooks:\n  Stop:\n    - hooks:\n        - type: command\n",
-])
+@pytest.mark.parametrize(
+    "hooks",
+    [
+        "hooks:\n  Stpo:\n    - hooks:\n        - type: command\n          command: x\n",
+        "hooks:\n  Stop: {}\n",
+        "hooks:\n  Stop:\n    - matcher: Bash\n",
+        "hooks:\n  Stop:\n    - matcher: [Bash]\n      hooks: []\n",
+        "hooks:\n  Stop:\n    - hooks:\n        - type: shell\n",
+        "hooks:\n  Stop:\n    - hooks:\n        - type: command\n",
+    ],
+)
 def test_AG218_malformed_hooks(sandbox: Sandbox, hooks: str) -> None:
     assert sandbox.check(agent(hooks)) == {(5, "AG218")}
 
@@ -203,8 +216,10 @@ def test_AG218_unknown_event_suggests_the_close_one(sandbox: Sandbox) -> None:
 
 
 def test_AG218_settings_shaped_hooks_are_clean(sandbox: Sandbox) -> None:
-    hooks = ("hooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks:\n        - type: command\n"
-             "          command: ./check.sh\n  Stop:\n    - hooks:\n        - type: prompt\n")
+    hooks = (
+        "hooks:\n  PreToolUse:\n    - matcher: Bash\n      hooks:\n        - type: command\n"
+        "          command: ./check.sh\n  Stop:\n    - hooks:\n        - type: prompt\n"
+    )
     assert sandbox.check(agent(hooks)) == set()
 
 
@@ -225,11 +240,13 @@ def test_AG219_non_string_key(sandbox: Sandbox) -> None:
 
 
 def test_AG219_every_known_field_is_clean(sandbox: Sandbox) -> None:
-    extra = ("disallowedTools: Bash\nmodel: sonnet\ncolor: red\npermissionMode: plan\neffort: low\nmaxTurns: 3\n"
-             "skills: [pdf]\nmcpServers: [github]\nmemory: user\nbackground: false\nisolation: worktree\n"
-             "initialPrompt: Start.\nautoCompactWindow: 100000\nomitClaudeMd: true\nobserver: true\n"
-             "observerMessage: hi\nobserveToolResults: true\nobserveSubagents: false\n"
-             "experimental:\n  cacheTtl: 1h\n")
+    extra = (
+        "disallowedTools: Bash\nmodel: sonnet\ncolor: red\npermissionMode: plan\neffort: low\nmaxTurns: 3\n"
+        "skills: [pdf]\nmcpServers: [github]\nmemory: user\nbackground: false\nisolation: worktree\n"
+        "initialPrompt: Start.\nautoCompactWindow: 100000\nomitClaudeMd: true\nobserver: true\n"
+        "observerMessage: hi\nobserveToolResults: true\nobserveSubagents: false\n"
+        "experimental:\n  cacheTtl: 1h\n"
+    )
     assert sandbox.check(agent(extra)) == set()
 
 
@@ -243,8 +260,9 @@ def test_AG220_tools_is_clean(sandbox: Sandbox) -> None:
     assert sandbox.check(agent(tools="Read, Grep")) == set()
 
 
-@pytest.mark.parametrize("field", ["permissionMode: plan", "hooks: {}", "mcpServers: [github]",
-                                   "initialPrompt: Start."])
+@pytest.mark.parametrize(
+    "field", ["permissionMode: plan", "hooks: {}", "mcpServers: [github]", "initialPrompt: Start."]
+)
 def test_AG221_fields_ignored_in_plugin_agents(sandbox: Sandbox, field: str) -> None:
     sandbox.plugin()
     path = sandbox.write("plugins/myplug/agents/reviewer.md", agent(field + "\n"))
@@ -268,9 +286,19 @@ def test_AG222_names_and_inline_configs_are_clean(sandbox: Sandbox) -> None:
     assert sandbox.check(agent(value)) == set()
 
 
-@pytest.mark.parametrize("field", ["omitClaudeMd: maybe", "autoCompactWindow: big", "autoCompactWindow: true",
-                                   "skills: [1, 2]", "initialPrompt: [a]", "experimental: on",
-                                   "experimental:\n  cacheTtl: 10m", "observerMessage: 3"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "omitClaudeMd: maybe",
+        "autoCompactWindow: big",
+        "autoCompactWindow: true",
+        "skills: [1, 2]",
+        "initialPrompt: [a]",
+        "experimental: on",
+        "experimental:\n  cacheTtl: 10m",
+        "observerMessage: 3",
+    ],
+)
 def test_AG223_wrong_field_type(sandbox: Sandbox, field: str) -> None:
     assert sandbox.check(agent(field + "\n")) == {(5, "AG223")}
 

@@ -38,7 +38,7 @@ def test_AG102_unparseable_frontmatter_does_not_load(sandbox: Sandbox) -> None:
 
 
 def test_AG102_not_reported_for_valid_yaml(sandbox: Sandbox) -> None:
-    assert sandbox.check(agent('hooks: {}\n')) == set()
+    assert sandbox.check(agent("hooks: {}\n")) == set()
 
 
 def test_AG103_unquoted_colon_loads_only_leniently(sandbox: Sandbox) -> None:

@@ -90,8 +90,10 @@ def test_AG403_references_to_validated_installed_and_builtin_agents_are_clean(sa
     sandbox.write(".claude/agents/security-auditor.md", agent(name="security-auditor"))
     (sandbox.user_agents() / "test-engineer.md").write_text(agent(name="test-engineer"))
     sandbox.write("team/writer.md", agent(name="writer"))
-    body = ("Hand security questions to security-auditor and tests to test-engineer.\n"
-            "Ask the docs-writer? No: multi-agent setups use `subagent_type: general-purpose`.\n")
+    body = (
+        "Hand security questions to security-auditor and tests to test-engineer.\n"
+        "Ask the docs-writer? No: multi-agent setups use `subagent_type: general-purpose`.\n"
+    )
     sandbox.write("team/docs-writer.md", agent(name="docs-writer"))
     sandbox.write("team/reviewer.md", agent(tools="Read, Agent(writer, Explore)", body=body))
     assert pairs(sandbox.lint("team")) == set()
@@ -110,8 +112,10 @@ def test_AG404_inline_code_script_in_prose(sandbox: Sandbox) -> None:
 def test_AG404_existing_scripts_are_clean(sandbox: Sandbox) -> None:
     sandbox.project()
     sandbox.write(".claude/scripts/notify.sh", "#!/bin/sh\n")
-    body = ("```bash\n.claude/scripts/notify.sh done\n\"$CLAUDE_PROJECT_DIR\"/.claude/scripts/notify.sh\n"
-            "../elsewhere/run.sh\n```\n")
+    body = (
+        '```bash\n.claude/scripts/notify.sh done\n"$CLAUDE_PROJECT_DIR"/.claude/scripts/notify.sh\n'
+        "../elsewhere/run.sh\n```\n"
+    )
     assert sandbox.check(agent(tools="Read, Bash", body=body), rel=".claude/agents/reviewer.md") == set()
 
 

@@ -61,8 +61,9 @@ def test_AG304_not_reported_for_disallowed_tools(sandbox: Sandbox) -> None:
     assert sandbox.check(agent("disallowedTools: LS\n")) == {(5, "AG303")}
 
 
-@pytest.mark.parametrize("value", ["Read, Bash(git status:*, Grep", "Read, Bash()", "Read, (x)", "42",
-                                   "{Read: true}"])
+@pytest.mark.parametrize(
+    "value", ["Read, Bash(git status:*, Grep", "Read, Bash()", "Read, (x)", "42", "{Read: true}"]
+)
 def test_AG305_malformed_tools(sandbox: Sandbox, value: str) -> None:
     assert "AG305" in {rid for line, rid in sandbox.check(agent(tools=value)) if line == 4}
 
@@ -106,11 +107,13 @@ def test_AG306_plugin_servers_are_prefixed_with_the_plugin(sandbox: Sandbox) -> 
 def test_AG306_both_names_of_one_server_are_accepted_together(sandbox: Sandbox) -> None:
     # Agents that ship as a plugin and into .claude/agents grant the tool under both names.
     sandbox.plugin("kit", manifest={"name": "kit", "mcpServers": {"db": {"command": "db-mcp"}}})
-    both = sandbox.write("plugins/kit/agents/reviewer.md",
-                         agent(tools="Read, mcp__db__query, mcp__plugin_kit_db__query"))
+    both = sandbox.write(
+        "plugins/kit/agents/reviewer.md", agent(tools="Read, mcp__db__query, mcp__plugin_kit_db__query")
+    )
     assert pairs(sandbox.lint(both)) == set()
-    other_tool = sandbox.write("plugins/kit/agents/reviewer.md",
-                               agent(tools="Read, mcp__db__drop, mcp__plugin_kit_db__query"))
+    other_tool = sandbox.write(
+        "plugins/kit/agents/reviewer.md", agent(tools="Read, mcp__db__drop, mcp__plugin_kit_db__query")
+    )
     assert pairs(sandbox.lint(other_tool)) == {(4, "AG306")}
 
 
@@ -138,7 +141,10 @@ def test_AG310_shell_block_without_bash(sandbox: Sandbox) -> None:
 
 def test_AG310_shell_block_with_bash_denied(sandbox: Sandbox) -> None:
     body = "Run the checks:\n\n```sh\npytest -q\n```\n"
-    assert sandbox.check(agent("disallowedTools: Bash\n", tools=None, body=body)) == {(2, "AG308"), (8, "AG310")}
+    assert sandbox.check(agent("disallowedTools: Bash\n", tools=None, body=body)) == {
+        (2, "AG308"),
+        (8, "AG310"),
+    }
 
 
 def test_AG310_body_names_a_tool_not_granted(sandbox: Sandbox) -> None:
@@ -152,8 +158,10 @@ def test_AG310_body_calls_an_mcp_tool_not_granted(sandbox: Sandbox) -> None:
 
 
 def test_AG310_granted_tools_are_clean(sandbox: Sandbox) -> None:
-    body = ("Run the checks:\n\n```bash\npytest -q\n```\nThen use the Write tool.\n"
-            "File issues with mcp__github__create_issue.\n")
+    body = (
+        "Run the checks:\n\n```bash\npytest -q\n```\nThen use the Write tool.\n"
+        "File issues with mcp__github__create_issue.\n"
+    )
     assert sandbox.check(agent(tools="Read, Bash(pytest:*), Write, mcp__github", body=body)) == set()
 
 

@@ -38,7 +38,8 @@ def expected(path: Path, rule_id: str) -> set[tuple[int, str]]:
 
 
 def fired(path: Path, rule_id: str, *, catalog=None) -> set[tuple[int, str]]:
-    result = audit_source(path.read_text(), path.name, config=AuditConfig(today=date(2026, 11, 1)),
-                          catalog=catalog)
+    result = audit_source(
+        path.read_text(), path.name, config=AuditConfig(today=date(2026, 11, 1)), catalog=catalog
+    )
     assert not result.parse_errors, result.parse_errors
     return {(f.location.line, f.rule_id) for f in result.findings if f.rule_id == rule_id}

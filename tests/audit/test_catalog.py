@@ -45,7 +45,10 @@ def test_catalog_rules_fire_through_audit_paths(tmp_path: Path) -> None:
         "def ask(q):\n"
         "    return client.chat.completions.create(model='gpt-4', messages=[], max_tokens=99999)\n"
         "def ask2(q):\n"
-        "    return client.chat.completions.create(model='gtp-4o', messages=[], max_tokens=10)\n")
+        "    return client.chat.completions.create(model='gtp-4o', messages=[], max_tokens=10)\n"
+    )
     result = audit_paths([str(src)], config=AuditConfig(today=date(2026, 11, 22)), catalog=CatalogLookup())
-    got = {(f.location.line, f.rule_id) for f in result.findings if f.rule_id in ("LLM302", "LLM303", "LLM304")}
+    got = {
+        (f.location.line, f.rule_id) for f in result.findings if f.rule_id in ("LLM302", "LLM303", "LLM304")
+    }
     assert got == {(4, "LLM302"), (4, "LLM303"), (6, "LLM304")}

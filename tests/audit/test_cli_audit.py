@@ -1,4 +1,5 @@
 """`llmeng audit`: formats, exit codes, output file, help."""
+
 from __future__ import annotations
 
 import json
@@ -74,6 +75,7 @@ def test_help_has_an_example(capsys):
 
 def test_progress_bar_draws_only_for_large_trees(capsys):
     from llmeng.cli.audit import _progress_bar
+
     small, large = _progress_bar(), _progress_bar()
     small(10, 10)
     assert capsys.readouterr().err == ""

@@ -1,4 +1,5 @@
 """[tool.llmeng.audit] settings, suppressions, and SDK versions pinned by the project."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,8 @@ CALL = "from openai import OpenAI\nOpenAI().chat.completions.create(model='gpt-4
 
 def test_pyproject_section_disables_excludes_and_overrides(tmp_path):
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.llmeng.audit]\ndisable = ["LLM301"]\nexclude = ["tests/*"]\nseverity = { LLM102 = "low" }\n')
+        '[tool.llmeng.audit]\ndisable = ["LLM301"]\nexclude = ["tests/*"]\nseverity = { LLM102 = "low" }\n'
+    )
     config = load_config(tmp_path, known_rules=IDS)
     assert config.disabled == {"LLM301"}
     assert config.exclude == ("tests/*",)
@@ -33,12 +35,15 @@ def test_no_pyproject_means_defaults(tmp_path):
     assert load_config(tmp_path, known_rules=IDS) == AuditConfig()
 
 
-@pytest.mark.parametrize("section, message", [
-    ({"disable": ["LLM999"]}, "unknown rule id"),
-    ({"severity": {"LLM101": "urgent"}}, "invalid severity"),
-    ({"exclude": "tests"}, "must be a list"),
-    ({"ignore": []}, "unknown key"),
-])
+@pytest.mark.parametrize(
+    "section, message",
+    [
+        ({"disable": ["LLM999"]}, "unknown rule id"),
+        ({"severity": {"LLM101": "urgent"}}, "invalid severity"),
+        ({"exclude": "tests"}, "must be a list"),
+        ({"ignore": []}, "unknown key"),
+    ],
+)
 def test_bad_settings_name_the_problem_and_the_fix(section, message):
     with pytest.raises(LlmengError) as e:
         parse_config(section, "pyproject.toml", IDS)
@@ -52,10 +57,12 @@ def test_invalid_toml_is_a_clear_error(tmp_path):
 
 
 def test_inline_suppression_by_id_and_bare():
-    code = ("from openai import OpenAI\nc = OpenAI()\n"
-            "c.chat.completions.create(model='m', messages=[])  # llmeng: ignore[LLM102, LLM301]\n"
-            "c.chat.completions.create(model='m', messages=[])  # llmeng: ignore\n"
-            "c.chat.completions.create(model='m', messages=[])\n")
+    code = (
+        "from openai import OpenAI\nc = OpenAI()\n"
+        "c.chat.completions.create(model='m', messages=[])  # llmeng: ignore[LLM102, LLM301]\n"
+        "c.chat.completions.create(model='m', messages=[])  # llmeng: ignore\n"
+        "c.chat.completions.create(model='m', messages=[])\n"
+    )
     found = {(f.location.line, f.rule_id) for f in audit_source(code, "s.py").findings}
     assert (3, "LLM102") not in found and (3, "LLM301") not in found and (3, "LLM105") in found
     assert not any(line == 4 for line, _ in found)
@@ -63,8 +70,10 @@ def test_inline_suppression_by_id_and_bare():
 
 
 def test_suppression_on_the_last_line_of_a_multiline_call():
-    code = ("from openai import OpenAI\nOpenAI().chat.completions.create(\n"
-            "    model='m', messages=[])  # llmeng: ignore[LLM102]\n")
+    code = (
+        "from openai import OpenAI\nOpenAI().chat.completions.create(\n"
+        "    model='m', messages=[])  # llmeng: ignore[LLM102]\n"
+    )
     assert "LLM102" not in {f.rule_id for f in audit_source(code, "s.py").findings}
 
 

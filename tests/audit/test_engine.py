@@ -1,4 +1,5 @@
 """audit_paths over real trees: skipping, parse errors, cross-file callers, parallel runs, progress."""
+
 from __future__ import annotations
 
 import itertools
@@ -8,8 +9,10 @@ import pytest
 from llmeng.audit import AuditConfig, audit_paths, audit_source
 from llmeng.errors import LlmengError
 
-LEAF = ("import openai\nclient = openai.OpenAI(timeout=30)\n\n\n"
-        "def ask(q):\n    return client.chat.completions.create(model='gpt-4o', messages=q, max_tokens=9)\n")
+LEAF = (
+    "import openai\nclient = openai.OpenAI(timeout=30)\n\n\n"
+    "def ask(q):\n    return client.chat.completions.create(model='gpt-4o', messages=q, max_tokens=9)\n"
+)
 
 
 def _rules_at(result, path, line):
@@ -63,7 +66,8 @@ def test_caller_in_a_file_without_llm_words_still_counts(tmp_path):
     # This file names no SDK, so the first pass does not parse it; the caller pass must.
     (tmp_path / "service.py").write_text(
         "from llm_client import ask\n\n\ndef handle(q):\n    try:\n        return ask(q)\n"
-        "    except Exception:\n        return 'sorry'\n")
+        "    except Exception:\n        return 'sorry'\n"
+    )
     result = audit_paths([tmp_path])
     assert "LLM105" not in _rules_at(result, tmp_path / "llm_client.py", 6)
     alone = audit_paths([tmp_path / "llm_client.py"])
@@ -77,9 +81,13 @@ def test_mitigation_three_callers_up_counts_but_four_does_not():
         for callee, caller in itertools.pairwise(names):
             code += f"\n\ndef {caller}(q):\n    return {callee}(q)\n"
         top = names[-1]
-        return code + f"\n\ndef main(q):\n    try:\n        return {top}(q)\n    except Exception:\n        return None\n"
-    near = audit_source(chain(2), "c.py")   # try/except in main: 3 levels above ask
-    far = audit_source(chain(3), "c.py")    # 4 levels above ask
+        return (
+            code
+            + f"\n\ndef main(q):\n    try:\n        return {top}(q)\n    except Exception:\n        return None\n"
+        )
+
+    near = audit_source(chain(2), "c.py")  # try/except in main: 3 levels above ask
+    far = audit_source(chain(3), "c.py")  # 4 levels above ask
     assert "LLM105" not in _rules(near, 6)
     assert "LLM105" in _rules(far, 6)
     evidence = [f for f in near.findings if f.location.line == 6 and f.rule_id == "LLM102"]
@@ -110,7 +118,9 @@ def test_config_files_can_switch_tracing_on(tmp_path):
 
 
 def test_litellm_globals_set_elsewhere_in_the_project(tmp_path):
-    (tmp_path / "settings.py").write_text("import litellm\nlitellm.request_timeout = 30\nlitellm.num_retries = 0\n")
+    (tmp_path / "settings.py").write_text(
+        "import litellm\nlitellm.request_timeout = 30\nlitellm.num_retries = 0\n"
+    )
     (tmp_path / "app.py").write_text("import litellm\nlitellm.completion(model='gpt-4o', messages=[])\n")
     found = {f.rule_id for f in audit_paths([tmp_path]).findings if f.location.line == 2}
     assert "LLM102" not in found and "LLM103" in found
@@ -128,12 +138,16 @@ def test_result_to_dict_is_plain_data(tmp_path):
 
 
 def test_errors_handled_at_future_result_cover_submitted_functions():
-    code = LEAF + ("\n\nimport concurrent.futures\n\n\ndef run_all(qs):\n"
-                   "    with concurrent.futures.ThreadPoolExecutor() as ex:\n"
-                   "        futures = [ex.submit(ask, q) for q in qs]\n"
-                   "        for f in futures:\n            try:\n                f.result()\n"
-                   "            except Exception:\n                pass\n")
+    code = LEAF + (
+        "\n\nimport concurrent.futures\n\n\ndef run_all(qs):\n"
+        "    with concurrent.futures.ThreadPoolExecutor() as ex:\n"
+        "        futures = [ex.submit(ask, q) for q in qs]\n"
+        "        for f in futures:\n            try:\n                f.result()\n"
+        "            except Exception:\n                pass\n"
+    )
     assert "LLM105" not in _rules(audit_source(code, "c.py"), 6)
-    unhandled = code.replace("            try:\n                f.result()\n            except Exception:\n"
-                             "                pass\n", "            f.result()\n")
+    unhandled = code.replace(
+        "            try:\n                f.result()\n            except Exception:\n                pass\n",
+        "            f.result()\n",
+    )
     assert "LLM105" in _rules(audit_source(unhandled, "c.py"), 6)

@@ -1,4 +1,5 @@
 """Every rule against its fixture files: (line, id) pairs must match the `# expect:` markers exactly."""
+
 from __future__ import annotations
 
 import pytest

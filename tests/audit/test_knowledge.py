@@ -1,4 +1,5 @@
 """SDK knowledge is data: it loads, indexes, validates, and applies version pins."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,9 +7,22 @@ import pytest
 from llmeng.audit.knowledge import load_knowledge, parse_knowledge, version_tuple
 from llmeng.errors import LlmengError
 
-REQUIRED_SDKS = {"openai", "anthropic", "google_genai", "mistralai", "cohere", "groq", "ollama", "litellm",
-                 "litellm_router", "langchain_openai", "langchain_anthropic", "langchain_init",
-                 "llama_index_openai", "bedrock"}
+REQUIRED_SDKS = {
+    "openai",
+    "anthropic",
+    "google_genai",
+    "mistralai",
+    "cohere",
+    "groq",
+    "ollama",
+    "litellm",
+    "litellm_router",
+    "langchain_openai",
+    "langchain_anthropic",
+    "langchain_init",
+    "llama_index_openai",
+    "bedrock",
+}
 
 
 def test_shipped_knowledge_covers_the_sdks_the_issue_names():
@@ -36,8 +50,9 @@ def test_indexes_resolve_constructors_functions_and_globs():
     assert k.ctor_sdk("myapp.ChatOpenAI") is None
     assert k.function_index["litellm.completion"] == "litellm"
     assert "litellm.embedding" in k.embedding_functions
-    assert k.tails_by_last["create"][0] == ("beta", "chat", "completions", "parse") or \
-        len(k.tails_by_last["create"][0]) >= len(k.tails_by_last["create"][-1])
+    assert k.tails_by_last["create"][0] == ("beta", "chat", "completions", "parse") or len(
+        k.tails_by_last["create"][0]
+    ) >= len(k.tails_by_last["create"][-1])
 
 
 def test_pins_apply_version_overrides_only_below_the_bound():

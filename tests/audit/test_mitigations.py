@@ -1,4 +1,5 @@
 """Mitigations around a call: loops that retry, tenacity iterators, deadlines, suppress, callers."""
+
 from __future__ import annotations
 
 from llmeng.audit import audit_source
@@ -13,35 +14,45 @@ def _rules(code: str, line: int) -> set[str]:
 
 
 def test_while_true_loop_with_except_is_a_retry():
-    code = ("def f(q):\n    while True:\n        try:\n"
-            "            return c.chat.completions.create(model='m', messages=q)\n"
-            "        except openai.RateLimitError:\n            time.sleep(1)\n")
+    code = (
+        "def f(q):\n    while True:\n        try:\n"
+        "            return c.chat.completions.create(model='m', messages=q)\n"
+        "        except openai.RateLimitError:\n            time.sleep(1)\n"
+    )
     assert "LLM103" not in _rules(code, 6)
 
 
 def test_a_plain_loop_over_items_is_not_a_retry():
-    code = ("def f(items):\n    for item in items:\n        try:\n"
-            "            c.chat.completions.create(model='m', messages=item)\n"
-            "        except Exception:\n            pass\n")
+    code = (
+        "def f(items):\n    for item in items:\n        try:\n"
+        "            c.chat.completions.create(model='m', messages=item)\n"
+        "        except Exception:\n            pass\n"
+    )
     assert "LLM103" in _rules(code, 6)
 
 
 def test_tenacity_retrying_iterator():
-    code = ("def f(q):\n    for attempt in tenacity.Retrying(stop=tenacity.stop_after_attempt(3)):\n"
-            "        with attempt:\n            return c.chat.completions.create(model='m', messages=q)\n")
+    code = (
+        "def f(q):\n    for attempt in tenacity.Retrying(stop=tenacity.stop_after_attempt(3)):\n"
+        "        with attempt:\n            return c.chat.completions.create(model='m', messages=q)\n"
+    )
     assert "LLM103" not in _rules(code, 6)
 
 
 def test_suppress_of_unrelated_exceptions_does_not_handle_api_errors():
-    code = ("def f(q):\n    with contextlib.suppress(KeyError):\n"
-            "        return c.chat.completions.create(model='m', messages=q)\n")
+    code = (
+        "def f(q):\n    with contextlib.suppress(KeyError):\n"
+        "        return c.chat.completions.create(model='m', messages=q)\n"
+    )
     assert "LLM105" in _rules(code, 5)
 
 
 def test_deadline_in_a_caller_bounds_the_call():
-    code = ("d = openai.AsyncOpenAI()\n\n\nasync def leaf(q):\n"
-            "    return await d.chat.completions.create(model='m', messages=q)\n\n\n"
-            "async def top(q):\n    return await asyncio.wait_for(leaf(q), 30)\n")
+    code = (
+        "d = openai.AsyncOpenAI()\n\n\nasync def leaf(q):\n"
+        "    return await d.chat.completions.create(model='m', messages=q)\n\n\n"
+        "async def top(q):\n    return await asyncio.wait_for(leaf(q), 30)\n"
+    )
     found = audit_source(HEAD + code, "m.py").findings
     assert not [f for f in found if f.rule_id == "LLM102"]
     loose = code.replace("asyncio.wait_for(leaf(q), 30)", "leaf(q)")
@@ -49,25 +60,36 @@ def test_deadline_in_a_caller_bounds_the_call():
 
 
 def test_retry_decorator_with_stop_after_delay_is_also_a_deadline():
-    code = ("d = openai.OpenAI()\n\n\n@tenacity.retry(stop=tenacity.stop_after_delay(60))\ndef f(q):\n"
-            "    return d.chat.completions.create(model='m', messages=q)\n")
+    code = (
+        "d = openai.OpenAI()\n\n\n@tenacity.retry(stop=tenacity.stop_after_delay(60))\ndef f(q):\n"
+        "    return d.chat.completions.create(model='m', messages=q)\n"
+    )
     rules = _rules(code, 8)
     assert "LLM102" not in rules and "LLM104" in rules
 
 
 def test_in_project_retry_decorator():
-    code = ("def retrying(fn):\n    def wrapper(*a):\n        for _ in range(3):\n            try:\n"
-            "                return fn(*a)\n            except Exception:\n                time.sleep(1)\n"
-            "    return wrapper\n\n\n@retrying\ndef f(q):\n"
-            "    return c.chat.completions.create(model='m', messages=q)\n")
+    code = (
+        "def retrying(fn):\n    def wrapper(*a):\n        for _ in range(3):\n            try:\n"
+        "                return fn(*a)\n            except Exception:\n                time.sleep(1)\n"
+        "    return wrapper\n\n\n@retrying\ndef f(q):\n"
+        "    return c.chat.completions.create(model='m', messages=q)\n"
+    )
     rules = _rules(code, 15)
     assert "LLM103" not in rules and "LLM105" not in rules
 
 
 def test_generic_method_names_do_not_link_callers():
-    funcs = [FuncSummary("a.A.run", "a.py", 1), FuncSummary("b.B.ask", "b.py", 1),
-             FuncSummary("c.main", "c.py", 1, edges=(Edge("*.run", 3, Ctx(handled="x")),
-                                                     Edge("*.ask", 4, Ctx(handled="y"))))]
+    funcs = [
+        FuncSummary("a.A.run", "a.py", 1),
+        FuncSummary("b.B.ask", "b.py", 1),
+        FuncSummary(
+            "c.main",
+            "c.py",
+            1,
+            edges=(Edge("*.run", 3, Ctx(handled="x")), Edge("*.ask", 4, Ctx(handled="y"))),
+        ),
+    ]
     graph = CallGraph(funcs)
     assert graph.targets("*.run") == [] and graph.targets("*.ask") == ["b.B.ask"]
     assert "a.A.run" not in graph.callers and graph.callers["b.B.ask"][0][0] == "c.main"

@@ -1,4 +1,5 @@
 """The rule catalogue is data: unique ids matching the contract, every field filled, docs that execute."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,10 @@ from llmeng.audit import AuditConfig, audit_source
 from llmeng.audit.registry import CATALOG_RULES, CHECKS, RULES, rule_by_id
 
 REPO = Path(__file__).resolve().parents[2]
-CONTRACT_CANDIDATES = [REPO.parent / "shared" / "reference" / "audit-rules.md",
-                       REPO.parent.parent / "shared" / "reference" / "audit-rules.md"]
+CONTRACT_CANDIDATES = [
+    REPO.parent / "shared" / "reference" / "audit-rules.md",
+    REPO.parent.parent / "shared" / "reference" / "audit-rules.md",
+]
 
 
 def _contract() -> str:
@@ -51,8 +54,12 @@ def _doc_catalog(model: str, provider: str | None):
     from datetime import date
 
     from .support import FakeFacts
-    facts = {"gpt-4o": FakeFacts(True, 16384), "gpt-4o-mini": FakeFacts(True, 16384),
-             "gpt-4-0314": FakeFacts(True, 8192, date(2024, 6, 13))}
+
+    facts = {
+        "gpt-4o": FakeFacts(True, 16384),
+        "gpt-4o-mini": FakeFacts(True, 16384),
+        "gpt-4-0314": FakeFacts(True, 8192, date(2024, 6, 13)),
+    }
     return facts.get(model)
 
 
@@ -70,5 +77,6 @@ def test_rule_by_id_is_case_insensitive_and_checks_have_scopes():
 
 def test_docs_page_lists_every_rule_as_the_registry_renders_it():
     from llmeng.rules import render_table
+
     page = (REPO / "docs" / "audit.md").read_text()
     assert render_table(RULES).strip() in page

@@ -1,4 +1,5 @@
 """Constant folding with origins: what is known, and what is configured elsewhere and why."""
+
 from __future__ import annotations
 
 import ast
@@ -8,7 +9,7 @@ import pytest
 from llmeng.audit.scope import build_scope
 from llmeng.audit.values import MISSING, Env, fold, lookup
 
-MODULE = '''
+MODULE = """
 import os
 from dataclasses import dataclass
 import httpx
@@ -46,7 +47,7 @@ class Client:
         twice = 2
         options = dict(timeout=11)
         return None
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -59,24 +60,51 @@ def _fold(scope, expr: str, func: str | None = "m.Client.call"):
     return fold(ast.parse(expr, mode="eval").body, env)
 
 
-@pytest.mark.parametrize("expr, value", [
-    ("30", 30), ("-5", -5), ("2 * 60 + 1", 121), ("float('7')", "7"), ("TIMEOUT", 30), ("DOUBLE", 60),
-    ("CONFIG['timeout']", 12), ("cfg.timeout", 45.0), ("cfg_kw.timeout", 5), ("Cfg.retries", 1),
-    ("httpx.Timeout(20.0, connect=5)", 20.0), ("httpx.Timeout(timeout=8)", 8), ("httpx.Timeout(None)", None),
-    ("local", 3), ("self.fixed", 7), ("self.timeout", None), ("MAYBE", None),
-])
+@pytest.mark.parametrize(
+    "expr, value",
+    [
+        ("30", 30),
+        ("-5", -5),
+        ("2 * 60 + 1", 121),
+        ("float('7')", "7"),
+        ("TIMEOUT", 30),
+        ("DOUBLE", 60),
+        ("CONFIG['timeout']", 12),
+        ("cfg.timeout", 45.0),
+        ("cfg_kw.timeout", 5),
+        ("Cfg.retries", 1),
+        ("httpx.Timeout(20.0, connect=5)", 20.0),
+        ("httpx.Timeout(timeout=8)", 8),
+        ("httpx.Timeout(None)", None),
+        ("local", 3),
+        ("self.fixed", 7),
+        ("self.timeout", None),
+        ("MAYBE", None),
+    ],
+)
 def test_known_values(scope, expr, value):
     val = _fold(scope, expr)
     assert val.known and val.value == value, val
 
 
-@pytest.mark.parametrize("expr, origin", [
-    ("os.getenv('T')", "environment"), ("os.environ.get('T', 5)", "environment"),
-    ("os.environ['T']", "environment"), ("n", "parameter n"), ("twice", "variable twice"),
-    ("Env().timeout", "configuration"), ("settings.timeout", "configuration"), ("load()", "computed"),
-    ("a if b else c", "a if b else c"), ("n + 1", "n + 1"), ("config['t']", "configuration"),
-    ("undefined_name", "variable undefined_name"), ("httpx.Timeout()", "httpx.Timeout()"),
-])
+@pytest.mark.parametrize(
+    "expr, origin",
+    [
+        ("os.getenv('T')", "environment"),
+        ("os.environ.get('T', 5)", "environment"),
+        ("os.environ['T']", "environment"),
+        ("n", "parameter n"),
+        ("twice", "variable twice"),
+        ("Env().timeout", "configuration"),
+        ("settings.timeout", "configuration"),
+        ("load()", "computed"),
+        ("a if b else c", "a if b else c"),
+        ("n + 1", "n + 1"),
+        ("config['t']", "configuration"),
+        ("undefined_name", "variable undefined_name"),
+        ("httpx.Timeout()", "httpx.Timeout()"),
+    ],
+)
 def test_configured_elsewhere_says_why(scope, expr, origin):
     val = _fold(scope, expr)
     assert not val.known and val.origin.startswith(origin), val
@@ -95,7 +123,9 @@ def _lookup(scope, call: str, path: str):
 
 def test_lookup_follows_nested_calls_dicts_and_double_star(scope):
     assert _lookup(scope, "f(http_options=H(timeout=3))", "http_options.timeout").value == 3
-    assert _lookup(scope, "f(config={'retries': {'max_attempts': 1}})", "config.retries.max_attempts").value == 1
+    assert (
+        _lookup(scope, "f(config={'retries': {'max_attempts': 1}})", "config.retries.max_attempts").value == 1
+    )
     assert _lookup(scope, "f(**CONFIG)", "timeout").value == 12
     assert _lookup(scope, "f(**CONFIG)", "nested.max_retries").value == 0
     assert _lookup(scope, "f(**kwargs_local)", "timeout").value == 9

@@ -35,22 +35,29 @@ SLOW_CONNECT = {"MCP_CONNECT_TIMEOUT_MS": "240000"}
 
 
 def _offline_pip(find_links: Path) -> dict[str, str]:
-    return {"PIP_CONFIG_FILE": "/dev/null", "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(find_links),
-            "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    return {
+        "PIP_CONFIG_FILE": "/dev/null",
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(find_links),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
 
 
 def _fresh_machine(claude: Path, box: Sandbox, pip_env: dict[str, str], final: str) -> ClaudeRun:
     # Whatever name the launcher looks for, it finds this interpreter, whose ABI the wheels match.
     for name in ("python3.13", "python3.12", "python3.11", "python3"):
         box.link_tool(name, Path(sys.executable).resolve())
-    script = TeamScript(agent_type=f"{PLUGIN_NAMESPACE}:{AGENT.name}", recognise=AGENT.recognise,
-                        final_text=final)
+    script = TeamScript(
+        agent_type=f"{PLUGIN_NAMESPACE}:{AGENT.name}", recognise=AGENT.recognise, final_text=final
+    )
     with MockApi(script) as api:
         env = box.env(base_url=api.url, extra=pip_env | SLOW_CONNECT)
-        install_from_marketplace(claude, box, env, folder=copy_tree(REPO_ROOT, box.root / "llmeng-repo"),
-                                 plugin_id=PLUGIN_ID)
-        box.write_settings(".claude/settings.local.json",
-                           {"permissions": {"allow": [PLUGIN_MCP_PREFIX.rstrip("_")]}})
+        install_from_marketplace(
+            claude, box, env, folder=copy_tree(REPO_ROOT, box.root / "llmeng-repo"), plugin_id=PLUGIN_ID
+        )
+        box.write_settings(
+            ".claude/settings.local.json", {"permissions": {"allow": [PLUGIN_MCP_PREFIX.rstrip("_")]}}
+        )
         # The session itself is started with the test's own llmeng; only Claude Code's side is "fresh".
         start_session(PACKAGE_BIN / "llmeng", box.project, env, "e2e fresh machine")
         result = run_print(claude, box, env=env)
@@ -59,8 +66,11 @@ def _fresh_machine(claude: Path, box: Sandbox, pip_env: dict[str, str], final: s
 
 
 def _session_start_outputs(result: ClaudeRun) -> list[str]:
-    return [e.get("stdout", "") for e in result.events
-            if e.get("subtype") == "hook_response" and e.get("hook_event") == "SessionStart"]
+    return [
+        e.get("stdout", "")
+        for e in result.events
+        if e.get("subtype") == "hook_response" and e.get("hook_event") == "SessionStart"
+    ]
 
 
 def _plugin_server(result: ClaudeRun) -> dict[str, str]:
@@ -68,7 +78,9 @@ def _plugin_server(result: ClaudeRun) -> dict[str, str]:
     return server
 
 
-def test_on_a_fresh_machine_the_plugin_installs_its_package_and_works(claude_bin: Path, sandbox: Sandbox) -> None:
+def test_on_a_fresh_machine_the_plugin_installs_its_package_and_works(
+    claude_bin: Path, sandbox: Sandbox
+) -> None:
     wheels = ensure_wheelhouse(REPO_ROOT, cache_dir(os.environ, Path.home()).parent)
     final = f"E2E FRESH MACHINE FINDING {uuid.uuid4().hex}"
     result = _fresh_machine(claude_bin, sandbox, _offline_pip(wheels), final)
@@ -81,7 +93,9 @@ def test_on_a_fresh_machine_the_plugin_installs_its_package_and_works(claude_bin
     assert not any("systemMessage" in out for out in _session_start_outputs(result))
 
 
-def test_without_the_package_claude_code_and_the_subagent_carry_on(claude_bin: Path, sandbox: Sandbox) -> None:
+def test_without_the_package_claude_code_and_the_subagent_carry_on(
+    claude_bin: Path, sandbox: Sandbox
+) -> None:
     empty = sandbox.root / "no-wheels"
     empty.mkdir()
     final = f"E2E UNLOGGED FINDING {uuid.uuid4().hex}"

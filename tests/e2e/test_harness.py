@@ -21,13 +21,19 @@ ECHO_TOOL = "mcp__plugin_toy_toysrv__echo"
 
 
 def _toy_script() -> TeamScript:
-    return TeamScript(agent_type="toy:echoer", recognise=MARKER, final_text="TOY FINDING 1",
-                      mcp_tool=ECHO_TOOL, mcp_input={"text": "hello from the subagent"})
+    return TeamScript(
+        agent_type="toy:echoer",
+        recognise=MARKER,
+        final_text="TOY FINDING 1",
+        mcp_tool=ECHO_TOOL,
+        mcp_input={"text": "hello from the subagent"},
+    )
 
 
 def test_cli_is_the_pinned_version(claude_bin: Path, sandbox: Sandbox) -> None:
-    result = checked(run(claude_bin, ["--version"], cwd=sandbox.project,
-                         env=sandbox.env(base_url="http://127.0.0.1:9")))
+    result = checked(
+        run(claude_bin, ["--version"], cwd=sandbox.project, env=sandbox.env(base_url="http://127.0.0.1:9"))
+    )
     assert result.stdout.startswith(f"{CLAUDE_CODE_VERSION} ")
 
 
@@ -36,10 +42,13 @@ def test_toy_plugin_full_cycle_through_the_real_cli(claude_bin: Path, sandbox: S
     plugin = copy_tree(FIXTURES / "toyplugin", sandbox.root / "toyplugin")
     with MockApi(_toy_script()) as api:
         env = sandbox.env(base_url=api.url)
-        checked(run(claude_bin, ["plugin", "validate", str(plugin), "--strict"], cwd=sandbox.project, env=env))
+        checked(
+            run(claude_bin, ["plugin", "validate", str(plugin), "--strict"], cwd=sandbox.project, env=env)
+        )
         install_from_marketplace(claude_bin, sandbox, env, folder=plugin, plugin_id="toy@toy-market")
-        sandbox.write_settings(".claude/settings.local.json",
-                               {"permissions": {"allow": ["mcp__plugin_toy_toysrv"]}})
+        sandbox.write_settings(
+            ".claude/settings.local.json", {"permissions": {"allow": ["mcp__plugin_toy_toysrv"]}}
+        )
         result = run_print(claude_bin, sandbox, env=env)
         requests = api.messages_requests()
 

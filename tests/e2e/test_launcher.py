@@ -15,8 +15,13 @@ import pytest
 from e2e_harness import REPO_ROOT
 
 LAUNCHER = REPO_ROOT / "scripts" / "llmeng-plugin.sh"
-PAYLOAD = json.dumps({"hook_event_name": "SubagentStop", "agent_type": "llmeng:llm-architect",
-                      "last_assistant_message": "FINDING"})
+PAYLOAD = json.dumps(
+    {
+        "hook_event_name": "SubagentStop",
+        "agent_type": "llmeng:llm-architect",
+        "last_assistant_message": "FINDING",
+    }
+)
 
 
 @pytest.fixture
@@ -24,14 +29,27 @@ def env(tmp_path: Path) -> dict[str, str]:
     """No llmeng anywhere, and pip cut off from every index, as on an offline fresh machine."""
     (tmp_path / "bin").mkdir()
     (tmp_path / "wheels").mkdir()
-    return {"PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path),
-            "CLAUDE_PLUGIN_ROOT": str(REPO_ROOT), "CLAUDE_PLUGIN_DATA": str(tmp_path / "data"),
-            "PIP_CONFIG_FILE": "/dev/null", "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(tmp_path / "wheels")}
+    return {
+        "PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "CLAUDE_PLUGIN_ROOT": str(REPO_ROOT),
+        "CLAUDE_PLUGIN_DATA": str(tmp_path / "data"),
+        "PIP_CONFIG_FILE": "/dev/null",
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(tmp_path / "wheels"),
+    }
 
 
 def _launch(args: list[str], env: Mapping[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", str(LAUNCHER), *args], input=stdin, env=dict(env), capture_output=True,
-                          text=True, timeout=240, check=False)
+    return subprocess.run(
+        ["bash", str(LAUNCHER), *args],
+        input=stdin,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
 
 
 def _fake(env: Mapping[str, str], name: str, body: str) -> None:
@@ -93,7 +111,9 @@ def test_a_failing_llmeng_hook_is_reported_but_never_exits_2(env: dict[str, str]
     done = _launch(["hook", "subagent-stop"], env, stdin=PAYLOAD)
     assert done.returncode == 0
     assert done.stderr.splitlines() == [
-        "broken", "llmeng plugin: 'llmeng hook subagent-stop' exited with 2; the result may not be logged"]
+        "broken",
+        "llmeng plugin: 'llmeng hook subagent-stop' exited with 2; the result may not be logged",
+    ]
 
 
 def test_setup_does_nothing_when_llmeng_is_on_path(env: dict[str, str]) -> None:

@@ -41,10 +41,17 @@ def test_subagent_stop_hook_matches_each_team_agent_as_a_plugin_agent(name: str)
     assert _subagent_stop_matcher().search(f"{PLUGIN_NAMESPACE}:{name}")
 
 
-@pytest.mark.parametrize("agent_type", [
-    "general-purpose", "Explore", "llm-architect", "other:llm-architect", "llmeng:llm-architect-v2",
-    "xllmeng:llm-architect",
-])
+@pytest.mark.parametrize(
+    "agent_type",
+    [
+        "general-purpose",
+        "Explore",
+        "llm-architect",
+        "other:llm-architect",
+        "llmeng:llm-architect-v2",
+        "xllmeng:llm-architect",
+    ],
+)
 def test_subagent_stop_hook_ignores_other_agents(agent_type: str) -> None:
     # Claude Code searches the matcher as a regex, so an unanchored one would match these too.
     assert not _subagent_stop_matcher().search(agent_type)
@@ -57,8 +64,12 @@ def test_subagent_stop_matcher_names_exactly_the_agents_we_ship() -> None:
 
 
 def test_every_hook_and_the_mcp_server_go_through_the_launcher() -> None:
-    commands = [hook["command"] for entries in _json("hooks/hooks.json")["hooks"].values()
-                for entry in entries for hook in entry["hooks"]]
+    commands = [
+        hook["command"]
+        for entries in _json("hooks/hooks.json")["hooks"].values()
+        for entry in entries
+        for hook in entry["hooks"]
+    ]
     assert commands == [f'bash "{LAUNCHER}" setup', f'bash "{LAUNCHER}" hook subagent-stop']
     server = _json(".claude-plugin/plugin.json")["mcpServers"]["llmeng"]
     assert server == {"command": "bash", "args": [LAUNCHER, "mcp"]}

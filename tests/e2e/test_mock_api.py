@@ -10,13 +10,17 @@ from e2e_harness.evidence import offered_agents
 from e2e_harness.mock_api import MockApi, Reply, sse_events
 from e2e_harness.script import MAIN_DONE, TeamScript
 
-SCRIPT = TeamScript(agent_type="p:a", recognise="MARK", final_text="DONE", mcp_tool="mcp__s__t",
-                    mcp_input={"x": 1})
+SCRIPT = TeamScript(
+    agent_type="p:a", recognise="MARK", final_text="DONE", mcp_tool="mcp__s__t", mcp_input={"x": 1}
+)
 
 
 def _post(url: str, body: dict[str, Any]) -> tuple[str, bytes]:
-    request = urllib.request.Request(f"{url}/v1/messages?beta=true", data=json.dumps(body).encode(),
-                                     headers={"content-type": "application/json", "x-api-key": "k"})
+    request = urllib.request.Request(
+        f"{url}/v1/messages?beta=true",
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json", "x-api-key": "k"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.headers["content-type"], response.read()
 
@@ -26,16 +30,27 @@ def _tools(*names: str) -> list[dict[str, str]]:
 
 
 def test_stream_has_the_event_order_of_the_real_api() -> None:
-    names = [name for name, _ in sse_events(Reply(tool_name="Agent", tool_input={"a": 1}), model="m",
-                                            serial="1")]
-    assert names == ["message_start", "content_block_start", "content_block_delta", "content_block_stop",
-                     "message_delta", "message_stop"]
+    names = [
+        name for name, _ in sse_events(Reply(tool_name="Agent", tool_input={"a": 1}), model="m", serial="1")
+    ]
+    assert names == [
+        "message_start",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+    ]
 
 
 def test_tool_call_streams_its_input_as_one_json_delta() -> None:
     events = dict(sse_events(Reply(tool_name="Agent", tool_input={"a": 1}), model="m", serial="7"))
     assert events["content_block_start"]["content_block"] == {
-        "type": "tool_use", "id": "toolu_mock7", "name": "Agent", "input": {}}
+        "type": "tool_use",
+        "id": "toolu_mock7",
+        "name": "Agent",
+        "input": {},
+    }
     assert json.loads(events["content_block_delta"]["delta"]["partial_json"]) == {"a": 1}
     assert events["message_delta"]["delta"]["stop_reason"] == "tool_use"
 
@@ -57,16 +72,32 @@ def test_main_thread_delegates_once_then_finishes() -> None:
     first = {"tools": _tools("Agent", "Read"), "messages": [{"role": "user", "content": "go"}]}
     call = SCRIPT(first)
     assert (call.tool_name, call.tool_input["subagent_type"]) == ("Agent", "p:a")
-    after = first | {"messages": [{"role": "assistant", "content": [
-        {"type": "tool_use", "id": "t1", "name": "Agent", "input": {}}]}]}
+    after = first | {
+        "messages": [
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "Agent", "input": {}}]}
+        ]
+    }
     assert SCRIPT(after) == Reply(text=MAIN_DONE)
 
 
 def test_subagent_calls_the_tool_then_reports_its_result() -> None:
     first = {"system": [{"type": "text", "text": "you are MARK"}], "tools": _tools("mcp__s__t")}
     assert SCRIPT(first) == Reply(tool_name="mcp__s__t", tool_input={"x": 1})
-    after = first | {"messages": [{"role": "user", "content": [
-        {"type": "tool_result", "tool_use_id": "t", "is_error": True, "content": [{"text": "boom"}]}]}]}
+    after = first | {
+        "messages": [
+            {
+                "role": "user",
+                "content": [
+                    {
+                        "type": "tool_result",
+                        "tool_use_id": "t",
+                        "is_error": True,
+                        "content": [{"text": "boom"}],
+                    }
+                ],
+            }
+        ]
+    }
     assert SCRIPT(after).text == "DONE\nTOOL RESULT: ERROR boom"
 
 
@@ -76,7 +107,12 @@ def test_subagent_says_when_the_tool_was_not_offered() -> None:
 
 
 def test_offered_agents_reads_the_listing_message() -> None:
-    listing = ("Available agent types for the Agent tool:\n- Explore: Search. (Tools: *)\n"
-               "- llmeng:llm-architect: Designs. (Tools: Read)\n\nWhen you launch ...\n- not: an agent")
+    listing = (
+        "Available agent types for the Agent tool:\n- Explore: Search. (Tools: *)\n"
+        "- llmeng:llm-architect: Designs. (Tools: Read)\n\nWhen you launch ...\n- not: an agent"
+    )
     body = {"messages": [{"role": "user", "content": [{"type": "text", "text": listing}]}]}
-    assert offered_agents(body) == {"Explore": "Search. (Tools: *)", "llmeng:llm-architect": "Designs. (Tools: Read)"}
+    assert offered_agents(body) == {
+        "Explore": "Search. (Tools: *)",
+        "llmeng:llm-architect": "Designs. (Tools: Read)",
+    }

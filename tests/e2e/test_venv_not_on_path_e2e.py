@@ -23,20 +23,29 @@ from e2e_harness.team import PROJECT_MCP_PREFIX, start_session, team_agents
 AGENTS = team_agents(REPO_ROOT)
 
 
-
 @pytest.fixture(scope="module", params=["project-venv", "venv-elsewhere"])
-def installed(request: pytest.FixtureRequest, claude_bin: Path,
-              tmp_path_factory: pytest.TempPathFactory) -> InstalledTeam:
+def installed(
+    request: pytest.FixtureRequest, claude_bin: Path, tmp_path_factory: pytest.TempPathFactory
+) -> InstalledTeam:
     box = Sandbox.create(tmp_path_factory.mktemp("project"))
     env = box.env(base_url="http://127.0.0.1:9")
-    assert "llmeng" not in {p.name for d in env["PATH"].split(":") if Path(d).is_dir() for p in Path(d).iterdir()}
+    assert "llmeng" not in {
+        p.name for d in env["PATH"].split(":") if Path(d).is_dir() for p in Path(d).iterdir()
+    }
     if request.param == "project-venv":
         (box.project / ".venv").symlink_to(Path(sys.prefix))  # this run's venv, as if made in the project
         llmeng = box.project / ".venv" / "bin" / "llmeng"
     else:
         llmeng = PACKAGE_BIN / "llmeng"
-    done = subprocess.run([str(llmeng), "install"], cwd=box.project, env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [str(llmeng), "install"],
+        cwd=box.project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, f"llmeng install failed:\n{done.stdout}\n{done.stderr}"
     box.write_settings(".claude/settings.local.json", {"enabledMcpjsonServers": ["llmeng"]})
     box.trust_project()
@@ -46,12 +55,15 @@ def installed(request: pytest.FixtureRequest, claude_bin: Path,
 
 def test_the_commands_name_the_installing_llmeng(installed: InstalledTeam) -> None:
     project = installed.box.project
-    command = json.loads((project / ".claude/settings.json").read_text())["hooks"]["SubagentStop"][0]["hooks"][0][
-        "command"]
+    command = json.loads((project / ".claude/settings.json").read_text())["hooks"]["SubagentStop"][0][
+        "hooks"
+    ][0]["command"]
     server = json.loads((project / ".mcp.json").read_text())["mcpServers"]["llmeng"]["command"]
     if (installed.box.project / ".venv").exists():
-        assert (command, server) == ('"$CLAUDE_PROJECT_DIR"/.venv/bin/llmeng hook subagent-stop',
-                                     ".venv/bin/llmeng-mcp")
+        assert (command, server) == (
+            '"$CLAUDE_PROJECT_DIR"/.venv/bin/llmeng hook subagent-stop',
+            ".venv/bin/llmeng-mcp",
+        )
     else:
         assert (command, server) == (f"{PACKAGE_BIN}/llmeng hook subagent-stop", f"{PACKAGE_BIN}/llmeng-mcp")
 
@@ -59,13 +71,18 @@ def test_the_commands_name_the_installing_llmeng(installed: InstalledTeam) -> No
 def test_a_subagent_appends_through_the_mcp_server(installed: InstalledTeam) -> None:
     agent = AGENTS[0]
     report = f"E2E NO-PATH MCP REPORT {uuid.uuid4().hex}"
-    script = TeamScript(agent_type=agent.name, recognise=agent.recognise, final_text="E2E SUBAGENT DONE",
-                        mcp_tool=PROJECT_MCP_PREFIX + "session_append",
-                        mcp_input={"agent": agent.name, "report": report})
+    script = TeamScript(
+        agent_type=agent.name,
+        recognise=agent.recognise,
+        final_text="E2E SUBAGENT DONE",
+        mcp_tool=PROJECT_MCP_PREFIX + "session_append",
+        mcp_input={"agent": agent.name, "report": report},
+    )
     result, requests = installed.run_team(script)
     assert result.returncode == 0, result.describe()
     assert {"name": "llmeng", "status": "connected"}.items() <= next(
-        s for s in result.inits()[0]["mcp_servers"] if s["name"] == "llmeng").items()
+        s for s in result.inits()[0]["mcp_servers"] if s["name"] == "llmeng"
+    ).items()
     check_mcp_append(requests, agent, prefix=PROJECT_MCP_PREFIX, report=report, project=installed.box.project)
 
 
@@ -73,6 +90,7 @@ def test_the_hook_logs_the_final_message(installed: InstalledTeam) -> None:
     # A separate run: the hook leaves out a subagent that already appended through the MCP server.
     agent = AGENTS[-1]
     final = f"E2E NO-PATH HOOK FINDING {uuid.uuid4().hex}"
-    result, requests = installed.run_team(TeamScript(agent_type=agent.name, recognise=agent.recognise,
-                                                     final_text=final))
+    result, requests = installed.run_team(
+        TeamScript(agent_type=agent.name, recognise=agent.recognise, final_text=final)
+    )
     check_hook_logged(result, requests, agent, final=final, project=installed.box.project)

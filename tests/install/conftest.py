@@ -14,7 +14,7 @@ from llmeng.install.scopes import Scope, ScopeDirs, scope_dirs
 from llmeng.install.sources import Linter, default_linter
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SCRIPT = b"#!/usr/bin/env bash\nexec llmeng session \"$@\"\n"
+SCRIPT = b'#!/usr/bin/env bash\nexec llmeng session "$@"\n'
 
 
 @dataclass
@@ -50,9 +50,16 @@ def team(tmp_path: Path) -> Path:
     return out
 
 
-def request(dirs: ScopeDirs, source: Path, *names: str, force: bool = False, script: bytes | None = SCRIPT,
-            components: Components | None = None, installed_only: bool = False,
-            other: tuple[ScopeDirs, ...] = ()) -> Request:
+def request(
+    dirs: ScopeDirs,
+    source: Path,
+    *names: str,
+    force: bool = False,
+    script: bytes | None = SCRIPT,
+    components: Components | None = None,
+    installed_only: bool = False,
+    other: tuple[ScopeDirs, ...] = (),
+) -> Request:
     comps = components or Components(Want.PRESENT, Want.PRESENT, Want.LEAVE, Want.LEAVE)
     return Request(dirs, source, str(source), "0.1.0", names, comps, script, force, installed_only, other)
 

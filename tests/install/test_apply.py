@@ -89,7 +89,9 @@ def test_force_replaces_a_changed_file_and_keeps_a_backup(env: Env, lint: Linter
     assert not backups[0].name.endswith(".md")  # Claude Code must not load the backup as an agent
 
 
-def test_unchanged_installed_file_is_updated_when_the_source_changes(env: Env, lint: Linter, team: Path) -> None:
+def test_unchanged_installed_file_is_updated_when_the_source_changes(
+    env: Env, lint: Linter, team: Path
+) -> None:
     install(env, lint, team)
     src = team / "test-writer.md"
     src.write_text(src.read_text() + "\nNew guidance.\n")
@@ -139,8 +141,9 @@ def test_shadowing_between_scopes_is_reported(env: Env, lint: Linter, team: Path
     assert any("project agent 'code-reviewer' shadows the user agent" in n for n in plan.notes)
 
 
-def test_uninstall_removes_only_unchanged_files_and_keeps_changed_ones(env: Env, lint: Linter,
-                                                                       team: Path) -> None:
+def test_uninstall_removes_only_unchanged_files_and_keeps_changed_ones(
+    env: Env, lint: Linter, team: Path
+) -> None:
     install(env, lint, team)
     dirs = env.dirs()
     changed = dirs.agents / "test-writer.md"

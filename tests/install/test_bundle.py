@@ -59,9 +59,8 @@ def test_the_hook_command_we_install_exists() -> None:
 def test_mcp_registration_matches_the_shipped_server() -> None:
     import tomllib
 
-    from mcp_server import server
-
     from llmeng.install.components import MCP_ENTRY, MCP_SERVER, MCP_TOOLS
+    from mcp_server import server
 
     assert MCP_SERVER == server.SERVER_NAME
     assert set(MCP_TOOLS) == {t.value for t in server.Tool}  # a rename must reach the permissions too

@@ -86,7 +86,8 @@ def test_list_shows_every_scope_and_shadowing(cli: Env, team: Path, capsys) -> N
     run(capsys, "install", "--from", str(team), "--all")
     run(capsys, "install", "--from", str(team), "code-reviewer", "--scope", "user")
     (cli.project / ".claude/agents/test-writer.md").write_text(
-        (cli.project / ".claude/agents/test-writer.md").read_text() + "edit\n")
+        (cli.project / ".claude/agents/test-writer.md").read_text() + "edit\n"
+    )
     code, out = run(capsys, "list", "--json")
     rows = {(r["scope"], r["name"]): r for r in json.loads(out)}
     assert code == 0
@@ -141,8 +142,9 @@ def test_watch_reinstalls_on_change_and_survives_a_bad_save(cli: Env, team: Path
     from llmeng.cli import install_run as run
 
     ctx = run.Context.build("project", None)
-    req = ctx.request(team, ("code-reviewer",), extras=run.extras(script=False, hook=True, mcp=False,
-                                                                  permissions=False))
+    req = ctx.request(
+        team, ("code-reviewer",), extras=run.extras(script=False, hook=True, mcp=False, permissions=False)
+    )
     stop = threading.Event()
     thread = threading.Thread(target=run.watch, args=(ctx, req), kwargs={"as_json": False, "stop": stop})
     thread.start()
@@ -159,7 +161,10 @@ def test_watch_reinstalls_on_change_and_survives_a_bad_save(cli: Env, team: Path
         assert thread.is_alive()  # ... and the watch goes on
         settings.write_text(good)
         source.write_text(source.read_text() + "Second save.\n")
-        _wait_for(lambda: installed.read_text() == source.read_text(), lambda: (installed.read_text(), source.read_text()))
+        _wait_for(
+            lambda: installed.read_text() == source.read_text(),
+            lambda: (installed.read_text(), source.read_text()),
+        )
     finally:
         stop.set()
         thread.join(10)
@@ -175,8 +180,9 @@ def _wait_for(condition, why=lambda: "", timeout_s: float = 10.0) -> None:
         time.sleep(0.05)
 
 
-def test_missing_validator_is_an_error_with_a_fix(cli: Env, team: Path, capsys,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_validator_is_an_error_with_a_fix(
+    cli: Env, team: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_validator(**kw: object) -> None:
         raise ImportError("llmeng.agents.lint")
 
@@ -185,7 +191,9 @@ def test_missing_validator_is_an_error_with_a_fix(cli: Env, team: Path, capsys,
     assert code == 2 and "validator is not available" in out
 
 
-def test_watch_flag_runs_until_interrupted(cli: Env, team: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_watch_flag_runs_until_interrupted(
+    cli: Env, team: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def interrupted(*args: object, **kw: object) -> None:
         raise KeyboardInterrupt
 
@@ -204,8 +212,13 @@ def test_default_source_is_the_bundled_team(cli: Env, capsys) -> None:
     code, out = run(capsys, "install", "--all", "--json")
     names = sorted(e["name"] for e in json.loads(out)["entries"] if e["kind"] == "agent")
     assert code == 0
-    assert names == ["llm-architect", "llm-cost-optimizer", "llm-ml-engineer", "llm-prompt-engineer",
-                     "vector-search-engineer"]
+    assert names == [
+        "llm-architect",
+        "llm-cost-optimizer",
+        "llm-ml-engineer",
+        "llm-prompt-engineer",
+        "vector-search-engineer",
+    ]
     assert sorted(p.name for p in (cli.project / ".claude/agents").iterdir()) == [f"{n}.md" for n in names]
 
 

@@ -28,7 +28,9 @@ def test_a_directory_where_an_agent_file_belongs_is_an_error(env: Env, lint: Lin
         plan_install(request(env.dirs(), team), lint=lint)
 
 
-def test_a_tampered_manifest_path_is_never_followed(env: Env, lint: Linter, team: Path, tmp_path: Path) -> None:
+def test_a_tampered_manifest_path_is_never_followed(
+    env: Env, lint: Linter, team: Path, tmp_path: Path
+) -> None:
     victim = env.project / "precious.md"
     victim.write_text("keep me")
     apply(plan_install(request(env.dirs(), team), lint=lint))
@@ -50,8 +52,9 @@ def test_uninstall_of_an_already_deleted_file_just_forgets_it(env: Env, lint: Li
     assert "agents/test-writer.md" not in mf.load(env.dirs().manifest, "project").files
 
 
-def test_a_failure_while_staging_leaves_nothing_behind(env: Env, lint: Linter, team: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_while_staging_leaves_nothing_behind(
+    env: Env, lint: Linter, team: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = snapshot(env.project)
     plan = plan_install(request(env.dirs(), team), lint=lint)
     real, calls = txn._write_synced, []
@@ -118,11 +121,14 @@ def test_diff_text_for_a_conflict_names_it(env: Env, lint: Linter, team: Path) -
     (env.dirs().agents / "test-writer.md").write_text("mine")
     plan = plan_install(request(env.dirs(), team, installed_only=True), lint=lint)
     assert "# .claude/agents/test-writer.md: changed since llmeng installed it" in render.diff_text(
-        plan, env.project)
+        plan, env.project
+    )
 
 
 def test_empty_inventory_text() -> None:
-    assert render.inventory_text((), Path("/")) == "No agents installed in the project, user or plugin scopes."
+    assert (
+        render.inventory_text((), Path("/")) == "No agents installed in the project, user or plugin scopes."
+    )
 
 
 def test_not_an_editable_or_installed_distribution(monkeypatch: pytest.MonkeyPatch) -> None:

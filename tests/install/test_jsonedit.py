@@ -13,8 +13,13 @@ from hypothesis import strategies as st
 from llmeng.install.jsonedit import parse, splice
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-1000, 1000), st.text(max_size=8))
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)), max_leaves=12)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 objects = st.dictionaries(st.text(max_size=6), values, max_size=5)
 STYLES = [{"indent": 2}, {"indent": 4}, {"indent": "\t"}, {"separators": (",", ":")}, {}]
 
@@ -48,11 +53,15 @@ def _walk(value: Any) -> list[Any]:
 
 @settings(max_examples=300, deadline=None)
 @given(objects, st.sampled_from(STYLES), st.data())
-def test_splice_always_yields_the_new_value(old: dict[str, Any], style: dict[str, Any], data: st.DataObject) -> None:
+def test_splice_always_yields_the_new_value(
+    old: dict[str, Any], style: dict[str, Any], data: st.DataObject
+) -> None:
     new = data.draw(st.composite(lambda draw: edit(old, draw))())
     text = json.dumps(old, **style)
     indent = style.get("indent")
-    result = splice(text, old, new, indent=indent if isinstance(indent, str) else " " * indent if indent else None)
+    result = splice(
+        text, old, new, indent=indent if isinstance(indent, str) else " " * indent if indent else None
+    )
     assert json.loads(result) == new
 
 
@@ -67,8 +76,8 @@ def test_parse_records_spans() -> None:
     root = parse(text)
     (a, _, a_node), (c, _, c_node) = root.members
     assert (a, c) == ("a", "c")
-    assert text[a_node.start:a_node.end] == '[1, {"b": null}]'
-    assert text[c_node.start:c_node.end] == '"x"'
+    assert text[a_node.start : a_node.end] == '[1, {"b": null}]'
+    assert text[c_node.start : c_node.end] == '"x"'
 
 
 def test_nan_is_left_to_a_full_rewrite() -> None:

@@ -37,7 +37,8 @@ def test_elsewhere_and_not_on_path_is_named_by_its_absolute_folder(tmp_path: Pat
     other = tmp_path / "other"
     other.mkdir()
     assert choose_launch(tmp_path / "venv" / "bin", other, tmp_path / "project") == Launch(
-        str(tmp_path / "venv" / "bin"))
+        str(tmp_path / "venv" / "bin")
+    )
     assert choose_launch(tmp_path / "venv" / "bin", None, None) == Launch(str(tmp_path / "venv" / "bin"))
 
 
@@ -59,8 +60,13 @@ def test_the_hook_command_runs_that_llmeng_whatever_the_spaces(tmp_path: Path, f
     fake.write_text('#!/bin/sh\nprintf "%s|" "$0" "$@"\n')
     fake.chmod(0o755)
     command = Launch(folder).hook_command()
-    done = subprocess.run(["bash", "-c", command], env={"CLAUDE_PROJECT_DIR": str(project), "PATH": "/usr/bin:/bin"},
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["bash", "-c", command],
+        env={"CLAUDE_PROJECT_DIR": str(project), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout.split("|")[1:3] == ["hook", "subagent-stop"]
     assert Path(done.stdout.split("|")[0]).resolve() == fake.resolve()
     entry = Launch(folder).mcp_entry()
@@ -82,11 +88,16 @@ def _all(launch: Launch | None) -> Components:
     return Components(Want.PRESENT, Want.PRESENT, Want.PRESENT, Want.PRESENT, launch)
 
 
-def test_install_writes_the_launch_and_a_later_install_replaces_it(env: Env, lint: Linter, team: Path) -> None:
+def test_install_writes_the_launch_and_a_later_install_replaces_it(
+    env: Env, lint: Linter, team: Path
+) -> None:
     plan = plan_install(request(env.dirs(), team, components=_all(Launch(".venv/bin"))), lint=lint)
     assert any("without activating" in n for n in plan.notes)
     apply(plan)
-    assert _installed(env) == ('"$CLAUDE_PROJECT_DIR"/.venv/bin/llmeng hook subagent-stop', ".venv/bin/llmeng-mcp")
+    assert _installed(env) == (
+        '"$CLAUDE_PROJECT_DIR"/.venv/bin/llmeng hook subagent-stop',
+        ".venv/bin/llmeng-mcp",
+    )
     apply(plan_install(request(env.dirs(), team, components=_all(Launch())), lint=lint))
     assert _installed(env) == (HOOK_COMMAND, "llmeng-mcp")
     apply(plan_uninstall(env.dirs()))
@@ -110,17 +121,34 @@ def test_install_from_a_project_venv_writes_relative_commands_with_or_without_pa
     (project / ".venv").symlink_to(Path(sys.prefix))  # this test run's venv, as if made in the project
     llmeng = project / ".venv" / "bin" / "llmeng"
     base = {"HOME": str(tmp_path), "LANG": "C.UTF-8"}
-    first = subprocess.run([str(llmeng), "install"], cwd=project, env={**base, "PATH": "/usr/bin:/bin"},
-                           capture_output=True, text=True, timeout=120, check=False)
+    first = subprocess.run(
+        [str(llmeng), "install"],
+        cwd=project,
+        env={**base, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert first.returncode == 0, first.stdout + first.stderr
     assert "without activating" in first.stdout
     settings = json.loads((project / ".claude" / "settings.json").read_text())
     hook = settings["hooks"]["SubagentStop"][0]["hooks"][0]["command"]
     assert hook == '"$CLAUDE_PROJECT_DIR"/.venv/bin/llmeng hook subagent-stop'
-    assert json.loads((project / ".mcp.json").read_text())["mcpServers"]["llmeng"]["command"] == ".venv/bin/llmeng-mcp"
+    assert (
+        json.loads((project / ".mcp.json").read_text())["mcpServers"]["llmeng"]["command"]
+        == ".venv/bin/llmeng-mcp"
+    )
     activated = {**base, "PATH": f"{project / '.venv' / 'bin'}:/usr/bin:/bin"}
-    again = subprocess.run(["llmeng", "install"], cwd=project, env=activated, capture_output=True, text=True,
-                           timeout=120, check=False)
+    again = subprocess.run(
+        ["llmeng", "install"],
+        cwd=project,
+        env=activated,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert again.returncode == 0 and "Nothing changed" in again.stdout, again.stdout + again.stderr
     assert shlex.split(hook)[0] == "$CLAUDE_PROJECT_DIR/.venv/bin/llmeng"
 

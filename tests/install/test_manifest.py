@@ -9,7 +9,9 @@ from llmeng.install import manifest as mf
 
 
 def test_manifest_round_trips(tmp_path: Path) -> None:
-    m = mf.Manifest("user").with_file(mf.FileRecord("agents/a.md", "ab" * 32, "0.1.0", "bundled", "agent", "a"))
+    m = mf.Manifest("user").with_file(
+        mf.FileRecord("agents/a.md", "ab" * 32, "0.1.0", "bundled", "agent", "a")
+    )
     m = m.with_edit(mf.SettingsEdit("hook", "settings", {"matcher": "^(a)$"}, True), "hook")
     (tmp_path / "m.json").write_bytes(mf.dumps(m))
     assert mf.load(tmp_path / "m.json", "user") == m

@@ -30,8 +30,12 @@ def test_user_scope_defaults_to_home(tmp_path: Path) -> None:
 
 
 def test_user_scope_follows_claude_config_dir(tmp_path: Path) -> None:
-    dirs = scope_dirs(Scope.USER, env={"CLAUDE_CONFIG_DIR": str(tmp_path / "cfg")}, home=tmp_path / "h",
-                      project=tmp_path / "p")
+    dirs = scope_dirs(
+        Scope.USER,
+        env={"CLAUDE_CONFIG_DIR": str(tmp_path / "cfg")},
+        home=tmp_path / "h",
+        project=tmp_path / "p",
+    )
     assert dirs.settings == tmp_path / "cfg/settings.json"
     assert dirs.mcp_config == tmp_path / "cfg/.claude.json"
 
@@ -41,8 +45,9 @@ def test_plugin_scope_cannot_be_installed_into(tmp_path: Path) -> None:
         scope_dirs(Scope.PLUGIN, env={}, home=tmp_path, project=tmp_path)
 
 
-def test_agents_dir_symlinked_out_of_the_project_is_refused(env: Env, lint: Linter, team: Path,
-                                                            tmp_path: Path) -> None:
+def test_agents_dir_symlinked_out_of_the_project_is_refused(
+    env: Env, lint: Linter, team: Path, tmp_path: Path
+) -> None:
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (env.project / ".claude").mkdir()
@@ -54,8 +59,9 @@ def test_agents_dir_symlinked_out_of_the_project_is_refused(env: Env, lint: Lint
     assert list(outside.iterdir()) == []
 
 
-def test_an_agent_file_that_is_a_symlink_is_never_written_through(env: Env, lint: Linter, team: Path,
-                                                                  tmp_path: Path) -> None:
+def test_an_agent_file_that_is_a_symlink_is_never_written_through(
+    env: Env, lint: Linter, team: Path, tmp_path: Path
+) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
     env.dirs().agents.mkdir(parents=True)
@@ -81,9 +87,17 @@ def test_plugin_agent_dirs_come_from_installed_plugins_json(tmp_path: Path) -> N
     (plugin / "agents").mkdir(parents=True)
     registry = tmp_path / ".claude/plugins/installed_plugins.json"
     registry.parent.mkdir(parents=True)
-    registry.write_text(json.dumps({"version": 2, "plugins": {
-        "rtplug@mkt": [{"scope": "user", "installPath": str(plugin), "version": "1.0.0"}],
-        "gone@mkt": [{"scope": "user", "installPath": str(tmp_path / "missing")}]}}))
+    registry.write_text(
+        json.dumps(
+            {
+                "version": 2,
+                "plugins": {
+                    "rtplug@mkt": [{"scope": "user", "installPath": str(plugin), "version": "1.0.0"}],
+                    "gone@mkt": [{"scope": "user", "installPath": str(tmp_path / "missing")}],
+                },
+            }
+        )
+    )
     assert plugin_agent_dirs(env={}, home=tmp_path) == [("rtplug@mkt", plugin / "agents")]
 
 
@@ -94,8 +108,9 @@ def test_unreadable_plugin_registry_means_no_plugins(tmp_path: Path) -> None:
     assert plugin_agent_dirs(env={}, home=tmp_path) == []
 
 
-def test_a_symlinked_settings_file_is_not_written_but_agents_install(env: Env, lint: Linter, team: Path,
-                                                                     tmp_path: Path) -> None:
+def test_a_symlinked_settings_file_is_not_written_but_agents_install(
+    env: Env, lint: Linter, team: Path, tmp_path: Path
+) -> None:
     dotfile = tmp_path / "dotfiles-settings.json"
     dotfile.write_text('{"model": "opus"}\n')
     dirs = env.dirs(Scope.USER)

@@ -35,7 +35,8 @@ ALL = Components(Want.PRESENT, Want.PRESENT, Want.PRESENT, Want.PRESENT)
 
 
 def test_merge_keeps_user_keys_order_and_indent_then_uninstall_restores_bytes(
-        env: Env, lint: Linter, team: Path) -> None:
+    env: Env, lint: Linter, team: Path
+) -> None:
     settings = env.dirs().settings
     settings.parent.mkdir(parents=True)
     canonical = js.dump(json.loads(USER_SETTINGS), js.JsonStyle(indent="    "))
@@ -112,8 +113,9 @@ def test_project_mcp_registration_merges_into_mcp_json(env: Env, lint: Linter, t
     assert json.loads(mcp.read_text()) == {"mcpServers": {"other": {"command": "x"}}}
 
 
-def test_user_mcp_registration_keeps_everything_else_in_claude_json(env: Env, lint: Linter,
-                                                                    team: Path) -> None:
+def test_user_mcp_registration_keeps_everything_else_in_claude_json(
+    env: Env, lint: Linter, team: Path
+) -> None:
     state = {"numStartups": 42, "projects": {"/p": {"allowedTools": []}}, "oauthAccount": {"x": 1}}
     claude_json = env.home / ".claude.json"
     claude_json.write_text(json.dumps(state, indent=2))
@@ -147,8 +149,9 @@ def test_permissions_the_user_already_had_are_not_taken_away(env: Env, lint: Lin
     assert json.loads(settings.read_text()) == {"permissions": {"allow": ["mcp__llmeng__audit"]}}
 
 
-@pytest.mark.parametrize("text, indent", [('{\n\t"a": 1\n}', "\t"), ('{\n  "a": 1\n}', "  "),
-                                          ('{"a": 1}', None)])
+@pytest.mark.parametrize(
+    "text, indent", [('{\n\t"a": 1\n}', "\t"), ('{\n  "a": 1\n}', "  "), ('{"a": 1}', None)]
+)
 def test_style_detection_round_trips(text: str, indent: str | None) -> None:
     style = js.detect_style(text)
     assert style.indent == indent

@@ -11,15 +11,18 @@ from llmeng.errors import LlmengError
 from llmeng.install.sources import Linter, agent_files, read_agents, safe_filename, select
 
 
-@pytest.mark.parametrize("name, filename", [
-    ("llm-architect", "llm-architect.md"),
-    ("../../etc/passwd", "etc-passwd.md"),
-    ("a/b\\c", "a-b-c.md"),
-    ("CON", "CON-agent.md"),
-    ("...", "agent.md"),
-    ("x" * 300, "x" * 100 + ".md"),
-    ("café agent", "caf-agent.md"),
-])
+@pytest.mark.parametrize(
+    "name, filename",
+    [
+        ("llm-architect", "llm-architect.md"),
+        ("../../etc/passwd", "etc-passwd.md"),
+        ("a/b\\c", "a-b-c.md"),
+        ("CON", "CON-agent.md"),
+        ("...", "agent.md"),
+        ("x" * 300, "x" * 100 + ".md"),
+        ("café agent", "caf-agent.md"),
+    ],
+)
 def test_safe_filename(name: str, filename: str) -> None:
     assert safe_filename(name) == filename
 

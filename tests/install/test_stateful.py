@@ -58,8 +58,11 @@ class InstallMachine(RuleBasedStateMachine):
 
     @rule(names=st.lists(st.sampled_from(NAMES), min_size=1, unique=True))
     def force_install(self, names: list[str]) -> None:
-        apply(plan_install(request(self.env.dirs(), self.source, *names, components=EXTRAS, force=True),
-                           lint=self.lint))
+        apply(
+            plan_install(
+                request(self.env.dirs(), self.source, *names, components=EXTRAS, force=True), lint=self.lint
+            )
+        )
         for name in names:  # --force is the one way a user's file may be replaced
             self.user_files.pop(self._agent(name), None)
 
@@ -108,7 +111,9 @@ class InstallMachine(RuleBasedStateMachine):
     def nothing_left_over(self) -> None:
         dirs = self.env.dirs()
         assert not dirs.journal.exists()
-        leftovers = [p for p in self.env.project.rglob("*") if txn.STAGED_MARK in p.name or txn.OLD_MARK in p.name]
+        leftovers = [
+            p for p in self.env.project.rglob("*") if txn.STAGED_MARK in p.name or txn.OLD_MARK in p.name
+        ]
         assert leftovers == []
 
 

@@ -35,8 +35,9 @@ def assert_manifest_matches_disk(env: Env) -> None:
         assert sha256((dirs.root / rel).read_bytes()) == record.sha256, rel
 
 
-def test_error_between_two_files_rolls_back_a_first_install(env: Env, lint: Linter, team: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_error_between_two_files_rolls_back_a_first_install(
+    env: Env, lint: Linter, team: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = snapshot(env.project)
     plan = plan_install(request(env.dirs(), team), lint=lint)
     monkeypatch.setattr(txn, "after_swap", fail_after(1))
@@ -45,8 +46,9 @@ def test_error_between_two_files_rolls_back_a_first_install(env: Env, lint: Lint
     assert snapshot(env.project) == before  # no file, no folder, no journal, no temp
 
 
-def test_error_between_two_files_keeps_the_previous_install(env: Env, lint: Linter, team: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_error_between_two_files_keeps_the_previous_install(
+    env: Env, lint: Linter, team: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     apply(plan_install(request(env.dirs(), team), lint=lint))
     for f in team.glob("*.md"):
         f.write_text(f.read_text() + "\nv2\n")
@@ -60,8 +62,9 @@ def test_error_between_two_files_keeps_the_previous_install(env: Env, lint: Lint
     assert_manifest_matches_disk(env)
 
 
-def test_a_killed_install_is_rolled_back_by_the_next_run(env: Env, lint: Linter, team: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_killed_install_is_rolled_back_by_the_next_run(
+    env: Env, lint: Linter, team: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     apply(plan_install(request(env.dirs(), team), lint=lint))
     for f in team.glob("*.md"):
         f.write_text(f.read_text() + "\nv2\n")
@@ -83,8 +86,9 @@ def test_a_killed_install_is_rolled_back_by_the_next_run(env: Env, lint: Linter,
     assert_manifest_matches_disk(env)
 
 
-def test_stray_staged_files_from_a_kill_before_the_journal_are_swept(env: Env, lint: Linter,
-                                                                     team: Path) -> None:
+def test_stray_staged_files_from_a_kill_before_the_journal_are_swept(
+    env: Env, lint: Linter, team: Path
+) -> None:
     agents = env.dirs().agents
     agents.mkdir(parents=True)
     stray = agents / f".code-reviewer.md{txn.STAGED_MARK}dead"
@@ -173,8 +177,9 @@ apply(plan)
 """
 
 
-def test_a_process_killed_between_two_files_is_repaired_by_the_next_run(env: Env, lint: Linter, team: Path,
-                                                                        tmp_path: Path) -> None:
+def test_a_process_killed_between_two_files_is_repaired_by_the_next_run(
+    env: Env, lint: Linter, team: Path, tmp_path: Path
+) -> None:
     import subprocess
     import sys
 
@@ -184,8 +189,12 @@ def test_a_process_killed_between_two_files_is_repaired_by_the_next_run(env: Env
     before = snapshot(env.project)
     script = tmp_path / "killed.py"
     script.write_text(KILLED_MIDWAY)
-    done = subprocess.run([sys.executable, str(script), str(env.project), str(env.home), str(team)],
-                          check=False, capture_output=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(script), str(env.project), str(env.home), str(team)],
+        check=False,
+        capture_output=True,
+        timeout=60,
+    )
     assert done.returncode == -9, done.stderr.decode()
     assert env.dirs().journal.exists() and snapshot(env.project) != before  # really half-done
     assert recover_scope(env.dirs())
@@ -208,7 +217,9 @@ def test_a_lock_on_a_folder_that_was_replaced_meanwhile_is_retaken(tmp_path: Pat
         assert folder.is_dir()
 
 
-def test_locked_retries_until_it_holds_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locked_retries_until_it_holds_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     answers = iter([False, True])
     monkeypatch.setattr(txn, "_same_dir", lambda fd, directory: next(answers))
     with txn.locked(tmp_path):

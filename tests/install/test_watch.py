@@ -21,8 +21,9 @@ def test_watch_calls_back_after_an_md_change_and_stops(tmp_path: Path) -> None:
         calls.append(time.monotonic())
         called.set()
 
-    thread = threading.Thread(target=watch_dir, args=(tmp_path, on_change), kwargs={"stop": stop,
-                                                                                  "debounce_s": 0.1})
+    thread = threading.Thread(
+        target=watch_dir, args=(tmp_path, on_change), kwargs={"stop": stop, "debounce_s": 0.1}
+    )
     thread.start()
     try:
         time.sleep(0.3)  # let the observer start

@@ -9,15 +9,17 @@ import jsonschema
 import pytest
 from mcp import Client
 
-APP = '''from openai import OpenAI
+APP = """from openai import OpenAI
 
 client = OpenAI()
 
 
 def answer(question):
     return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": question}])
-'''
-NO_TIMEOUT = 'import openai\nopenai.OpenAI(timeout=None).chat.completions.create(model="gpt-4o", messages=[])\n'
+"""
+NO_TIMEOUT = (
+    'import openai\nopenai.OpenAI(timeout=None).chat.completions.create(model="gpt-4o", messages=[])\n'
+)
 
 
 async def _audit(client: Client, args: dict[str, Any]) -> Any:
@@ -81,18 +83,22 @@ async def test_project_config_disables_rules(client: Client, project: Path) -> N
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(("args", "message", "fix"), [
-    ({}, "Nothing to audit", "Pass `path`"),
-    ({"code": "   \n"}, "Nothing to audit", "Pass `path`"),
-    ({"path": "src", "code": "x = 1"}, "Both `path` and `code`", "Pass one of them"),
-    ({"code": "def (:"}, "The code does not parse", "valid Python 3 source"),
-    ({"code": "x = 1", "rules": ["LLM999"]}, "Unknown rule id(s): LLM999", "LLM101"),
-    ({"path": "../outside"}, "outside the project root", "relative to it"),
-    ({"path": "nope/"}, "does not exist", "Check the spelling"),
-    ({"path": "notes"}, "no Python files found", "directory or .py file"),
-])
-async def test_bad_input_says_what_to_fix(client: Client, project: Path, args: dict[str, Any], message: str,
-                                          fix: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message", "fix"),
+    [
+        ({}, "Nothing to audit", "Pass `path`"),
+        ({"code": "   \n"}, "Nothing to audit", "Pass `path`"),
+        ({"path": "src", "code": "x = 1"}, "Both `path` and `code`", "Pass one of them"),
+        ({"code": "def (:"}, "The code does not parse", "valid Python 3 source"),
+        ({"code": "x = 1", "rules": ["LLM999"]}, "Unknown rule id(s): LLM999", "LLM101"),
+        ({"path": "../outside"}, "outside the project root", "relative to it"),
+        ({"path": "nope/"}, "does not exist", "Check the spelling"),
+        ({"path": "notes"}, "no Python files found", "directory or .py file"),
+    ],
+)
+async def test_bad_input_says_what_to_fix(
+    client: Client, project: Path, args: dict[str, Any], message: str, fix: str
+) -> None:
     (project / "notes").mkdir()
     (project / "notes" / "readme.txt").write_text("no python here")
     res = await _audit(client, args)
@@ -103,8 +109,10 @@ async def test_bad_input_says_what_to_fix(client: Client, project: Path, args: d
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("args", [{"code": 42}, {"min_severity": "urgent", "code": "x"}, {"rules": "LLM101"},
-                                  {"code": "x", "typo": 1}])
+@pytest.mark.parametrize(
+    "args",
+    [{"code": 42}, {"min_severity": "urgent", "code": "x"}, {"rules": "LLM101"}, {"code": "x", "typo": 1}],
+)
 async def test_schema_violations_are_tool_errors(client: Client, args: dict[str, Any]) -> None:
     res = await _audit(client, args)
     assert res.is_error is True and "validation error for auditArguments" in res.content[0].text
@@ -112,8 +120,10 @@ async def test_schema_violations_are_tool_errors(client: Client, args: dict[str,
 
 @pytest.mark.anyio
 async def test_model_facts_come_from_the_catalog(client: Client) -> None:
-    code = ('from openai import OpenAI\n'
-            'OpenAI(timeout=30).chat.completions.create(model="gpt-9-turbo-nonexistent", messages=[], max_tokens=99)\n')
+    code = (
+        "from openai import OpenAI\n"
+        'OpenAI(timeout=30).chat.completions.create(model="gpt-9-turbo-nonexistent", messages=[], max_tokens=99)\n'
+    )
     out = (await _audit(client, {"code": code, "rules": ["LLM304"]})).structured_content
     [finding] = out["findings"]
     assert "gpt-9-turbo-nonexistent" in finding["message"] and finding["line"] == 2

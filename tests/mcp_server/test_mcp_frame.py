@@ -69,13 +69,15 @@ async def test_llmeng_error_becomes_a_tool_error_with_its_fix(server: MCPServer)
     async with Client(server) as c:
         res = await c.call_tool("probe", {"kind": "llmeng"})
     assert res.is_error is True
-    assert res.content[0].text == ("Error executing tool probe: the catalog is stale "
-                                   "Fix: run `llmeng models refresh`")
+    assert res.content[0].text == (
+        "Error executing tool probe: the catalog is stale Fix: run `llmeng models refresh`"
+    )
 
 
 @pytest.mark.anyio
 async def test_unexpected_exception_hides_internals_and_server_survives(
-        server: MCPServer, caplog: pytest.LogCaptureFixture) -> None:
+    server: MCPServer, caplog: pytest.LogCaptureFixture
+) -> None:
     _add_probe(server)
     async with Client(server) as c:
         res = await c.call_tool("probe", {"kind": "crash"})

@@ -13,9 +13,31 @@ from mcp.server.mcpserver import MCPServer
 from mcp_server.server import INVALID_PARAMS
 
 CALLS = 1000
-STRINGS = ["", "   ", "..", "../..", "../../etc/passwd", "/etc/passwd", "a\x00b", "src", "src/app.py",
-           "agents", "agents/reviewer.md", "reviewer", "ünïcödé ✓", "x" * 10_000, "import openai\nopenai.OpenAI().chat.completions.create()",
-           "-rf", "{}", "null", "LLM101", "critical", "gpt-4o", "$(rm -rf /)", "\n\n\t"]
+STRINGS = [
+    "",
+    "   ",
+    "..",
+    "../..",
+    "../../etc/passwd",
+    "/etc/passwd",
+    "a\x00b",
+    "src",
+    "src/app.py",
+    "agents",
+    "agents/reviewer.md",
+    "reviewer",
+    "ünïcödé ✓",
+    "x" * 10_000,
+    "import openai\nopenai.OpenAI().chat.completions.create()",
+    "-rf",
+    "{}",
+    "null",
+    "LLM101",
+    "critical",
+    "gpt-4o",
+    "$(rm -rf /)",
+    "\n\n\t",
+]
 
 
 def _value(rng: random.Random, schema: dict[str, Any] | None) -> Any:
@@ -53,14 +75,18 @@ async def test_a_thousand_random_calls_leave_the_server_answering(server: MCPSer
     (root / "src").mkdir()
     (root / "src" / "app.py").write_text("import openai\n")
     (root / "agents").mkdir()
-    (root / "agents" / "reviewer.md").write_text("---\nname: reviewer\ndescription: Reviews diffs.\n---\nBody.\n")
+    (root / "agents" / "reviewer.md").write_text(
+        "---\nname: reviewer\ndescription: Reviews diffs.\n---\nBody.\n"
+    )
     rng = random.Random(20261122)
     outcomes = {"ok": 0, "tool_error": 0, "protocol_error": 0}
     seen: dict[str, set[bool]] = {}
     async with Client(server, mode="auto") as c:
         tools = {t.name: t.input_schema for t in (await c.list_tools()).tools}
         for _ in range(CALLS):
-            name = rng.choice(list(tools)) if rng.random() < 0.9 else rng.choice(["nope", "", "audit ", "AUDIT"])
+            name = (
+                rng.choice(list(tools)) if rng.random() < 0.9 else rng.choice(["nope", "", "audit ", "AUDIT"])
+            )
             try:
                 args = _arguments(rng, tools.get(name, {}))
                 res = await c.call_tool(name, args)

@@ -20,8 +20,9 @@ async def _select(client: Client, args: dict[str, Any]) -> Any:
 
 @pytest.mark.anyio
 async def test_recommends_a_primary_and_a_fallback_from_another_provider(client: Client) -> None:
-    res = await _select(client, {"complexity": "high", "input_tokens": 4000, "output_tokens": 800,
-                                 "requests_per_day": 5000})
+    res = await _select(
+        client, {"complexity": "high", "input_tokens": 4000, "output_tokens": 800, "requests_per_day": 5000}
+    )
     assert res.is_error is False
     out = res.structured_content
     primary, fallback = out["primary"], out["fallback"]
@@ -34,7 +35,9 @@ async def test_recommends_a_primary_and_a_fallback_from_another_provider(client:
 
 @pytest.mark.anyio
 async def test_hard_requirements_are_honoured(client: Client) -> None:
-    out = (await _select(client, {"providers": ["anthropic"], "capabilities": ["vision", "tools"]})).structured_content
+    out = (
+        await _select(client, {"providers": ["anthropic"], "capabilities": ["vision", "tools"]})
+    ).structured_content
     assert out["primary"]["provider"] == "anthropic"
     assert out["primary"]["capabilities"]["vision"] is True
     assert all(c["provider"] == "anthropic" for c in out["candidates"])
@@ -60,12 +63,20 @@ async def test_default_answer_stays_small_enough_for_a_model(client: Client) -> 
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(("args", "message"), [
-    ({"capabilities": ["telepathy"]}, "unknown capabilities ['telepathy']"),
-    ({"category": "poetry"}, "unknown category 'poetry'"),
-    ({"weight_quality": 0, "weight_cost": 0, "weight_latency": 0, "weight_headroom": 0}, "weights add up to 0"),
-])
-async def test_invalid_requirements_say_what_to_fix(client: Client, args: dict[str, Any], message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"capabilities": ["telepathy"]}, "unknown capabilities ['telepathy']"),
+        ({"category": "poetry"}, "unknown category 'poetry'"),
+        (
+            {"weight_quality": 0, "weight_cost": 0, "weight_latency": 0, "weight_headroom": 0},
+            "weights add up to 0",
+        ),
+    ],
+)
+async def test_invalid_requirements_say_what_to_fix(
+    client: Client, args: dict[str, Any], message: str
+) -> None:
     res = await _select(client, args)
     assert res.is_error is True
     text = res.content[0].text
@@ -74,13 +85,16 @@ async def test_invalid_requirements_say_what_to_fix(client: Client, args: dict[s
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(("args", "field"), [
-    ({"input_tokens": 0}, "input_tokens"),
-    ({"complexity": "extreme"}, "complexity"),
-    ({"cache_hit_ratio": 1.5}, "cache_hit_ratio"),
-    ({"budget_per_day": 10}, "budget_per_day"),  # misspelt: dropping it would ignore the budget
-    ({"limit": -1}, "limit"),
-])
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ({"input_tokens": 0}, "input_tokens"),
+        ({"complexity": "extreme"}, "complexity"),
+        ({"cache_hit_ratio": 1.5}, "cache_hit_ratio"),
+        ({"budget_per_day": 10}, "budget_per_day"),  # misspelt: dropping it would ignore the budget
+        ({"limit": -1}, "limit"),
+    ],
+)
 async def test_schema_violations_name_the_field(client: Client, args: dict[str, Any], field: str) -> None:
     res = await _select(client, args)
     assert res.is_error is True
@@ -93,7 +107,8 @@ async def test_input_schema_refuses_unknown_fields(client: Client) -> None:
     tool = next(t for t in (await client.list_tools()).tools if t.name == "select_model")
     assert tool.input_schema["additionalProperties"] is False
     assert {"complexity", "input_tokens", "capabilities", "budget_per_day_usd", "limit"} <= set(
-        tool.input_schema["properties"])
+        tool.input_schema["properties"]
+    )
 
 
 @pytest.mark.anyio

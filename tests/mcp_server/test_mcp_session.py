@@ -10,9 +10,10 @@ from typing import Any
 import anyio
 import jsonschema
 import pytest
+from mcp import Client
+
 from llmeng.sessions.parse import read_session
 from llmeng.sessions.store import SessionContext, start_session
-from mcp import Client
 
 RESOURCE = "llmeng://session/active"
 
@@ -39,7 +40,12 @@ async def test_appends_to_the_active_session_as_the_cli_does(client: Client, roo
     assert out["session_id"] == session_id and out["standalone"] is False
     assert out["path"] == f".claude/sessions/active/{session_id}.md"
     [entry] = read_session(root / out["path"]).entries
-    assert (entry.agent, entry.source, entry.id, entry.intact) == ("llm-architect", "mcp", out["entry_id"], True)
+    assert (entry.agent, entry.source, entry.id, entry.intact) == (
+        "llm-architect",
+        "mcp",
+        out["entry_id"],
+        True,
+    )
     assert "No timeout on 3 calls." in entry.body
 
 
@@ -64,7 +70,9 @@ async def test_a_pinned_session_id_wins_over_the_newest(client: Client, root: Pa
     first = _start(root, "first")
     await anyio.sleep(1.1)  # ids carry the start second
     _start(root, "second")
-    out = (await _append(client, {"agent": "me", "report": "to the first", "session_id": first})).structured_content
+    out = (
+        await _append(client, {"agent": "me", "report": "to the first", "session_id": first})
+    ).structured_content
     assert out["session_id"] == first
 
 
@@ -74,22 +82,32 @@ async def test_concurrent_appends_all_land_intact(server: Any, root: Path) -> No
     # Sync tools run in worker threads, so these calls really overlap.
     async with Client(server) as c, anyio.create_task_group() as tg:
         for i in range(40):
-            tg.start_soon(c.call_tool, "session_append", {"agent": f"agent-{i}", "report": f"report {i}\n" * 50})
+            tg.start_soon(
+                c.call_tool, "session_append", {"agent": f"agent-{i}", "report": f"report {i}\n" * 50}
+            )
     log = read_session(root / ".claude" / "sessions" / "active" / f"{session_id}.md")
     assert sorted(e.agent for e in log.entries) == sorted(f"agent-{i}" for i in range(40))
     assert all(e.intact for e in log.entries) and not log.problems
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(("args", "message", "fix"), [
-    ({"agent": "bad name", "report": "x"}, "invalid agent name 'bad name'", "Use 1-64 characters"),
-    ({"agent": "me", "report": "  \n "}, "report is empty", "Write the findings"),
-    ({"agent": "me", "report": "a\x1b[31mred"}, "control character", "Append only markdown text"),
-    ({"agent": "me", "report": "x", "session_id": "../../etc"}, "invalid session id", "llmeng session list"),
-    ({"agent": "me", "report": "x", "session_id": "20200101-000000"}, "not active", "start one"),
-])
-async def test_bad_input_says_what_to_fix(client: Client, root: Path, args: dict[str, Any], message: str,
-                                          fix: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message", "fix"),
+    [
+        ({"agent": "bad name", "report": "x"}, "invalid agent name 'bad name'", "Use 1-64 characters"),
+        ({"agent": "me", "report": "  \n "}, "report is empty", "Write the findings"),
+        ({"agent": "me", "report": "a\x1b[31mred"}, "control character", "Append only markdown text"),
+        (
+            {"agent": "me", "report": "x", "session_id": "../../etc"},
+            "invalid session id",
+            "llmeng session list",
+        ),
+        ({"agent": "me", "report": "x", "session_id": "20200101-000000"}, "not active", "start one"),
+    ],
+)
+async def test_bad_input_says_what_to_fix(
+    client: Client, root: Path, args: dict[str, Any], message: str, fix: str
+) -> None:
     _start(root)
     res = await _append(client, args)
     assert res.is_error is True
@@ -99,18 +117,27 @@ async def test_bad_input_says_what_to_fix(client: Client, root: Path, args: dict
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("args", [
-    {"agent": "me"}, {"report": "x"}, {"agent": "me", "report": 5}, {"agent": "a" * 65, "report": "x"},
-    {"agent": "me", "report": "x" * 262_145}, {"agent": "me", "report": "lone \ud800 surrogate"},
-])
-async def test_missing_or_oversized_arguments_fail_validation(client: Client, root: Path,
-                                                              args: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"agent": "me"},
+        {"report": "x"},
+        {"agent": "me", "report": 5},
+        {"agent": "a" * 65, "report": "x"},
+        {"agent": "me", "report": "x" * 262_145},
+        {"agent": "me", "report": "lone \ud800 surrogate"},
+    ],
+)
+async def test_missing_or_oversized_arguments_fail_validation(
+    client: Client, root: Path, args: dict[str, Any]
+) -> None:
     _start(root)
     res = await _append(client, args)
     assert res.is_error is True
     assert "validation error for session_appendArguments" in res.content[0].text
     assert not any(root.glob(".claude/sessions/*/*.md")) or all(
-        not read_session(p).entries for p in root.glob(".claude/sessions/active/*.md"))
+        not read_session(p).entries for p in root.glob(".claude/sessions/active/*.md")
+    )
 
 
 @pytest.mark.anyio

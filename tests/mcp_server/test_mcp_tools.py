@@ -27,8 +27,12 @@ async def test_every_tool_is_fully_described(client: Client) -> None:
         assert tool.title and tool.description and len(tool.description) > 80, tool.name
         assert tool.annotations is not None
         hints = tool.annotations
-        assert None not in (hints.read_only_hint, hints.destructive_hint, hints.idempotent_hint,
-                            hints.open_world_hint), tool.name
+        assert None not in (
+            hints.read_only_hint,
+            hints.destructive_hint,
+            hints.idempotent_hint,
+            hints.open_world_hint,
+        ), tool.name
         assert hints.destructive_hint is False and hints.open_world_hint is False
         assert tool.input_schema["type"] == "object"
         assert tool.output_schema is not None and tool.output_schema["type"] == "object"

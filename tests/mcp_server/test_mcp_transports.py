@@ -39,25 +39,47 @@ async def _exercise(c: Client) -> None:
 @pytest.mark.anyio
 @pytest.mark.parametrize("mode", ["auto", "legacy"])
 async def test_stdio_subprocess_serves_both_eras(agent_root: Path, mode: str) -> None:
-    params = StdioServerParameters(command=sys.executable, args=["-m", "mcp_server", "--root", str(agent_root)])
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "mcp_server", "--root", str(agent_root)]
+    )
     async with Client(params, mode=mode) as c:
         await _exercise(c)
 
 
 def _raw_session(root: Path, *options: str) -> tuple[list[dict[str, object]], str]:
     requests = [
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}}},
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-11-25",
+                "capabilities": {},
+                "clientInfo": {"name": "t", "version": "0"},
+            },
+        },
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}},
         {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "nope", "arguments": {}}},
-        {"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {"name": "validate_agents",
-                                                                        "arguments": {"path": "agents"}}},
-        {"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "validate_agents",
-                                                                        "arguments": {"path": 7}}},
+        {
+            "jsonrpc": "2.0",
+            "id": 4,
+            "method": "tools/call",
+            "params": {"name": "validate_agents", "arguments": {"path": "agents"}},
+        },
+        {
+            "jsonrpc": "2.0",
+            "id": 5,
+            "method": "tools/call",
+            "params": {"name": "validate_agents", "arguments": {"path": 7}},
+        },
     ]
-    proc = subprocess.Popen([sys.executable, "-m", "mcp_server", "--root", str(root), *options],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mcp_server", "--root", str(root), *options],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write("".join(json.dumps(r) + "\n" for r in requests).encode())
     proc.stdin.flush()
@@ -90,9 +112,11 @@ def _free_port() -> int:
 @pytest.fixture
 def http_url(agent_root: Path) -> Iterator[str]:
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mcp_server", "--root", str(agent_root), "--http",
-                             "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mcp_server", "--root", str(agent_root), "--http", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -115,8 +139,17 @@ async def test_http_on_loopback_serves_both_eras(http_url: str, mode: str) -> No
         await _exercise(c)
 
 
-@pytest.mark.parametrize(("host", "loopback"), [("127.0.0.1", True), ("::1", True), ("localhost", True),
-                                                 ("0.0.0.0", False), ("192.168.1.5", False), ("example.com", False)])
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("192.168.1.5", False),
+        ("example.com", False),
+    ],
+)
 def test_only_loopback_hosts_count_as_local(host: str, loopback: bool) -> None:
     assert _is_loopback(host) is loopback
 
@@ -140,9 +173,13 @@ def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_start_up_loads_no_domain_engine(tmp_path: Path) -> None:
     # Hosts wait for the first tools/list; the engines load on the first call that needs them.
-    probe = ("import sys; from pathlib import Path; from mcp_server.server import create_server; "
-             "create_server(Path('.')); print(sorted(m for m in sys.modules if m.startswith(("
-             "'llmeng.audit', 'llmeng.sessions', 'llmeng.agents', 'llmeng.models.api', 'llmeng.models.catalog', "
-             "'genai_prices', 'markdown_it'))))")
-    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    probe = (
+        "import sys; from pathlib import Path; from mcp_server.server import create_server; "
+        "create_server(Path('.')); print(sorted(m for m in sys.modules if m.startswith(("
+        "'llmeng.audit', 'llmeng.sessions', 'llmeng.agents', 'llmeng.models.api', 'llmeng.models.catalog', "
+        "'genai_prices', 'markdown_it'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "[]"

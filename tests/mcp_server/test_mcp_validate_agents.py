@@ -49,7 +49,10 @@ async def test_default_folders_are_searched(client: Client, agents: Path, root: 
     (root / "agents" / "other.md").write_text(GOOD.replace("reviewer", "other"))
     out = (await _call(client, {})).structured_content
     assert sorted(f["path"] for f in out["files"]) == [
-        ".claude/agents/broken.md", ".claude/agents/reviewer.md", "agents/other.md"]
+        ".claude/agents/broken.md",
+        ".claude/agents/reviewer.md",
+        "agents/other.md",
+    ]
 
 
 @pytest.mark.anyio
@@ -59,15 +62,19 @@ async def test_ignore_drops_a_rule(client: Client, agents: Path) -> None:
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(("args", "message", "fix"), [
-    ({}, "neither .claude/agents nor agents exists", "Pass `path`"),
-    ({"path": "../elsewhere"}, "outside the project root", "relative to it"),
-    ({"path": "/etc"}, "outside the project root", "relative to it"),
-    ({"path": "missing.md"}, "does not exist", "Check the spelling"),
-    ({"path": "empty"}, "no agent files (*.md) under empty", "e.g. '.claude/agents'"),
-])
-async def test_bad_input_says_what_to_fix(client: Client, root: Path, args: dict[str, Any], message: str,
-                                          fix: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message", "fix"),
+    [
+        ({}, "neither .claude/agents nor agents exists", "Pass `path`"),
+        ({"path": "../elsewhere"}, "outside the project root", "relative to it"),
+        ({"path": "/etc"}, "outside the project root", "relative to it"),
+        ({"path": "missing.md"}, "does not exist", "Check the spelling"),
+        ({"path": "empty"}, "no agent files (*.md) under empty", "e.g. '.claude/agents'"),
+    ],
+)
+async def test_bad_input_says_what_to_fix(
+    client: Client, root: Path, args: dict[str, Any], message: str, fix: str
+) -> None:
     (root / "empty").mkdir()
     res = await _call(client, args)
     assert res.is_error is True

@@ -17,24 +17,55 @@ SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "data" / "sarif-sc
 
 
 def _rule(rule_id: str, severity: Severity, category: str = "fields") -> Rule:
-    return Rule(id=rule_id, name=f"rule-{rule_id.lower()}", severity=severity, category=category,
-                summary=f"{rule_id} summary", why=f"{rule_id} why", fix=f"{rule_id} fix",
-                bad="---\nbad: ```x```\n---\n", good="---\ngood\n---\n", sources=("a source",))
+    return Rule(
+        id=rule_id,
+        name=f"rule-{rule_id.lower()}",
+        severity=severity,
+        category=category,
+        summary=f"{rule_id} summary",
+        why=f"{rule_id} why",
+        fix=f"{rule_id} fix",
+        bad="---\nbad: ```x```\n---\n",
+        good="---\ngood\n---\n",
+        sources=("a source",),
+    )
 
 
-RULES = [_rule("AG001", Severity.ERROR), _rule("AG002", Severity.WARNING, "tools"),
-         _rule("AG003", Severity.INFO, "content")]
+RULES = [
+    _rule("AG001", Severity.ERROR),
+    _rule("AG002", Severity.WARNING, "tools"),
+    _rule("AG003", Severity.INFO, "content"),
+]
 
 
-def _finding(rule_id: str, severity: Severity, *, path: str = "agents/a.md", line: int = 3, col: int = 2,
-             evidence: dict | None = None, category: str = "fields") -> Finding:
-    return Finding(rule_id=rule_id, severity=severity, message=f"{rule_id} fired", location=Location(path, line, col),
-                   fix=f"do {rule_id}", category=category, confidence=Confidence.MEDIUM, evidence=evidence or {})
+def _finding(
+    rule_id: str,
+    severity: Severity,
+    *,
+    path: str = "agents/a.md",
+    line: int = 3,
+    col: int = 2,
+    evidence: dict | None = None,
+    category: str = "fields",
+) -> Finding:
+    return Finding(
+        rule_id=rule_id,
+        severity=severity,
+        message=f"{rule_id} fired",
+        location=Location(path, line, col),
+        fix=f"do {rule_id}",
+        category=category,
+        confidence=Confidence.MEDIUM,
+        evidence=evidence or {},
+    )
 
 
 def test_log_is_valid_sarif_2_1_0() -> None:
-    findings = [_finding("AG001", Severity.ERROR), _finding("AG002", Severity.WARNING, category="tools"),
-                _finding("AG003", Severity.INFO, category="content")]
+    findings = [
+        _finding("AG001", Severity.ERROR),
+        _finding("AG002", Severity.WARNING, category="tools"),
+        _finding("AG003", Severity.INFO, category="content"),
+    ]
     log = render_sarif(findings, RULES, artifacts=["agents/a.md"])
     jsonschema.validate(log, SCHEMA)
     assert log["version"] == "2.1.0"
@@ -57,7 +88,9 @@ def test_rules_become_reporting_descriptors() -> None:
 
 
 def test_result_fields() -> None:
-    (result,) = render_sarif([_finding("AG002", Severity.WARNING, category="tools")], RULES)["runs"][0]["results"]
+    (result,) = render_sarif([_finding("AG002", Severity.WARNING, category="tools")], RULES)["runs"][0][
+        "results"
+    ]
     assert result["ruleId"] == "AG002"
     assert result["ruleIndex"] == 1
     assert result["level"] == "warning"
@@ -65,12 +98,24 @@ def test_result_fields() -> None:
     location = result["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "agents/a.md"
     assert location["region"] == {"startLine": 3, "startColumn": 2}
-    assert result["properties"] == {"category": "tools", "severity": "warning", "confidence": "medium",
-                                    "fix": "do AG002", "evidence": {}}
+    assert result["properties"] == {
+        "category": "tools",
+        "severity": "warning",
+        "confidence": "medium",
+        "fix": "do AG002",
+        "evidence": {},
+    }
 
 
-@pytest.mark.parametrize(("severity", "level"), [(Severity.CRITICAL, "error"), (Severity.HIGH, "error"),
-                                                  (Severity.MEDIUM, "warning"), (Severity.LOW, "note")])
+@pytest.mark.parametrize(
+    ("severity", "level"),
+    [
+        (Severity.CRITICAL, "error"),
+        (Severity.HIGH, "error"),
+        (Severity.MEDIUM, "warning"),
+        (Severity.LOW, "note"),
+    ],
+)
 def test_audit_severities_map_to_sarif_levels(severity: Severity, level: str) -> None:
     log = render_sarif([_finding("LLM101", severity)], [])
     jsonschema.validate(log, SCHEMA)
@@ -87,25 +132,40 @@ def test_lines_and_columns_below_one_are_clamped() -> None:
     log = render_sarif([_finding("AG001", Severity.ERROR, line=0, col=-4)], RULES)
     jsonschema.validate(log, SCHEMA)
     assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"] == {
-        "startLine": 1, "startColumn": 1}
+        "startLine": 1,
+        "startColumn": 1,
+    }
 
 
 def test_windows_paths_become_uris_with_slashes() -> None:
-    log = render_sarif([_finding("AG001", Severity.ERROR, path="agents\\sub\\a.md")], RULES,
-                       artifacts=["agents\\sub\\a.md"])
+    log = render_sarif(
+        [_finding("AG001", Severity.ERROR, path="agents\\sub\\a.md")], RULES, artifacts=["agents\\sub\\a.md"]
+    )
     run = log["runs"][0]
-    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "agents/sub/a.md"
+    assert (
+        run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "agents/sub/a.md"
+    )
     assert run["artifacts"] == [{"location": {"uri": "agents/sub/a.md"}}]
 
 
 def test_evidence_is_made_json_safe() -> None:
-    evidence = {"configured": frozenset({"mcp__a"}), "tokens": 12, "path": Path("x/y"), 3: (1, None, 2.5),
-                "nested": {"set": {"b"}}}
+    evidence = {
+        "configured": frozenset({"mcp__a"}),
+        "tokens": 12,
+        "path": Path("x/y"),
+        3: (1, None, 2.5),
+        "nested": {"set": {"b"}},
+    }
     log = render_sarif([_finding("AG001", Severity.ERROR, evidence=evidence)], RULES)
     jsonschema.validate(log, SCHEMA)
     props = log["runs"][0]["results"][0]["properties"]["evidence"]
-    assert props == {"configured": ["mcp__a"], "tokens": 12, "path": "x/y", "3": [1, None, 2.5],
-                     "nested": {"set": ["b"]}}
+    assert props == {
+        "configured": ["mcp__a"],
+        "tokens": 12,
+        "path": "x/y",
+        "3": [1, None, 2.5],
+        "nested": {"set": ["b"]},
+    }
     json.dumps(log)
 
 

@@ -165,8 +165,23 @@ def _encode_line_by_line(text):
 
 
 fenceless = st.lists(
-    st.sampled_from(["# h1", "## h2", "####### seven", "#tag", "   # indented", "    # code", "\t# tab",
-                     "text # x", "", "<!-- llmeng:entry id=x -->", "<!-- llmeng-esc-esc", "`` `", "~~"]),
+    st.sampled_from(
+        [
+            "# h1",
+            "## h2",
+            "####### seven",
+            "#tag",
+            "   # indented",
+            "    # code",
+            "\t# tab",
+            "text # x",
+            "",
+            "<!-- llmeng:entry id=x -->",
+            "<!-- llmeng-esc-esc",
+            "`` `",
+            "~~",
+        ]
+    ),
     max_size=30,
 ).map("\n".join)
 
@@ -179,8 +194,9 @@ def test_bodies_without_fences_encode_as_the_per_line_rule_says(body):
 def test_headings_and_marker_lookalikes_without_fences():
     body = "# T\n   # three spaces\n    # code, not a heading\ntext # no\n<!-- llmeng:end id=x crc=0 -->"
     stored, fence_added = encode_body(body)
-    assert stored == ("### T\n   ### three spaces\n    # code, not a heading\ntext # no\n"
-                      "<!-- llmeng-esc:end id=x crc=0 -->")
+    assert stored == (
+        "### T\n   ### three spaces\n    # code, not a heading\ntext # no\n<!-- llmeng-esc:end id=x crc=0 -->"
+    )
     assert not fence_added
 
 

@@ -22,124 +22,253 @@ _rule = rule_factory(CAT, (SRC_REF + " §1.4, §1.7",))
 
 FM = "---\nname: reviewer\ndescription: Reviews diffs for bugs.\n{}---\nYou review diffs.\n"
 MISSING_NAME = _rule(
-    "AG201", "missing-name", Severity.ERROR, "The frontmatter has no `name`: Claude Code skips the agent.",
+    "AG201",
+    "missing-name",
+    Severity.ERROR,
+    "The frontmatter has no `name`: Claude Code skips the agent.",
     "Claude Code identifies project and user agents by their frontmatter `name` (never the file name) and "
-    "skips a file without one, silently.", "---\ndescription: Reviews diffs.\n---\n", FM.format(""),
-    "Add `name: <kebab-case-name>` to the frontmatter.")
+    "skips a file without one, silently.",
+    "---\ndescription: Reviews diffs.\n---\n",
+    FM.format(""),
+    "Add `name: <kebab-case-name>` to the frontmatter.",
+)
 NAME_NOT_STRING = _rule(
-    "AG202", "name-not-string", Severity.ERROR, "`name` is not a string: Claude Code skips the agent.",
+    "AG202",
+    "name-not-string",
+    Severity.ERROR,
+    "`name` is not a string: Claude Code skips the agent.",
     "A number or list in `name` fails Claude Code's check; the agent is dropped and listed in /doctor.",
-    "---\nname: 42\ndescription: Reviews diffs.\n---\n", FM.format(""), "Write `name` as a string.")
+    "---\nname: 42\ndescription: Reviews diffs.\n---\n",
+    FM.format(""),
+    "Write `name` as a string.",
+)
 NAME_INVALID = _rule(
-    "AG203", "name-invalid", Severity.ERROR, "`name` is empty, starts with `-`, contains `:` or is over 256 "
-    "characters: Claude Code skips the agent.",
+    "AG203",
+    "name-invalid",
+    Severity.ERROR,
+    "`name` is empty, starts with `-`, contains `:` or is over 256 characters: Claude Code skips the agent.",
     "Claude Code 2.1.330 rejects these names (`:` is reserved for plugin namespacing) and logs the error "
-    "only in its debug log.", "---\nname: team:reviewer\ndescription: Reviews diffs.\n---\n", FM.format(""),
-    "Use a short kebab-case name such as `code-reviewer`.")
+    "only in its debug log.",
+    "---\nname: team:reviewer\ndescription: Reviews diffs.\n---\n",
+    FM.format(""),
+    "Use a short kebab-case name such as `code-reviewer`.",
+)
 NAME_STYLE = _rule(
-    "AG204", "name-not-kebab-case", Severity.INFO, "`name` is not lowercase kebab-case.",
+    "AG204",
+    "name-not-kebab-case",
+    Severity.INFO,
+    "`name` is not lowercase kebab-case.",
     "Claude Code accepts any name, but names are typed by people and models and used in `Agent(...)` "
     "restrictions and hook matchers; kebab-case avoids quoting and case mistakes.",
-    "---\nname: Code Reviewer\ndescription: Reviews diffs.\n---\n", FM.format(""),
-    "Rename to lowercase words joined by hyphens.")
+    "---\nname: Code Reviewer\ndescription: Reviews diffs.\n---\n",
+    FM.format(""),
+    "Rename to lowercase words joined by hyphens.",
+)
 NAME_FILENAME = _rule(
-    "AG205", "name-filename-mismatch", Severity.INFO, "`name` differs from the file name.",
+    "AG205",
+    "name-filename-mismatch",
+    Severity.INFO,
+    "`name` differs from the file name.",
     "Claude Code uses only the frontmatter `name`; people look for the file by name, and installers that "
-    "name files after agents will write a different file.", "(file reviewer.md)\n---\nname: code-checker\n---\n",
-    "(file code-checker.md)\n---\nname: code-checker\n---\n", "Rename the file or the agent so they match.")
+    "name files after agents will write a different file.",
+    "(file reviewer.md)\n---\nname: code-checker\n---\n",
+    "(file code-checker.md)\n---\nname: code-checker\n---\n",
+    "Rename the file or the agent so they match.",
+)
 MISSING_DESCRIPTION = _rule(
-    "AG206", "missing-description", Severity.ERROR, "The frontmatter has no `description`: Claude Code "
-    "skips the agent.", "The description is how the main agent decides when to delegate; Claude Code "
-    "requires it and drops agents without it.", "---\nname: reviewer\n---\n", FM.format(""),
-    "Add `description:` saying when to use the agent, with an example request.")
+    "AG206",
+    "missing-description",
+    Severity.ERROR,
+    "The frontmatter has no `description`: Claude Code skips the agent.",
+    "The description is how the main agent decides when to delegate; Claude Code "
+    "requires it and drops agents without it.",
+    "---\nname: reviewer\n---\n",
+    FM.format(""),
+    "Add `description:` saying when to use the agent, with an example request.",
+)
 DESCRIPTION_NOT_STRING = _rule(
-    "AG207", "description-not-string", Severity.ERROR, "`description` is not a string: Claude Code skips "
-    "the agent.", "Claude Code requires a non-empty string.",
-    "---\nname: reviewer\ndescription: 123\n---\n", FM.format(""), "Write the description as text.")
+    "AG207",
+    "description-not-string",
+    Severity.ERROR,
+    "`description` is not a string: Claude Code skips the agent.",
+    "Claude Code requires a non-empty string.",
+    "---\nname: reviewer\ndescription: 123\n---\n",
+    FM.format(""),
+    "Write the description as text.",
+)
 DESCRIPTION_LONG = _rule(
-    "AG208", "description-too-long", Severity.WARNING, "The description is longer than one agent's fair "
-    "share of Claude Code's description budget.",
+    "AG208",
+    "description-too-long",
+    Severity.WARNING,
+    "The description is longer than one agent's fair share of Claude Code's description budget.",
     "Every loaded agent's description is sent with every request; long ones crowd out the others and cost "
-    "tokens on each turn.", "(a description of 2,000 characters, mostly examples)",
-    FM.format(""), "Keep the description to when to use the agent and one or two short examples; move "
-    "detail into the body.")
+    "tokens on each turn.",
+    "(a description of 2,000 characters, mostly examples)",
+    FM.format(""),
+    "Keep the description to when to use the agent and one or two short examples; move detail into the body.",
+)
 UNKNOWN_MODEL = _rule(
-    "AG209", "unknown-model", Severity.WARNING, "`model` is neither an alias nor a Claude model id.",
+    "AG209",
+    "unknown-model",
+    Severity.WARNING,
+    "`model` is neither an alias nor a Claude model id.",
     "Claude Code does not validate `model`: it sends the string to the API as written, and the agent "
-    "fails only when it is called.", FM.format("model: gpt-4\n"), FM.format("model: sonnet\n"),
-    "Use `inherit`, `sonnet`, `opus`, `haiku`, `fable` or a full `claude-...` model id.")
+    "fails only when it is called.",
+    FM.format("model: gpt-4\n"),
+    FM.format("model: sonnet\n"),
+    "Use `inherit`, `sonnet`, `opus`, `haiku`, `fable` or a full `claude-...` model id.",
+)
 MODEL_NOT_STRING = _rule(
-    "AG210", "model-not-string", Severity.WARNING, "`model` is not a string, so Claude Code ignores it.",
+    "AG210",
+    "model-not-string",
+    Severity.WARNING,
+    "`model` is not a string, so Claude Code ignores it.",
     "A list or number in `model` is dropped and the agent inherits the parent's model.",
-    FM.format("model: [sonnet, haiku]\n"), FM.format("model: sonnet\n"), "Name one model as a string.")
+    FM.format("model: [sonnet, haiku]\n"),
+    FM.format("model: sonnet\n"),
+    "Name one model as a string.",
+)
 INVALID_COLOR = _rule(
-    "AG211", "invalid-color", Severity.WARNING, "`color` is not one Claude Code knows; it is dropped.",
+    "AG211",
+    "invalid-color",
+    Severity.WARNING,
+    "`color` is not one Claude Code knows; it is dropped.",
     "Claude Code drops unknown colours with no message; `magenta`, `white`, `gray` and hex codes are not "
-    "accepted.", FM.format("color: magenta\n"), FM.format("color: purple\n"),
-    "Use red, blue, green, yellow, purple, orange, pink or cyan.")
+    "accepted.",
+    FM.format("color: magenta\n"),
+    FM.format("color: purple\n"),
+    "Use red, blue, green, yellow, purple, orange, pink or cyan.",
+)
 INVALID_PERMISSION_MODE = _rule(
-    "AG212", "invalid-permission-mode", Severity.WARNING, "`permissionMode` is not a valid mode; Claude "
-    "Code ignores it.", "An invalid mode is dropped with only a debug-log line, so the agent runs with the "
-    "default permissions instead of the ones written.", FM.format("permissionMode: yolo\n"),
+    "AG212",
+    "invalid-permission-mode",
+    Severity.WARNING,
+    "`permissionMode` is not a valid mode; Claude Code ignores it.",
+    "An invalid mode is dropped with only a debug-log line, so the agent runs with the "
+    "default permissions instead of the ones written.",
+    FM.format("permissionMode: yolo\n"),
     FM.format("permissionMode: acceptEdits\n"),
-    "Use acceptEdits, auto, bypassPermissions, default, dontAsk or plan.")
+    "Use acceptEdits, auto, bypassPermissions, default, dontAsk or plan.",
+)
 INVALID_EFFORT = _rule(
-    "AG213", "invalid-effort", Severity.WARNING, "`effort` is not a valid level; Claude Code ignores it.",
+    "AG213",
+    "invalid-effort",
+    Severity.WARNING,
+    "`effort` is not a valid level; Claude Code ignores it.",
     "Claude Code accepts low, medium, high, xhigh, max or an integer, and drops anything else.",
-    FM.format("effort: extreme\n"), FM.format("effort: high\n"), "Use low, medium, high, xhigh or max.")
+    FM.format("effort: extreme\n"),
+    FM.format("effort: high\n"),
+    "Use low, medium, high, xhigh or max.",
+)
 INVALID_MAX_TURNS = _rule(
-    "AG214", "invalid-max-turns", Severity.WARNING, "`maxTurns` is not a positive integer; Claude Code "
-    "ignores it.", "An invalid limit is dropped, so the agent runs without the turn cap you meant to set.",
-    FM.format("maxTurns: -3\n"), FM.format("maxTurns: 20\n"), "Use a positive integer.")
+    "AG214",
+    "invalid-max-turns",
+    Severity.WARNING,
+    "`maxTurns` is not a positive integer; Claude Code ignores it.",
+    "An invalid limit is dropped, so the agent runs without the turn cap you meant to set.",
+    FM.format("maxTurns: -3\n"),
+    FM.format("maxTurns: 20\n"),
+    "Use a positive integer.",
+)
 INVALID_MEMORY = _rule(
-    "AG215", "invalid-memory", Severity.WARNING, "`memory` is not user, project or local; Claude Code "
-    "ignores it.", "The agent runs without the memory scope you meant.", FM.format("memory: global\n"),
-    FM.format("memory: project\n"), "Use user, project or local.")
+    "AG215",
+    "invalid-memory",
+    Severity.WARNING,
+    "`memory` is not user, project or local; Claude Code ignores it.",
+    "The agent runs without the memory scope you meant.",
+    FM.format("memory: global\n"),
+    FM.format("memory: project\n"),
+    "Use user, project or local.",
+)
 INVALID_ISOLATION = _rule(
-    "AG216", "invalid-isolation", Severity.WARNING, "`isolation` is not a valid value; Claude Code "
-    "ignores it.", "Claude Code accepts worktree or remote (plugin agents: worktree only); anything else "
-    "means the agent runs in the shared working tree.", FM.format("isolation: docker\n"),
-    FM.format("isolation: worktree\n"), "Use worktree (or remote outside plugins).")
+    "AG216",
+    "invalid-isolation",
+    Severity.WARNING,
+    "`isolation` is not a valid value; Claude Code ignores it.",
+    "Claude Code accepts worktree or remote (plugin agents: worktree only); anything else "
+    "means the agent runs in the shared working tree.",
+    FM.format("isolation: docker\n"),
+    FM.format("isolation: worktree\n"),
+    "Use worktree (or remote outside plugins).",
+)
 INVALID_BACKGROUND = _rule(
-    "AG217", "invalid-background", Severity.WARNING, "`background` is not true or false; Claude Code "
-    "ignores it.", "An invalid value is dropped with a debug-log line.", FM.format("background: sometimes\n"),
-    FM.format("background: true\n"), "Use true or false.")
+    "AG217",
+    "invalid-background",
+    Severity.WARNING,
+    "`background` is not true or false; Claude Code ignores it.",
+    "An invalid value is dropped with a debug-log line.",
+    FM.format("background: sometimes\n"),
+    FM.format("background: true\n"),
+    "Use true or false.",
+)
 INVALID_HOOKS = _rule(
-    "AG218", "invalid-hooks", Severity.ERROR, "`hooks` does not have the settings-file shape: Claude Code "
-    "2.1.330 does not load the agent at all.",
+    "AG218",
+    "invalid-hooks",
+    Severity.ERROR,
+    "`hooks` does not have the settings-file shape: Claude Code 2.1.330 does not load the agent at all.",
     "Since 2.1.330 an invalid `hooks` value (for example `hooks: []`) makes Claude Code drop the whole "
     "agent, visible only in /doctor and the debug log (anthropics/claude-code#91781).",
     FM.format("hooks: []\n"),
     FM.format("hooks:\n  Stop:\n    - hooks:\n        - type: command\n          command: ./notify.sh\n"),
     "Write `hooks` as a mapping from event name to a list of `{matcher, hooks: [{type, command}]}`, or "
-    "remove it.")
+    "remove it.",
+)
 UNKNOWN_KEY = _rule(
-    "AG219", "unknown-key", Severity.WARNING, "A frontmatter key Claude Code does not know; it is ignored.",
+    "AG219",
+    "unknown-key",
+    Severity.WARNING,
+    "A frontmatter key Claude Code does not know; it is ignored.",
     "Claude Code ignores unknown keys (2.1.330 mentions them only in its debug log), so a typo such as "
-    "`tool:` silently loses the setting.", FM.format("tool: Read\n"), FM.format("tools: Read\n"),
-    "Fix the key's spelling or remove it.")
+    "`tool:` silently loses the setting.",
+    FM.format("tool: Read\n"),
+    FM.format("tools: Read\n"),
+    "Fix the key's spelling or remove it.",
+)
 ALLOWED_TOOLS = _rule(
-    "AG220", "allowed-tools-in-agent", Severity.ERROR, "`allowed-tools` does nothing in an agent: the agent "
-    "gets every tool.", "`allowed-tools` is a skill and command field. In an agent Claude Code ignores it, "
+    "AG220",
+    "allowed-tools-in-agent",
+    Severity.ERROR,
+    "`allowed-tools` does nothing in an agent: the agent gets every tool.",
+    "`allowed-tools` is a skill and command field. In an agent Claude Code ignores it, "
     "so the restriction you wrote does not hold and the agent inherits every tool (anthropics/claude-code"
-    "#27099).", FM.format("allowed-tools: Read, Grep\n"), FM.format("tools: Read, Grep\n"),
-    "Rename `allowed-tools` to `tools`.", fixable=True)
+    "#27099).",
+    FM.format("allowed-tools: Read, Grep\n"),
+    FM.format("tools: Read, Grep\n"),
+    "Rename `allowed-tools` to `tools`.",
+    fixable=True,
+)
 PLUGIN_IGNORED = _rule(
-    "AG221", "ignored-in-plugin", Severity.WARNING, "Claude Code ignores this field in plugin agents.",
+    "AG221",
+    "ignored-in-plugin",
+    Severity.WARNING,
+    "Claude Code ignores this field in plugin agents.",
     "Plugin agents cannot set `permissionMode`, `hooks`, `mcpServers` or `initialPrompt`; Claude Code "
-    "drops them with a warning in its debug log.", FM.format("permissionMode: acceptEdits\n"), FM.format(""),
+    "drops them with a warning in its debug log.",
+    FM.format("permissionMode: acceptEdits\n"),
+    FM.format(""),
     "Remove the field, or install the agent into .claude/agents/ where it applies.",
-    sources=(SRC_REF + " §1.8",))
+    sources=(SRC_REF + " §1.8",),
+)
 INVALID_MCP_SERVERS = _rule(
-    "AG222", "invalid-mcp-servers", Severity.WARNING, "`mcpServers` is not a list of server names or "
-    "inline configurations; Claude Code drops the bad entries.", "Each item must be a configured server's "
-    "name or a one-key mapping `{name: config}`.", FM.format("mcpServers: github\n"),
-    FM.format("mcpServers:\n  - github\n"), "Write `mcpServers` as a YAML list.")
+    "AG222",
+    "invalid-mcp-servers",
+    Severity.WARNING,
+    "`mcpServers` is not a list of server names or inline configurations; Claude Code drops the bad entries.",
+    "Each item must be a configured server's name or a one-key mapping `{name: config}`.",
+    FM.format("mcpServers: github\n"),
+    FM.format("mcpServers:\n  - github\n"),
+    "Write `mcpServers` as a YAML list.",
+)
 FIELD_TYPE = _rule(
-    "AG223", "wrong-field-type", Severity.WARNING, "A field has the wrong type; Claude Code ignores it.",
+    "AG223",
+    "wrong-field-type",
+    Severity.WARNING,
+    "A field has the wrong type; Claude Code ignores it.",
     "Claude Code reads each field with a fixed type; a value of another type is dropped.",
-    FM.format("omitClaudeMd: maybe\n"), FM.format("omitClaudeMd: true\n"),
-    "Give the field a value of the documented type.")
+    FM.format("omitClaudeMd: maybe\n"),
+    FM.format("omitClaudeMd: true\n"),
+    "Give the field a value of the documented type.",
+)
 
 
 def _values(ctx: LintContext, key: str) -> list[str]:
@@ -153,26 +282,48 @@ def name_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     limit = ctx.spec.limits["name_max_chars"]
     if "name" not in data:
         if doc.plugin is None:
-            yield finding(MISSING_NAME, doc, "no `name` in the frontmatter: Claude Code will not load this agent",
-                          fix=f"Add `name: {doc.path.stem}`.")
+            yield finding(
+                MISSING_NAME,
+                doc,
+                "no `name` in the frontmatter: Claude Code will not load this agent",
+                fix=f"Add `name: {doc.path.stem}`.",
+            )
         return
     name = data["name"]
     if not isinstance(name, str):
-        yield finding(NAME_NOT_STRING, doc, f"`name` is a {type(name).__name__}, not a string: Claude Code "
-                      "will not load this agent", key="name")
+        yield finding(
+            NAME_NOT_STRING,
+            doc,
+            f"`name` is a {type(name).__name__}, not a string: Claude Code will not load this agent",
+            key="name",
+        )
         return
     stripped = name.strip()
-    problem = ("empty" if not stripped else "starts with `-`" if stripped.startswith("-")
-               else "contains `:`" if ":" in stripped else f"is over {limit} characters"
-               if len(stripped) > limit else None)
+    problem = (
+        "empty"
+        if not stripped
+        else "starts with `-`"
+        if stripped.startswith("-")
+        else "contains `:`"
+        if ":" in stripped
+        else f"is over {limit} characters"
+        if len(stripped) > limit
+        else None
+    )
     if problem:
-        yield finding(NAME_INVALID, doc, f"`name` {problem}: Claude Code will not load this agent", key="name")
+        yield finding(
+            NAME_INVALID, doc, f"`name` {problem}: Claude Code will not load this agent", key="name"
+        )
         return
     if not _KEBAB.match(stripped):
         yield finding(NAME_STYLE, doc, f"`name` {stripped!r} is not lowercase kebab-case", key="name")
     if stripped != doc.path.stem:
-        yield finding(NAME_FILENAME, doc, f"`name` {stripped!r} differs from the file name {doc.path.name!r}",
-                      key="name")
+        yield finding(
+            NAME_FILENAME,
+            doc,
+            f"`name` {stripped!r} differs from the file name {doc.path.name!r}",
+            key="name",
+        )
 
 
 def description_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
@@ -188,13 +339,21 @@ def description_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     value = data[present[0]]
     if not isinstance(value, str) or not value.strip():
         what = "empty" if isinstance(value, str) or value is None else f"a {type(value).__name__}"
-        yield finding(DESCRIPTION_NOT_STRING, doc, f"`{present[0]}` is {what}, not text: Claude Code will "
-                      "not load this agent", key=present[0])
+        yield finding(
+            DESCRIPTION_NOT_STRING,
+            doc,
+            f"`{present[0]}` is {what}, not text: Claude Code will not load this agent",
+            key=present[0],
+        )
         return
     limit = ctx.spec.limits["description_advice_max_chars"]
     if len(value) > limit:
-        yield finding(DESCRIPTION_LONG, doc, f"the description is {len(value)} characters (advice: at most "
-                      f"{limit})", key=present[0])
+        yield finding(
+            DESCRIPTION_LONG,
+            doc,
+            f"the description is {len(value)} characters (advice: at most {limit})",
+            key=present[0],
+        )
 
 
 def model_check(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
@@ -203,14 +362,23 @@ def model_check(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         return
     model = data["model"]
     if not isinstance(model, str) or not model.strip():
-        yield finding(MODEL_NOT_STRING, doc, "`model` is not a model name; Claude Code ignores it and the "
-                      "agent inherits the parent's model", key="model")
+        yield finding(
+            MODEL_NOT_STRING,
+            doc,
+            "`model` is not a model name; Claude Code ignores it and the agent inherits the parent's model",
+            key="model",
+        )
         return
     value = model.strip()
     if value.lower() in _values(ctx, "model_aliases") or ctx.spec.model_id_pattern.match(value):
         return
-    yield finding(UNKNOWN_MODEL, doc, f"`model: {value}` is not a Claude alias or model id (spec of "
-                  f"{ctx.spec.as_of}); Claude Code sends it to the API as written", key="model")
+    yield finding(
+        UNKNOWN_MODEL,
+        doc,
+        f"`model: {value}` is not a Claude alias or model id (spec of "
+        f"{ctx.spec.as_of}); Claude Code sends it to the API as written",
+        key="model",
+    )
 
 
 def enum_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
@@ -218,23 +386,40 @@ def enum_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     if data is None:
         return
     isolation_key = "isolation_plugin" if doc.plugin else "isolation"
-    enums = (("color", "colors", INVALID_COLOR, False), ("permissionMode", "permission_modes",
-             INVALID_PERMISSION_MODE, False), ("memory", "memory", INVALID_MEMORY, False),
-             ("isolation", isolation_key, INVALID_ISOLATION, False))
+    enums = (
+        ("color", "colors", INVALID_COLOR, False),
+        ("permissionMode", "permission_modes", INVALID_PERMISSION_MODE, False),
+        ("memory", "memory", INVALID_MEMORY, False),
+        ("isolation", isolation_key, INVALID_ISOLATION, False),
+    )
     for key, values_key, rule, _ in enums:
         if key in data and (doc.plugin is None or not ctx.spec.fields[key].plugin_ignored):
             allowed = _values(ctx, values_key)
             if not isinstance(data[key], str) or data[key] not in allowed:
-                yield finding(rule, doc, f"`{key}: {_show(data[key])}` is not one of {', '.join(allowed)}; "
-                              "Claude Code ignores it", key=key)
+                yield finding(
+                    rule,
+                    doc,
+                    f"`{key}: {_show(data[key])}` is not one of {', '.join(allowed)}; Claude Code ignores it",
+                    key=key,
+                )
     if "effort" in data and not _valid_effort(data["effort"], _values(ctx, "effort_levels")):
-        yield finding(INVALID_EFFORT, doc, f"`effort: {_show(data['effort'])}` is not a valid level", key="effort")
+        yield finding(
+            INVALID_EFFORT, doc, f"`effort: {_show(data['effort'])}` is not a valid level", key="effort"
+        )
     if "maxTurns" in data and not _positive_int(data["maxTurns"]):
-        yield finding(INVALID_MAX_TURNS, doc, f"`maxTurns: {_show(data['maxTurns'])}` is not a positive integer",
-                      key="maxTurns")
+        yield finding(
+            INVALID_MAX_TURNS,
+            doc,
+            f"`maxTurns: {_show(data['maxTurns'])}` is not a positive integer",
+            key="maxTurns",
+        )
     if "background" in data and data["background"] not in (True, False, "true", "false"):
-        yield finding(INVALID_BACKGROUND, doc, f"`background: {_show(data['background'])}` is not true or false",
-                      key="background")
+        yield finding(
+            INVALID_BACKGROUND,
+            doc,
+            f"`background: {_show(data['background'])}` is not true or false",
+            key="background",
+        )
 
 
 def _show(value: Any) -> str:
@@ -262,8 +447,12 @@ def hooks_check(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         return
     problem = hooks_problem(data["hooks"], ctx)
     if problem:
-        yield finding(INVALID_HOOKS, doc, f"invalid `hooks` ({problem}): Claude Code 2.1.330 will not load "
-                      "this agent", key="hooks")
+        yield finding(
+            INVALID_HOOKS,
+            doc,
+            f"invalid `hooks` ({problem}): Claude Code 2.1.330 will not load this agent",
+            key="hooks",
+        )
 
 
 def hooks_problem(hooks: Any, ctx: LintContext) -> str | None:
@@ -282,8 +471,11 @@ def hooks_problem(hooks: Any, ctx: LintContext) -> str | None:
             if "matcher" in group and not isinstance(group["matcher"], str):
                 return f"{event}: `matcher` must be a string"
             for hook in group["hooks"]:
-                if not isinstance(hook, dict) or not isinstance(hook.get("type"), str) or \
-                        hook["type"] not in ctx.spec.hook_types:
+                if (
+                    not isinstance(hook, dict)
+                    or not isinstance(hook.get("type"), str)
+                    or hook["type"] not in ctx.spec.hook_types
+                ):
                     return f"{event}: each hook needs a `type` of {', '.join(sorted(ctx.spec.hook_types))}"
                 if hook["type"] == "command" and not isinstance(hook.get("command"), str):
                     return f"{event}: a command hook needs a `command` string"
@@ -298,16 +490,30 @@ def key_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     for raw_key in data:
         key = str(raw_key)
         if key == "allowed-tools" and "tools" not in data:
-            yield finding(ALLOWED_TOOLS, doc, "`allowed-tools` is ignored in agents: this agent gets every tool",
-                          key=key)
+            yield finding(
+                ALLOWED_TOOLS,
+                doc,
+                "`allowed-tools` is ignored in agents: this agent gets every tool",
+                key=key,
+            )
         elif key == "allowed-tools":
-            yield finding(UNKNOWN_KEY, doc, "`allowed-tools` is ignored in agents; `tools` is what applies",
-                          key=key, fix="Remove `allowed-tools`; keep the list in `tools`.")
+            yield finding(
+                UNKNOWN_KEY,
+                doc,
+                "`allowed-tools` is ignored in agents; `tools` is what applies",
+                key=key,
+                fix="Remove `allowed-tools`; keep the list in `tools`.",
+            )
         elif key not in fields or (fields[key].plugin_only and doc.plugin is None):
             close = difflib.get_close_matches(key, [k for k in fields if not fields[k].plugin_only], n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
-            yield finding(UNKNOWN_KEY, doc, f"unknown key `{key}`{hint}; Claude Code ignores it", key=key,
-                          fix=f"Rename it to `{close[0]}`." if close else UNKNOWN_KEY.fix)
+            yield finding(
+                UNKNOWN_KEY,
+                doc,
+                f"unknown key `{key}`{hint}; Claude Code ignores it",
+                key=key,
+                fix=f"Rename it to `{close[0]}`." if close else UNKNOWN_KEY.fix,
+            )
         elif doc.plugin is not None and fields[key].plugin_ignored:
             yield finding(PLUGIN_IGNORED, doc, f"`{key}` is ignored for plugin agents", key=key)
 
@@ -317,22 +523,41 @@ def type_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     if data is None:
         return
     if "mcpServers" in data and doc.plugin is None and not _valid_mcp_servers(data["mcpServers"]):
-        yield finding(INVALID_MCP_SERVERS, doc, "`mcpServers` must be a list of names or `{name: config}` "
-                      "items", key="mcpServers")
-    checked = {"skills": "str_or_list", "initialPrompt": "str", "autoCompactWindow": "int",
-               "omitClaudeMd": "bool", "observerMessage": "str", "experimental": "mapping"}
+        yield finding(
+            INVALID_MCP_SERVERS,
+            doc,
+            "`mcpServers` must be a list of names or `{name: config}` items",
+            key="mcpServers",
+        )
+    checked = {
+        "skills": "str_or_list",
+        "initialPrompt": "str",
+        "autoCompactWindow": "int",
+        "omitClaudeMd": "bool",
+        "observerMessage": "str",
+        "experimental": "mapping",
+    }
     for key, kind in checked.items():
         if key in data and not _has_type(data[key], kind):
-            yield finding(FIELD_TYPE, doc, f"`{key}` should be {_KIND_WORDS[kind]}; Claude Code ignores it",
-                          key=key)
+            yield finding(
+                FIELD_TYPE, doc, f"`{key}` should be {_KIND_WORDS[kind]}; Claude Code ignores it", key=key
+            )
     experimental = data.get("experimental")
-    if isinstance(experimental, dict) and "cacheTtl" in experimental and \
-            experimental["cacheTtl"] not in _values(ctx, "experimental_cache_ttl"):
+    if (
+        isinstance(experimental, dict)
+        and "cacheTtl" in experimental
+        and experimental["cacheTtl"] not in _values(ctx, "experimental_cache_ttl")
+    ):
         yield finding(FIELD_TYPE, doc, "`experimental.cacheTtl` should be 5m or 1h", key="experimental")
 
 
-_KIND_WORDS = {"str": "a string", "int": "an integer", "bool": "true or false", "mapping": "a mapping",
-               "str_or_list": "a string or a list of strings"}
+_KIND_WORDS = {
+    "str": "a string",
+    "int": "an integer",
+    "bool": "true or false",
+    "mapping": "a mapping",
+    "str_or_list": "a string or a list of strings",
+}
 
 
 def _has_type(value: Any, kind: str) -> bool:
@@ -354,13 +579,27 @@ def _valid_mcp_servers(value: Any) -> bool:
 
 
 FILE_CHECKS = (
-    (MISSING_NAME, name_checks), (NAME_NOT_STRING, name_checks), (NAME_INVALID, name_checks),
-    (NAME_STYLE, name_checks), (NAME_FILENAME, name_checks),
-    (MISSING_DESCRIPTION, description_checks), (DESCRIPTION_NOT_STRING, description_checks),
-    (DESCRIPTION_LONG, description_checks), (UNKNOWN_MODEL, model_check), (MODEL_NOT_STRING, model_check),
-    (INVALID_COLOR, enum_checks), (INVALID_PERMISSION_MODE, enum_checks), (INVALID_EFFORT, enum_checks),
-    (INVALID_MAX_TURNS, enum_checks), (INVALID_MEMORY, enum_checks), (INVALID_ISOLATION, enum_checks),
-    (INVALID_BACKGROUND, enum_checks), (INVALID_HOOKS, hooks_check), (UNKNOWN_KEY, key_checks),
-    (ALLOWED_TOOLS, key_checks), (PLUGIN_IGNORED, key_checks), (INVALID_MCP_SERVERS, type_checks),
+    (MISSING_NAME, name_checks),
+    (NAME_NOT_STRING, name_checks),
+    (NAME_INVALID, name_checks),
+    (NAME_STYLE, name_checks),
+    (NAME_FILENAME, name_checks),
+    (MISSING_DESCRIPTION, description_checks),
+    (DESCRIPTION_NOT_STRING, description_checks),
+    (DESCRIPTION_LONG, description_checks),
+    (UNKNOWN_MODEL, model_check),
+    (MODEL_NOT_STRING, model_check),
+    (INVALID_COLOR, enum_checks),
+    (INVALID_PERMISSION_MODE, enum_checks),
+    (INVALID_EFFORT, enum_checks),
+    (INVALID_MAX_TURNS, enum_checks),
+    (INVALID_MEMORY, enum_checks),
+    (INVALID_ISOLATION, enum_checks),
+    (INVALID_BACKGROUND, enum_checks),
+    (INVALID_HOOKS, hooks_check),
+    (UNKNOWN_KEY, key_checks),
+    (ALLOWED_TOOLS, key_checks),
+    (PLUGIN_IGNORED, key_checks),
+    (INVALID_MCP_SERVERS, type_checks),
     (FIELD_TYPE, type_checks),
 )

@@ -14,93 +14,163 @@ from llmeng.rules import Rule
 CAT = "file"
 
 NO_FRONTMATTER = Rule(
-    id="AG101", name="no-frontmatter", severity=Severity.WARNING, category=CAT,
+    id="AG101",
+    name="no-frontmatter",
+    severity=Severity.WARNING,
+    category=CAT,
     summary="The file has no YAML frontmatter, so Claude Code loads no agent from it.",
     why="Claude Code treats a markdown file without a `---` frontmatter block in an agents folder as a "
-        "co-located document and skips it silently. If this file was meant to be an agent, it is invisible.",
-    bad="# My agent\nYou review code.", good="---\nname: reviewer\ndescription: Reviews diffs.\n---\nYou review code.",
+    "co-located document and skips it silently. If this file was meant to be an agent, it is invisible.",
+    bad="# My agent\nYou review code.",
+    good="---\nname: reviewer\ndescription: Reviews diffs.\n---\nYou review code.",
     fix="Start the file with a `---` block holding at least `name` and `description`, or move the document "
-        "out of the agents folder.", sources=(SRC_REF + " §1.7",))
+    "out of the agents folder.",
+    sources=(SRC_REF + " §1.7",),
+)
 YAML_INVALID = Rule(
-    id="AG102", name="yaml-invalid", severity=Severity.ERROR, category=CAT,
+    id="AG102",
+    name="yaml-invalid",
+    severity=Severity.ERROR,
+    category=CAT,
     summary="The frontmatter is not YAML, even after Claude Code's lenient retry: the agent does not load.",
     why="When both the strict parse and the retry with quoted values fail, Claude Code sees an empty "
-        "frontmatter, finds no name, and skips the agent without telling anyone (only the debug log knows).",
-    bad="---\nname: x\ndescription: [unclosed\n  tools: {\n---\n", good="---\nname: x\ndescription: Reviews diffs.\n---\n",
+    "frontmatter, finds no name, and skips the agent without telling anyone (only the debug log knows).",
+    bad="---\nname: x\ndescription: [unclosed\n  tools: {\n---\n",
+    good="---\nname: x\ndescription: Reviews diffs.\n---\n",
     fix="Fix the YAML at the reported line; quote values that contain `: `, `#`, `[` or `{`.",
-    sources=(SRC_REF + " §1.6",))
+    sources=(SRC_REF + " §1.6",),
+)
 YAML_STRICT_ONLY = Rule(
-    id="AG103", name="yaml-needs-lenient-parse", severity=Severity.WARNING, category=CAT, fixable=True,
+    id="AG103",
+    name="yaml-needs-lenient-parse",
+    severity=Severity.WARNING,
+    category=CAT,
+    fixable=True,
     summary="Claude Code loads this frontmatter only through its lenient retry; strict YAML parsers reject it.",
     why="Claude Code quotes unquoted values containing `: ` or special characters and parses again, so the "
-        "agent loads; `claude plugin validate`, PyYAML, editors and other tools fail on the file.",
+    "agent loads; `claude plugin validate`, PyYAML, editors and other tools fail on the file.",
     bad="---\nname: x\ndescription: Use when: the user asks\n---\n",
-    good="---\nname: x\ndescription: \"Use when: the user asks\"\n---\n",
+    good='---\nname: x\ndescription: "Use when: the user asks"\n---\n',
     fix="Quote the value or use a block scalar (`description: >-`); `llmeng validate --fix` quotes it for you.",
-    sources=(SRC_REF + " §1.6, §5",))
+    sources=(SRC_REF + " §1.6, §5",),
+)
 NOT_MAPPING = Rule(
-    id="AG104", name="frontmatter-not-mapping", severity=Severity.ERROR, category=CAT,
+    id="AG104",
+    name="frontmatter-not-mapping",
+    severity=Severity.ERROR,
+    category=CAT,
     summary="The frontmatter is YAML but not a mapping of keys to values: the agent does not load.",
     why="Claude Code reads `name` and `description` from a mapping; a list or a bare string has neither.",
-    bad="---\n- name: x\n---\n", good="---\nname: x\ndescription: Reviews diffs.\n---\n",
-    fix="Write the frontmatter as `key: value` lines.", sources=(SRC_REF + " §1.7",))
+    bad="---\n- name: x\n---\n",
+    good="---\nname: x\ndescription: Reviews diffs.\n---\n",
+    fix="Write the frontmatter as `key: value` lines.",
+    sources=(SRC_REF + " §1.7",),
+)
 TOO_LARGE = Rule(
-    id="AG105", name="file-too-large", severity=Severity.ERROR, category=CAT,
+    id="AG105",
+    name="file-too-large",
+    severity=Severity.ERROR,
+    category=CAT,
     summary="The file is over 1 MiB; Claude Code does not load it.",
     why="Claude Code skips agent files above its 1 MiB limit. Nothing in the session says so.",
-    bad="(a 2 MiB agent file)", good="(an agent file of a few KiB)",
+    bad="(a 2 MiB agent file)",
+    good="(an agent file of a few KiB)",
     fix="Shorten the body; move reference material into files the agent reads when it needs them.",
-    sources=(SRC_REF + " §1.1",))
+    sources=(SRC_REF + " §1.1",),
+)
 BOM = Rule(
-    id="AG106", name="byte-order-mark", severity=Severity.WARNING, category=CAT, fixable=True,
+    id="AG106",
+    name="byte-order-mark",
+    severity=Severity.WARNING,
+    category=CAT,
+    fixable=True,
     summary="The file starts with a UTF-8 byte-order mark.",
     why="Claude Code matches the frontmatter with a pattern anchored at the very first character; a "
-        "byte-order mark stands before the `---`, so the frontmatter may not be recognised.",
-    bad="\\ufeff---\nname: x\n---\n", good="---\nname: x\n---\n",
-    fix="Save the file as UTF-8 without BOM; `llmeng validate --fix` removes it.", sources=(SRC_REF + " §1.3",))
+    "byte-order mark stands before the `---`, so the frontmatter may not be recognised.",
+    bad="\\ufeff---\nname: x\n---\n",
+    good="---\nname: x\n---\n",
+    fix="Save the file as UTF-8 without BOM; `llmeng validate --fix` removes it.",
+    sources=(SRC_REF + " §1.3",),
+)
 CRLF = Rule(
-    id="AG107", name="crlf-line-endings", severity=Severity.INFO, category=CAT, fixable=True,
+    id="AG107",
+    name="crlf-line-endings",
+    severity=Severity.INFO,
+    category=CAT,
+    fixable=True,
     summary="The file uses Windows (CRLF) line endings.",
     why="Claude Code copes, but carriage returns end up in values and the system prompt, and diffs and "
-        "other tools disagree about the file.",
-    bad="---\\r\\nname: x\\r\\n---\\r\\n", good="---\nname: x\n---\n",
-    fix="Convert to LF line endings; `llmeng validate --fix` does it.", sources=(SRC_REF + " §1.3",))
+    "other tools disagree about the file.",
+    bad="---\\r\\nname: x\\r\\n---\\r\\n",
+    good="---\nname: x\n---\n",
+    fix="Convert to LF line endings; `llmeng validate --fix` does it.",
+    sources=(SRC_REF + " §1.3",),
+)
 MOJIBAKE = Rule(
-    id="AG108", name="mojibake", severity=Severity.WARNING, category=CAT, fixable=True,
+    id="AG108",
+    name="mojibake",
+    severity=Severity.WARNING,
+    category=CAT,
+    fixable=True,
     summary="The text has mojibake: UTF-8 that was decoded with another encoding (e.g. `â†’` for `→`).",
     why="The model reads the garbled characters as written, which wastes tokens and can change meaning; "
-        "U+FFFD marks characters that were lost for good.",
-    bad="Prompt optimization ‚Üí llm-prompt-engineer", good="Prompt optimization → llm-prompt-engineer",
+    "U+FFFD marks characters that were lost for good.",
+    bad="Prompt optimization ‚Üí llm-prompt-engineer",
+    good="Prompt optimization → llm-prompt-engineer",
     fix="Re-decode the text; `llmeng validate --fix` repairs reversible mojibake (U+FFFD needs a person).",
-    sources=("ftfy: https://ftfy.readthedocs.io",))
+    sources=("ftfy: https://ftfy.readthedocs.io",),
+)
 INVALID_UTF8 = Rule(
-    id="AG109", name="invalid-utf8", severity=Severity.ERROR, category=CAT,
+    id="AG109",
+    name="invalid-utf8",
+    severity=Severity.ERROR,
+    category=CAT,
     summary="The file is not valid UTF-8.",
     why="Claude Code reads agent files as UTF-8; invalid bytes become replacement characters or binary "
-        "content ends up in the system prompt.",
-    bad="(bytes 0xff 0xfe in the file)", good="(UTF-8 text)", fix="Re-save the file as UTF-8 text.",
-    sources=(SRC_REF + " §1.1",))
+    "content ends up in the system prompt.",
+    bad="(bytes 0xff 0xfe in the file)",
+    good="(UTF-8 text)",
+    fix="Re-save the file as UTF-8 text.",
+    sources=(SRC_REF + " §1.1",),
+)
 CLOSED_MID_LINE = Rule(
-    id="AG110", name="frontmatter-cut-by-dashes", severity=Severity.ERROR, category=CAT,
+    id="AG110",
+    name="frontmatter-cut-by-dashes",
+    severity=Severity.ERROR,
+    category=CAT,
     summary="A `---` inside a frontmatter value ends the frontmatter early.",
     why="Claude Code's frontmatter pattern stops at the first `---` anywhere, not only on its own line, "
-        "so the rest of the value and every key after it land in the body.",
-    bad="---\nname: x\ndescription: before---after\n---\n", good="---\nname: x\ndescription: before, after\n---\n",
-    fix="Remove `---` from frontmatter values (use a dash or a comma).", sources=(SRC_REF + " §1.3",))
+    "so the rest of the value and every key after it land in the body.",
+    bad="---\nname: x\ndescription: before---after\n---\n",
+    good="---\nname: x\ndescription: before, after\n---\n",
+    fix="Remove `---` from frontmatter values (use a dash or a comma).",
+    sources=(SRC_REF + " §1.3",),
+)
 EMPTY_BODY = Rule(
-    id="AG111", name="empty-body", severity=Severity.WARNING, category=CAT,
+    id="AG111",
+    name="empty-body",
+    severity=Severity.WARNING,
+    category=CAT,
     summary="The agent has no body, so it runs with no system prompt of its own.",
     why="The body after the frontmatter is the subagent's system prompt; without it the agent knows only "
-        "its description.",
+    "its description.",
     bad="---\nname: x\ndescription: Reviews diffs.\n---\n",
     good="---\nname: x\ndescription: Reviews diffs.\n---\nYou review diffs for correctness.",
-    fix="Write the agent's instructions after the closing `---`.", sources=(SRC_REF + " §1.3",))
+    fix="Write the agent's instructions after the closing `---`.",
+    sources=(SRC_REF + " §1.3",),
+)
 UNREADABLE = Rule(
-    id="AG113", name="unreadable-file", severity=Severity.ERROR, category=CAT,
+    id="AG113",
+    name="unreadable-file",
+    severity=Severity.ERROR,
+    category=CAT,
     summary="The file could not be read.",
     why="A file the linter cannot read is a file Claude Code cannot read either.",
-    bad="(a file without read permission)", good="(a readable file)",
-    fix="Check the file's permissions and that it is a regular file.", sources=(SRC_REF + " §1.1",))
+    bad="(a file without read permission)",
+    good="(a readable file)",
+    fix="Check the file's permissions and that it is a regular file.",
+    sources=(SRC_REF + " §1.1",),
+)
 
 
 def read_problem(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
@@ -115,23 +185,45 @@ def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     if p is None:
         return
     if not p.has_frontmatter:
-        msg = ("no frontmatter: Claude Code treats this file as documentation" if doc.plugin is None else
-               "no frontmatter: Claude Code loads it as a plugin agent named after the file, with no description")
+        msg = (
+            "no frontmatter: Claude Code treats this file as documentation"
+            if doc.plugin is None
+            else "no frontmatter: Claude Code loads it as a plugin agent named after the file, with no description"
+        )
         yield finding(NO_FRONTMATTER, doc, msg, line=1)
     elif p.not_mapping:
-        yield finding(NOT_MAPPING, doc, "the frontmatter is not a mapping: Claude Code will not load this agent",
-                      line=p.fm_line)
+        yield finding(
+            NOT_MAPPING,
+            doc,
+            "the frontmatter is not a mapping: Claude Code will not load this agent",
+            line=p.fm_line,
+        )
     elif p.strict_error is not None and not p.lenient_ok:
         e = p.strict_error
-        yield finding(YAML_INVALID, doc, f"invalid YAML ({e.message}): Claude Code will not load this agent",
-                      line=e.line, col=e.col)
+        yield finding(
+            YAML_INVALID,
+            doc,
+            f"invalid YAML ({e.message}): Claude Code will not load this agent",
+            line=e.line,
+            col=e.col,
+        )
     elif p.strict_error is not None:
         e = p.strict_error
-        yield finding(YAML_STRICT_ONLY, doc, f"strict YAML fails ({e.message}); Claude Code loads it only "
-                      "after quoting values, other tools will not", line=e.line, col=e.col)
+        yield finding(
+            YAML_STRICT_ONLY,
+            doc,
+            f"strict YAML fails ({e.message}); Claude Code loads it only "
+            "after quoting values, other tools will not",
+            line=e.line,
+            col=e.col,
+        )
     if p.close_mid_line:
-        yield finding(CLOSED_MID_LINE, doc, "the frontmatter ends at a `---` in the middle of a line",
-                      line=p.fm_line + p.frontmatter_text.count("\n"))
+        yield finding(
+            CLOSED_MID_LINE,
+            doc,
+            "the frontmatter ends at a `---` in the middle of a line",
+            line=p.fm_line + p.frontmatter_text.count("\n"),
+        )
 
 
 def encoding(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
@@ -155,9 +247,16 @@ def body_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
 
 
 FILE_CHECKS = (
-    (UNREADABLE, read_problem), (TOO_LARGE, read_problem), (INVALID_UTF8, read_problem),
-    (NO_FRONTMATTER, frontmatter_present), (YAML_INVALID, frontmatter_present),
-    (YAML_STRICT_ONLY, frontmatter_present), (NOT_MAPPING, frontmatter_present),
+    (UNREADABLE, read_problem),
+    (TOO_LARGE, read_problem),
+    (INVALID_UTF8, read_problem),
+    (NO_FRONTMATTER, frontmatter_present),
+    (YAML_INVALID, frontmatter_present),
+    (YAML_STRICT_ONLY, frontmatter_present),
+    (NOT_MAPPING, frontmatter_present),
     (CLOSED_MID_LINE, frontmatter_present),
-    (BOM, encoding), (CRLF, encoding), (MOJIBAKE, encoding), (EMPTY_BODY, body_present),
+    (BOM, encoding),
+    (CRLF, encoding),
+    (MOJIBAKE, encoding),
+    (EMPTY_BODY, body_present),
 )

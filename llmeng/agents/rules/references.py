@@ -21,41 +21,71 @@ _rule = rule_factory(CAT, (SRC_REF + " §1.2, §1.7a",))
 
 
 DUPLICATE_NAME = _rule(
-    "AG401", "duplicate-name", Severity.ERROR, "Two files in one scope define the same agent name: Claude "
-    "Code keeps only one of them.", "Which copy wins depends on the order the filesystem lists files in, so "
-    "the other agent silently disappears.", "(a.md and b.md both with `name: reviewer`)",
-    "(names unique within the scope)", "Rename one of the agents.")
+    "AG401",
+    "duplicate-name",
+    Severity.ERROR,
+    "Two files in one scope define the same agent name: Claude Code keeps only one of them.",
+    "Which copy wins depends on the order the filesystem lists files in, so "
+    "the other agent silently disappears.",
+    "(a.md and b.md both with `name: reviewer`)",
+    "(names unique within the scope)",
+    "Rename one of the agents.",
+)
 SHADOWED = _rule(
-    "AG402", "shadowed-agent", Severity.WARNING, "An agent of the same name exists in another scope; only "
-    "one of them is used.", "Claude Code resolves names by scope: managed > --agents > project > user > "
+    "AG402",
+    "shadowed-agent",
+    Severity.WARNING,
+    "An agent of the same name exists in another scope; only one of them is used.",
+    "Claude Code resolves names by scope: managed > --agents > project > user > "
     "plugin. The copy in the losing scope is never used, which surprises whoever edits it.",
-    "(reviewer in ~/.claude/agents and in .claude/agents)", "(one reviewer, or distinct names)",
-    "Remove or rename one copy, or keep them identical on purpose.")
+    "(reviewer in ~/.claude/agents and in .claude/agents)",
+    "(one reviewer, or distinct names)",
+    "Remove or rename one copy, or keep them identical on purpose.",
+)
 UNKNOWN_AGENT = _rule(
-    "AG403", "unknown-agent-reference", Severity.WARNING, "The agent hands work to an agent that is neither "
-    "in the validated set nor installed.", "A handoff to an agent that does not exist sends the coordinator "
+    "AG403",
+    "unknown-agent-reference",
+    Severity.WARNING,
+    "The agent hands work to an agent that is neither in the validated set nor installed.",
+    "A handoff to an agent that does not exist sends the coordinator "
     "looking for it; Claude Code answers `Agent type 'x' not found`.",
     FM.format("reviewer") + "Hand security questions to security-auditor.\n",
     FM.format("reviewer") + "Hand security questions to the user in your report.\n",
-    "Refer only to agents that ship with this set or are installed; otherwise name the work, not an agent.")
+    "Refer only to agents that ship with this set or are installed; otherwise name the work, not an agent.",
+)
 MISSING_SCRIPT = _rule(
-    "AG404", "missing-script", Severity.WARNING, "The body runs a script that does not exist.",
+    "AG404",
+    "missing-script",
+    Severity.WARNING,
+    "The body runs a script that does not exist.",
     "The agent will run the command, fail, and either stop or improvise.",
     FM.format("reviewer") + "```bash\n.claude/scripts/notify.sh done\n```\n",
     FM.format("reviewer") + "```bash\ngit status\n```\n",
-    "Create the script, fix its path, or install what provides it (e.g. `llmeng install`).")
+    "Create the script, fix its path, or install what provides it (e.g. `llmeng install`).",
+)
 DESCRIPTION_BUDGET = _rule(
-    "AG405", "description-budget", Severity.WARNING, "All descriptions together exceed Claude Code's "
-    "description budget.", "Every loaded agent's description is sent with every request; Claude Code warns "
+    "AG405",
+    "description-budget",
+    Severity.WARNING,
+    "All descriptions together exceed Claude Code's description budget.",
+    "Every loaded agent's description is sent with every request; Claude Code warns "
     "past about 15,000 tokens, and large collections installed whole add hundreds of kilobytes per request.",
-    "(300 agents with 1,000-character descriptions)", "(the agents you use, with short descriptions)",
-    "Install only the agents you use and shorten long descriptions.", sources=(SRC_REF + " §1.7a",
-                                                                               "prior-art.md §1.1"))
+    "(300 agents with 1,000-character descriptions)",
+    "(the agents you use, with short descriptions)",
+    "Install only the agents you use and shorten long descriptions.",
+    sources=(SRC_REF + " §1.7a", "prior-art.md §1.1"),
+)
 SHADOWS_BUILTIN = _rule(
-    "AG406", "shadows-builtin-agent", Severity.WARNING, "The agent has the name of a built-in agent and "
-    "replaces it.", "A project or user agent named like `general-purpose`, `Explore` or `Plan` silently "
-    "replaces Claude Code's own agent of that name.", FM.format("Explore"), FM.format("repo-explorer"),
-    "Choose another name.")
+    "AG406",
+    "shadows-builtin-agent",
+    Severity.WARNING,
+    "The agent has the name of a built-in agent and replaces it.",
+    "A project or user agent named like `general-purpose`, `Explore` or `Plan` silently "
+    "replaces Claude Code's own agent of that name.",
+    FM.format("Explore"),
+    FM.format("repo-explorer"),
+    "Choose another name.",
+)
 
 
 def _scope_of(doc: AgentDoc) -> tuple[str, str]:
@@ -72,8 +102,9 @@ def duplicates(ctx: LintContext) -> Iterator[Finding]:
             by_name[(*_scope_of(doc), doc.name)].append(doc)
     for (_, _, name), docs in by_name.items():
         for doc in docs[1:]:
-            yield finding(DUPLICATE_NAME, doc, f"agent name {name!r} is also defined in {docs[0].display}",
-                          key="name")
+            yield finding(
+                DUPLICATE_NAME, doc, f"agent name {name!r} is also defined in {docs[0].display}", key="name"
+            )
 
 
 _PRECEDENCE = {SCOPE_PROJECT: 3, SCOPE_USER: 2, SCOPE_PLUGIN: 1}
@@ -84,14 +115,20 @@ def shadowing(ctx: LintContext) -> Iterator[Finding]:
         if doc.data is None or not doc.name or doc.scope not in (SCOPE_PROJECT, SCOPE_USER):
             continue
         if doc.name in ctx.spec.builtin_agents:
-            yield finding(SHADOWS_BUILTIN, doc, f"{doc.name!r} replaces Claude Code's built-in agent",
-                          key="name")
+            yield finding(
+                SHADOWS_BUILTIN, doc, f"{doc.name!r} replaces Claude Code's built-in agent", key="name"
+            )
         for other in ctx.installed:
             if other.name != doc.name or other.scope == doc.scope or _same(other.path, doc.path):
                 continue
             winner = doc.scope if _PRECEDENCE[doc.scope] > _PRECEDENCE[other.scope] else other.scope
-            yield finding(SHADOWED, doc, f"{doc.name!r} is also a {other.scope} agent ({other.path}); "
-                          f"Claude Code uses the {winner} copy", key="name")
+            yield finding(
+                SHADOWED,
+                doc,
+                f"{doc.name!r} is also a {other.scope} agent ({other.path}); "
+                f"Claude Code uses the {winner} copy",
+                key="name",
+            )
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -110,17 +147,27 @@ def references(ctx: LintContext) -> Iterator[Finding]:
         seen: set[str] = set()
         for entry in split_tools(doc.data.get("tools")) or []:
             if entry.base in ("Agent", "Task") and "(" in entry.raw and entry.balanced:
-                for name in entry.raw[entry.raw.index("(") + 1:-1].replace(",", " ").split():
+                for name in entry.raw[entry.raw.index("(") + 1 : -1].replace(",", " ").split():
                     if name not in known and name not in seen:
                         seen.add(name)
-                        yield finding(UNKNOWN_AGENT, doc, f"`{entry.raw}` allows spawning {name!r}, which is "
-                                      "not in the validated set or installed", key="tools")
+                        yield finding(
+                            UNKNOWN_AGENT,
+                            doc,
+                            f"`{entry.raw}` allows spawning {name!r}, which is "
+                            "not in the validated set or installed",
+                            key="tools",
+                        )
         for m in doc.facts.agent_refs:
             name = m.text.split(":")[-1]
             if name != own and name not in known and name not in seen:
                 seen.add(name)
-                yield finding(UNKNOWN_AGENT, doc, f"the body refers to agent {name!r}, which is not in the "
-                              "validated set or installed", line=m.line, confidence=Confidence.MEDIUM)
+                yield finding(
+                    UNKNOWN_AGENT,
+                    doc,
+                    f"the body refers to agent {name!r}, which is not in the validated set or installed",
+                    line=m.line,
+                    confidence=Confidence.MEDIUM,
+                )
 
 
 def scripts(ctx: LintContext) -> Iterator[Finding]:
@@ -132,18 +179,23 @@ def scripts(ctx: LintContext) -> Iterator[Finding]:
             seen.add(m.text)
             path = _resolve_script(m.text, doc, ctx)
             if path is not None and not path.exists():
-                yield finding(MISSING_SCRIPT, doc, f"the body runs `{m.text}`, which does not exist "
-                              f"(looked for {path})", line=m.line, confidence=Confidence.MEDIUM)
+                yield finding(
+                    MISSING_SCRIPT,
+                    doc,
+                    f"the body runs `{m.text}`, which does not exist (looked for {path})",
+                    line=m.line,
+                    confidence=Confidence.MEDIUM,
+                )
 
 
 def _resolve_script(text: str, doc: AgentDoc, ctx: LintContext) -> Path | None:
     cleaned = text.replace('"', "")
     for var in ("${CLAUDE_PLUGIN_ROOT}", "$CLAUDE_PLUGIN_ROOT"):
         if cleaned.startswith(var):
-            return doc.plugin.root / cleaned[len(var) + 1:] if doc.plugin else None
+            return doc.plugin.root / cleaned[len(var) + 1 :] if doc.plugin else None
     for var in ("${CLAUDE_PROJECT_DIR}", "$CLAUDE_PROJECT_DIR"):
         if cleaned.startswith(var):
-            cleaned = cleaned[len(var) + 1:]
+            cleaned = cleaned[len(var) + 1 :]
     if cleaned.startswith("../"):
         return None  # relative to wherever the agent runs; cannot be checked
     base = doc.plugin.root if doc.plugin else _project_of(doc.path) or ctx.project_root
@@ -166,13 +218,22 @@ def budget(ctx: LintContext) -> Iterator[Finding]:
     total_tokens = sum(len(d.description) for d in loaded) // limits["chars_per_token"]
     if loaded and total_tokens > limits["description_budget_tokens"]:
         longest = max(loaded, key=lambda d: len(d.description))
-        yield finding(DESCRIPTION_BUDGET, longest, f"the {len(loaded)} descriptions total about {total_tokens} "
-                      f"tokens, over Claude Code's ~{limits['description_budget_tokens']}-token budget "
-                      f"(this one is the longest)", key="description",
-                      evidence={"tokens": total_tokens, "agents": len(loaded)})
+        yield finding(
+            DESCRIPTION_BUDGET,
+            longest,
+            f"the {len(loaded)} descriptions total about {total_tokens} "
+            f"tokens, over Claude Code's ~{limits['description_budget_tokens']}-token budget "
+            f"(this one is the longest)",
+            key="description",
+            evidence={"tokens": total_tokens, "agents": len(loaded)},
+        )
 
 
 SET_CHECKS = (
-    (DUPLICATE_NAME, duplicates), (SHADOWED, shadowing), (SHADOWS_BUILTIN, shadowing),
-    (UNKNOWN_AGENT, references), (MISSING_SCRIPT, scripts), (DESCRIPTION_BUDGET, budget),
+    (DUPLICATE_NAME, duplicates),
+    (SHADOWED, shadowing),
+    (SHADOWS_BUILTIN, shadowing),
+    (UNKNOWN_AGENT, references),
+    (MISSING_SCRIPT, scripts),
+    (DESCRIPTION_BUDGET, budget),
 )

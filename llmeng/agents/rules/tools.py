@@ -23,53 +23,104 @@ _rule = rule_factory(CAT, SOURCES)
 
 
 TOOLS_EMPTY = _rule(
-    "AG301", "tools-empty", Severity.ERROR, "`tools` is present but empty: the agent gets no tools at all.",
-    "An empty `tools:` (null, \"\" or []) gives the subagent zero tools, although Claude Code's agent list "
-    "says \"All tools\". Omitting the key is what inherits every tool.", FM.format("tools:\n"),
-    FM.format("tools: Read, Grep, Glob\n"), "List the tools the agent needs, or remove the key to inherit all.")
+    "AG301",
+    "tools-empty",
+    Severity.ERROR,
+    "`tools` is present but empty: the agent gets no tools at all.",
+    'An empty `tools:` (null, "" or []) gives the subagent zero tools, although Claude Code\'s agent list '
+    'says "All tools". Omitting the key is what inherits every tool.',
+    FM.format("tools:\n"),
+    FM.format("tools: Read, Grep, Glob\n"),
+    "List the tools the agent needs, or remove the key to inherit all.",
+)
 UNKNOWN_TOOL = _rule(
-    "AG302", "unknown-tool", Severity.WARNING, "A tool name Claude Code does not offer; it is dropped.",
+    "AG302",
+    "unknown-tool",
+    Severity.WARNING,
+    "A tool name Claude Code does not offer; it is dropped.",
     "Claude Code drops unknown names silently, so a typo or a tool from another product (VS Code's "
     "`codebase`, `runCommands`) removes a permission the agent was meant to have.",
-    FM.format("tools: Read, Grepp\n"), FM.format("tools: Read, Grep\n"), "Fix the name or remove it.")
+    FM.format("tools: Read, Grepp\n"),
+    FM.format("tools: Read, Grep\n"),
+    "Fix the name or remove it.",
+)
 RETIRED_TOOL = _rule(
-    "AG303", "retired-tool", Severity.WARNING, "A tool name Claude Code no longer offers; it is dropped.",
+    "AG303",
+    "retired-tool",
+    Severity.WARNING,
+    "A tool name Claude Code no longer offers; it is dropped.",
     "`LS`, `MultiEdit` and `NotebookRead` appear in many older agents; current Claude Code grants nothing "
-    "for them.", FM.format("tools: Read, LS\n"), FM.format("tools: Read, Glob\n"),
-    "Replace it with the current tool (LS → Glob or Bash, MultiEdit → Edit, NotebookRead → Read).")
+    "for them.",
+    FM.format("tools: Read, LS\n"),
+    FM.format("tools: Read, Glob\n"),
+    "Replace it with the current tool (LS → Glob or Bash, MultiEdit → Edit, NotebookRead → Read).",
+)
 NO_USABLE_TOOLS = _rule(
-    "AG304", "no-usable-tools", Severity.ERROR, "Every name in `tools` is unknown: the agent can never start.",
-    "Claude Code lists the agent, but spawning it fails with \"would be spawned with zero tools\".",
-    FM.format("tools: codebase, runCommands\n"), FM.format("tools: Read, Bash\n"),
-    "Use Claude Code tool names (Read, Grep, Glob, Edit, Write, Bash, ...).")
+    "AG304",
+    "no-usable-tools",
+    Severity.ERROR,
+    "Every name in `tools` is unknown: the agent can never start.",
+    'Claude Code lists the agent, but spawning it fails with "would be spawned with zero tools".',
+    FM.format("tools: codebase, runCommands\n"),
+    FM.format("tools: Read, Bash\n"),
+    "Use Claude Code tool names (Read, Grep, Glob, Edit, Write, Bash, ...).",
+)
 TOOL_SYNTAX = _rule(
-    "AG305", "tool-syntax", Severity.WARNING, "A `tools` entry is malformed (unbalanced parentheses, empty "
-    "argument or not a string).", "Claude Code splits `tools` on commas and spaces outside parentheses; an "
-    "unclosed `(` swallows the entries after it.", FM.format("tools: Read, Bash(git status:*, Grep\n"),
-    FM.format("tools: Read, Bash(git status:*), Grep\n"), "Close the parenthesis or quote the entry.")
+    "AG305",
+    "tool-syntax",
+    Severity.WARNING,
+    "A `tools` entry is malformed (unbalanced parentheses, empty argument or not a string).",
+    "Claude Code splits `tools` on commas and spaces outside parentheses; an "
+    "unclosed `(` swallows the entries after it.",
+    FM.format("tools: Read, Bash(git status:*, Grep\n"),
+    FM.format("tools: Read, Bash(git status:*), Grep\n"),
+    "Close the parenthesis or quote the entry.",
+)
 UNKNOWN_MCP_SERVER = _rule(
-    "AG306", "unknown-mcp-server", Severity.WARNING, "An MCP tool names a server that is not configured "
-    "beside the agents.", "Tools of servers that are not configured do not exist for the agent; the name "
+    "AG306",
+    "unknown-mcp-server",
+    Severity.WARNING,
+    "An MCP tool names a server that is not configured beside the agents.",
+    "Tools of servers that are not configured do not exist for the agent; the name "
     "must also match how the server is registered (`mcp__<server>__<tool>` for .mcp.json, "
-    "`mcp__plugin_<plugin>_<server>__<tool>` in a plugin).", FM.format("tools: mcp__githb__create_issue\n"),
+    "`mcp__plugin_<plugin>_<server>__<tool>` in a plugin).",
+    FM.format("tools: mcp__githb__create_issue\n"),
     FM.format("tools: mcp__github__create_issue\n"),
-    "Fix the server name, or register the server in .mcp.json or the plugin's mcpServers.")
+    "Fix the server name, or register the server in .mcp.json or the plugin's mcpServers.",
+)
 LEGACY_ALIAS = _rule(
-    "AG307", "legacy-tool-alias", Severity.INFO, "A legacy tool name that Claude Code maps to a newer one.",
+    "AG307",
+    "legacy-tool-alias",
+    Severity.INFO,
+    "A legacy tool name that Claude Code maps to a newer one.",
     "`Task` is now `Agent`, `BashOutput` is `TaskOutput` and `KillShell` is `TaskStop`; the old names work "
-    "today, but readers and other tools know the new ones.", FM.format("tools: Read, Task\n"),
-    FM.format("tools: Read, Agent\n"), "Write the current name.", fixable=False)
+    "today, but readers and other tools know the new ones.",
+    FM.format("tools: Read, Task\n"),
+    FM.format("tools: Read, Agent\n"),
+    "Write the current name.",
+    fixable=False,
+)
 INHERITS_ALL = _rule(
-    "AG308", "inherits-all-tools", Severity.INFO, "No `tools` key: the agent inherits every tool, MCP "
-    "tools included.", "Least privilege keeps a reviewer from editing and an advisor from running shell "
-    "commands; an explicit list also documents what the agent does.", FM.format(""),
-    FM.format("tools: Read, Grep, Glob\n"), "Add `tools:` with the tools the body uses.")
+    "AG308",
+    "inherits-all-tools",
+    Severity.INFO,
+    "No `tools` key: the agent inherits every tool, MCP tools included.",
+    "Least privilege keeps a reviewer from editing and an advisor from running shell "
+    "commands; an explicit list also documents what the agent does.",
+    FM.format(""),
+    FM.format("tools: Read, Grep, Glob\n"),
+    "Add `tools:` with the tools the body uses.",
+)
 TOOL_NOT_GRANTED = _rule(
-    "AG310", "tool-not-granted", Severity.WARNING, "The body tells the agent to use a tool that `tools` "
-    "does not grant.", "The agent follows its instructions, finds no such tool, and improvises or fails.",
+    "AG310",
+    "tool-not-granted",
+    Severity.WARNING,
+    "The body tells the agent to use a tool that `tools` does not grant.",
+    "The agent follows its instructions, finds no such tool, and improvises or fails.",
     FM.format("tools: Read\n") + "Run the checks:\n```bash\npytest\n```\n",
     FM.format("tools: Read, Bash\n") + "Run the checks:\n```bash\npytest\n```\n",
-    "Grant the tool in `tools:` or remove the instruction.")
+    "Grant the tool in `tools:` or remove the instruction.",
+)
 
 
 _SEPARATORS = re.compile(r"[,\s]+")
@@ -90,13 +141,17 @@ def split_tools(value: Any) -> list[ToolEntry] | None:
         items = _split_string(value)
     else:
         return None
-    return [ToolEntry(raw=i, base=i.split("(", 1)[0].strip(), balanced=_balanced(i)) for i in items if i.strip()]
+    return [
+        ToolEntry(raw=i, base=i.split("(", 1)[0].strip(), balanced=_balanced(i)) for i in items if i.strip()
+    ]
 
 
 def _split_string(value: str) -> list[str]:
     if "(" not in value and ")" not in value:
         return [i for i in _SEPARATORS.split(value) if i]
-    items, current, depth = [], [], 0
+    items: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in value:
         if ch == "(":
             depth += 1
@@ -114,8 +169,13 @@ def _split_string(value: str) -> list[str]:
 def _balanced(entry: str) -> bool:
     if "(" not in entry and ")" not in entry:
         return True
-    return entry.count("(") == 1 and entry.endswith(")") and entry.count(")") == 1 and \
-        entry.index("(") > 0 and entry[entry.index("(") + 1:-1].strip() != ""
+    return (
+        entry.count("(") == 1
+        and entry.endswith(")")
+        and entry.count(")") == 1
+        and entry.index("(") > 0
+        and entry[entry.index("(") + 1 : -1].strip() != ""
+    )
 
 
 def tools_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
@@ -150,25 +210,47 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
         elif e.base.startswith("mcp__"):
             usable += 1
             if ctx.mcp_prefixes is not None and not _configured(e.base, ctx.mcp_prefixes | own, bases):
-                yield finding(UNKNOWN_MCP_SERVER, doc, f"`{e.base}` names an MCP server that is not "
-                              "configured (.mcp.json, plugin mcpServers, ~/.claude.json)", key=key,
-                              evidence={"configured": sorted(ctx.mcp_prefixes)})
+                yield finding(
+                    UNKNOWN_MCP_SERVER,
+                    doc,
+                    f"`{e.base}` names an MCP server that is not "
+                    "configured (.mcp.json, plugin mcpServers, ~/.claude.json)",
+                    key=key,
+                    evidence={"configured": sorted(ctx.mcp_prefixes)},
+                )
         elif e.base in spec.tool_aliases:
             usable += 1
-            yield finding(LEGACY_ALIAS, doc, f"`{e.base}` is a legacy name of `{spec.tool_aliases[e.base]}`",
-                          key=key, fix=f"Write `{spec.tool_aliases[e.base]}`.")
+            yield finding(
+                LEGACY_ALIAS,
+                doc,
+                f"`{e.base}` is a legacy name of `{spec.tool_aliases[e.base]}`",
+                key=key,
+                fix=f"Write `{spec.tool_aliases[e.base]}`.",
+            )
         elif e.base in spec.retired_tools:
-            yield finding(RETIRED_TOOL, doc, f"`{e.base}` is no longer offered by Claude Code "
-                          f"{spec.claude_code_version}; it is dropped", key=key)
+            yield finding(
+                RETIRED_TOOL,
+                doc,
+                f"`{e.base}` is no longer offered by Claude Code {spec.claude_code_version}; it is dropped",
+                key=key,
+            )
         else:
             close = difflib.get_close_matches(e.base, sorted(spec.tools), n=1, cutoff=0.7)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
-            yield finding(UNKNOWN_TOOL, doc, f"unknown tool `{e.base}`{hint} in `{key}` (spec of "
-                          f"{spec.as_of}); Claude Code drops it", key=key,
-                          fix=f"Write `{close[0]}`." if close else UNKNOWN_TOOL.fix)
+            yield finding(
+                UNKNOWN_TOOL,
+                doc,
+                f"unknown tool `{e.base}`{hint} in `{key}` (spec of {spec.as_of}); Claude Code drops it",
+                key=key,
+                fix=f"Write `{close[0]}`." if close else UNKNOWN_TOOL.fix,
+            )
     if require_usable and entries and usable == 0:
-        yield finding(NO_USABLE_TOOLS, doc, "no entry in `tools` is a tool Claude Code offers: the agent "
-                      "can never start", key=key)
+        yield finding(
+            NO_USABLE_TOOLS,
+            doc,
+            "no entry in `tools` is a tool Claude Code offers: the agent can never start",
+            key=key,
+        )
 
 
 def _own_servers(doc: AgentDoc) -> frozenset[str]:
@@ -188,8 +270,12 @@ def _configured(tool: str, prefixes: frozenset[str], granted: set[str]) -> bool:
     server, _, name = tool.removeprefix("mcp__").partition("__")
     for other in granted:
         o_server, _, o_name = other.removeprefix("mcp__").partition("__")
-        if other != tool and o_name == name and _server_known(other, prefixes) and (
-                o_server.endswith("_" + server) or server.endswith("_" + o_server)):
+        if (
+            other != tool
+            and o_name == name
+            and _server_known(other, prefixes)
+            and (o_server.endswith("_" + server) or server.endswith("_" + o_server))
+        ):
             return True
     return False
 
@@ -226,24 +312,45 @@ def body_tools(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     for m in doc.facts.shell_blocks[:1]:
         if not _usable("Bash", allowed, denied):
             reported.add("Bash")
-            yield finding(TOOL_NOT_GRANTED, doc, "the body has shell commands for the agent to run, but "
-                          "the agent may not use Bash", line=m.line, confidence=Confidence.MEDIUM,
-                          fix="Add Bash to `tools:` (or Bash(<command>:*) to limit it), or drop the commands.")
+            yield finding(
+                TOOL_NOT_GRANTED,
+                doc,
+                "the body has shell commands for the agent to run, but the agent may not use Bash",
+                line=m.line,
+                confidence=Confidence.MEDIUM,
+                fix="Add Bash to `tools:` (or Bash(<command>:*) to limit it), or drop the commands.",
+            )
     for m in doc.facts.tool_uses:
         tool = ctx.spec.tool_aliases.get(m.text, m.text)
         if tool in ctx.spec.tools and tool not in reported and not _usable(tool, allowed, denied):
             reported.add(tool)
-            yield finding(TOOL_NOT_GRANTED, doc, f"the body says to use {tool}, which the agent may not use",
-                          line=m.line, fix=f"Add {tool} to `tools:` or remove the instruction.")
+            yield finding(
+                TOOL_NOT_GRANTED,
+                doc,
+                f"the body says to use {tool}, which the agent may not use",
+                line=m.line,
+                fix=f"Add {tool} to `tools:` or remove the instruction.",
+            )
     for m in doc.facts.mcp_tools:
         if m.text not in reported and not _usable(m.text, allowed, denied):
             reported.add(m.text)
-            yield finding(TOOL_NOT_GRANTED, doc, f"the body calls `{m.text}`, which the agent may not use",
-                          line=m.line, fix=f"Add {m.text} to `tools:`.")
+            yield finding(
+                TOOL_NOT_GRANTED,
+                doc,
+                f"the body calls `{m.text}`, which the agent may not use",
+                line=m.line,
+                fix=f"Add {m.text} to `tools:`.",
+            )
 
 
 FILE_CHECKS = (
-    (TOOLS_EMPTY, tools_checks), (UNKNOWN_TOOL, tools_checks), (RETIRED_TOOL, tools_checks),
-    (NO_USABLE_TOOLS, tools_checks), (TOOL_SYNTAX, tools_checks), (UNKNOWN_MCP_SERVER, tools_checks),
-    (LEGACY_ALIAS, tools_checks), (INHERITS_ALL, tools_checks), (TOOL_NOT_GRANTED, body_tools),
+    (TOOLS_EMPTY, tools_checks),
+    (UNKNOWN_TOOL, tools_checks),
+    (RETIRED_TOOL, tools_checks),
+    (NO_USABLE_TOOLS, tools_checks),
+    (TOOL_SYNTAX, tools_checks),
+    (UNKNOWN_MCP_SERVER, tools_checks),
+    (LEGACY_ALIAS, tools_checks),
+    (INHERITS_ALL, tools_checks),
+    (TOOL_NOT_GRANTED, body_tools),
 )

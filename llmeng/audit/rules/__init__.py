@@ -47,8 +47,13 @@ class AuditCheck:
 
 def call_evidence(site: CallSite, **extra: Any) -> dict[str, Any]:
     evidence: dict[str, Any] = {
-        "call": site.call, "end_line": site.end_line, "sdk": site.sdk, "provider": site.provider,
-        "client": site.via, "timeout": site.timeout.to_dict(), "attempts": site.attempts.to_dict(),
+        "call": site.call,
+        "end_line": site.end_line,
+        "sdk": site.sdk,
+        "provider": site.provider,
+        "client": site.via,
+        "timeout": site.timeout.to_dict(),
+        "attempts": site.attempts.to_dict(),
     }
     if site.model:
         evidence["model"] = site.model
@@ -56,20 +61,39 @@ def call_evidence(site: CallSite, **extra: Any) -> dict[str, Any]:
     return evidence
 
 
-def finding(rule: Rule, site: CallSite, message: str, evidence: Mapping[str, Any],
-            confidence: Confidence | None = None, severity: Severity | None = None) -> Finding:
-    return Finding(rule_id=rule.id, severity=severity or rule.severity, message=message,
-                   location=Location(site.path, site.line, site.col), fix=rule.fix, category=rule.category,
-                   confidence=confidence or site.confidence, evidence=dict(evidence))
+def finding(
+    rule: Rule,
+    site: CallSite,
+    message: str,
+    evidence: Mapping[str, Any],
+    confidence: Confidence | None = None,
+    severity: Severity | None = None,
+) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        severity=severity or rule.severity,
+        message=message,
+        location=Location(site.path, site.line, site.col),
+        fix=rule.fix,
+        category=rule.category,
+        confidence=confidence or site.confidence,
+        evidence=dict(evidence),
+    )
 
 
 def project_finding(rule: Rule, project: ProjectFacts, message: str, evidence: Mapping[str, Any]) -> Finding:
     anchor = project.anchor
     assert anchor is not None  # project rules run only when the tree has LLM calls
-    return Finding(rule_id=rule.id, severity=rule.severity, message=message,
-                   location=Location(anchor.path, anchor.line, anchor.col), fix=rule.fix,
-                   category=rule.category, confidence=Confidence.MEDIUM,
-                   evidence={"scope": "project", "llm_calls": len(project.sites), **evidence})
+    return Finding(
+        rule_id=rule.id,
+        severity=rule.severity,
+        message=message,
+        location=Location(anchor.path, anchor.line, anchor.col),
+        fix=rule.fix,
+        category=rule.category,
+        confidence=Confidence.MEDIUM,
+        evidence={"scope": "project", "llm_calls": len(project.sites), **evidence},
+    )
 
 
 def seconds(setting: Setting) -> str:

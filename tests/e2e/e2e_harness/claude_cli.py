@@ -27,8 +27,14 @@ def cache_dir(env: Mapping[str, str], home: Path) -> Path:
 
 def installed_version(claude: Path) -> str:
     with tempfile.TemporaryDirectory() as home:
-        done = subprocess.run([str(claude), "--version"], capture_output=True, text=True, timeout=60,
-                              env={"PATH": os.defpath, "HOME": home}, check=False)
+        done = subprocess.run(
+            [str(claude), "--version"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"PATH": os.defpath, "HOME": home},
+            check=False,
+        )
     return done.stdout.split(" ")[0].strip()
 
 
@@ -43,25 +49,43 @@ def ensure_claude(prefix: Path) -> Path:
         if claude.exists() and installed_version(claude) == CLAUDE_CODE_VERSION:
             return claude
         if npm is None:
-            raise NpmMissing(f"npm is not on PATH; the Claude Code end-to-end tests need it to install "
-                             f"{PACKAGE}@{CLAUDE_CODE_VERSION}. Install Node.js with npm to run them.")
+            raise NpmMissing(
+                f"npm is not on PATH; the Claude Code end-to-end tests need it to install "
+                f"{PACKAGE}@{CLAUDE_CODE_VERSION}. Install Node.js with npm to run them."
+            )
         _npm_install(npm, prefix)
     version = installed_version(claude)
     if version != CLAUDE_CODE_VERSION:
-        raise RuntimeError(f"{claude} reports version {version!r}, expected {CLAUDE_CODE_VERSION}; "
-                           f"delete {prefix} and run the tests again")
+        raise RuntimeError(
+            f"{claude} reports version {version!r}, expected {CLAUDE_CODE_VERSION}; "
+            f"delete {prefix} and run the tests again"
+        )
     return claude
 
 
 def _npm_install(npm: str, prefix: Path) -> None:
     # An exact pin in package.json: a bare install could resolve to an older build from a stale
     # registry cache (seen: 2.1.197 while `latest` was 2.1.330).
-    manifest = {"name": "llmeng-e2e-claude", "private": True,
-                "dependencies": {PACKAGE: CLAUDE_CODE_VERSION}}
+    manifest = {"name": "llmeng-e2e-claude", "private": True, "dependencies": {PACKAGE: CLAUDE_CODE_VERSION}}
     (prefix / "package.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    done = subprocess.run([npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund",
-                           "--save-exact", f"{PACKAGE}@{CLAUDE_CODE_VERSION}"],
-                          capture_output=True, text=True, timeout=NPM_TIMEOUT_S, check=False)
+    done = subprocess.run(
+        [
+            npm,
+            "install",
+            "--prefix",
+            str(prefix),
+            "--no-audit",
+            "--no-fund",
+            "--save-exact",
+            f"{PACKAGE}@{CLAUDE_CODE_VERSION}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=NPM_TIMEOUT_S,
+        check=False,
+    )
     if done.returncode != 0:
-        raise RuntimeError(f"npm install {PACKAGE}@{CLAUDE_CODE_VERSION} failed "
-                           f"(exit {done.returncode}):\n{done.stderr[-2000:]}")
+        raise RuntimeError(
+            f"npm install {PACKAGE}@{CLAUDE_CODE_VERSION} failed "
+            f"(exit {done.returncode}):\n{done.stderr[-2000:]}"
+        )

@@ -87,8 +87,13 @@ class MockApi:
 def message_json(reply: Reply, *, model: str, serial: str) -> dict[str, Any]:
     """The non-streaming Message object for `reply`."""
     return {
-        "id": f"msg_mock{serial}", "type": "message", "role": "assistant", "model": model,
-        "content": [_block(reply, serial)], "stop_reason": reply.stop_reason, "stop_sequence": None,
+        "id": f"msg_mock{serial}",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": [_block(reply, serial)],
+        "stop_reason": reply.stop_reason,
+        "stop_sequence": None,
         "usage": {"input_tokens": 10, "output_tokens": 5},
     }
 
@@ -107,16 +112,25 @@ def sse_events(reply: Reply, *, model: str, serial: str) -> Iterator[tuple[str, 
     yield "content_block_start", {"type": "content_block_start", "index": 0, "content_block": empty}
     yield "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
     yield "content_block_stop", {"type": "content_block_stop", "index": 0}
-    yield "message_delta", {"type": "message_delta",
-                            "delta": {"stop_reason": reply.stop_reason, "stop_sequence": None},
-                            "usage": {"output_tokens": 5}}
+    yield (
+        "message_delta",
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": reply.stop_reason, "stop_sequence": None},
+            "usage": {"output_tokens": 5},
+        },
+    )
     yield "message_stop", {"type": "message_stop"}
 
 
 def _block(reply: Reply, serial: str) -> dict[str, Any]:
     if reply.tool_name:
-        return {"type": "tool_use", "id": f"toolu_mock{serial}", "name": reply.tool_name,
-                "input": reply.tool_input}
+        return {
+            "type": "tool_use",
+            "id": f"toolu_mock{serial}",
+            "name": reply.tool_name,
+            "input": reply.tool_input,
+        }
     return {"type": "text", "text": reply.text}
 
 
@@ -153,8 +167,10 @@ def _handler_for(api: MockApi) -> type[BaseHTTPRequestHandler]:
                 payload = json.dumps(message_json(reply, model=model, serial=serial)).encode()
                 self._send(200, payload, "application/json")
                 return
-            chunks = b"".join(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
-                              for name, data in sse_events(reply, model=model, serial=serial))
+            chunks = b"".join(
+                f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
+                for name, data in sse_events(reply, model=model, serial=serial)
+            )
             self._send(200, chunks, "text/event-stream")
 
         def _send(self, status: int, payload: bytes, content_type: str) -> None:

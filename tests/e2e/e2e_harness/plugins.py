@@ -8,8 +8,18 @@ from pathlib import Path
 
 from e2e_harness.runner import ClaudeRun, Sandbox, run
 
-_NOT_SHIPPED = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache",
-                                      ".ruff_cache", ".hypothesis", "*.egg-info", "build", "dist")
+_NOT_SHIPPED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    "*.egg-info",
+    "build",
+    "dist",
+)
 
 
 def copy_tree(source: Path, target: Path) -> Path:
@@ -24,9 +34,9 @@ def checked(result: ClaudeRun) -> ClaudeRun:
     return result
 
 
-def install_from_marketplace(claude: Path, box: Sandbox, env: Mapping[str, str], *, folder: Path,
-                             plugin_id: str, scope: str = "user") -> ClaudeRun:
+def install_from_marketplace(
+    claude: Path, box: Sandbox, env: Mapping[str, str], *, folder: Path, plugin_id: str, scope: str = "user"
+) -> ClaudeRun:
     """`claude plugin marketplace add <folder>` then `claude plugin install <plugin_id>`; both must pass."""
     checked(run(claude, ["plugin", "marketplace", "add", str(folder)], cwd=box.project, env=env))
-    return checked(run(claude, ["plugin", "install", plugin_id, "--scope", scope], cwd=box.project,
-                       env=env))
+    return checked(run(claude, ["plugin", "install", plugin_id, "--scope", scope], cwd=box.project, env=env))

@@ -26,23 +26,27 @@ def check_mcp_tools_registered(result: ClaudeRun, prefix: str) -> None:
     assert registered == {prefix + tool for tool in MCP_TOOLS}, sorted(registered)
 
 
-def check_mcp_append(requests: Sequence[dict[str, Any]], agent: TeamAgent, *, prefix: str, report: str,
-                     project: Path) -> None:
+def check_mcp_append(
+    requests: Sequence[dict[str, Any]], agent: TeamAgent, *, prefix: str, report: str, project: Path
+) -> None:
     """The subagent saw our MCP tools, its session_append call succeeded, and the report is logged."""
     subagent = requests_with(requests, agent.recognise)
     assert subagent, f"no request carried {agent.name}'s system prompt"
     offered = tool_names(subagent[0])
     tool = prefix + "session_append"
-    assert tool in offered, f"{agent.name} was not given {tool}; its tools were {offered}. " \
-                            f"Grant it in agents/{agent.name}.md `tools:`."
+    assert tool in offered, (
+        f"{agent.name} was not given {tool}; its tools were {offered}. "
+        f"Grant it in agents/{agent.name}.md `tools:`."
+    )
     assert {name for name in offered if name.startswith(prefix)} <= {prefix + t for t in MCP_TOOLS}
     results = tool_results_of(subagent[-1:])
     assert len(results) == 1 and not results[0].get("is_error"), [result_text(r) for r in results]
     assert report in session_text(project)
 
 
-def check_hook_logged(result: ClaudeRun, requests: Sequence[dict[str, Any]], agent: TeamAgent, *,
-                      final: str, project: Path) -> None:
+def check_hook_logged(
+    result: ClaudeRun, requests: Sequence[dict[str, Any]], agent: TeamAgent, *, final: str, project: Path
+) -> None:
     """The subagent ran and, once it stopped, the hook put its final message in the active session."""
     assert result.returncode == 0, result.describe()
     assert requests_with(requests, agent.recognise), f"{agent.name} never ran"

@@ -29,8 +29,7 @@ class Sandbox:
 
     @classmethod
     def create(cls, root: Path) -> Sandbox:
-        box = cls(root=root, home=root / "home", tmp=root / "tmp", project=root / "project",
-                  bin=root / "bin")
+        box = cls(root=root, home=root / "home", tmp=root / "tmp", project=root / "project", bin=root / "bin")
         for folder in (box.home, box.tmp, box.project, box.bin):
             folder.mkdir(parents=True, exist_ok=True)
         # A git root stops Claude Code's upward walk for .claude/agents at the project.
@@ -60,19 +59,28 @@ class Sandbox:
         data.setdefault("projects", {}).setdefault(str(self.project), {})["hasTrustDialogAccepted"] = True
         config.write_text(json.dumps(data, indent=2) + "\n")
 
-    def env(self, *, base_url: str, path_dirs: Sequence[Path] = (),
-            extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    def env(
+        self, *, base_url: str, path_dirs: Sequence[Path] = (), extra: Mapping[str, str] | None = None
+    ) -> dict[str, str]:
         path = os.pathsep.join([str(self.bin), *map(str, path_dirs), *SYSTEM_PATH])
         env = {
-            "PATH": path, "HOME": str(self.home), "TMPDIR": str(self.tmp),
-            "CLAUDE_CODE_TMPDIR": str(self.tmp), "XDG_CONFIG_HOME": str(self.home / ".config"),
-            "XDG_CACHE_HOME": str(self.home / ".cache"), "LANG": "C.UTF-8",
-            "ANTHROPIC_BASE_URL": base_url, "ANTHROPIC_API_KEY": "dummy-key-for-loopback-mock",
-            "DISABLE_AUTOUPDATER": "1", "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-            "DISABLE_TELEMETRY": "1", "DISABLE_ERROR_REPORTING": "1",
+            "PATH": path,
+            "HOME": str(self.home),
+            "TMPDIR": str(self.tmp),
+            "CLAUDE_CODE_TMPDIR": str(self.tmp),
+            "XDG_CONFIG_HOME": str(self.home / ".config"),
+            "XDG_CACHE_HOME": str(self.home / ".cache"),
+            "LANG": "C.UTF-8",
+            "ANTHROPIC_BASE_URL": base_url,
+            "ANTHROPIC_API_KEY": "dummy-key-for-loopback-mock",
+            "DISABLE_AUTOUPDATER": "1",
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+            "DISABLE_TELEMETRY": "1",
+            "DISABLE_ERROR_REPORTING": "1",
             # Without these, `claude -p` sends its first request before MCP servers have connected,
             # and a subagent started early never sees their tools (claude-code.md §7.4a).
-            "MCP_CONNECTION_NONBLOCKING": "false", "MCP_CONNECT_TIMEOUT_MS": "30000",
+            "MCP_CONNECTION_NONBLOCKING": "false",
+            "MCP_CONNECT_TIMEOUT_MS": "30000",
         }
         return env | dict(extra or {})
 
@@ -99,32 +107,58 @@ class ClaudeRun:
 
     def describe(self) -> str:
         """Everything a failing assertion needs to show."""
-        return (f"$ claude {' '.join(self.args)}\nexit {self.returncode} after {self.duration_s:.1f}s\n"
-                f"--- stdout (tail)\n{self.stdout[-4000:]}\n--- stderr (tail)\n{self.stderr[-3000:]}")
+        return (
+            f"$ claude {' '.join(self.args)}\nexit {self.returncode} after {self.duration_s:.1f}s\n"
+            f"--- stdout (tail)\n{self.stdout[-4000:]}\n--- stderr (tail)\n{self.stderr[-3000:]}"
+        )
 
 
-def run(claude: Path, args: Sequence[str], *, cwd: Path, env: Mapping[str, str],
-        timeout_s: float = RUN_TIMEOUT_S, debug_log: Path | None = None) -> ClaudeRun:
+def run(
+    claude: Path,
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout_s: float = RUN_TIMEOUT_S,
+    debug_log: Path | None = None,
+) -> ClaudeRun:
     started = time.monotonic()
-    done = subprocess.run([str(claude), *args], cwd=cwd, env=dict(env), capture_output=True, text=True,
-                          timeout=timeout_s, stdin=subprocess.DEVNULL, check=False)
+    done = subprocess.run(
+        [str(claude), *args],
+        cwd=cwd,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     log = debug_log.read_text(errors="replace") if debug_log and debug_log.exists() else ""
-    return ClaudeRun(tuple(args), done.returncode, done.stdout, done.stderr,
-                     time.monotonic() - started, log)
+    return ClaudeRun(tuple(args), done.returncode, done.stdout, done.stderr, time.monotonic() - started, log)
 
 
-def run_print(claude: Path, box: Sandbox, *, env: Mapping[str, str], prompt: str = "go",
-              extra_args: Sequence[str] = ()) -> ClaudeRun:
+def run_print(
+    claude: Path, box: Sandbox, *, env: Mapping[str, str], prompt: str = "go", extra_args: Sequence[str] = ()
+) -> ClaudeRun:
     """`claude -p` with stream-json output and a debug log; waits for the process to exit, since
     2.1.330 may print a second init/result pair after a background subagent finishes."""
     debug = box.root / f"debug-{time.monotonic_ns()}.log"
-    args = ["-p", prompt, "--output-format", "stream-json", "--verbose", "--debug-file", str(debug),
-            *extra_args]
+    args = [
+        "-p",
+        prompt,
+        "--output-format",
+        "stream-json",
+        "--verbose",
+        "--debug-file",
+        str(debug),
+        *extra_args,
+    ]
     return run(claude, args, cwd=box.project, env=env, debug_log=debug)
 
 
-def run_team(claude: Path, box: Sandbox, script: Any, *,
-             path_dirs: Sequence[Path] | None = None) -> tuple[ClaudeRun, list[dict[str, Any]]]:
+def run_team(
+    claude: Path, box: Sandbox, script: Any, *, path_dirs: Sequence[Path] | None = None
+) -> tuple[ClaudeRun, list[dict[str, Any]]]:
     """One `claude -p` run of the team against a fresh mock playing `script`: the run and every
     Messages-API request the mock saw. PATH has this test run's llmeng unless `path_dirs` says otherwise."""
     from e2e_harness import PACKAGE_BIN

@@ -36,10 +36,14 @@ class TeamScript:
         if offered:
             if any(use["name"] in AGENT_TOOL_NAMES for use in tool_uses(body)):
                 return Reply(text=MAIN_DONE)
-            return Reply(tool_name=offered[0], tool_input={
-                "subagent_type": self.agent_type, "description": "e2e delegation",
-                "prompt": "Review this project and report one finding.",
-            })
+            return Reply(
+                tool_name=offered[0],
+                tool_input={
+                    "subagent_type": self.agent_type,
+                    "description": "e2e delegation",
+                    "prompt": "Review this project and report one finding.",
+                },
+            )
         return Reply(text="ok")
 
     def _subagent(self, body: dict[str, Any]) -> Reply:

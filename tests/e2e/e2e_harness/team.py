@@ -36,13 +36,22 @@ def team_agents(repo_root: Path) -> list[TeamAgent]:
 
 def start_session(llmeng: Path, project: Path, env: Mapping[str, str], title: str) -> Path:
     """`llmeng session start` in the project; returns the new active session file."""
-    done = subprocess.run([str(llmeng), "session", "start", title, "--json"], cwd=project, env=dict(env),
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [str(llmeng), "session", "start", title, "--json"],
+        cwd=project,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, f"llmeng session start failed:\n{done.stdout}\n{done.stderr}"
     return Path(json.loads(done.stdout)["path"])
 
 
 def session_text(project: Path) -> str:
     """Everything in the project's active session logs."""
-    return "\n".join(p.read_text(encoding="utf-8")
-                     for p in sorted((project / ".claude" / "sessions" / "active").glob("*.md")))
+    return "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in sorted((project / ".claude" / "sessions" / "active").glob("*.md"))
+    )

@@ -28,9 +28,23 @@ def ensure_wheelhouse(repo_root: Path, cache: Path) -> Path:
             return target
         building = cache / f"wheelhouse-{key}.building"
         shutil.rmtree(building, ignore_errors=True)
-        done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(building),
-                               str(repo_root), *BUILD_REQUIREMENTS],
-                              capture_output=True, text=True, timeout=PIP_TIMEOUT_S, check=False)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "--wheel-dir",
+                str(building),
+                str(repo_root),
+                *BUILD_REQUIREMENTS,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=PIP_TIMEOUT_S,
+            check=False,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"pip wheel for the offline wheelhouse failed:\n{done.stderr[-3000:]}")
         # Only the dependencies: the launcher must build llmeng itself from the plugin folder.
