@@ -9,15 +9,21 @@ from pathlib import Path, PurePath
 from llmeng.errors import LlmengError
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
+def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> None:
     """Write `data` to `path` so readers see the old file or the new one, never a torn one.
-    A file that already exists keeps its permission bits."""
+
+    The file gets `mode` when given; else an existing file keeps its permission bits and a new one
+    gets 0o644.
+    """
     tmp = _write_temp(path, data)
     try:
-        try:
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        except FileNotFoundError:
-            pass
+        if mode is not None:
+            os.chmod(tmp, mode)
+        else:
+            try:
+                os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+            except FileNotFoundError:
+                pass
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -63,21 +69,28 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def confine(root: Path, relative: str | PurePath) -> Path:
-    """Return `root/relative` resolved, refusing `..`, absolute paths and symlinks that lead out."""
-    rel = PurePath(relative)
-    if rel.is_absolute() or ".." in rel.parts:
-        raise LlmengError(
-            f"path {str(relative)!r} escapes {root}",
-            "Use a path relative to the project, without '..' components.",
-        )
+def confine(root: Path, relative: str | PurePath, *, must_exist: bool = False) -> Path:
+    """Return `root/relative` resolved; refuse a NUL byte and anything that resolves outside `root`.
+
+    `relative` may be absolute or hold `..` as long as the result stays inside: the one rule every
+    writer and every MCP path argument shares. Symlinks are followed first, so a link that leads out
+    is refused, one that stays inside is fine.
+    """
+    raw = os.fspath(relative)
+    if "\x00" in raw:
+        raise LlmengError(f"the path {raw!r} contains a NUL byte", "Pass a plain path such as 'src/'.")
     # os.path.realpath, not Path.resolve: same result, a fraction of the cost on the append path.
     base = os.path.realpath(root)
-    target = os.path.realpath(os.path.join(base, rel))
+    target = os.path.realpath(os.path.join(base, raw))
     if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
         raise LlmengError(
-            f"{os.path.join(base, rel)} resolves to {target}, outside {base} (a symlink leads out)",
-            f"Remove the symlink or point it inside {base}.",
+            f"{raw!r} resolves to {target}, outside {base} (a '..' or a symlink leads out)",
+            f"Pass a path inside {base}, relative to it.",
+        )
+    if must_exist and not os.path.exists(target):
+        raise LlmengError(
+            f"{raw!r} does not exist under {base}",
+            "Check the spelling; paths are relative to the project root.",
         )
     return Path(target)
 

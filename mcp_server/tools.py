@@ -21,6 +21,7 @@ from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from pydantic import Field
 
 from llmeng.errors import LlmengError
+from llmeng.fsutil import confine
 from mcp_server.outputs import (
     AppendOutput,
     AuditOutput,
@@ -52,24 +53,6 @@ def core_errors(kind: type[Exception] = ToolError) -> Iterator[None]:
         yield
     except LlmengError as e:
         raise kind(f"{e} Fix: {e.fix}") from e
-
-
-def confine(root: Path, raw: str) -> Path:
-    """Return `raw` resolved against `root`; refuse anything that resolves outside it."""
-    if "\x00" in raw:
-        raise LlmengError("The path contains a NUL byte.", fix="Pass a plain relative path such as 'src/'.")
-    target = (root / raw).resolve()  # resolve() follows symlinks, so a link out of the root is caught
-    if not target.is_relative_to(root):
-        raise LlmengError(
-            f"{raw!r} is outside the project root {root}.",
-            fix="Pass a path inside the project root, relative to it (for example 'src/').",
-        )
-    if not target.exists():
-        raise LlmengError(
-            f"{raw!r} does not exist under the project root {root}.",
-            fix="Check the spelling; paths are relative to the project root.",
-        )
-    return target
 
 
 def today() -> date:
@@ -148,7 +131,7 @@ class LlmengTools:
             result = audit_source(code, SNIPPET_NAME, config=config, catalog=self._catalog)
             _parses(result.parse_errors)
             return result
-        target = confine(self.root, path)
+        target = confine(self.root, path, must_exist=True)
         config = replace(load_project_config(target), today=today())
         return audit_paths([target], config=config, catalog=self._catalog)
 
@@ -242,7 +225,7 @@ class LlmengTools:
         from llmeng.agents.render import render_json
 
         with core_errors():
-            targets = [confine(self.root, path)] if path else self._default_agent_dirs()
+            targets = [confine(self.root, path, must_exist=True)] if path else self._default_agent_dirs()
             result = lint_paths(targets, env=os.environ, cwd=self.root, home=Path.home(), ignore=ignore)
             if not result.files:
                 raise LlmengError(

@@ -45,11 +45,28 @@ def test_confine_resolves_inside_root(tmp_path):
     assert confine(tmp_path, ".") == tmp_path.resolve()
 
 
-@pytest.mark.parametrize("relative", ["../x", "a/../../x", "/etc/passwd"])
-def test_confine_refuses_escapes(tmp_path, relative):
+@pytest.mark.parametrize("relative", ["..", "../x", "a/../../x", "/etc/passwd"])
+def test_confine_refuses_paths_that_resolve_outside(tmp_path, relative):
+    (tmp_path / "root").mkdir()
     with pytest.raises(LlmengError) as e:
-        confine(tmp_path, relative)
-    assert "escapes" in str(e.value) and e.value.fix
+        confine(tmp_path / "root", relative)
+    assert "outside" in str(e.value) and "relative to it" in e.value.fix
+
+
+def test_confine_accepts_dots_and_absolute_paths_that_stay_inside(tmp_path):
+    (tmp_path / "src").mkdir()
+    root = tmp_path.resolve()
+    assert confine(tmp_path, "src/../src") == root / "src"
+    assert confine(tmp_path, str(root / "src")) == root / "src"
+    assert confine(tmp_path, "") == root
+
+
+def test_confine_refuses_nul_bytes_and_with_must_exist_missing_paths(tmp_path):
+    with pytest.raises(LlmengError, match="NUL byte"):
+        confine(tmp_path, "a\x00b")
+    assert confine(tmp_path, "later.md") == tmp_path.resolve() / "later.md"
+    with pytest.raises(LlmengError, match="does not exist"):
+        confine(tmp_path, "later.md", must_exist=True)
 
 
 def test_confine_refuses_symlink_leading_out(tmp_path):

@@ -12,6 +12,7 @@ from typing import Any
 from llmeng.agents.docs import SCOPE_PROJECT, SCOPE_USER, AgentDoc, PluginInfo
 from llmeng.agents.parse import parse_agent
 from llmeng.agents.spec import Spec
+from llmeng.claude_paths import project_root
 
 _UNSAFE_MCP_CHARS = re.compile(r"[^A-Za-z0-9_-]")
 # Reading installed scopes must stay cheap and safe: look at a bounded number of small files.
@@ -49,7 +50,7 @@ def build_context(
     user_dir: Path,
 ) -> LintContext:
     """What every file check needs to know, before any file is read; `docs` is filled in later."""
-    root = project_root(cwd)
+    root = project_root(cwd, env=env, home=home)
     installed = tuple(_scan_scope(root / ".claude" / "agents", SCOPE_PROJECT, spec)) + tuple(
         _scan_scope(user_dir / "agents", SCOPE_USER, spec)
     )
@@ -61,15 +62,6 @@ def build_context(
         mcp_prefixes=_mcp_prefixes(root, home, env, unique.values()),
         project_root=root,
     )
-
-
-def project_root(start: Path) -> Path:
-    """The git root above `start` (Claude Code stops its agent walk there), else `start`."""
-    start = start.resolve()
-    for p in (start, *start.parents):
-        if (p / ".git").exists():
-            return p
-    return start
 
 
 def mcp_server_prefix(server: str, plugin: str | None = None) -> str:

@@ -61,11 +61,6 @@ class AgentDoc:
         return ""
 
 
-def user_config_dir(env: Mapping[str, str], home: Path) -> Path:
-    configured = env.get("CLAUDE_CONFIG_DIR")
-    return Path(configured).expanduser() if configured else home / ".claude"
-
-
 def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """Agent files under the given paths (directories recursively, as Claude Code scans), and
     the paths that do not exist."""

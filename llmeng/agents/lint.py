@@ -11,9 +11,10 @@ from functools import partial
 from pathlib import Path
 
 from llmeng.agents.context import LintContext, build_context
-from llmeng.agents.docs import AgentDoc, expand_paths, find_plugin, load_doc, user_config_dir
+from llmeng.agents.docs import AgentDoc, expand_paths, find_plugin, load_doc
 from llmeng.agents.registry import FILE_CHECKS, SET_CHECKS
 from llmeng.agents.spec import Spec, load_spec
+from llmeng.claude_paths import user_config_dir
 from llmeng.findings import Finding, Severity
 
 # Below this many files a process pool costs more than it saves (measured: benchmarks/bench_validate.py).
@@ -62,7 +63,7 @@ def lint_paths(
     """Lint every agent file under `paths`; every file found gets a result."""
     spec = spec or load_spec()
     files, missing = expand_paths(paths)
-    user_dir = user_config_dir(env, home)
+    user_dir = user_config_dir(env=env, home=home)
     plugins = [p for p in (find_plugin(Path(os.path.abspath(f))) for f in files) if p is not None]
     ctx = build_context(plugins, spec, env=env, cwd=cwd, home=home, user_dir=user_dir)
     checked = _check_all(files, ctx, cwd=cwd, user_dir=user_dir, jobs=jobs)

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from llmeng import __version__
+from llmeng.claude_paths import project_root
 from llmeng.cli import install_render as render
 from llmeng.errors import LlmengError
 from llmeng.install import bundle
@@ -23,7 +24,7 @@ from llmeng.install.apply import apply, recover_scope
 from llmeng.install.components import Components, Launch, Want, choose_launch
 from llmeng.install.inventory import inventory
 from llmeng.install.plan import InstallPlan, Request, plan_install, plan_uninstall
-from llmeng.install.scopes import Scope, ScopeDirs, project_root, scope_dirs
+from llmeng.install.scopes import Scope, ScopeDirs, scope_dirs
 from llmeng.install.sources import Linter, default_linter
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
@@ -61,7 +62,7 @@ class Context:
         env = dict(os.environ)
         home = Path(env.get("HOME") or Path.home())
         cwd = Path.cwd()
-        project = target.absolute() if target is not None else project_root(cwd.absolute(), home=home)
+        project = target.absolute() if target is not None else project_root(cwd, env=env, home=home)
         return cls(env, home, cwd, project, scope_dirs(Scope(scope), env=env, home=home, project=project))
 
     @property

@@ -19,9 +19,9 @@ DEFAULT_LOCK_TIMEOUT_S = 10.0
 
 
 def _root(root: str | None) -> Path:
-    from llmeng.sessions.names import find_project_root
+    from llmeng.claude_paths import project_root
 
-    return Path(root) if root else find_project_root(Path.cwd(), os.environ)
+    return Path(root) if root else project_root(Path.cwd(), env=os.environ, home=Path.home())
 
 
 def _now() -> datetime:

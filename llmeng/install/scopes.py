@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from llmeng.claude_paths import config_dir_is_set, user_config_dir
 from llmeng.errors import LlmengError
 
 MANIFEST_NAME = "llmeng-manifest.json"
@@ -46,12 +47,6 @@ class ScopeDirs:
         return self.root / JOURNAL_NAME
 
 
-def user_config_dir(*, env: Mapping[str, str], home: Path) -> Path:
-    """Claude Code's user directory: `$CLAUDE_CONFIG_DIR`, else `~/.claude`."""
-    configured = env.get("CLAUDE_CONFIG_DIR", "").strip()
-    return Path(configured).expanduser() if configured else home / ".claude"
-
-
 def scope_dirs(scope: Scope, *, env: Mapping[str, str], home: Path, project: Path) -> ScopeDirs:
     """The paths for `scope`; `project` is the project's root directory."""
     if scope is Scope.PROJECT:
@@ -62,23 +57,13 @@ def scope_dirs(scope: Scope, *, env: Mapping[str, str], home: Path, project: Pat
         root = user_config_dir(env=env, home=home).absolute()
         # Claude Code keeps `.claude.json` inside $CLAUDE_CONFIG_DIR when that is set (seen in
         # anthropics/claude-code#48448), and in the home directory otherwise.
-        mcp_base = root if env.get("CLAUDE_CONFIG_DIR", "").strip() else home.absolute()
+        mcp_base = root if config_dir_is_set(env) else home.absolute()
         # A `~/.claude` that is itself a symlink (dotfile managers) is fine; leaving it is not.
         return ScopeDirs(scope, root, mcp_base / ".claude.json", root.resolve())
     raise LlmengError(
         "plugin agents are managed by Claude Code, not by `llmeng install`",
         "Use --scope project or --scope user; `llmeng list` shows plugin agents.",
     )
-
-
-def project_root(cwd: Path, *, home: Path) -> Path:
-    """The enclosing git checkout's root, else `cwd`: where Claude Code looks for `.claude/agents`."""
-    for folder in (cwd, *cwd.parents):
-        if folder == home:
-            break  # Claude Code stops walking up at $HOME (claude-code.md §1.1)
-        if (folder / ".git").exists():
-            return folder
-    return cwd
 
 
 def ensure_inside(path: Path, dirs: ScopeDirs) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llmeng.errors import LlmengError
+from llmeng.fsutil import atomic_write
 from llmeng.install.manifest import sha256
 
 LOCK_TRIES = 200
@@ -101,7 +102,7 @@ def _commit_locked(ops: Sequence[Op], journal: Path) -> None:
     except BaseException:
         sweep({op.target.parent for op in ops})  # nothing was swapped yet: drop what was staged
         raise
-    _write_atomic(journal, json.dumps([s.to_json() for s in swaps], indent=1).encode())
+    atomic_write(journal, json.dumps([s.to_json() for s in swaps], indent=1).encode(), mode=0o644)
     try:
         for index, swap in enumerate(swaps):
             _swap(swap)
@@ -174,12 +175,6 @@ def _swap(swap: _Swap) -> None:
         os.replace(swap.target, swap.old)
     if not swap.delete:
         os.replace(swap.staged, swap.target)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}{STAGED_MARK}{secrets.token_hex(4)}")
-    _write_synced(temp, data, 0o644)
-    os.replace(temp, path)
 
 
 def _write_synced(path: Path, data: bytes, mode: int) -> None:

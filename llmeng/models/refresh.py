@@ -7,8 +7,6 @@ server and the core never opens a socket itself.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from llmeng.errors import LlmengError
+from llmeng.fsutil import atomic_write
 from llmeng.models.catalog import (
     ARENA_FILE,
     DATA_DIR,
@@ -55,12 +54,9 @@ def default_cache_dir(env: Mapping[str, str], home: Path) -> Path:
 
 def _write_atomic(path: Path, payload: Mapping[str, Any] | list[Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(payload, f, sort_keys=True)
-    if path.exists():  # keep the previous copy for rollback
-        os.replace(path, path.with_suffix(".prev.json"))
-    os.replace(tmp, path)
+    if path.exists():  # keep the previous copy for rollback; the current one stays readable meanwhile
+        atomic_write(path.with_suffix(".prev.json"), path.read_bytes())
+    atomic_write(path, json.dumps(payload, sort_keys=True))
 
 
 def _current(cache_dir: Path, name: str, kind: str) -> dict[str, Any]:

@@ -14,10 +14,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from llmeng.claude_paths import project_root
 from llmeng.errors import LlmengError
 from llmeng.sessions.entries import DEFAULT_MAX_ENTRY_BYTES, replace_controls
 from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S
-from llmeng.sessions.names import AGENT_ID_RE, find_project_root
+from llmeng.sessions.names import AGENT_ID_RE
 from llmeng.sessions.store import append_entry, current_session
 from llmeng.sessions.transcript import TranscriptFacts, scan_transcript
 
@@ -43,7 +44,7 @@ def subagent_stop(
     data = _load_payload(payload)
     if data.get("hook_event_name") != "SubagentStop":
         return HookOutcome("ignored", f"event {data.get('hook_event_name')!r} is not SubagentStop")
-    root = find_project_root(Path(str(data.get("cwd") or ".")), env)
+    root = project_root(Path(str(data.get("cwd") or ".")), env=env)
     if current_session(root) is None:
         return HookOutcome("no-session", f"no active session under {root}")
     facts = _transcript_facts(data.get("agent_transcript_path"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from pathlib import Path
 
 from llmeng.errors import LlmengError
@@ -78,18 +77,6 @@ def session_file(root: Path, kind: str, session_id: str) -> Path:
     symlink, even one pointing inside the project (it could aim at README.md).
     """
     return confine_dir(root, f"{SESSIONS_DIR}/{kind}") / f"{check_session_id(session_id)}.md"
-
-
-def find_project_root(start: Path, env: Mapping[str, str]) -> Path:
-    """$CLAUDE_PROJECT_DIR if set, else the nearest ancestor of `start` with `.git`, else `start`."""
-    project = env.get("CLAUDE_PROJECT_DIR")
-    if project:
-        return Path(project)
-    start = start.resolve()
-    for candidate in (start, *start.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return start
 
 
 def git_branch(root: Path) -> str | None:

@@ -134,19 +134,6 @@ def test_plugin_registry_keyed_at_the_top_level_is_read_too(tmp_path: Path) -> N
     assert plugin_agent_dirs(env={}, home=tmp_path) == [("p@m", plugin / "agents")]
 
 
-def test_project_root_is_the_enclosing_git_checkout(tmp_path: Path) -> None:
-    from llmeng.install.scopes import project_root
-
-    home = tmp_path / "home"
-    (home / "repo/.git").mkdir(parents=True)
-    (home / "repo/src/pkg").mkdir(parents=True)
-    (home / "loose/dir").mkdir(parents=True)
-    assert project_root(home / "repo/src/pkg", home=home) == home / "repo"
-    assert project_root(home / "loose/dir", home=home) == home / "loose/dir"
-    (tmp_path / ".git").mkdir()  # above $HOME: never used
-    assert project_root(home / "loose/dir", home=home) == home / "loose/dir"
-
-
 def test_a_symlinked_mcp_json_is_a_conflict(env: Env, lint: Linter, team: Path, tmp_path: Path) -> None:
     from llmeng.install.components import Components, Want
 

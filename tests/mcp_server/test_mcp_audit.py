@@ -91,7 +91,7 @@ async def test_project_config_disables_rules(client: Client, project: Path) -> N
         ({"path": "src", "code": "x = 1"}, "Both `path` and `code`", "Pass one of them"),
         ({"code": "def (:"}, "The code does not parse", "valid Python 3 source"),
         ({"code": "x = 1", "rules": ["LLM999"]}, "Unknown rule id(s): LLM999", "LLM101"),
-        ({"path": "../outside"}, "outside the project root", "relative to it"),
+        ({"path": "../outside"}, ", outside ", "relative to it"),
         ({"path": "nope/"}, "does not exist", "Check the spelling"),
         ({"path": "notes"}, "no Python files found", "directory or .py file"),
     ],

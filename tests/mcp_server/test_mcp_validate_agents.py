@@ -66,8 +66,8 @@ async def test_ignore_drops_a_rule(client: Client, agents: Path) -> None:
     ("args", "message", "fix"),
     [
         ({}, "neither .claude/agents nor agents exists", "Pass `path`"),
-        ({"path": "../elsewhere"}, "outside the project root", "relative to it"),
-        ({"path": "/etc"}, "outside the project root", "relative to it"),
+        ({"path": "../elsewhere"}, ", outside ", "relative to it"),
+        ({"path": "/etc"}, ", outside ", "relative to it"),
         ({"path": "missing.md"}, "does not exist", "Check the spelling"),
         ({"path": "empty"}, "no agent files (*.md) under empty", "e.g. '.claude/agents'"),
     ],

@@ -52,18 +52,6 @@ def test_slugify_keeps_ascii_words():
     assert names.slugify("日本語") == ""
 
 
-def test_project_root_prefers_env_then_git_then_start(tmp_path):
-    (tmp_path / ".git").mkdir()
-    sub = tmp_path / "a" / "b"
-    sub.mkdir(parents=True)
-    assert names.find_project_root(sub, {}) == tmp_path.resolve()
-    assert names.find_project_root(sub, {"CLAUDE_PROJECT_DIR": "/elsewhere"}).as_posix() == "/elsewhere"
-
-
-def test_project_root_without_git_is_start(tmp_path):
-    assert names.find_project_root(tmp_path, {}) == tmp_path.resolve()
-
-
 def test_git_branch_reads_head_and_worktree_files(tmp_path):
     assert names.git_branch(tmp_path) is None
     (tmp_path / ".git").mkdir()
