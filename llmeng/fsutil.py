@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path, PurePath
@@ -137,3 +138,91 @@ def _dir_identity(path: str | Path, *, follow: bool) -> _DirIdentity | None:
     except OSError:
         return None
     return (st.st_dev, st.st_ino, st.st_ctime_ns) if stat.S_ISDIR(st.st_mode) else None
+
+
+class NotReadable(OSError):
+    """A path the one reader refuses: not a regular file, a link where none may be, or too big."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        super().__init__(0, reason, os.fspath(path))
+        self.reason = reason
+
+
+READ_CHUNK = 1 << 16
+
+
+def read_regular(
+    path: str | os.PathLike[str], *, max_bytes: int, follow: bool = True, cut: bool = False
+) -> bytes:
+    """The bytes of the regular file at `path`: the one way the core reads a file it was pointed at.
+
+    Refuses (NotReadable) a FIFO, device or socket: opening is non-blocking and the type is checked on
+    the open descriptor, so a FIFO never hangs and `/dev/zero` is never read. With `follow=False` a
+    symlink is refused too. More than `max_bytes` is refused, or with `cut=True` the first `max_bytes`
+    are returned; either way no more than `max_bytes + 1` bytes are read, even from a file that grows.
+    """
+    flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        if not follow and e.errno == errno.ELOOP:
+            raise NotReadable(path, "a symlink, which is not followed here") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotReadable(path, f"not a regular file ({_kind(st.st_mode)})")
+        if st.st_size > max_bytes and not cut:
+            raise NotReadable(path, f"too large ({st.st_size} bytes > {max_bytes})")
+        chunks: list[bytes] = []
+        got = 0
+        while got <= max_bytes:
+            chunk = os.read(fd, min(READ_CHUNK, max_bytes + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        if not cut:
+            raise NotReadable(path, f"too large (more than {max_bytes} bytes)")
+        data = data[:max_bytes]
+    return data
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "a special file"
+
+
+def special_file_reason(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str | None:
+    """Why a folder walk must pass over `path` (found under `root`), or None to read it.
+
+    A walk stays inside its root: a symlink whose target leaves the root, a dangling one, and any
+    special file (FIFO, device, socket) are passed over, and the caller notes each one.
+    """
+    try:
+        st = os.lstat(path)
+    except OSError as e:
+        return f"unreadable ({e.strerror or e})"
+    if stat.S_ISLNK(st.st_mode):
+        target = os.path.realpath(path)
+        base = os.path.realpath(root)
+        if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
+            return f"a symlink to {target}, outside {base}"
+        try:
+            st = os.stat(path)
+        except OSError:
+            return "a dangling symlink"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    return f"not a regular file ({_kind(st.st_mode)})"

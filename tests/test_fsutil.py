@@ -4,7 +4,15 @@ from pathlib import Path
 import pytest
 
 from llmeng.errors import LlmengError
-from llmeng.fsutil import atomic_create, atomic_write, confine, confine_dir
+from llmeng.fsutil import (
+    NotReadable,
+    atomic_create,
+    atomic_write,
+    confine,
+    confine_dir,
+    read_regular,
+    special_file_reason,
+)
 
 
 def test_atomic_write_replaces_content_and_leaves_no_temp_files(tmp_path):
@@ -154,3 +162,51 @@ def test_confine_dir_relative_root_follows_the_working_directory(tmp_path, monke
     assert confine_dir(Path("."), "logs") == (tmp_path / "one" / "logs").resolve()
     monkeypatch.chdir(tmp_path / "two")
     assert confine_dir(Path("."), "logs") == (tmp_path / "two" / "logs").resolve()
+
+
+def test_read_regular_reads_a_file_within_its_cap(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"hello")
+    assert read_regular(tmp_path / "a.txt", max_bytes=5) == b"hello"
+    assert read_regular(tmp_path / "a.txt", max_bytes=3, cut=True) == b"hel"
+    with pytest.raises(NotReadable, match="too large"):
+        read_regular(tmp_path / "a.txt", max_bytes=4)
+
+
+def test_read_regular_refuses_a_fifo_without_waiting_for_a_writer(tmp_path):
+    os.mkfifo(tmp_path / "pipe.py")
+    with pytest.raises(NotReadable, match="a FIFO"):
+        read_regular(tmp_path / "pipe.py", max_bytes=100)
+
+
+@pytest.mark.parametrize("cut", [False, True])
+def test_read_regular_refuses_a_link_to_a_device(tmp_path, cut):
+    (tmp_path / "zero.py").symlink_to("/dev/zero")
+    with pytest.raises(NotReadable, match="a device") as e:
+        read_regular(tmp_path / "zero.py", max_bytes=100, cut=cut)
+    assert isinstance(e.value, OSError) and e.value.filename == str(tmp_path / "zero.py")
+
+
+def test_read_regular_without_follow_refuses_any_symlink(tmp_path):
+    (tmp_path / "real.md").write_text("x")
+    (tmp_path / "link.md").symlink_to(tmp_path / "real.md")
+    assert read_regular(tmp_path / "link.md", max_bytes=10) == b"x"
+    with pytest.raises(NotReadable, match="symlink"):
+        read_regular(tmp_path / "link.md", max_bytes=10, follow=False)
+
+
+def test_special_file_reason_keeps_a_walk_inside_its_root(tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "ok.py").write_text("x")
+    (tmp_path / "secret.py").write_text("x")
+    (root / "inside.py").symlink_to(root / "ok.py")
+    (root / "out.py").symlink_to(tmp_path / "secret.py")
+    (root / "dangling.py").symlink_to(root / "nope.py")
+    os.mkfifo(root / "pipe.py")
+    (root / "zero.py").symlink_to("/dev/zero")
+    assert special_file_reason(root / "ok.py", root) is None
+    assert special_file_reason(root / "inside.py", root) is None
+    assert "outside" in (special_file_reason(root / "out.py", root) or "")
+    assert special_file_reason(root / "dangling.py", root) == "a dangling symlink"
+    assert "FIFO" in (special_file_reason(root / "pipe.py", root) or "")
+    assert "outside" in (special_file_reason(root / "zero.py", root) or "")

@@ -16,6 +16,7 @@ from llmeng.audit.model import AuditConfig, AuditResult, FileSummary, ModelLooku
 from llmeng.audit.summarize import summarize
 from llmeng.errors import LlmengError
 from llmeng.findings import Finding
+from llmeng.fsutil import NotReadable, read_regular, special_file_reason
 
 Progress = Callable[[int, int], None]
 _SKIP_DIRS = frozenset(
@@ -42,6 +43,7 @@ _CONFIG_TRACING = re.compile(
     r"LANGSMITH_TRACING|LANGCHAIN_TRACING_V2|LANGFUSE_|HELICONE|OTEL_EXPORTER|"
     r"TRACELOOP_|LOGFIRE_|PHOENIX_|success_callback"
 )
+_CONFIG_MAX_BYTES = 1 << 20  # an env or compose file; the tracing switch sits near the top
 # Below this many files a process pool costs more to start than it saves.
 _PARALLEL_MIN_FILES = 300
 _CHUNK = 16
@@ -69,13 +71,14 @@ def audit_paths(
     """Audit the Python files under `paths` as one project."""
     config = config or AuditConfig()
     k = (knowledge or load_knowledge()).with_pins(config.pins)
-    sources, configs = _collect(paths, config)
+    sources, configs, passed_over = _collect(paths, config)
     if not sources:
         raise LlmengError(
             f"no Python files found under {', '.join(map(str, paths))}",
             "Point llmeng audit at a directory or .py file of the project.",
         )
     summaries, skipped = _summarize_all(sources, k, config, jobs, progress)
+    skipped = passed_over + skipped
     summaries = _add_callers(summaries, sources, k, config, jobs)
     findings = analyse(
         summaries, config=config, knowledge=k, catalog=catalog, extra_signals=_config_signals(configs)
@@ -115,12 +118,20 @@ def _result(
     )
 
 
-def _collect(paths: Sequence[str | os.PathLike[str]], config: AuditConfig) -> tuple[list[Source], list[Path]]:
+def _collect(
+    paths: Sequence[str | os.PathLike[str]], config: AuditConfig
+) -> tuple[list[Source], list[Path], list[Skipped]]:
+    """The sources and config files under `paths`, and each file a walk passed over, with why.
+
+    A named file is read as given (the reader refuses a FIFO or device); a walk stays inside its root:
+    os.walk does not enter linked folders, and a linked or special file is passed over with a note.
+    """
     sources: list[Source] = []
     configs: list[Path] = []
+    passed_over: list[Skipped] = []
     for raw in paths:
         root = Path(raw)
-        if root.is_file():
+        if root.exists() and not root.is_dir():
             sources.append(Source(str(root), root.name))
             continue
         if not root.is_dir():
@@ -132,13 +143,19 @@ def _collect(paths: Sequence[str | os.PathLike[str]], config: AuditConfig) -> tu
             for name in sorted(filenames):
                 full = Path(dirpath, name)
                 rel = full.relative_to(root).as_posix()
-                if _excluded(rel, config.exclude):
+                is_source = name.endswith(".py")
+                if _excluded(rel, config.exclude) or not (
+                    is_source or any(fnmatch.fnmatch(name, p) for p in _CONFIG_NAMES)
+                ):
                     continue
-                if name.endswith(".py"):
+                reason = special_file_reason(full, root)
+                if reason is not None:
+                    passed_over.append(Skipped(str(full), reason))
+                elif is_source:
                     sources.append(Source(str(full), rel))
-                elif any(fnmatch.fnmatch(name, p) for p in _CONFIG_NAMES):
+                else:
                     configs.append(full)
-    return sources, configs
+    return sources, configs, passed_over
 
 
 def _excluded(rel: str, patterns: Sequence[str]) -> bool:
@@ -148,7 +165,7 @@ def _excluded(rel: str, patterns: Sequence[str]) -> bool:
 def _config_signals(configs: Sequence[Path]) -> dict[str, str]:
     for path in configs:
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = read_regular(path, max_bytes=_CONFIG_MAX_BYTES, cut=True).decode("utf-8", "replace")
         except OSError:
             continue
         m = _CONFIG_TRACING.search(text)
@@ -161,11 +178,9 @@ def _config_signals(configs: Sequence[Path]) -> dict[str, str]:
 def read_source(path: str, max_bytes: int) -> str | Skipped:
     """The text of a source file, or why it is skipped (unreadable, huge, binary, not UTF-8)."""
     try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            return Skipped(path, f"huge ({size} bytes > {max_bytes})")
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = read_regular(path, max_bytes=max_bytes)
+    except NotReadable as e:
+        return Skipped(path, e.reason)
     except OSError as e:
         return Skipped(path, f"unreadable ({e.strerror or e})")
     if b"\0" in data[:8192]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 
 import pytest
 
@@ -28,8 +29,36 @@ def test_binary_huge_and_non_utf8_files_are_skipped_with_a_reason(tmp_path):
     reasons = {s.path.rsplit("/", 1)[-1]: s.reason for s in result.skipped}
     assert reasons["bin.py"] == "binary"
     assert reasons["latin.py"] == "not UTF-8"
-    assert reasons["big.py"].startswith("huge")
+    assert reasons["big.py"].startswith("too large")
     assert result.files_scanned == 1 and result.findings
+
+
+def test_a_walk_passes_over_special_files_and_links_out_of_the_root_with_a_note(tmp_path):
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "ok.py").write_text(LEAF)
+    os.mkfifo(root / "pipe.py")  # would block a plain open() forever
+    (root / "zero.py").symlink_to("/dev/zero")  # would be read without end
+    (tmp_path / "outside.py").write_text('KEY = "sk-proj-' + "a1B2" * 12 + '"\n')
+    (root / "leak.py").symlink_to(tmp_path / "outside.py")
+    (root / "gone.py").symlink_to(root / "missing.py")
+    os.mkfifo(root / ".env")
+    result = audit_paths([root])
+    reasons = {s.path.rsplit("/", 1)[-1]: s.reason for s in result.skipped}
+    assert "FIFO" in reasons["pipe.py"] and "FIFO" in reasons[".env"]
+    assert "outside" in reasons["zero.py"] and "outside" in reasons["leak.py"]
+    assert reasons["gone.py"] == "a dangling symlink"
+    assert result.files_scanned == 1
+    assert not [f for f in result.findings if "outside" in f.location.path or "leak" in f.location.path]
+
+
+def test_a_named_fifo_or_device_is_refused_not_read(tmp_path):
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "ok.py").write_text(LEAF)
+    result = audit_paths([tmp_path / "pipe.py", tmp_path / "ok.py"])
+    assert [(s.path, s.reason) for s in result.skipped] == [
+        (str(tmp_path / "pipe.py"), "not a regular file (a FIFO)")
+    ]
 
 
 def test_unparsable_file_is_reported_not_fatal(tmp_path):
