@@ -6,6 +6,7 @@ import errno
 import os
 import stat
 from pathlib import Path, PurePath
+from typing import BinaryIO
 
 from llmeng.errors import LlmengError
 
@@ -151,15 +152,11 @@ class NotReadable(OSError):
 READ_CHUNK = 1 << 16
 
 
-def read_regular(
-    path: str | os.PathLike[str], *, max_bytes: int, follow: bool = True, cut: bool = False
-) -> bytes:
-    """The bytes of the regular file at `path`: the one way the core reads a file it was pointed at.
+def open_regular(path: str | os.PathLike[str], *, follow: bool = True) -> BinaryIO:
+    """A binary file object for the regular file at `path`, for reading as a stream.
 
-    Refuses (NotReadable) a FIFO, device or socket: opening is non-blocking and the type is checked on
-    the open descriptor, so a FIFO never hangs and `/dev/zero` is never read. With `follow=False` a
-    symlink is refused too. More than `max_bytes` is refused, or with `cut=True` the first `max_bytes`
-    are returned; either way no more than `max_bytes + 1` bytes are read, even from a file that grows.
+    The same refusals as `read_regular` (FIFO, device, socket; a symlink with `follow=False`),
+    checked on the open descriptor; the caller bounds how much it reads.
     """
     flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
     try:
@@ -172,18 +169,34 @@ def read_regular(
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise NotReadable(path, f"not a regular file ({_kind(st.st_mode)})")
-        if st.st_size > max_bytes and not cut:
-            raise NotReadable(path, f"too large ({st.st_size} bytes > {max_bytes})")
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(
+    path: str | os.PathLike[str], *, max_bytes: int, follow: bool = True, cut: bool = False
+) -> bytes:
+    """The bytes of the regular file at `path`: the one way the core reads a file it was pointed at.
+
+    Refuses (NotReadable) a FIFO, device or socket: opening is non-blocking and the type is checked on
+    the open descriptor, so a FIFO never hangs and `/dev/zero` is never read. With `follow=False` a
+    symlink is refused too. More than `max_bytes` is refused, or with `cut=True` the first `max_bytes`
+    are returned; either way no more than `max_bytes + 1` bytes are read, even from a file that grows.
+    """
+    with open_regular(path, follow=follow) as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > max_bytes and not cut:
+            raise NotReadable(path, f"too large ({size} bytes > {max_bytes})")
         chunks: list[bytes] = []
         got = 0
         while got <= max_bytes:
-            chunk = os.read(fd, min(READ_CHUNK, max_bytes + 1 - got))
+            chunk = f.read(min(READ_CHUNK, max_bytes + 1 - got))
             if not chunk:
                 break
             chunks.append(chunk)
             got += len(chunk)
-    finally:
-        os.close(fd)
     data = b"".join(chunks)
     if len(data) > max_bytes:
         if not cut:

@@ -8,11 +8,18 @@ Facts from claude-code.md 3.4: one JSON object per line; the final message is th
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from llmeng.fsutil import open_regular
+
+# The final message is at the end; a long run's transcript can be large, so only its tail is read.
+TAIL_MAX_BYTES = 32 * 1024 * 1024
+LINE_MAX_BYTES = 4 * 1024 * 1024
 # How an agent appends by itself: the seed's script, the CLI, or our MCP server's append tool.
 APPEND_COMMANDS = ("update-active-session.sh", "llmeng session append")
 MCP_APPEND_TOOL_RE = re.compile(r"mcp__.+__\w*(?:session_append|append_session|append_entry)\w*")
@@ -25,12 +32,17 @@ class TranscriptFacts:
 
 
 def scan_transcript(path: Path) -> TranscriptFacts:
-    """One pass over the transcript; unreadable lines are skipped, never fatal."""
+    """One pass over the transcript's tail; unreadable or overlong lines are skipped, never fatal.
+
+    The path comes from the hook's payload, so it is opened as a regular file only (a FIFO or
+    `/dev/zero` is refused at once) and read no further than TAIL_MAX_BYTES from its end.
+    """
     last_text: str | None = None
     append_calls: set[str] = set()
     succeeded = False
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for raw in f:
+    with open_regular(path) as f:
+        for line in _tail_lines(f):
+            raw = line.decode("utf-8", "replace")
             # Cheap filter first: most lines are tool output we do not need to decode.
             if '"assistant"' not in raw and '"tool_result"' not in raw:
                 continue
@@ -44,6 +56,26 @@ def scan_transcript(path: Path) -> TranscriptFacts:
             elif record.get("type") == "user" and append_calls:
                 succeeded = succeeded or _any_success(record, append_calls)
     return TranscriptFacts(last_text, succeeded)
+
+
+def _tail_lines(f: BinaryIO) -> Iterator[bytes]:
+    """Whole lines of the last TAIL_MAX_BYTES of `f`, each at most LINE_MAX_BYTES (longer ones dropped)."""
+    size = os.fstat(f.fileno()).st_size
+    if size > TAIL_MAX_BYTES:
+        f.seek(size - TAIL_MAX_BYTES)
+        f.readline(LINE_MAX_BYTES)  # a partial first line is not a record
+    budget = TAIL_MAX_BYTES
+    while budget > 0:
+        line = f.readline(LINE_MAX_BYTES + 1)
+        if not line:
+            return
+        budget -= len(line)
+        if len(line) > LINE_MAX_BYTES:
+            while line and not line.endswith(b"\n"):  # skip the rest of an overlong line
+                line = f.readline(LINE_MAX_BYTES)
+                budget -= len(line)
+            continue
+        yield line
 
 
 def _load(raw: str) -> dict[str, Any] | None:

@@ -37,3 +37,40 @@ def test_mcp_append_tool_counts(tmp_path):
         '"content": "ok"}]}}\n'
     )
     assert scan_transcript(path).appended_itself
+
+
+def _assistant(text):
+    import json
+
+    return json.dumps(
+        {"type": "assistant", "message": {"role": "assistant", "content": [{"type": "text", "text": text}]}}
+    )
+
+
+def test_a_fifo_or_device_transcript_is_refused_at_once(tmp_path):
+    import os
+
+    import pytest
+
+    from llmeng.fsutil import NotReadable
+
+    os.mkfifo(tmp_path / "t.jsonl")
+    (tmp_path / "zero.jsonl").symlink_to("/dev/zero")
+    for name in ("t.jsonl", "zero.jsonl"):
+        with pytest.raises(NotReadable, match="not a regular file"):
+            scan_transcript(tmp_path / name)
+
+
+def test_only_the_tail_of_a_large_transcript_is_read_and_overlong_lines_are_dropped(tmp_path, monkeypatch):
+    from llmeng.sessions import transcript
+
+    monkeypatch.setattr(transcript, "TAIL_MAX_BYTES", 4096)
+    monkeypatch.setattr(transcript, "LINE_MAX_BYTES", 1024)
+    path = tmp_path / "t.jsonl"
+    early = _assistant("early") + "\n"
+    filler = ("x" * 200 + "\n") * 40  # 8 KiB of tool output: pushes `early` out of the tail
+    overlong = _assistant("y" * 3000) + "\n"
+    path.write_text(early + filler + _assistant("final") + "\n" + overlong)
+    assert scan_transcript(path).last_text == "final"
+    path.write_text(early)
+    assert scan_transcript(path).last_text == "early"
