@@ -1,6 +1,7 @@
 import pytest
 
 from llmeng.sessions.redact import PATTERNS, redact
+from tests.sessions.secret_shapes import SHAPES
 
 SAMPLES = {
     "private-key": "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAAK\n-----END RSA PRIVATE KEY-----",
@@ -15,10 +16,6 @@ SAMPLES = {
     "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
     "bearer-token": "Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345",
 }
-
-
-def test_every_pattern_has_a_sample():
-    assert {p.id for p in PATTERNS} == set(SAMPLES)
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
@@ -50,3 +47,35 @@ def test_counts_several_secrets():
 )
 def test_ordinary_text_is_left_alone(harmless):
     assert redact(harmless).count == 0
+
+
+# The whole corpus: every shape is masked, counted once, and named by the expected pattern.
+@pytest.mark.parametrize(("kind", "text"), [(k, t) for _, k, t in SHAPES], ids=[s for s, _, _ in SHAPES])
+def test_every_secret_shape_in_the_corpus_is_masked(kind, text):
+    result = redact(f"Found this in config.py: {text}\nPlease rotate it.")
+    assert result.kinds == (kind,) and result.count == 1, result.text
+    assert "Please rotate it." in result.text and f"[REDACTED:{kind}]" in result.text
+    secret_part = text.split("=", 1)[-1].split(": ", 1)[-1].split(":", 2)[-1].split("@")[0]
+    assert secret_part[-12:] not in result.text
+
+
+def test_the_corpus_is_large_and_covers_every_pattern():
+    assert len(SHAPES) >= 60
+    assert {p.id for p in PATTERNS} == {k for _, k, _ in SHAPES}
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        'api_key=os.environ["OPENAI_API_KEY"]',
+        "api_key=settings.openai_key",
+        'password="${DB_PASSWORD}"',
+        "token: <your-token-here>",
+        "max_tokens=4096",
+        "the risk-assessment-framework-for-everyone",
+        "https://docs.example.com:8443/path",
+        "Basic authentication is deprecated here",
+    ],
+)
+def test_references_to_secrets_are_not_masked(reference):
+    assert redact(reference).count == 0
