@@ -62,7 +62,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     server = create_server(root)
     if not args.http:
-        server.run()
+        import anyio
+
+        from mcp_server.stdio import serve_stdio
+
+        anyio.run(serve_stdio, server)
         return 0
     if not _is_loopback(args.host):
         logging.getLogger("llmeng.mcp").warning(
