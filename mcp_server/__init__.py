@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +18,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="llmeng-mcp",
         description="Serve llmeng's tools (audit, select_model, session_append, validate_agents) over MCP.",
         epilog="Example:\n  llmeng-mcp                      # stdio, root = current directory\n"
-        "  llmeng-mcp --root ~/proj --http --port 8765   # http://127.0.0.1:8765/mcp",
+        "  llmeng-mcp --root ~/proj --http --port 8765   # http://127.0.0.1:8765/mcp\n"
+        "  LLMENG_MCP_TOKEN=... llmeng-mcp --http --host 0.0.0.0 --allow-host mcp.internal:8765",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -28,7 +29,26 @@ def _parser() -> argparse.ArgumentParser:
         help="project root; every path argument is confined to it (default: current directory)",
     )
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
-    parser.add_argument("--host", default="127.0.0.1", help="HTTP bind address (default: 127.0.0.1)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="HTTP bind address (default: 127.0.0.1); any non-loopback address also needs --allow-host "
+        "and a bearer token in $LLMENG_MCP_TOKEN",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="with a non-loopback --host: a Host header to accept (repeatable)",
+    )
+    parser.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="with a non-loopback --host: a browser Origin to accept (repeatable; none: no browser client)",
+    )
     parser.add_argument(
         "--port", type=int, default=DEFAULT_HTTP_PORT, help=f"HTTP port (default: {DEFAULT_HTTP_PORT})"
     )
@@ -58,6 +78,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    if args.http:
+        from llmeng.errors import LlmengError
+        from mcp_server.http import plan_exposure
+
+        try:
+            exposure = plan_exposure(
+                args.host, allow_hosts=args.allow_host, allow_origins=args.allow_origin, env=os.environ
+            )
+        except LlmengError as e:
+            print(f"error: {e}\n  fix: {e.fix}", file=sys.stderr)
+            return EXIT_USAGE
     from mcp_server.server import create_server
 
     server = create_server(root)
@@ -68,18 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         anyio.run(serve_stdio, server)
         return 0
-    if not _is_loopback(args.host):
-        logging.getLogger("llmeng.mcp").warning(
-            "serving on %s: reachable from other machines, and there is no authentication", args.host
-        )
-    server.run("streamable-http", host=args.host, port=args.port, streamable_http_path="/mcp")
+    from mcp_server.http import serve_http
+
+    serve_http(server, exposure, args.port)
     return 0
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

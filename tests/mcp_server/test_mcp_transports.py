@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from mcp import Client, StdioServerParameters
 
-from mcp_server import _is_loopback, main
+from mcp_server import main
+from mcp_server.http import is_loopback
 from mcp_server.server import Tool
 
 pytestmark = pytest.mark.timeout(120)
@@ -151,7 +152,7 @@ async def test_http_on_loopback_serves_both_eras(http_url: str, mode: str) -> No
     ],
 )
 def test_only_loopback_hosts_count_as_local(host: str, loopback: bool) -> None:
-    assert _is_loopback(host) is loopback
+    assert is_loopback(host) is loopback
 
 
 def test_missing_root_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
