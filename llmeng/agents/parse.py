@@ -137,6 +137,14 @@ def _load(fm: str, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlP
         data = yaml.load(fm, Loader=loader)
     except (yaml.YAMLError, ValueError, RecursionError, TypeError) as e:
         return None, {}, YamlProblem(f"invalid YAML: {e}".splitlines()[0], fm_line, 1)
+    except (KeyError, IndexError, AttributeError) as e:
+        # PyYAML's constructors fail this way on a tagged value they cannot build (`!!bool maybe`,
+        # `!!int ''`, `!!timestamp x`): the YAML is invalid, as any other parse error.
+        return (
+            None,
+            {},
+            YamlProblem(f"invalid YAML: a tagged value cannot be built ({type(e).__name__})", fm_line, 1),
+        )
     positions: dict[str, tuple[int, int]] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:

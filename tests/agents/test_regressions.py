@@ -278,3 +278,16 @@ def test_fix_never_turns_a_yaml_line_break_into_text() -> None:
     text = "---\nkey: \x85\u2028\u2029\n- item\n---\n"
     result = fix_text(text, spec)
     assert result.text == text and not result.changed
+
+
+@pytest.mark.parametrize("tagged", ["!!bool maybe", "!!int ''", "!!float ''", "!!timestamp x", "!!int 0x"])
+def test_a_tagged_value_pyyaml_cannot_build_is_a_yaml_problem_not_a_crash(
+    sandbox: Sandbox, tagged: str
+) -> None:
+    # PyYAML's constructors raise KeyError, IndexError or AttributeError on these: the whole run died.
+    other = sandbox.write("other.md", agent(name="other"))
+    bad = sandbox.write("reviewer.md", agent(f"model: {tagged}\n"))
+    result = sandbox.lint(bad, other)
+    assert sorted(r.display.rsplit("/", 1)[-1] for r in result.files) == ["other.md", "reviewer.md"]
+    found = pairs(result, next(r.display for r in result.files if r.display.endswith("reviewer.md")))
+    assert (5, "AG103") in found
