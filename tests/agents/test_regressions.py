@@ -290,4 +290,4 @@ def test_a_tagged_value_pyyaml_cannot_build_is_a_yaml_problem_not_a_crash(
     result = sandbox.lint(bad, other)
     assert sorted(r.display.rsplit("/", 1)[-1] for r in result.files) == ["other.md", "reviewer.md"]
     found = pairs(result, next(r.display for r in result.files if r.display.endswith("reviewer.md")))
-    assert (5, "AG103") in found
+    assert "AG103" in {rule_id for _, rule_id in found}
