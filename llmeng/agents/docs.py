@@ -13,6 +13,7 @@ from typing import Any
 from llmeng.agents.body import BodyFacts, body_facts
 from llmeng.agents.parse import ParsedAgent, parse_agent
 from llmeng.agents.spec import Spec
+from llmeng.fsutil import NotReadable, read_regular
 
 SCOPE_PROJECT, SCOPE_USER, SCOPE_PLUGIN, SCOPE_SOURCE = "project", "user", "plugin", "source"
 
@@ -69,7 +70,9 @@ def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*.md")):
-                if f.is_file():
+                # A FIFO, device or dangling link named *.md is kept: load_doc gives it its verdict
+                # (AG113) instead of the walk passing over it in silence.
+                if not f.is_dir():
                     found.setdefault(os.path.realpath(f), f)
         elif p.exists() or p.is_symlink():
             found.setdefault(os.path.realpath(p), p)
@@ -87,11 +90,11 @@ def load_doc(path: Path, spec: Spec, *, cwd: Path, user_dir: Path) -> AgentDoc:
     scope = _scope(located, user_dir, plugin)
     limit = spec.limits["file_max_bytes"]
     base: dict[str, Any] = {"path": path, "display": display, "scope": scope, "plugin": plugin}
-    if not path.is_file():  # a FIFO or a device would block the read, or never end
-        return AgentDoc(**base, read_error=("AG113", "not a regular file", 1))
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(limit + 1)
+        # One byte past the limit tells an oversized file; a FIFO or device is refused unread.
+        raw = read_regular(path, max_bytes=limit + 1, cut=True)
+    except NotReadable as e:
+        return AgentDoc(**base, read_error=("AG113", e.reason, 1))
     except OSError as e:
         return AgentDoc(
             **base,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 
 from llmeng.agents.spec import load_spec
@@ -161,3 +162,16 @@ def test_AG113_unreadable_file_gets_a_verdict(sandbox: Sandbox) -> None:
 
 def test_AG113_not_reported_for_a_readable_file(sandbox: Sandbox) -> None:
     assert "AG113" not in {rid for _, rid in sandbox.check(agent())}
+
+
+def test_AG113_special_files_and_dangling_links_inside_a_folder_get_a_verdict(sandbox: Sandbox) -> None:
+    # A folder walk used to pass over these in silence; each is now a file that does not load.
+    folder = sandbox.root / ".claude/agents"
+    sandbox.write(".claude/agents/ok.md", agent())
+    os.mkfifo(folder / "pipe.md")
+    (folder / "zero.md").symlink_to("/dev/zero")
+    (folder / "gone.md").symlink_to(folder / "missing.md")
+    result = sandbox.lint(folder)
+    verdicts = {r.display.rsplit("/", 1)[-1]: {f.rule_id for f in r.findings} for r in result.files}
+    assert {name for name, ids in verdicts.items() if "AG113" in ids} == {"pipe.md", "zero.md", "gone.md"}
+    assert "AG113" not in verdicts["ok.md"]
