@@ -76,7 +76,7 @@ def test_rule_by_id_is_case_insensitive_and_checks_have_scopes():
 
 
 def test_docs_page_lists_every_rule_as_the_registry_renders_it():
-    from llmeng.rules import render_table
+    from llmeng.report.rules import render_table
 
     page = (REPO / "docs" / "audit.md").read_text()
     assert render_table(RULES).strip() in page

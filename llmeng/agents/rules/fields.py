@@ -10,264 +10,312 @@ from typing import Any
 
 from llmeng.agents.context import LintContext
 from llmeng.agents.docs import AgentDoc
-from llmeng.agents.rules import SRC_REF, finding, rule_factory
+from llmeng.agents.rules import SRC_REF, doc_finding
 from llmeng.findings import Finding, Severity
+from llmeng.rules import Rule
 
 CAT = "fields"
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-_rule = rule_factory(CAT, (SRC_REF + " §1.4, §1.7",))
+SOURCES = (SRC_REF + " §1.4, §1.7",)
 
 
 FM = "---\nname: reviewer\ndescription: Reviews diffs for bugs.\n{}---\nYou review diffs.\n"
-MISSING_NAME = _rule(
-    "AG201",
-    "missing-name",
-    Severity.ERROR,
-    "The frontmatter has no `name`: Claude Code skips the agent.",
-    "Claude Code identifies project and user agents by their frontmatter `name` (never the file name) and "
+MISSING_NAME = Rule(
+    id="AG201",
+    name="missing-name",
+    severity=Severity.ERROR,
+    category=CAT,
+    summary="The frontmatter has no `name`: Claude Code skips the agent.",
+    why="Claude Code identifies project and user agents by their frontmatter `name` (never the file name) and "
     "skips a file without one, silently.",
-    "---\ndescription: Reviews diffs.\n---\n",
-    FM.format(""),
-    "Add `name: <kebab-case-name>` to the frontmatter.",
+    bad="---\ndescription: Reviews diffs.\n---\n",
+    good=FM.format(""),
+    fix="Add `name: <kebab-case-name>` to the frontmatter.",
+    sources=SOURCES,
 )
-NAME_NOT_STRING = _rule(
-    "AG202",
-    "name-not-string",
-    Severity.ERROR,
-    "`name` is not a string: Claude Code skips the agent.",
-    "A number or list in `name` fails Claude Code's check; the agent is dropped and listed in /doctor.",
-    "---\nname: 42\ndescription: Reviews diffs.\n---\n",
-    FM.format(""),
-    "Write `name` as a string.",
+NAME_NOT_STRING = Rule(
+    id="AG202",
+    name="name-not-string",
+    severity=Severity.ERROR,
+    category=CAT,
+    summary="`name` is not a string: Claude Code skips the agent.",
+    why="A number or list in `name` fails Claude Code's check; the agent is dropped and listed in /doctor.",
+    bad="---\nname: 42\ndescription: Reviews diffs.\n---\n",
+    good=FM.format(""),
+    fix="Write `name` as a string.",
+    sources=SOURCES,
 )
-NAME_INVALID = _rule(
-    "AG203",
-    "name-invalid",
-    Severity.ERROR,
-    "`name` is empty, starts with `-`, contains `:` or is over 256 characters: Claude Code skips the agent.",
-    "Claude Code 2.1.330 rejects these names (`:` is reserved for plugin namespacing) and logs the error "
+NAME_INVALID = Rule(
+    id="AG203",
+    name="name-invalid",
+    severity=Severity.ERROR,
+    category=CAT,
+    summary="`name` is empty, starts with `-`, contains `:` or is over 256 characters: Claude Code skips the agent.",
+    why="Claude Code 2.1.330 rejects these names (`:` is reserved for plugin namespacing) and logs the error "
     "only in its debug log.",
-    "---\nname: team:reviewer\ndescription: Reviews diffs.\n---\n",
-    FM.format(""),
-    "Use a short kebab-case name such as `code-reviewer`.",
+    bad="---\nname: team:reviewer\ndescription: Reviews diffs.\n---\n",
+    good=FM.format(""),
+    fix="Use a short kebab-case name such as `code-reviewer`.",
+    sources=SOURCES,
 )
-NAME_STYLE = _rule(
-    "AG204",
-    "name-not-kebab-case",
-    Severity.INFO,
-    "`name` is not lowercase kebab-case.",
-    "Claude Code accepts any name, but names are typed by people and models and used in `Agent(...)` "
+NAME_STYLE = Rule(
+    id="AG204",
+    name="name-not-kebab-case",
+    severity=Severity.INFO,
+    category=CAT,
+    summary="`name` is not lowercase kebab-case.",
+    why="Claude Code accepts any name, but names are typed by people and models and used in `Agent(...)` "
     "restrictions and hook matchers; kebab-case avoids quoting and case mistakes.",
-    "---\nname: Code Reviewer\ndescription: Reviews diffs.\n---\n",
-    FM.format(""),
-    "Rename to lowercase words joined by hyphens.",
+    bad="---\nname: Code Reviewer\ndescription: Reviews diffs.\n---\n",
+    good=FM.format(""),
+    fix="Rename to lowercase words joined by hyphens.",
+    sources=SOURCES,
 )
-NAME_FILENAME = _rule(
-    "AG205",
-    "name-filename-mismatch",
-    Severity.INFO,
-    "`name` differs from the file name.",
-    "Claude Code uses only the frontmatter `name`; people look for the file by name, and installers that "
+NAME_FILENAME = Rule(
+    id="AG205",
+    name="name-filename-mismatch",
+    severity=Severity.INFO,
+    category=CAT,
+    summary="`name` differs from the file name.",
+    why="Claude Code uses only the frontmatter `name`; people look for the file by name, and installers that "
     "name files after agents will write a different file.",
-    "(file reviewer.md)\n---\nname: code-checker\n---\n",
-    "(file code-checker.md)\n---\nname: code-checker\n---\n",
-    "Rename the file or the agent so they match.",
+    bad="(file reviewer.md)\n---\nname: code-checker\n---\n",
+    good="(file code-checker.md)\n---\nname: code-checker\n---\n",
+    fix="Rename the file or the agent so they match.",
+    sources=SOURCES,
 )
-MISSING_DESCRIPTION = _rule(
-    "AG206",
-    "missing-description",
-    Severity.ERROR,
-    "The frontmatter has no `description`: Claude Code skips the agent.",
-    "The description is how the main agent decides when to delegate; Claude Code "
+MISSING_DESCRIPTION = Rule(
+    id="AG206",
+    name="missing-description",
+    severity=Severity.ERROR,
+    category=CAT,
+    summary="The frontmatter has no `description`: Claude Code skips the agent.",
+    why="The description is how the main agent decides when to delegate; Claude Code "
     "requires it and drops agents without it.",
-    "---\nname: reviewer\n---\n",
-    FM.format(""),
-    "Add `description:` saying when to use the agent, with an example request.",
+    bad="---\nname: reviewer\n---\n",
+    good=FM.format(""),
+    fix="Add `description:` saying when to use the agent, with an example request.",
+    sources=SOURCES,
 )
-DESCRIPTION_NOT_STRING = _rule(
-    "AG207",
-    "description-not-string",
-    Severity.ERROR,
-    "`description` is not a string: Claude Code skips the agent.",
-    "Claude Code requires a non-empty string.",
-    "---\nname: reviewer\ndescription: 123\n---\n",
-    FM.format(""),
-    "Write the description as text.",
+DESCRIPTION_NOT_STRING = Rule(
+    id="AG207",
+    name="description-not-string",
+    severity=Severity.ERROR,
+    category=CAT,
+    summary="`description` is not a string: Claude Code skips the agent.",
+    why="Claude Code requires a non-empty string.",
+    bad="---\nname: reviewer\ndescription: 123\n---\n",
+    good=FM.format(""),
+    fix="Write the description as text.",
+    sources=SOURCES,
 )
-DESCRIPTION_LONG = _rule(
-    "AG208",
-    "description-too-long",
-    Severity.WARNING,
-    "The description is longer than one agent's fair share of Claude Code's description budget.",
-    "Every loaded agent's description is sent with every request; long ones crowd out the others and cost "
+DESCRIPTION_LONG = Rule(
+    id="AG208",
+    name="description-too-long",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="The description is longer than one agent's fair share of Claude Code's description budget.",
+    why="Every loaded agent's description is sent with every request; long ones crowd out the others and cost "
     "tokens on each turn.",
-    "(a description of 2,000 characters, mostly examples)",
-    FM.format(""),
-    "Keep the description to when to use the agent and one or two short examples; move detail into the body.",
+    bad="(a description of 2,000 characters, mostly examples)",
+    good=FM.format(""),
+    fix="Keep the description to when to use the agent and one or two short examples; move detail into the body.",
+    sources=SOURCES,
 )
-UNKNOWN_MODEL = _rule(
-    "AG209",
-    "unknown-model",
-    Severity.WARNING,
-    "`model` is neither an alias nor a Claude model id.",
-    "Claude Code does not validate `model`: it sends the string to the API as written, and the agent "
+UNKNOWN_MODEL = Rule(
+    id="AG209",
+    name="unknown-model",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="`model` is neither an alias nor a Claude model id.",
+    why="Claude Code does not validate `model`: it sends the string to the API as written, and the agent "
     "fails only when it is called.",
-    FM.format("model: gpt-4\n"),
-    FM.format("model: sonnet\n"),
-    "Use `inherit`, `sonnet`, `opus`, `haiku`, `fable` or a full `claude-...` model id.",
+    bad=FM.format("model: gpt-4\n"),
+    good=FM.format("model: sonnet\n"),
+    fix="Use `inherit`, `sonnet`, `opus`, `haiku`, `fable` or a full `claude-...` model id.",
+    sources=SOURCES,
 )
-MODEL_NOT_STRING = _rule(
-    "AG210",
-    "model-not-string",
-    Severity.WARNING,
-    "`model` is not a string, so Claude Code ignores it.",
-    "A list or number in `model` is dropped and the agent inherits the parent's model.",
-    FM.format("model: [sonnet, haiku]\n"),
-    FM.format("model: sonnet\n"),
-    "Name one model as a string.",
+MODEL_NOT_STRING = Rule(
+    id="AG210",
+    name="model-not-string",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="`model` is not a string, so Claude Code ignores it.",
+    why="A list or number in `model` is dropped and the agent inherits the parent's model.",
+    bad=FM.format("model: [sonnet, haiku]\n"),
+    good=FM.format("model: sonnet\n"),
+    fix="Name one model as a string.",
+    sources=SOURCES,
 )
-INVALID_COLOR = _rule(
-    "AG211",
-    "invalid-color",
-    Severity.WARNING,
-    "`color` is not one Claude Code knows; it is dropped.",
-    "Claude Code drops unknown colours with no message; `magenta`, `white`, `gray` and hex codes are not "
+INVALID_COLOR = Rule(
+    id="AG211",
+    name="invalid-color",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="`color` is not one Claude Code knows; it is dropped.",
+    why="Claude Code drops unknown colours with no message; `magenta`, `white`, `gray` and hex codes are not "
     "accepted.",
-    FM.format("color: magenta\n"),
-    FM.format("color: purple\n"),
-    "Use red, blue, green, yellow, purple, orange, pink or cyan.",
+    bad=FM.format("color: magenta\n"),
+    good=FM.format("color: purple\n"),
+    fix="Use red, blue, green, yellow, purple, orange, pink or cyan.",
+    sources=SOURCES,
 )
-INVALID_PERMISSION_MODE = _rule(
-    "AG212",
-    "invalid-permission-mode",
-    Severity.WARNING,
-    "`permissionMode` is not a valid mode; Claude Code ignores it.",
-    "An invalid mode is dropped with only a debug-log line, so the agent runs with the "
+INVALID_PERMISSION_MODE = Rule(
+    id="AG212",
+    name="invalid-permission-mode",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="`permissionMode` is not a valid mode; Claude Code ignores it.",
+    why="An invalid mode is dropped with only a debug-log line, so the agent runs with the "
     "default permissions instead of the ones written.",
-    FM.format("permissionMode: yolo\n"),
-    FM.format("permissionMode: acceptEdits\n"),
-    "Use acceptEdits, auto, bypassPermissions, default, dontAsk or plan.",
+    bad=FM.format("permissionMode: yolo\n"),
+    good=FM.format("permissionMode: acceptEdits\n"),
+    fix="Use acceptEdits, auto, bypassPermissions, default, dontAsk or plan.",
+    sources=SOURCES,
 )
-INVALID_EFFORT = _rule(
-    "AG213",
-    "invalid-effort",
-    Severity.WARNING,
-    "`effort` is not a valid level; Claude Code ignores it.",
-    "Claude Code accepts low, medium, high, xhigh, max or an integer, and drops anything else.",
-    FM.format("effort: extreme\n"),
-    FM.format("effort: high\n"),
-    "Use low, medium, high, xhigh or max.",
+INVALID_EFFORT = Rule(
+    id="AG213",
+    name="invalid-effort",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="`effort` is not a valid level; Claude Code ignores it.",
+    why="Claude Code accepts low, medium, high, xhigh, max or an integer, and drops anything else.",
+    bad=FM.format("effort: extreme\n"),
+    good=FM.format("effort: high\n"),
+    fix="Use low, medium, high, xhigh or max.",
+    sources=SOURCES,
 )
-INVALID_MAX_TURNS = _rule(
-    "AG214",
-    "invalid-max-turns",
-    Severity.WARNING,
-    "`maxTurns` is not a positive integer; Claude Code ignores it.",
-    "An invalid limit is dropped, so the agent runs without the turn cap you meant to set.",
-    FM.format("maxTurns: -3\n"),
-    FM.format("maxTurns: 20\n"),
-    "Use a positive integer.",
+INVALID_MAX_TURNS = Rule(
+    id="AG214",
+    name="invalid-max-turns",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="`maxTurns` is not a positive integer; Claude Code ignores it.",
+    why="An invalid limit is dropped, so the agent runs without the turn cap you meant to set.",
+    bad=FM.format("maxTurns: -3\n"),
+    good=FM.format("maxTurns: 20\n"),
+    fix="Use a positive integer.",
+    sources=SOURCES,
 )
-INVALID_MEMORY = _rule(
-    "AG215",
-    "invalid-memory",
-    Severity.WARNING,
-    "`memory` is not user, project or local; Claude Code ignores it.",
-    "The agent runs without the memory scope you meant.",
-    FM.format("memory: global\n"),
-    FM.format("memory: project\n"),
-    "Use user, project or local.",
+INVALID_MEMORY = Rule(
+    id="AG215",
+    name="invalid-memory",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="`memory` is not user, project or local; Claude Code ignores it.",
+    why="The agent runs without the memory scope you meant.",
+    bad=FM.format("memory: global\n"),
+    good=FM.format("memory: project\n"),
+    fix="Use user, project or local.",
+    sources=SOURCES,
 )
-INVALID_ISOLATION = _rule(
-    "AG216",
-    "invalid-isolation",
-    Severity.WARNING,
-    "`isolation` is not a valid value; Claude Code ignores it.",
-    "Claude Code accepts worktree or remote (plugin agents: worktree only); anything else "
+INVALID_ISOLATION = Rule(
+    id="AG216",
+    name="invalid-isolation",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="`isolation` is not a valid value; Claude Code ignores it.",
+    why="Claude Code accepts worktree or remote (plugin agents: worktree only); anything else "
     "means the agent runs in the shared working tree.",
-    FM.format("isolation: docker\n"),
-    FM.format("isolation: worktree\n"),
-    "Use worktree (or remote outside plugins).",
+    bad=FM.format("isolation: docker\n"),
+    good=FM.format("isolation: worktree\n"),
+    fix="Use worktree (or remote outside plugins).",
+    sources=SOURCES,
 )
-INVALID_BACKGROUND = _rule(
-    "AG217",
-    "invalid-background",
-    Severity.WARNING,
-    "`background` is not true or false; Claude Code ignores it.",
-    "An invalid value is dropped with a debug-log line.",
-    FM.format("background: sometimes\n"),
-    FM.format("background: true\n"),
-    "Use true or false.",
+INVALID_BACKGROUND = Rule(
+    id="AG217",
+    name="invalid-background",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="`background` is not true or false; Claude Code ignores it.",
+    why="An invalid value is dropped with a debug-log line.",
+    bad=FM.format("background: sometimes\n"),
+    good=FM.format("background: true\n"),
+    fix="Use true or false.",
+    sources=SOURCES,
 )
-INVALID_HOOKS = _rule(
-    "AG218",
-    "invalid-hooks",
-    Severity.ERROR,
-    "`hooks` does not have the settings-file shape: Claude Code 2.1.330 does not load the agent at all.",
-    "Since 2.1.330 an invalid `hooks` value (for example `hooks: []`) makes Claude Code drop the whole "
+INVALID_HOOKS = Rule(
+    id="AG218",
+    name="invalid-hooks",
+    severity=Severity.ERROR,
+    category=CAT,
+    summary="`hooks` does not have the settings-file shape: Claude Code 2.1.330 does not load the agent at all.",
+    why="Since 2.1.330 an invalid `hooks` value (for example `hooks: []`) makes Claude Code drop the whole "
     "agent, visible only in /doctor and the debug log (anthropics/claude-code#91781).",
-    FM.format("hooks: []\n"),
-    FM.format("hooks:\n  Stop:\n    - hooks:\n        - type: command\n          command: ./notify.sh\n"),
-    "Write `hooks` as a mapping from event name to a list of `{matcher, hooks: [{type, command}]}`, or "
+    bad=FM.format("hooks: []\n"),
+    good=FM.format(
+        "hooks:\n  Stop:\n    - hooks:\n        - type: command\n          command: ./notify.sh\n"
+    ),
+    fix="Write `hooks` as a mapping from event name to a list of `{matcher, hooks: [{type, command}]}`, or "
     "remove it.",
+    sources=SOURCES,
 )
-UNKNOWN_KEY = _rule(
-    "AG219",
-    "unknown-key",
-    Severity.WARNING,
-    "A frontmatter key Claude Code does not know; it is ignored.",
-    "Claude Code ignores unknown keys (2.1.330 mentions them only in its debug log), so a typo such as "
+UNKNOWN_KEY = Rule(
+    id="AG219",
+    name="unknown-key",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="A frontmatter key Claude Code does not know; it is ignored.",
+    why="Claude Code ignores unknown keys (2.1.330 mentions them only in its debug log), so a typo such as "
     "`tool:` silently loses the setting.",
-    FM.format("tool: Read\n"),
-    FM.format("tools: Read\n"),
-    "Fix the key's spelling or remove it.",
+    bad=FM.format("tool: Read\n"),
+    good=FM.format("tools: Read\n"),
+    fix="Fix the key's spelling or remove it.",
+    sources=SOURCES,
 )
-ALLOWED_TOOLS = _rule(
-    "AG220",
-    "allowed-tools-in-agent",
-    Severity.ERROR,
-    "`allowed-tools` does nothing in an agent: the agent gets every tool.",
-    "`allowed-tools` is a skill and command field. In an agent Claude Code ignores it, "
+ALLOWED_TOOLS = Rule(
+    id="AG220",
+    name="allowed-tools-in-agent",
+    severity=Severity.ERROR,
+    category=CAT,
+    summary="`allowed-tools` does nothing in an agent: the agent gets every tool.",
+    why="`allowed-tools` is a skill and command field. In an agent Claude Code ignores it, "
     "so the restriction you wrote does not hold and the agent inherits every tool (anthropics/claude-code"
     "#27099).",
-    FM.format("allowed-tools: Read, Grep\n"),
-    FM.format("tools: Read, Grep\n"),
-    "Rename `allowed-tools` to `tools`.",
+    bad=FM.format("allowed-tools: Read, Grep\n"),
+    good=FM.format("tools: Read, Grep\n"),
+    fix="Rename `allowed-tools` to `tools`.",
     fixable=True,
+    sources=SOURCES,
 )
-PLUGIN_IGNORED = _rule(
-    "AG221",
-    "ignored-in-plugin",
-    Severity.WARNING,
-    "Claude Code ignores this field in plugin agents.",
-    "Plugin agents cannot set `permissionMode`, `hooks`, `mcpServers` or `initialPrompt`; Claude Code "
+PLUGIN_IGNORED = Rule(
+    id="AG221",
+    name="ignored-in-plugin",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="Claude Code ignores this field in plugin agents.",
+    why="Plugin agents cannot set `permissionMode`, `hooks`, `mcpServers` or `initialPrompt`; Claude Code "
     "drops them with a warning in its debug log.",
-    FM.format("permissionMode: acceptEdits\n"),
-    FM.format(""),
-    "Remove the field, or install the agent into .claude/agents/ where it applies.",
+    bad=FM.format("permissionMode: acceptEdits\n"),
+    good=FM.format(""),
+    fix="Remove the field, or install the agent into .claude/agents/ where it applies.",
     sources=(SRC_REF + " §1.8",),
 )
-INVALID_MCP_SERVERS = _rule(
-    "AG222",
-    "invalid-mcp-servers",
-    Severity.WARNING,
-    "`mcpServers` is not a list of server names or inline configurations; Claude Code drops the bad entries.",
-    "Each item must be a configured server's name or a one-key mapping `{name: config}`.",
-    FM.format("mcpServers: github\n"),
-    FM.format("mcpServers:\n  - github\n"),
-    "Write `mcpServers` as a YAML list.",
+INVALID_MCP_SERVERS = Rule(
+    id="AG222",
+    name="invalid-mcp-servers",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="`mcpServers` is not a list of server names or inline configurations; Claude Code drops the bad entries.",
+    why="Each item must be a configured server's name or a one-key mapping `{name: config}`.",
+    bad=FM.format("mcpServers: github\n"),
+    good=FM.format("mcpServers:\n  - github\n"),
+    fix="Write `mcpServers` as a YAML list.",
+    sources=SOURCES,
 )
-FIELD_TYPE = _rule(
-    "AG223",
-    "wrong-field-type",
-    Severity.WARNING,
-    "A field has the wrong type; Claude Code ignores it.",
-    "Claude Code reads each field with a fixed type; a value of another type is dropped.",
-    FM.format("omitClaudeMd: maybe\n"),
-    FM.format("omitClaudeMd: true\n"),
-    "Give the field a value of the documented type.",
+FIELD_TYPE = Rule(
+    id="AG223",
+    name="wrong-field-type",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="A field has the wrong type; Claude Code ignores it.",
+    why="Claude Code reads each field with a fixed type; a value of another type is dropped.",
+    bad=FM.format("omitClaudeMd: maybe\n"),
+    good=FM.format("omitClaudeMd: true\n"),
+    fix="Give the field a value of the documented type.",
+    sources=SOURCES,
 )
 
 
@@ -282,7 +330,7 @@ def name_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     limit = ctx.spec.limits["name_max_chars"]
     if "name" not in data:
         if doc.plugin is None:
-            yield finding(
+            yield doc_finding(
                 MISSING_NAME,
                 doc,
                 "no `name` in the frontmatter: Claude Code will not load this agent",
@@ -291,7 +339,7 @@ def name_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         return
     name = data["name"]
     if not isinstance(name, str):
-        yield finding(
+        yield doc_finding(
             NAME_NOT_STRING,
             doc,
             f"`name` is a {type(name).__name__}, not a string: Claude Code will not load this agent",
@@ -311,14 +359,14 @@ def name_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         else None
     )
     if problem:
-        yield finding(
+        yield doc_finding(
             NAME_INVALID, doc, f"`name` {problem}: Claude Code will not load this agent", key="name"
         )
         return
     if not _KEBAB.match(stripped):
-        yield finding(NAME_STYLE, doc, f"`name` {stripped!r} is not lowercase kebab-case", key="name")
+        yield doc_finding(NAME_STYLE, doc, f"`name` {stripped!r} is not lowercase kebab-case", key="name")
     if stripped != doc.path.stem:
-        yield finding(
+        yield doc_finding(
             NAME_FILENAME,
             doc,
             f"`name` {stripped!r} differs from the file name {doc.path.name!r}",
@@ -334,12 +382,14 @@ def description_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     present = [k for k in keys if k in data]
     if not present:
         if doc.plugin is None:
-            yield finding(MISSING_DESCRIPTION, doc, "no `description`: Claude Code will not load this agent")
+            yield doc_finding(
+                MISSING_DESCRIPTION, doc, "no `description`: Claude Code will not load this agent"
+            )
         return
     value = data[present[0]]
     if not isinstance(value, str) or not value.strip():
         what = "empty" if isinstance(value, str) or value is None else f"a {type(value).__name__}"
-        yield finding(
+        yield doc_finding(
             DESCRIPTION_NOT_STRING,
             doc,
             f"`{present[0]}` is {what}, not text: Claude Code will not load this agent",
@@ -348,7 +398,7 @@ def description_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         return
     limit = ctx.spec.limits["description_advice_max_chars"]
     if len(value) > limit:
-        yield finding(
+        yield doc_finding(
             DESCRIPTION_LONG,
             doc,
             f"the description is {len(value)} characters (advice: at most {limit})",
@@ -362,7 +412,7 @@ def model_check(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         return
     model = data["model"]
     if not isinstance(model, str) or not model.strip():
-        yield finding(
+        yield doc_finding(
             MODEL_NOT_STRING,
             doc,
             "`model` is not a model name; Claude Code ignores it and the agent inherits the parent's model",
@@ -372,7 +422,7 @@ def model_check(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     value = model.strip()
     if value.lower() in _values(ctx, "model_aliases") or ctx.spec.model_id_pattern.match(value):
         return
-    yield finding(
+    yield doc_finding(
         UNKNOWN_MODEL,
         doc,
         f"`model: {value}` is not a Claude alias or model id (spec of "
@@ -396,25 +446,25 @@ def enum_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         if key in data and (doc.plugin is None or not ctx.spec.fields[key].plugin_ignored):
             allowed = _values(ctx, values_key)
             if not isinstance(data[key], str) or data[key] not in allowed:
-                yield finding(
+                yield doc_finding(
                     rule,
                     doc,
                     f"`{key}: {_show(data[key])}` is not one of {', '.join(allowed)}; Claude Code ignores it",
                     key=key,
                 )
     if "effort" in data and not _valid_effort(data["effort"], _values(ctx, "effort_levels")):
-        yield finding(
+        yield doc_finding(
             INVALID_EFFORT, doc, f"`effort: {_show(data['effort'])}` is not a valid level", key="effort"
         )
     if "maxTurns" in data and not _positive_int(data["maxTurns"]):
-        yield finding(
+        yield doc_finding(
             INVALID_MAX_TURNS,
             doc,
             f"`maxTurns: {_show(data['maxTurns'])}` is not a positive integer",
             key="maxTurns",
         )
     if "background" in data and data["background"] not in (True, False, "true", "false"):
-        yield finding(
+        yield doc_finding(
             INVALID_BACKGROUND,
             doc,
             f"`background: {_show(data['background'])}` is not true or false",
@@ -447,7 +497,7 @@ def hooks_check(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         return
     problem = hooks_problem(data["hooks"], ctx)
     if problem:
-        yield finding(
+        yield doc_finding(
             INVALID_HOOKS,
             doc,
             f"invalid `hooks` ({problem}): Claude Code 2.1.330 will not load this agent",
@@ -490,14 +540,14 @@ def key_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     for raw_key in data:
         key = str(raw_key)
         if key == "allowed-tools" and "tools" not in data:
-            yield finding(
+            yield doc_finding(
                 ALLOWED_TOOLS,
                 doc,
                 "`allowed-tools` is ignored in agents: this agent gets every tool",
                 key=key,
             )
         elif key == "allowed-tools":
-            yield finding(
+            yield doc_finding(
                 UNKNOWN_KEY,
                 doc,
                 "`allowed-tools` is ignored in agents; `tools` is what applies",
@@ -507,7 +557,7 @@ def key_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         elif key not in fields or (fields[key].plugin_only and doc.plugin is None):
             close = difflib.get_close_matches(key, [k for k in fields if not fields[k].plugin_only], n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
-            yield finding(
+            yield doc_finding(
                 UNKNOWN_KEY,
                 doc,
                 f"unknown key `{key}`{hint}; Claude Code ignores it",
@@ -515,7 +565,7 @@ def key_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
                 fix=f"Rename it to `{close[0]}`." if close else UNKNOWN_KEY.fix,
             )
         elif doc.plugin is not None and fields[key].plugin_ignored:
-            yield finding(PLUGIN_IGNORED, doc, f"`{key}` is ignored for plugin agents", key=key)
+            yield doc_finding(PLUGIN_IGNORED, doc, f"`{key}` is ignored for plugin agents", key=key)
 
 
 def type_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
@@ -523,7 +573,7 @@ def type_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     if data is None:
         return
     if "mcpServers" in data and doc.plugin is None and not _valid_mcp_servers(data["mcpServers"]):
-        yield finding(
+        yield doc_finding(
             INVALID_MCP_SERVERS,
             doc,
             "`mcpServers` must be a list of names or `{name: config}` items",
@@ -539,7 +589,7 @@ def type_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     }
     for key, kind in checked.items():
         if key in data and not _has_type(data[key], kind):
-            yield finding(
+            yield doc_finding(
                 FIELD_TYPE, doc, f"`{key}` should be {_KIND_WORDS[kind]}; Claude Code ignores it", key=key
             )
     experimental = data.get("experimental")
@@ -548,7 +598,7 @@ def type_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         and "cacheTtl" in experimental
         and experimental["cacheTtl"] not in _values(ctx, "experimental_cache_ttl")
     ):
-        yield finding(FIELD_TYPE, doc, "`experimental.cacheTtl` should be 5m or 1h", key="experimental")
+        yield doc_finding(FIELD_TYPE, doc, "`experimental.cacheTtl` should be 5m or 1h", key="experimental")
 
 
 _KIND_WORDS = {
