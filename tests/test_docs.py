@@ -35,7 +35,7 @@ def test_every_command_appears_in_the_readme(name: str) -> None:
 
 def test_readme_rule_table_is_generated_from_the_registry() -> None:
     from llmeng.agents.registry import RULES
-    from llmeng.rules import render_table
+    from llmeng.report.rules import render_table
 
     readme = (REPO / "README.md").read_text("utf-8")
     start = readme.index("<!-- rules:start")
@@ -45,7 +45,7 @@ def test_readme_rule_table_is_generated_from_the_registry() -> None:
 
 def test_readme_audit_rule_table_is_generated_from_the_registry() -> None:
     from llmeng.audit.registry import RULES
-    from llmeng.rules import render_table
+    from llmeng.report.rules import render_table
 
     readme = (REPO / "README.md").read_text("utf-8")
     start = readme.index("<!-- audit-rules:start")

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from llmeng.agents.rules import FileCheck, SetCheck, content, fields, file, references, tools
+from llmeng.agents.rules import FileCheck, SetCheck, content, file, references, tools
+from llmeng.agents.rules.fields import identity, keys, values
 from llmeng.rules import Rule
 
-_FILE_FAMILIES = (file.FILE_CHECKS, fields.FILE_CHECKS, tools.FILE_CHECKS, content.FILE_CHECKS)
+_FILE_FAMILIES = (
+    file.FILE_CHECKS,
+    identity.FILE_CHECKS,
+    values.FILE_CHECKS,
+    keys.FILE_CHECKS,
+    tools.FILE_CHECKS,
+    content.FILE_CHECKS,
+)
 _SET_FAMILIES = (references.SET_CHECKS,)
 
 RULES: tuple[Rule, ...] = tuple(

@@ -33,7 +33,6 @@ class Spec:
     tools: frozenset[str]
     tool_aliases: dict[str, str]
     retired_tools: frozenset[str]
-    tools_with_argument: frozenset[str]
     hook_events: frozenset[str]
     hook_types: frozenset[str]
     builtin_agents: frozenset[str]
@@ -65,7 +64,6 @@ def spec_from_dict(raw: dict[str, Any]) -> Spec:
         tools=frozenset(tools["known"]),
         tool_aliases=dict(tools["aliases"]),
         retired_tools=frozenset(tools["retired"]),
-        tools_with_argument=frozenset(tools["with_argument"]),
         hook_events=frozenset(raw["hooks"]["events"]),
         hook_types=frozenset(raw["hooks"]["types"]),
         builtin_agents=frozenset(raw["agents"]["builtin"]),

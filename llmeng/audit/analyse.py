@@ -9,7 +9,7 @@ from llmeng.audit.callgraph import CallGraph
 from llmeng.audit.knowledge import Knowledge
 from llmeng.audit.model import DEFAULT, SET, UNKNOWN, AuditConfig, CallSite, FileSummary, ModelLookup, Setting
 from llmeng.audit.registry import CATALOG_RULES, CHECKS
-from llmeng.audit.rules import CALL, FILE, PROJECT, CallView, ProjectFacts
+from llmeng.audit.rules import CALL, FILE, PROJECT, AuditCheck, CallView, ProjectFacts
 from llmeng.findings import Confidence, Finding
 
 
@@ -22,39 +22,59 @@ def analyse(
     extra_signals: dict[str, str] | None = None,
 ) -> tuple[Finding, ...]:
     """Every finding for a set of file summaries, after suppressions and config."""
-    signals: dict[str, str] = dict(extra_signals or {})
-    globals_: dict[str, Setting] = {}
+    graph = CallGraph(f for s in summaries for f in s.functions)
+    project = ProjectFacts(
+        knowledge,
+        _signals(summaries, extra_signals or {}),
+        _sites(summaries, graph),
+        tuple((s.path, sec) for s in summaries for sec in s.secrets),
+        catalog,
+        config.today,
+    )
+    found = _run(_active_checks(config, catalog), project, graph)
+    suppress = {s.path: s.suppressions for s in summaries if s.suppressions}
+    kept = [_override(f, config) for f in found if not _suppressed(f, suppress)]
+    return tuple(sorted(kept, key=lambda f: (f.location.path, f.location.line, f.rule_id)))
+
+
+def _signals(summaries: Sequence[FileSummary], extra: Mapping[str, str]) -> dict[str, str]:
+    """Project-wide signals: the caller's first, then each file's, the first file to report one winning."""
+    signals = dict(extra)
     for s in summaries:
         for k, v in s.signals.items():
             if k == "semaphore" and s.sites:
                 signals.setdefault("ratelimit", f"{v} (semaphore in a file that calls the model)")
             signals.setdefault(k, v)
+    return signals
+
+
+def _sites(summaries: Sequence[FileSummary], graph: CallGraph) -> tuple[CallSite, ...]:
+    """Every call site, with settings from client factories and litellm module globals filled in."""
+    globals_: dict[str, Setting] = {}
+    for s in summaries:
         globals_.update(s.globals)
-    graph = CallGraph(f for s in summaries for f in s.functions)
-    sites = tuple(_with_globals(_from_factory(site, graph), globals_) for s in summaries for site in s.sites)
-    project = ProjectFacts(
-        knowledge,
-        signals,
-        sites,
-        tuple((s.path, sec) for s in summaries for sec in s.secrets),
-        catalog,
-        config.today,
-    )
-    views = [CallView(site, graph.mitigations(site), project) for site in sites]
-    active = [
+    return tuple(_with_globals(_from_factory(site, graph), globals_) for s in summaries for site in s.sites)
+
+
+def _active_checks(config: AuditConfig, catalog: ModelLookup | None) -> list[AuditCheck]:
+    """The checks not disabled by config; catalog rules only when a catalog is given."""
+    return [
         c
         for c in CHECKS
         if c.rule.id not in config.disabled and (catalog is not None or c.rule.id not in CATALOG_RULES)
     ]
+
+
+def _run(checks: Sequence[AuditCheck], project: ProjectFacts, graph: CallGraph) -> list[Finding]:
+    """Call checks run once per call site; file and project checks once (project ones only with calls)."""
+    views = [CallView(site, graph.mitigations(site), project) for site in project.sites]
     found: list[Finding] = []
-    for check in active:
+    for check in checks:
         if check.scope == CALL:
             found.extend(f for v in views for f in check.check(v))
-        elif check.scope == FILE or (check.scope == PROJECT and sites):
+        elif check.scope == FILE or (check.scope == PROJECT and project.sites):
             found.extend(check.check(project))
-    suppress = {s.path: s.suppressions for s in summaries if s.suppressions}
-    kept = [_override(f, config) for f in found if not _suppressed(f, suppress)]
-    return tuple(sorted(kept, key=lambda f: (f.location.path, f.location.line, f.rule_id)))
+    return found
 
 
 def _from_factory(site: CallSite, graph: CallGraph) -> CallSite:
@@ -87,16 +107,20 @@ def _with_globals(site: CallSite, globals_: dict[str, Setting]) -> CallSite:
     if timeout is not None and site.timeout.state == DEFAULT:
         site = replace(site, timeout=timeout)
     if attempts is not None and site.attempts.state in (DEFAULT, "unknown") and site.sdk == "litellm":
-        if attempts.state == SET and isinstance(attempts.value, int):
-            wrapper = f"litellm.num_retries={attempts.value}" if attempts.value > 0 else None
-            site = replace(
-                site,
-                attempts=Setting(attempts.value + 1, SET, attempts.origin),
-                client_retry_wrapper=site.client_retry_wrapper or wrapper,
-            )
-        else:
-            site = replace(site, attempts=attempts)
+        site = _with_num_retries(site, attempts)
     return site
+
+
+def _with_num_retries(site: CallSite, num_retries: Setting) -> CallSite:
+    """`litellm.num_retries = n` means n + 1 attempts, and counts as a retry wrapper when n > 0."""
+    if num_retries.state != SET or not isinstance(num_retries.value, int):
+        return replace(site, attempts=num_retries)
+    wrapper = f"litellm.num_retries={num_retries.value}" if num_retries.value > 0 else None
+    return replace(
+        site,
+        attempts=Setting(num_retries.value + 1, SET, num_retries.origin),
+        client_retry_wrapper=site.client_retry_wrapper or wrapper,
+    )
 
 
 def _suppressed(f: Finding, suppress: Mapping[str, Mapping[int, frozenset[str]]]) -> bool:

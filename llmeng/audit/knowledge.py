@@ -51,8 +51,6 @@ class Sdk:
     url_markers: tuple[str, ...] = ()
     max_tokens_on_client: bool = False
     fallback_kwargs: tuple[str, ...] = ()
-    rate_limit_kwargs: tuple[str, ...] = ()
-    circuit_breaker: bool = False
     builtin_retry_wrapper: bool = False
     service: str | None = None
     versions: tuple[Mapping[str, Any], ...] = ()
@@ -69,7 +67,6 @@ class Knowledge:
     shapes: Mapping[str, str]
     ctor_index: Mapping[str, str] = field(default_factory=dict)
     function_index: Mapping[str, str] = field(default_factory=dict)
-    method_tails: tuple[tuple[str, ...], ...] = ()
     tails_by_last: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     embedding_functions: frozenset[str] = frozenset()
     ctor_globs: tuple[tuple[str, str, str], ...] = ()  # (package glob, class glob, sdk key)
@@ -121,7 +118,6 @@ _TUPLE_FIELDS = (
     "functions",
     "errors",
     "fallback_kwargs",
-    "rate_limit_kwargs",
     "embedding_methods",
     "embedding_functions",
     "constructor_globs",
@@ -143,7 +139,6 @@ def _sdk(key: str, raw: Mapping[str, Any]) -> Sdk:
             retry_paths=tuple(_path(p) for p in raw.get("retry_kwargs", ())),
             max_tokens_paths=tuple(_path(p) for p in raw.get("max_tokens_kwargs", ())),
             max_tokens_required=raw.get("max_tokens_required", False),
-            circuit_breaker=raw.get("circuit_breaker", False),
             builtin_retry_wrapper=raw.get("builtin_retry_wrapper", False),
             max_tokens_on_client=raw.get("max_tokens_on_client", False),
             service=raw.get("service"),
@@ -177,7 +172,16 @@ def _index(sdks: Mapping[str, Sdk], shapes: Mapping[str, str]) -> Knowledge:
         (g.split(":")[0], g.split(":")[1], s.key) for s in sdks.values() for g in s.constructor_globs
     )
     http = {f: s.key for s in sdks.values() for f in s.http_functions}
-    return Knowledge(dict(sdks), dict(shapes), ctors, funcs, ordered, by_last, embed, globs, http)
+    return Knowledge(
+        sdks=dict(sdks),
+        shapes=dict(shapes),
+        ctor_index=ctors,
+        function_index=funcs,
+        tails_by_last=by_last,
+        embedding_functions=embed,
+        ctor_globs=globs,
+        http_index=http,
+    )
 
 
 def parse_knowledge(text: str) -> Knowledge:

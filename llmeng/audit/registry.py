@@ -11,5 +11,5 @@ RULES: tuple[Rule, ...] = tuple(c.rule for c in CHECKS)
 CATALOG_RULES = frozenset({"LLM302", "LLM303", "LLM304"})
 
 
-def rule_by_id(rule_id: str) -> Rule | None:
+def get_rule(rule_id: str) -> Rule | None:
     return next((r for r in RULES if r.id == rule_id.upper()), None)

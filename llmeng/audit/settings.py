@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from llmeng.audit.detected import Detected
 from llmeng.audit.knowledge import KwargPath, Sdk
 from llmeng.audit.model import DEFAULT, ELSEWHERE, SET, UNKNOWN, Setting
 from llmeng.audit.values import MISSING, Env, Val, fold, lookup
-
-if TYPE_CHECKING:
-    from llmeng.audit.resolve import Detected
 
 Layers = list[tuple[list[ast.keyword], Env, str]]
 

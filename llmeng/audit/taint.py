@@ -269,24 +269,25 @@ def _system_contents(call: ast.Call, scope: ModuleScope, info: FuncInfo | None) 
             yield kw.value
     for root in [*call.args, *(k.value for k in call.keywords)]:
         for node in fast_walk(_deref(root, info)):
-            if isinstance(node, ast.Dict):
-                pairs = {
-                    k.value: v
-                    for k, v in zip(node.keys, node.values, strict=True)
-                    if isinstance(k, ast.Constant)
-                }
-                role = pairs.get("role")
-                if (
-                    isinstance(role, ast.Constant)
-                    and role.value in ("system", "developer")
-                    and "content" in pairs
-                ):
-                    yield pairs["content"]
-            elif isinstance(node, ast.Call) and ast.unparse(node.func).endswith("SystemMessage"):
-                yield from node.args[:1]
-                yield from (k.value for k in node.keywords if k.arg == "content")
-            elif isinstance(node, ast.keyword) and node.arg == "system_instruction":
-                yield node.value
+            yield from _system_parts(node)
+
+
+def _system_parts(node: ast.AST) -> Iterator[ast.expr]:
+    """The system prompt `node` holds: a system/developer message dict, a SystemMessage, system_instruction=."""
+    if isinstance(node, ast.Dict):
+        yield from _system_message_content(node)
+    elif isinstance(node, ast.Call) and ast.unparse(node.func).endswith("SystemMessage"):
+        yield from node.args[:1]
+        yield from (k.value for k in node.keywords if k.arg == "content")
+    elif isinstance(node, ast.keyword) and node.arg == "system_instruction":
+        yield node.value
+
+
+def _system_message_content(node: ast.Dict) -> Iterator[ast.expr]:
+    pairs = {k.value: v for k, v in zip(node.keys, node.values, strict=True) if isinstance(k, ast.Constant)}
+    role = pairs.get("role")
+    if isinstance(role, ast.Constant) and role.value in ("system", "developer") and "content" in pairs:
+        yield pairs["content"]
 
 
 def _deref(expr: ast.expr, info: FuncInfo | None) -> ast.expr:
@@ -305,18 +306,36 @@ def _user_input_in(expr: ast.expr, scope: ModuleScope, info: FuncInfo | None, de
     if not _builds_string(expr):
         return None
     for node in fast_walk(expr):
-        if isinstance(node, ast.Name) and info is not None and node.id in info.params and node.id != "self":
-            ann = info.params[node.id].annotation
-            if ann is None or ast.unparse(ann) in ("str", "Optional[str]", "str | None", "Any"):
-                return f"parameter `{node.id}` of {info.node.name}() is formatted into the system prompt"
-        if isinstance(node, ast.Name) and node.id in bindings and node is not expr:
-            src = ast.unparse(bindings[node.id][0])
-            if any(r in src for r in _REQUEST):
-                return (
-                    f"`{node.id}` comes from user input ({src[:40]}) and is formatted into the system prompt"
-                )
-        if isinstance(node, (ast.Attribute, ast.Call)) and any(r in ast.unparse(node) for r in _REQUEST):
-            return f"user input {ast.unparse(node)[:40]} is formatted into the system prompt"
+        found = _param_input(node, info) or _bound_input(node, expr, bindings) or _request_input(node)
+        if found:
+            return found
+    return None
+
+
+def _param_input(node: ast.AST, info: FuncInfo | None) -> str | None:
+    """A string-like parameter of the enclosing function: whoever calls it decides the text."""
+    if not (isinstance(node, ast.Name) and info is not None and node.id in info.params and node.id != "self"):
+        return None
+    ann = info.params[node.id].annotation
+    if ann is None or ast.unparse(ann) in ("str", "Optional[str]", "str | None", "Any"):
+        return f"parameter `{node.id}` of {info.node.name}() is formatted into the system prompt"
+    return None
+
+
+def _bound_input(node: ast.AST, expr: ast.expr, bindings: dict[str, list[ast.expr]]) -> str | None:
+    """A name bound from request data."""
+    if not (isinstance(node, ast.Name) and node.id in bindings and node is not expr):
+        return None
+    src = ast.unparse(bindings[node.id][0])
+    if any(r in src for r in _REQUEST):
+        return f"`{node.id}` comes from user input ({src[:40]}) and is formatted into the system prompt"
+    return None
+
+
+def _request_input(node: ast.AST) -> str | None:
+    """Request data read in place."""
+    if isinstance(node, (ast.Attribute, ast.Call)) and any(r in ast.unparse(node) for r in _REQUEST):
+        return f"user input {ast.unparse(node)[:40]} is formatted into the system prompt"
     return None
 
 

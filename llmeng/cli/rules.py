@@ -6,6 +6,11 @@ import json
 
 import click
 
+from llmeng.agents.registry import RULES as AGENT_RULES
+from llmeng.audit.registry import RULES as AUDIT_RULES
+from llmeng.report.rules import render_page, render_reference, render_table
+from llmeng.rules import Rule
+
 INTRO = (
     "Every rule llmeng checks, generated from its rule registries. Agent-file rules (AG) say whether "
     "Claude Code will not load an agent (error), loads it but drops or ignores something (warning), or "
@@ -13,15 +18,9 @@ INTRO = (
 )
 
 
-def _all_rules() -> list:  # type: ignore[type-arg]
-    from llmeng.agents.registry import RULES
-
-    rules = list(RULES)
-    try:
-        from llmeng.audit.registry import RULES as AUDIT_RULES  # type: ignore[import-not-found]
-    except ImportError:
-        AUDIT_RULES = ()
-    return rules + list(AUDIT_RULES)
+def _all_rules() -> list[Rule]:
+    # Through the domains' registries for now; each domain's `api` module will offer this later.
+    return [*AGENT_RULES, *AUDIT_RULES]
 
 
 @click.command()
@@ -42,8 +41,6 @@ def rules(fmt: str) -> int:
       llmeng rules --format json | jq '.[] | select(.severity == "error")'
       llmeng rules --format markdown > docs/rules.md
     """
-    from llmeng.rules import render_reference, render_table
-
     found = _all_rules()
     if fmt == "json":
         click.echo(
@@ -79,8 +76,6 @@ def explain(rule_id: str) -> int:
     Example:
       llmeng explain AG301
     """
-    from llmeng.rules import render_page
-
     for rule in _all_rules():
         if rule.id == rule_id.upper() or rule.name == rule_id.lower():
             click.echo(render_page(rule), nl=False)

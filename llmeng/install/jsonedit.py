@@ -80,29 +80,61 @@ def _skip(text: str, pos: int) -> int:
 def _diff(
     text: str, node: Node, old: Any, new: Any, indent: str | None, edits: list[tuple[int, int, str]]
 ) -> None:
+    """Append to `edits` the smallest splices of `text` that turn `old` (parsed as `node`) into `new`."""
     if old == new and type(old) is type(new):
         return
     if isinstance(old, dict) and isinstance(new, dict) and any(k in new for k in old):
-        slots = [(key_start, child.end) for _, key_start, child in node.members]
-        kept = [i for i, (key, _, _) in enumerate(node.members) if key in new]
-        for key, _, child in node.members:
-            if key in new:
-                _diff(text, child, old[key], new[key], indent, edits)
-        added = [
-            json.dumps(k, ensure_ascii=False) + _colon(text) + _layout(v, text, node, indent)
-            for k, v in new.items()
-            if k not in old
-        ]
-        _cut_and_append(text, node, slots, kept, added, edits)
-    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        _diff_members(text, node, old, new, indent, edits)
+    elif isinstance(old, list) and isinstance(new, list):
+        _diff_items(text, node, old, new, indent, edits)
+    else:
+        edits.append(_replacement(text, node, new, indent))
+
+
+def _diff_members(
+    text: str,
+    node: Node,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    indent: str | None,
+    edits: list[tuple[int, int, str]],
+) -> None:
+    """An object edited in place: kept members diffed, removed ones cut, new ones appended."""
+    slots = [(key_start, child.end) for _, key_start, child in node.members]
+    kept = [i for i, (key, _, _) in enumerate(node.members) if key in new]
+    for key, _, child in node.members:
+        if key in new:
+            _diff(text, child, old[key], new[key], indent, edits)
+    added = [
+        json.dumps(k, ensure_ascii=False) + _colon(text) + _layout(v, text, node, indent)
+        for k, v in new.items()
+        if k not in old
+    ]
+    _cut_and_append(text, node, slots, kept, added, edits)
+
+
+def _diff_items(
+    text: str,
+    node: Node,
+    old: list[Any],
+    new: list[Any],
+    indent: str | None,
+    edits: list[tuple[int, int, str]],
+) -> None:
+    """A list edited in place when it keeps its length, or drops items and appends some; else rewritten."""
+    if len(old) == len(new):
         for child, a, b in zip(node.items, old, new, strict=True):
             _diff(text, child, a, b, indent, edits)
-    elif isinstance(old, list) and isinstance(new, list) and (survivors := _kept(old, new)) is not None:
+    elif (survivors := _kept(old, new)) is not None:
         items = [(child.start, child.end) for child in node.items]
         appended = [_layout(v, text, node, indent) for v in new[len(survivors) :]]
         _cut_and_append(text, node, items, survivors, appended, edits)
     else:
-        edits.append((node.start, node.end, _render(new, text, node, indent)))
+        edits.append(_replacement(text, node, new, indent))
+
+
+def _replacement(text: str, node: Node, new: Any, indent: str | None) -> tuple[int, int, str]:
+    return node.start, node.end, _render(new, text, node, indent)
 
 
 def _kept(old: list[Any], new: list[Any]) -> list[int] | None:

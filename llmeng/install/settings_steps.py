@@ -30,42 +30,70 @@ def plan_settings(
 ) -> tuple[list[Entry], Manifest, list[str]]:
     """The settings.json entry (hook + permissions), with the manifest and notes that follow from it."""
     names = sorted(r.name for r in after.agents().values())
-    # Nothing of ours installed: no hook or permissions either (and ours from before go).
-    hook = Want.ABSENT if want.hook is Want.PRESENT and not names else want.hook
-    perms = Want.ABSENT if want.permissions is Want.PRESENT and not names else want.permissions
+    hook, perms = _unless_none_installed(want.hook, names), _unless_none_installed(want.permissions, names)
     if hook is Want.LEAVE and perms is Want.LEAVE:
         return [], after, []
     if (refused := _refused(dirs, dirs.settings, "settings")) is not None:
         return [refused], after, []
     doc = js.read_doc(dirs.settings)
     created = _created(after, "settings", doc)
-    data, notes = doc.data, []
+    data, after, notes = _plan_hook(dirs.settings, hook, names, want.launch, doc.data, after, created)
+    data, after = _plan_permissions(perms, data, after, created)
+    return _json_entry(dirs, doc, data, after, "settings", created), after, notes
+
+
+def _unless_none_installed(want: Want, our_agents: list[str]) -> Want:
+    # No agent of ours installed: no hook, permissions or MCP server either (and ours from before go).
+    return Want.ABSENT if want is Want.PRESENT and not our_agents else want
+
+
+def _plan_hook(
+    settings: Path,
+    hook: Want,
+    names: list[str],
+    launch: Launch | None,
+    data: dict[str, Any],
+    after: Manifest,
+    created: bool,
+) -> tuple[dict[str, Any], Manifest, list[str]]:
+    """Settings with our SubagentStop hook put in, replaced or taken out, and the manifest to match."""
     prev = after.edits.get("hook")
     old_group = prev.value if prev else None
-    new_group = _hook_group(names, want.launch, old_group) if hook is Want.PRESENT else None
-    command = new_group["hooks"][0]["command"] if new_group else ""
-    if hook is not Want.LEAVE and (prev or new_group):
-        if (
-            new_group is not None
-            and old_group not in _groups(data)
-            and js.has_hook_command(data, HOOK_EVENT, command)
-        ):
-            notes.append(f"{dirs.settings}: a {HOOK_EVENT} hook already runs `{command}`; left as is")
-            new_group = None
-        elif new_group is None and prev and old_group not in _groups(data):
-            notes.append(f"{dirs.settings}: the {HOOK_EVENT} hook was edited by you; left in place")
-        data = js.put_hook(data, HOOK_EVENT, old_group, new_group)
-        after = after.with_edit(
-            SettingsEdit("hook", "settings", new_group, created) if new_group else None, "hook"
-        )
-    if perms is Want.PRESENT or (perms is Want.ABSENT and "permissions" in after.edits):
-        prev_rules = after.edits["permissions"].value if "permissions" in after.edits else []
-        rules = permission_rules() if perms is Want.PRESENT else []
-        data, ours = js.put_allow(data, prev_rules, rules)
-        after = after.with_edit(
-            SettingsEdit("permissions", "settings", ours, created) if ours else None, "permissions"
-        )
-    return _json_entry(dirs, doc, data, after, "settings", created), after, notes
+    new_group = _hook_group(names, launch, old_group) if hook is Want.PRESENT else None
+    if hook is Want.LEAVE or not (prev or new_group):
+        return data, after, []
+    new_group, notes = _spare_users_hook(settings, data, prev is not None, old_group, new_group)
+    data = js.put_hook(data, HOOK_EVENT, old_group, new_group)
+    edit = SettingsEdit("hook", "settings", new_group, created) if new_group else None
+    return data, after.with_edit(edit, "hook"), notes
+
+
+def _spare_users_hook(
+    settings: Path, data: dict[str, Any], had_ours: bool, old_group: Any, new_group: dict[str, Any] | None
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The hook group to write: none when the user's own hook already runs our command, with a note saying so."""
+    if old_group in _groups(data):
+        return new_group, []
+    if new_group is not None:
+        command = new_group["hooks"][0]["command"]
+        if js.has_hook_command(data, HOOK_EVENT, command):
+            return None, [f"{settings}: a {HOOK_EVENT} hook already runs `{command}`; left as is"]
+    elif had_ours:
+        return None, [f"{settings}: the {HOOK_EVENT} hook was edited by you; left in place"]
+    return new_group, []
+
+
+def _plan_permissions(
+    perms: Want, data: dict[str, Any], after: Manifest, created: bool
+) -> tuple[dict[str, Any], Manifest]:
+    """Settings with our permission rules put in or taken out, and the manifest to match."""
+    if perms is Want.LEAVE or (perms is Want.ABSENT and "permissions" not in after.edits):
+        return data, after
+    prev_rules = after.edits["permissions"].value if "permissions" in after.edits else []
+    rules = permission_rules() if perms is Want.PRESENT else []
+    data, ours = js.put_allow(data, prev_rules, rules)
+    edit = SettingsEdit("permissions", "settings", ours, created) if ours else None
+    return data, after.with_edit(edit, "permissions")
 
 
 def _hook_group(names: list[str], launch: Launch | None, old_group: Any) -> dict[str, Any]:
@@ -80,8 +108,7 @@ def plan_mcp(
     """The MCP server registration in .mcp.json (project) or ~/.claude.json (user).
 
     `launch` None keeps the command recorded by the last install, as for the hook."""
-    if want is Want.PRESENT and not after.agents():
-        want = Want.ABSENT
+    want = _unless_none_installed(want, list(after.agents()))
     prev = after.edits.get("mcp")
     entry = prev.value if launch is None and prev is not None else (launch or Launch()).mcp_entry()
     if want is Want.LEAVE or (want is Want.ABSENT and prev is None):
@@ -90,22 +117,7 @@ def plan_mcp(
         return [refused], after, []
     doc = js.read_doc(dirs.mcp_config)
     created = _created(after, "mcp", doc)
-    current = js.server_entry(doc.data, MCP_SERVER)
-    ours = prev is not None and current == prev.value
-    data, notes, edit = doc.data, [], prev
-    if want is Want.ABSENT and prev is not None:
-        data, edit = js.remove_server(doc.data, MCP_SERVER, prev.value), None
-        if not ours and current is not None:
-            notes.append(f"{dirs.mcp_config}: the `{MCP_SERVER}` MCP server was edited by you; left in place")
-    elif current is None or ours:
-        data = js.add_server(doc.data, MCP_SERVER, entry)
-        edit = SettingsEdit("mcp", "mcp", entry, created)
-    elif current != entry:
-        notes.append(
-            f"{dirs.mcp_config}: an MCP server named `{MCP_SERVER}` is already configured "
-            "differently; left as is"
-        )
-        edit = None
+    data, edit, notes = _mcp_edit(dirs.mcp_config, want, doc.data, prev, entry, created)
     if edit is not None and dirs.scope == "project":
         notes.append(
             "Claude Code asks once before starting servers from .mcp.json: approve `llmeng` "
@@ -113,6 +125,27 @@ def plan_mcp(
         )
     after = after.with_edit(edit, "mcp")
     return _json_entry(dirs, doc, data, after, "mcp", created), after, notes
+
+
+def _mcp_edit(
+    path: Path, want: Want, data: dict[str, Any], prev: SettingsEdit | None, entry: Any, created: bool
+) -> tuple[dict[str, Any], SettingsEdit | None, list[str]]:
+    """The config with our server entry added or removed, the edit to record, and notes on what was left."""
+    current = js.server_entry(data, MCP_SERVER)
+    ours = prev is not None and current == prev.value
+    if want is Want.ABSENT and prev is not None:
+        notes = (
+            []
+            if ours or current is None
+            else [f"{path}: the `{MCP_SERVER}` MCP server was edited by you; left in place"]
+        )
+        return js.remove_server(data, MCP_SERVER, prev.value), None, notes
+    if current is None or ours:
+        return js.add_server(data, MCP_SERVER, entry), SettingsEdit("mcp", "mcp", entry, created), []
+    if current != entry:
+        note = f"{path}: an MCP server named `{MCP_SERVER}` is already configured differently; left as is"
+        return data, None, [note]
+    return data, prev, []
 
 
 def _refused(dirs: ScopeDirs, path: Path, kind: str) -> Entry | None:

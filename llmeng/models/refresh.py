@@ -32,7 +32,6 @@ DEFAULT_URLS: dict[str, str] = {
     # genai-prices' own update URL (genai_prices.update_prices.DEFAULT_UPDATE_URL).
     "prices": "https://raw.githubusercontent.com/pydantic/genai-prices/refs/heads/main/prices/new_data/v2/data.json",
 }
-KINDS = ("limits", "prices", "quality")
 Fetch = Callable[[str], bytes]
 
 

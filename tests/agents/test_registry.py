@@ -77,9 +77,11 @@ def test_rule_ids_and_names_are_unique() -> None:
 
 
 def test_every_rule_has_a_check() -> None:
-    from llmeng.agents.rules import content, fields, file, references, tools
+    from llmeng.agents.rules import content, file, references, tools
+    from llmeng.agents.rules.fields import identity, keys, values
 
-    registered = {rule.id for fam in (file, fields, tools, content) for rule, _ in fam.FILE_CHECKS}
+    families = (file, identity, values, keys, tools, content)
+    registered = {rule.id for fam in families for rule, _ in fam.FILE_CHECKS}
     registered |= {rule.id for rule, _ in references.SET_CHECKS}
     assert registered == {r.id for r in RULES}
     assert FILE_CHECKS and SET_CHECKS

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from llmeng.audit import AuditConfig, audit_source
-from llmeng.audit.registry import CATALOG_RULES, CHECKS, RULES, rule_by_id
+from llmeng.audit.registry import CATALOG_RULES, CHECKS, RULES, get_rule
 
 REPO = Path(__file__).resolve().parents[2]
 CONTRACT_CANDIDATES = [
@@ -70,13 +70,13 @@ def test_bad_example_fires_and_good_example_does_not(rule):
 
 
 def test_rule_by_id_is_case_insensitive_and_checks_have_scopes():
-    assert rule_by_id("llm101") is RULES[0]
-    assert rule_by_id("LLM999") is None
+    assert get_rule("llm101") is RULES[0]
+    assert get_rule("LLM999") is None
     assert {c.scope for c in CHECKS} == {"call", "project", "file"}
 
 
 def test_docs_page_lists_every_rule_as_the_registry_renders_it():
-    from llmeng.rules import render_table
+    from llmeng.report.rules import render_table
 
     page = (REPO / "docs" / "audit.md").read_text()
     assert render_table(RULES).strip() in page

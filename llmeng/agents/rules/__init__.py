@@ -1,4 +1,7 @@
-"""Agent-file rule families. Each module exports FILE_CHECKS and/or SET_CHECKS: (Rule, check) pairs."""
+"""Agent-file rule families. Each module exports FILE_CHECKS and/or SET_CHECKS: (Rule, check) pairs.
+
+Here: the check signatures, and doc_finding, which locates a finding in an agent file.
+"""
 
 from __future__ import annotations
 
@@ -7,46 +10,15 @@ from typing import Any
 
 from llmeng.agents.context import LintContext
 from llmeng.agents.docs import AgentDoc
-from llmeng.findings import Confidence, Finding, Location, Severity
-from llmeng.rules import Rule
+from llmeng.findings import Confidence, Finding, Location
+from llmeng.rules import Rule, finding
 
 FileCheck = Callable[[AgentDoc, LintContext], Iterable[Finding]]
 SetCheck = Callable[[LintContext], Iterable[Finding]]
 SRC_REF = "project reference claude-code.md (Claude Code 2.1.330, run offline)"
 
 
-def rule_factory(category: str, sources: tuple[str, ...]) -> Callable[..., Rule]:
-    """A Rule constructor for one family: its category and default sources filled in."""
-
-    def make(
-        id: str,
-        name: str,
-        severity: Severity,
-        summary: str,
-        why: str,
-        bad: str,
-        good: str,
-        fix: str,
-        **kw: Any,
-    ) -> Rule:
-        return Rule(
-            id=id,
-            name=name,
-            severity=severity,
-            category=category,
-            summary=summary,
-            why=why,
-            bad=bad,
-            good=good,
-            fix=fix,
-            sources=kw.pop("sources", sources),
-            **kw,
-        )
-
-    return make
-
-
-def finding(
+def doc_finding(
     rule: Rule,
     doc: AgentDoc,
     message: str,
@@ -61,15 +33,8 @@ def finding(
     """A finding of `rule` in `doc`, anchored at `line`, or at `key` in the frontmatter."""
     if line is None:
         line, col = _key_position(doc, key)
-    return Finding(
-        rule_id=rule.id,
-        severity=rule.severity,
-        message=message,
-        location=Location(doc.display, line, col),
-        fix=fix or rule.fix,
-        category=rule.category,
-        confidence=confidence,
-        evidence=evidence or {},
+    return finding(
+        rule, Location(doc.display, line, col), message, evidence=evidence, fix=fix, confidence=confidence
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from llmeng.agents.context import LintContext
 from llmeng.agents.docs import AgentDoc
-from llmeng.agents.rules import finding
+from llmeng.agents.rules import doc_finding
 from llmeng.findings import Confidence, Finding, Severity
 from llmeng.rules import Rule
 
@@ -44,7 +44,7 @@ WAITS_FOR_CONFIRMATION = Rule(
 
 def content_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     for m in doc.facts.protocol[:1]:
-        yield finding(
+        yield doc_finding(
             INVENTED_PROTOCOL,
             doc,
             f"invented protocol: {m.text!r}",
@@ -52,7 +52,7 @@ def content_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
             confidence=Confidence.MEDIUM,
         )
     for m in doc.facts.wait_confirm[:1]:
-        yield finding(
+        yield doc_finding(
             WAITS_FOR_CONFIRMATION,
             doc,
             f"a subagent cannot {m.text.lower()!r}",

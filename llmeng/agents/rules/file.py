@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from llmeng.agents.context import LintContext
 from llmeng.agents.docs import AgentDoc
 from llmeng.agents.encoding import find_mojibake
-from llmeng.agents.rules import SRC_REF, finding
+from llmeng.agents.rules import SRC_REF, doc_finding
 from llmeng.findings import Finding, Severity
 from llmeng.rules import Rule
 
@@ -177,7 +177,7 @@ def read_problem(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     if doc.read_error is not None:
         rule_id, message, line = doc.read_error
         rule = {r.id: r for r in (TOO_LARGE, INVALID_UTF8, UNREADABLE)}[rule_id]
-        yield finding(rule, doc, message, line=line)
+        yield doc_finding(rule, doc, message, line=line)
 
 
 def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
@@ -190,9 +190,9 @@ def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
             if doc.plugin is None
             else "no frontmatter: Claude Code loads it as a plugin agent named after the file, with no description"
         )
-        yield finding(NO_FRONTMATTER, doc, msg, line=1)
+        yield doc_finding(NO_FRONTMATTER, doc, msg, line=1)
     elif p.not_mapping:
-        yield finding(
+        yield doc_finding(
             NOT_MAPPING,
             doc,
             "the frontmatter is not a mapping: Claude Code will not load this agent",
@@ -200,7 +200,7 @@ def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         )
     elif p.strict_error is not None and not p.lenient_ok:
         e = p.strict_error
-        yield finding(
+        yield doc_finding(
             YAML_INVALID,
             doc,
             f"invalid YAML ({e.message}): Claude Code will not load this agent",
@@ -209,7 +209,7 @@ def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         )
     elif p.strict_error is not None:
         e = p.strict_error
-        yield finding(
+        yield doc_finding(
             YAML_STRICT_ONLY,
             doc,
             f"strict YAML fails ({e.message}); Claude Code loads it only "
@@ -218,7 +218,7 @@ def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
             col=e.col,
         )
     if p.close_mid_line:
-        yield finding(
+        yield doc_finding(
             CLOSED_MID_LINE,
             doc,
             "the frontmatter ends at a `---` in the middle of a line",
@@ -230,20 +230,22 @@ def encoding(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     if doc.text is None:
         return
     if doc.has_bom:
-        yield finding(BOM, doc, "the file starts with a byte-order mark (U+FEFF)", line=1)
+        yield doc_finding(BOM, doc, "the file starts with a byte-order mark (U+FEFF)", line=1)
     if "\r\n" in doc.text:
-        yield finding(CRLF, doc, "the file uses CRLF line endings", line=1)
+        yield doc_finding(CRLF, doc, "the file uses CRLF line endings", line=1)
     spot = find_mojibake(doc.text)
     if spot is not None:
         line, sample = spot
-        yield finding(MOJIBAKE, doc, f"mojibake: {sample!r}", line=line)
+        yield doc_finding(MOJIBAKE, doc, f"mojibake: {sample!r}", line=line)
 
 
 def body_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     p = doc.parsed
     if p is not None and p.data is not None and not p.body.strip():
         last = (doc.text or "").count("\n") + 1
-        yield finding(EMPTY_BODY, doc, "the agent has no body (system prompt)", line=min(p.body_line, last))
+        yield doc_finding(
+            EMPTY_BODY, doc, "the agent has no body (system prompt)", line=min(p.body_line, last)
+        )
 
 
 FILE_CHECKS = (

@@ -9,82 +9,94 @@ from pathlib import Path
 
 from llmeng.agents.context import LintContext
 from llmeng.agents.docs import SCOPE_PLUGIN, SCOPE_PROJECT, SCOPE_USER, AgentDoc
-from llmeng.agents.rules import SRC_REF, finding, rule_factory
+from llmeng.agents.rules import SRC_REF, doc_finding
 from llmeng.agents.rules.tools import split_tools
 from llmeng.findings import Confidence, Finding, Severity
+from llmeng.rules import Rule
 
 CAT = "references"
 FM = "---\nname: {}\ndescription: Reviews diffs.\n---\n"
 
 
-_rule = rule_factory(CAT, (SRC_REF + " §1.2, §1.7a",))
+SOURCES = (SRC_REF + " §1.2, §1.7a",)
 
 
-DUPLICATE_NAME = _rule(
-    "AG401",
-    "duplicate-name",
-    Severity.ERROR,
-    "Two files in one scope define the same agent name: Claude Code keeps only one of them.",
-    "Which copy wins depends on the order the filesystem lists files in, so "
+DUPLICATE_NAME = Rule(
+    id="AG401",
+    name="duplicate-name",
+    severity=Severity.ERROR,
+    category=CAT,
+    summary="Two files in one scope define the same agent name: Claude Code keeps only one of them.",
+    why="Which copy wins depends on the order the filesystem lists files in, so "
     "the other agent silently disappears.",
-    "(a.md and b.md both with `name: reviewer`)",
-    "(names unique within the scope)",
-    "Rename one of the agents.",
+    bad="(a.md and b.md both with `name: reviewer`)",
+    good="(names unique within the scope)",
+    fix="Rename one of the agents.",
+    sources=SOURCES,
 )
-SHADOWED = _rule(
-    "AG402",
-    "shadowed-agent",
-    Severity.WARNING,
-    "An agent of the same name exists in another scope; only one of them is used.",
-    "Claude Code resolves names by scope: managed > --agents > project > user > "
+SHADOWED = Rule(
+    id="AG402",
+    name="shadowed-agent",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="An agent of the same name exists in another scope; only one of them is used.",
+    why="Claude Code resolves names by scope: managed > --agents > project > user > "
     "plugin. The copy in the losing scope is never used, which surprises whoever edits it.",
-    "(reviewer in ~/.claude/agents and in .claude/agents)",
-    "(one reviewer, or distinct names)",
-    "Remove or rename one copy, or keep them identical on purpose.",
+    bad="(reviewer in ~/.claude/agents and in .claude/agents)",
+    good="(one reviewer, or distinct names)",
+    fix="Remove or rename one copy, or keep them identical on purpose.",
+    sources=SOURCES,
 )
-UNKNOWN_AGENT = _rule(
-    "AG403",
-    "unknown-agent-reference",
-    Severity.WARNING,
-    "The agent hands work to an agent that is neither in the validated set nor installed.",
-    "A handoff to an agent that does not exist sends the coordinator "
+UNKNOWN_AGENT = Rule(
+    id="AG403",
+    name="unknown-agent-reference",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="The agent hands work to an agent that is neither in the validated set nor installed.",
+    why="A handoff to an agent that does not exist sends the coordinator "
     "looking for it; Claude Code answers `Agent type 'x' not found`.",
-    FM.format("reviewer") + "Hand security questions to security-auditor.\n",
-    FM.format("reviewer") + "Hand security questions to the user in your report.\n",
-    "Refer only to agents that ship with this set or are installed; otherwise name the work, not an agent.",
+    bad=FM.format("reviewer") + "Hand security questions to security-auditor.\n",
+    good=FM.format("reviewer") + "Hand security questions to the user in your report.\n",
+    fix="Refer only to agents that ship with this set or are installed; otherwise name the work, not an agent.",
+    sources=SOURCES,
 )
-MISSING_SCRIPT = _rule(
-    "AG404",
-    "missing-script",
-    Severity.WARNING,
-    "The body runs a script that does not exist.",
-    "The agent will run the command, fail, and either stop or improvise.",
-    FM.format("reviewer") + "```bash\n.claude/scripts/notify.sh done\n```\n",
-    FM.format("reviewer") + "```bash\ngit status\n```\n",
-    "Create the script, fix its path, or install what provides it (e.g. `llmeng install`).",
+MISSING_SCRIPT = Rule(
+    id="AG404",
+    name="missing-script",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="The body runs a script that does not exist.",
+    why="The agent will run the command, fail, and either stop or improvise.",
+    bad=FM.format("reviewer") + "```bash\n.claude/scripts/notify.sh done\n```\n",
+    good=FM.format("reviewer") + "```bash\ngit status\n```\n",
+    fix="Create the script, fix its path, or install what provides it (e.g. `llmeng install`).",
+    sources=SOURCES,
 )
-DESCRIPTION_BUDGET = _rule(
-    "AG405",
-    "description-budget",
-    Severity.WARNING,
-    "All descriptions together exceed Claude Code's description budget.",
-    "Every loaded agent's description is sent with every request; Claude Code warns "
+DESCRIPTION_BUDGET = Rule(
+    id="AG405",
+    name="description-budget",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="All descriptions together exceed Claude Code's description budget.",
+    why="Every loaded agent's description is sent with every request; Claude Code warns "
     "past about 15,000 tokens, and large collections installed whole add hundreds of kilobytes per request.",
-    "(300 agents with 1,000-character descriptions)",
-    "(the agents you use, with short descriptions)",
-    "Install only the agents you use and shorten long descriptions.",
+    bad="(300 agents with 1,000-character descriptions)",
+    good="(the agents you use, with short descriptions)",
+    fix="Install only the agents you use and shorten long descriptions.",
     sources=(SRC_REF + " §1.7a", "prior-art.md §1.1"),
 )
-SHADOWS_BUILTIN = _rule(
-    "AG406",
-    "shadows-builtin-agent",
-    Severity.WARNING,
-    "The agent has the name of a built-in agent and replaces it.",
-    "A project or user agent named like `general-purpose`, `Explore` or `Plan` silently "
+SHADOWS_BUILTIN = Rule(
+    id="AG406",
+    name="shadows-builtin-agent",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="The agent has the name of a built-in agent and replaces it.",
+    why="A project or user agent named like `general-purpose`, `Explore` or `Plan` silently "
     "replaces Claude Code's own agent of that name.",
-    FM.format("Explore"),
-    FM.format("repo-explorer"),
-    "Choose another name.",
+    bad=FM.format("Explore"),
+    good=FM.format("repo-explorer"),
+    fix="Choose another name.",
+    sources=SOURCES,
 )
 
 
@@ -102,7 +114,7 @@ def duplicates(ctx: LintContext) -> Iterator[Finding]:
             by_name[(*_scope_of(doc), doc.name)].append(doc)
     for (_, _, name), docs in by_name.items():
         for doc in docs[1:]:
-            yield finding(
+            yield doc_finding(
                 DUPLICATE_NAME, doc, f"agent name {name!r} is also defined in {docs[0].display}", key="name"
             )
 
@@ -115,14 +127,14 @@ def shadowing(ctx: LintContext) -> Iterator[Finding]:
         if doc.data is None or not doc.name or doc.scope not in (SCOPE_PROJECT, SCOPE_USER):
             continue
         if doc.name in ctx.spec.builtin_agents:
-            yield finding(
+            yield doc_finding(
                 SHADOWS_BUILTIN, doc, f"{doc.name!r} replaces Claude Code's built-in agent", key="name"
             )
         for other in ctx.installed:
             if other.name != doc.name or other.scope == doc.scope or _same(other.path, doc.path):
                 continue
             winner = doc.scope if _PRECEDENCE[doc.scope] > _PRECEDENCE[other.scope] else other.scope
-            yield finding(
+            yield doc_finding(
                 SHADOWED,
                 doc,
                 f"{doc.name!r} is also a {other.scope} agent ({other.path}); "
@@ -150,7 +162,7 @@ def references(ctx: LintContext) -> Iterator[Finding]:
                 for name in entry.raw[entry.raw.index("(") + 1 : -1].replace(",", " ").split():
                     if name not in known and name not in seen:
                         seen.add(name)
-                        yield finding(
+                        yield doc_finding(
                             UNKNOWN_AGENT,
                             doc,
                             f"`{entry.raw}` allows spawning {name!r}, which is "
@@ -161,7 +173,7 @@ def references(ctx: LintContext) -> Iterator[Finding]:
             name = m.text.split(":")[-1]
             if name != own and name not in known and name not in seen:
                 seen.add(name)
-                yield finding(
+                yield doc_finding(
                     UNKNOWN_AGENT,
                     doc,
                     f"the body refers to agent {name!r}, which is not in the validated set or installed",
@@ -179,7 +191,7 @@ def scripts(ctx: LintContext) -> Iterator[Finding]:
             seen.add(m.text)
             path = _resolve_script(m.text, doc, ctx)
             if path is not None and not path.exists():
-                yield finding(
+                yield doc_finding(
                     MISSING_SCRIPT,
                     doc,
                     f"the body runs `{m.text}`, which does not exist (looked for {path})",
@@ -218,7 +230,7 @@ def budget(ctx: LintContext) -> Iterator[Finding]:
     total_tokens = sum(len(d.description) for d in loaded) // limits["chars_per_token"]
     if loaded and total_tokens > limits["description_budget_tokens"]:
         longest = max(loaded, key=lambda d: len(d.description))
-        yield finding(
+        yield doc_finding(
             DESCRIPTION_BUDGET,
             longest,
             f"the {len(loaded)} descriptions total about {total_tokens} "

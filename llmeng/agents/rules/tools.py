@@ -11,115 +11,131 @@ from typing import Any
 
 from llmeng.agents.context import LintContext, mcp_server_prefix
 from llmeng.agents.docs import AgentDoc
-from llmeng.agents.rules import SRC_REF, finding, rule_factory
+from llmeng.agents.rules import SRC_REF, doc_finding
 from llmeng.findings import Confidence, Finding, Severity
+from llmeng.rules import Rule
 
 CAT = "tools"
 SOURCES = (SRC_REF + " §1.5, §1.7a, §4.4",)
 FM = "---\nname: reviewer\ndescription: Reviews diffs.\n{}---\nYou review diffs.\n"
 
 
-_rule = rule_factory(CAT, SOURCES)
-
-
-TOOLS_EMPTY = _rule(
-    "AG301",
-    "tools-empty",
-    Severity.ERROR,
-    "`tools` is present but empty: the agent gets no tools at all.",
-    'An empty `tools:` (null, "" or []) gives the subagent zero tools, although Claude Code\'s agent list '
+TOOLS_EMPTY = Rule(
+    id="AG301",
+    name="tools-empty",
+    severity=Severity.ERROR,
+    category=CAT,
+    summary="`tools` is present but empty: the agent gets no tools at all.",
+    why='An empty `tools:` (null, "" or []) gives the subagent zero tools, although Claude Code\'s agent list '
     'says "All tools". Omitting the key is what inherits every tool.',
-    FM.format("tools:\n"),
-    FM.format("tools: Read, Grep, Glob\n"),
-    "List the tools the agent needs, or remove the key to inherit all.",
+    bad=FM.format("tools:\n"),
+    good=FM.format("tools: Read, Grep, Glob\n"),
+    fix="List the tools the agent needs, or remove the key to inherit all.",
+    sources=SOURCES,
 )
-UNKNOWN_TOOL = _rule(
-    "AG302",
-    "unknown-tool",
-    Severity.WARNING,
-    "A tool name Claude Code does not offer; it is dropped.",
-    "Claude Code drops unknown names silently, so a typo or a tool from another product (VS Code's "
+UNKNOWN_TOOL = Rule(
+    id="AG302",
+    name="unknown-tool",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="A tool name Claude Code does not offer; it is dropped.",
+    why="Claude Code drops unknown names silently, so a typo or a tool from another product (VS Code's "
     "`codebase`, `runCommands`) removes a permission the agent was meant to have.",
-    FM.format("tools: Read, Grepp\n"),
-    FM.format("tools: Read, Grep\n"),
-    "Fix the name or remove it.",
+    bad=FM.format("tools: Read, Grepp\n"),
+    good=FM.format("tools: Read, Grep\n"),
+    fix="Fix the name or remove it.",
+    sources=SOURCES,
 )
-RETIRED_TOOL = _rule(
-    "AG303",
-    "retired-tool",
-    Severity.WARNING,
-    "A tool name Claude Code no longer offers; it is dropped.",
-    "`LS`, `MultiEdit` and `NotebookRead` appear in many older agents; current Claude Code grants nothing "
+RETIRED_TOOL = Rule(
+    id="AG303",
+    name="retired-tool",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="A tool name Claude Code no longer offers; it is dropped.",
+    why="`LS`, `MultiEdit` and `NotebookRead` appear in many older agents; current Claude Code grants nothing "
     "for them.",
-    FM.format("tools: Read, LS\n"),
-    FM.format("tools: Read, Glob\n"),
-    "Replace it with the current tool (LS → Glob or Bash, MultiEdit → Edit, NotebookRead → Read).",
+    bad=FM.format("tools: Read, LS\n"),
+    good=FM.format("tools: Read, Glob\n"),
+    fix="Replace it with the current tool (LS → Glob or Bash, MultiEdit → Edit, NotebookRead → Read).",
+    sources=SOURCES,
 )
-NO_USABLE_TOOLS = _rule(
-    "AG304",
-    "no-usable-tools",
-    Severity.ERROR,
-    "Every name in `tools` is unknown: the agent can never start.",
-    'Claude Code lists the agent, but spawning it fails with "would be spawned with zero tools".',
-    FM.format("tools: codebase, runCommands\n"),
-    FM.format("tools: Read, Bash\n"),
-    "Use Claude Code tool names (Read, Grep, Glob, Edit, Write, Bash, ...).",
+NO_USABLE_TOOLS = Rule(
+    id="AG304",
+    name="no-usable-tools",
+    severity=Severity.ERROR,
+    category=CAT,
+    summary="Every name in `tools` is unknown: the agent can never start.",
+    why='Claude Code lists the agent, but spawning it fails with "would be spawned with zero tools".',
+    bad=FM.format("tools: codebase, runCommands\n"),
+    good=FM.format("tools: Read, Bash\n"),
+    fix="Use Claude Code tool names (Read, Grep, Glob, Edit, Write, Bash, ...).",
+    sources=SOURCES,
 )
-TOOL_SYNTAX = _rule(
-    "AG305",
-    "tool-syntax",
-    Severity.WARNING,
-    "A `tools` entry is malformed (unbalanced parentheses, empty argument or not a string).",
-    "Claude Code splits `tools` on commas and spaces outside parentheses; an "
+TOOL_SYNTAX = Rule(
+    id="AG305",
+    name="tool-syntax",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="A `tools` entry is malformed (unbalanced parentheses, empty argument or not a string).",
+    why="Claude Code splits `tools` on commas and spaces outside parentheses; an "
     "unclosed `(` swallows the entries after it.",
-    FM.format("tools: Read, Bash(git status:*, Grep\n"),
-    FM.format("tools: Read, Bash(git status:*), Grep\n"),
-    "Close the parenthesis or quote the entry.",
+    bad=FM.format("tools: Read, Bash(git status:*, Grep\n"),
+    good=FM.format("tools: Read, Bash(git status:*), Grep\n"),
+    fix="Close the parenthesis or quote the entry.",
+    sources=SOURCES,
 )
-UNKNOWN_MCP_SERVER = _rule(
-    "AG306",
-    "unknown-mcp-server",
-    Severity.WARNING,
-    "An MCP tool names a server that is not configured beside the agents.",
-    "Tools of servers that are not configured do not exist for the agent; the name "
+UNKNOWN_MCP_SERVER = Rule(
+    id="AG306",
+    name="unknown-mcp-server",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="An MCP tool names a server that is not configured beside the agents.",
+    why="Tools of servers that are not configured do not exist for the agent; the name "
     "must also match how the server is registered (`mcp__<server>__<tool>` for .mcp.json, "
     "`mcp__plugin_<plugin>_<server>__<tool>` in a plugin).",
-    FM.format("tools: mcp__githb__create_issue\n"),
-    FM.format("tools: mcp__github__create_issue\n"),
-    "Fix the server name, or register the server in .mcp.json or the plugin's mcpServers.",
+    bad=FM.format("tools: mcp__githb__create_issue\n"),
+    good=FM.format("tools: mcp__github__create_issue\n"),
+    fix="Fix the server name, or register the server in .mcp.json or the plugin's mcpServers.",
+    sources=SOURCES,
 )
-LEGACY_ALIAS = _rule(
-    "AG307",
-    "legacy-tool-alias",
-    Severity.INFO,
-    "A legacy tool name that Claude Code maps to a newer one.",
-    "`Task` is now `Agent`, `BashOutput` is `TaskOutput` and `KillShell` is `TaskStop`; the old names work "
+LEGACY_ALIAS = Rule(
+    id="AG307",
+    name="legacy-tool-alias",
+    severity=Severity.INFO,
+    category=CAT,
+    summary="A legacy tool name that Claude Code maps to a newer one.",
+    why="`Task` is now `Agent`, `BashOutput` is `TaskOutput` and `KillShell` is `TaskStop`; the old names work "
     "today, but readers and other tools know the new ones.",
-    FM.format("tools: Read, Task\n"),
-    FM.format("tools: Read, Agent\n"),
-    "Write the current name.",
+    bad=FM.format("tools: Read, Task\n"),
+    good=FM.format("tools: Read, Agent\n"),
+    fix="Write the current name.",
     fixable=False,
+    sources=SOURCES,
 )
-INHERITS_ALL = _rule(
-    "AG308",
-    "inherits-all-tools",
-    Severity.INFO,
-    "No `tools` key: the agent inherits every tool, MCP tools included.",
-    "Least privilege keeps a reviewer from editing and an advisor from running shell "
+INHERITS_ALL = Rule(
+    id="AG308",
+    name="inherits-all-tools",
+    severity=Severity.INFO,
+    category=CAT,
+    summary="No `tools` key: the agent inherits every tool, MCP tools included.",
+    why="Least privilege keeps a reviewer from editing and an advisor from running shell "
     "commands; an explicit list also documents what the agent does.",
-    FM.format(""),
-    FM.format("tools: Read, Grep, Glob\n"),
-    "Add `tools:` with the tools the body uses.",
+    bad=FM.format(""),
+    good=FM.format("tools: Read, Grep, Glob\n"),
+    fix="Add `tools:` with the tools the body uses.",
+    sources=SOURCES,
 )
-TOOL_NOT_GRANTED = _rule(
-    "AG310",
-    "tool-not-granted",
-    Severity.WARNING,
-    "The body tells the agent to use a tool that `tools` does not grant.",
-    "The agent follows its instructions, finds no such tool, and improvises or fails.",
-    FM.format("tools: Read\n") + "Run the checks:\n```bash\npytest\n```\n",
-    FM.format("tools: Read, Bash\n") + "Run the checks:\n```bash\npytest\n```\n",
-    "Grant the tool in `tools:` or remove the instruction.",
+TOOL_NOT_GRANTED = Rule(
+    id="AG310",
+    name="tool-not-granted",
+    severity=Severity.WARNING,
+    category=CAT,
+    summary="The body tells the agent to use a tool that `tools` does not grant.",
+    why="The agent follows its instructions, finds no such tool, and improvises or fails.",
+    bad=FM.format("tools: Read\n") + "Run the checks:\n```bash\npytest\n```\n",
+    good=FM.format("tools: Read, Bash\n") + "Run the checks:\n```bash\npytest\n```\n",
+    fix="Grant the tool in `tools:` or remove the instruction.",
+    sources=SOURCES,
 )
 
 
@@ -184,9 +200,9 @@ def tools_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         return
     if "tools" not in data:
         if "allowed-tools" not in data:
-            yield finding(INHERITS_ALL, doc, "no `tools`: the agent inherits every tool", key="name")
+            yield doc_finding(INHERITS_ALL, doc, "no `tools`: the agent inherits every tool", key="name")
     elif data["tools"] in (None, "", []) or (isinstance(data["tools"], str) and not data["tools"].strip()):
-        yield finding(TOOLS_EMPTY, doc, "`tools` is empty: the agent gets no tools at all", key="tools")
+        yield doc_finding(TOOLS_EMPTY, doc, "`tools` is empty: the agent gets no tools at all", key="tools")
     else:
         yield from _entries(doc, ctx, "tools", require_usable=True)
     if data.get("disallowedTools") not in (None, "", []):
@@ -197,20 +213,20 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
     assert doc.data is not None
     entries = split_tools(doc.data[key])
     if entries is None:
-        yield finding(TOOL_SYNTAX, doc, f"`{key}` must be a comma-separated string or a list", key=key)
+        yield doc_finding(TOOL_SYNTAX, doc, f"`{key}` must be a comma-separated string or a list", key=key)
         return
     spec, usable = ctx.spec, 0
     own = _own_servers(doc)
     bases = {e.base for e in entries if e.base.startswith("mcp__")}
     for e in entries:
         if not e.balanced:
-            yield finding(TOOL_SYNTAX, doc, f"malformed entry `{e.raw}` in `{key}`", key=key)
+            yield doc_finding(TOOL_SYNTAX, doc, f"malformed entry `{e.raw}` in `{key}`", key=key)
         if e.base == "*" or e.base in spec.tools:
             usable += 1
         elif e.base.startswith("mcp__"):
             usable += 1
             if ctx.mcp_prefixes is not None and not _configured(e.base, ctx.mcp_prefixes | own, bases):
-                yield finding(
+                yield doc_finding(
                     UNKNOWN_MCP_SERVER,
                     doc,
                     f"`{e.base}` names an MCP server that is not "
@@ -220,7 +236,7 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
                 )
         elif e.base in spec.tool_aliases:
             usable += 1
-            yield finding(
+            yield doc_finding(
                 LEGACY_ALIAS,
                 doc,
                 f"`{e.base}` is a legacy name of `{spec.tool_aliases[e.base]}`",
@@ -228,7 +244,7 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
                 fix=f"Write `{spec.tool_aliases[e.base]}`.",
             )
         elif e.base in spec.retired_tools:
-            yield finding(
+            yield doc_finding(
                 RETIRED_TOOL,
                 doc,
                 f"`{e.base}` is no longer offered by Claude Code {spec.claude_code_version}; it is dropped",
@@ -237,7 +253,7 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
         else:
             close = difflib.get_close_matches(e.base, sorted(spec.tools), n=1, cutoff=0.7)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
-            yield finding(
+            yield doc_finding(
                 UNKNOWN_TOOL,
                 doc,
                 f"unknown tool `{e.base}`{hint} in `{key}` (spec of {spec.as_of}); Claude Code drops it",
@@ -245,7 +261,7 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
                 fix=f"Write `{close[0]}`." if close else UNKNOWN_TOOL.fix,
             )
     if require_usable and entries and usable == 0:
-        yield finding(
+        yield doc_finding(
             NO_USABLE_TOOLS,
             doc,
             "no entry in `tools` is a tool Claude Code offers: the agent can never start",
@@ -312,7 +328,7 @@ def body_tools(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     for m in doc.facts.shell_blocks[:1]:
         if not _usable("Bash", allowed, denied):
             reported.add("Bash")
-            yield finding(
+            yield doc_finding(
                 TOOL_NOT_GRANTED,
                 doc,
                 "the body has shell commands for the agent to run, but the agent may not use Bash",
@@ -324,7 +340,7 @@ def body_tools(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         tool = ctx.spec.tool_aliases.get(m.text, m.text)
         if tool in ctx.spec.tools and tool not in reported and not _usable(tool, allowed, denied):
             reported.add(tool)
-            yield finding(
+            yield doc_finding(
                 TOOL_NOT_GRANTED,
                 doc,
                 f"the body says to use {tool}, which the agent may not use",
@@ -334,7 +350,7 @@ def body_tools(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     for m in doc.facts.mcp_tools:
         if m.text not in reported and not _usable(m.text, allowed, denied):
             reported.add(m.text)
-            yield finding(
+            yield doc_finding(
                 TOOL_NOT_GRANTED,
                 doc,
                 f"the body calls `{m.text}`, which the agent may not use",

@@ -1,4 +1,4 @@
-"""What every audit rule check receives, and the one way a finding is built."""
+"""What every audit rule check receives, and where its findings are located (a call site or the project)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from llmeng.audit.callgraph import Mitigations
 from llmeng.audit.knowledge import Knowledge
 from llmeng.audit.model import CallSite, ModelLookup, Secret, Setting
 from llmeng.findings import Confidence, Finding, Location, Severity
-from llmeng.rules import Rule
+from llmeng.rules import Rule, finding
 
 CALL, PROJECT, FILE = "call", "project", "file"
 
@@ -61,7 +61,7 @@ def call_evidence(site: CallSite, **extra: Any) -> dict[str, Any]:
     return evidence
 
 
-def finding(
+def call_finding(
     rule: Rule,
     site: CallSite,
     message: str,
@@ -69,30 +69,27 @@ def finding(
     confidence: Confidence | None = None,
     severity: Severity | None = None,
 ) -> Finding:
-    return Finding(
-        rule_id=rule.id,
-        severity=severity or rule.severity,
-        message=message,
-        location=Location(site.path, site.line, site.col),
-        fix=rule.fix,
-        category=rule.category,
+    """A finding of `rule` at an LLM call site, as sure as the site's resolution unless told otherwise."""
+    return finding(
+        rule,
+        Location(site.path, site.line, site.col),
+        message,
+        evidence=evidence,
         confidence=confidence or site.confidence,
-        evidence=dict(evidence),
+        severity=severity,
     )
 
 
 def project_finding(rule: Rule, project: ProjectFacts, message: str, evidence: Mapping[str, Any]) -> Finding:
+    """A finding about the whole project, anchored at its first LLM call."""
     anchor = project.anchor
     assert anchor is not None  # project rules run only when the tree has LLM calls
-    return Finding(
-        rule_id=rule.id,
-        severity=rule.severity,
-        message=message,
-        location=Location(anchor.path, anchor.line, anchor.col),
-        fix=rule.fix,
-        category=rule.category,
-        confidence=Confidence.MEDIUM,
+    return finding(
+        rule,
+        Location(anchor.path, anchor.line, anchor.col),
+        message,
         evidence={"scope": "project", "llm_calls": len(project.sites), **evidence},
+        confidence=Confidence.MEDIUM,
     )
 
 

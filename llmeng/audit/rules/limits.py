@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from llmeng.audit.model import DEFAULT, SET, ModelFacts
-from llmeng.audit.rules import CALL, AuditCheck, CallView, call_evidence, finding
+from llmeng.audit.rules import CALL, AuditCheck, CallView, call_evidence, call_finding
 from llmeng.findings import Confidence, Finding, Severity
 from llmeng.rules import Rule
 
@@ -79,7 +79,7 @@ def unbounded_output(view: CallView) -> Iterator[Finding]:
     if sdk is None or sdk.max_tokens_required or not sdk.max_tokens_paths or site.kind == "embed":
         return
     if mt.state == DEFAULT or (mt.state == SET and mt.value is None):
-        yield finding(
+        yield call_finding(
             UNBOUNDED_OUTPUT,
             site,
             f"{site.call}() sets no output bound ({mt.origin})",
@@ -93,7 +93,7 @@ def max_tokens_over_limit(view: CallView) -> Iterator[Finding]:
     if facts is None or facts.max_output_tokens is None or mt.state != SET or mt.value is None:
         return
     if mt.value > facts.max_output_tokens:
-        yield finding(
+        yield call_finding(
             MAX_TOKENS_OVER_LIMIT,
             view.site,
             f"max_tokens={mt.value:g} exceeds {view.site.model}'s output limit of {facts.max_output_tokens}",
@@ -107,7 +107,7 @@ def retired_model(view: CallView) -> Iterator[Finding]:
         return
     today = view.project.today
     state = "retired" if today is not None and facts.deprecation_date <= today else "deprecated"
-    yield finding(
+    yield call_finding(
         RETIRED_MODEL,
         view.site,
         f"model {view.site.model!r} is {state} (retirement date {facts.deprecation_date.isoformat()})",
@@ -122,7 +122,7 @@ def unknown_model(view: CallView) -> Iterator[Finding]:
         return
     facts = lookup(model, view.site.provider)
     if facts is None or not facts.known:
-        yield finding(
+        yield call_finding(
             UNKNOWN_MODEL,
             view.site,
             f"model {model!r} is not in the model catalog",

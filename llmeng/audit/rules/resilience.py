@@ -12,7 +12,7 @@ from llmeng.audit.rules import (
     CallView,
     ProjectFacts,
     call_evidence,
-    finding,
+    call_finding,
     project_finding,
     seconds,
 )
@@ -153,7 +153,7 @@ def no_timeout(view: CallView) -> Iterator[Finding]:
     t = view.site.timeout
     if t.state in (SET, DEFAULT) and t.value is None and not view.mit.deadline:
         conf = Confidence.MEDIUM if "parameter" in t.origin else None
-        yield finding(
+        yield call_finding(
             NO_TIMEOUT,
             view.site,
             f"{view.site.call}() has no timeout ({t.origin})",
@@ -166,7 +166,7 @@ def long_timeout(view: CallView) -> Iterator[Finding]:
     t, a = view.site.timeout, view.site.attempts
     if t.state == DEFAULT and t.value is not None and t.value >= 600 and not view.mit.deadline:
         worst = f"{t.value * a.value / 60:g} min" if a.value else "unknown"
-        yield finding(
+        yield call_finding(
             LONG_TIMEOUT,
             view.site,
             f"{view.site.call}() relies on the {seconds(t)} default timeout (worst case {worst})",
@@ -182,7 +182,7 @@ def retries_disabled(view: CallView) -> Iterator[Finding]:
         and not view.mit.retry
         and not view.site.client_retry_wrapper
     ):
-        yield finding(
+        yield call_finding(
             RETRIES_DISABLED,
             view.site,
             f"{view.site.call}() makes a single attempt ({a.origin})",
@@ -194,7 +194,7 @@ def nested_retries(view: CallView) -> Iterator[Finding]:
     a = view.site.attempts
     outer = view.mit.retry or view.site.client_retry_wrapper
     if outer and a.state in (SET, DEFAULT) and a.value is not None and a.value > 1:
-        yield finding(
+        yield call_finding(
             NESTED_RETRIES,
             view.site,
             f"{view.site.call}() retries {a.value:g} times inside another retry layer ({outer})",
@@ -204,7 +204,7 @@ def nested_retries(view: CallView) -> Iterator[Finding]:
 
 def unhandled_api_error(view: CallView) -> Iterator[Finding]:
     if not view.mit.handled:
-        yield finding(
+        yield call_finding(
             UNHANDLED_API_ERROR,
             view.site,
             f"no except handles API errors from {view.site.call}() on its call path",
@@ -224,7 +224,7 @@ def no_fallback(view: CallView) -> Iterator[Finding]:
         return
     if site.sdk.startswith("langchain") and "cache" in project:
         return
-    yield finding(
+    yield call_finding(
         NO_FALLBACK, site, f"{site.call}() has no fallback model or cached answer", call_evidence(site)
     )
 

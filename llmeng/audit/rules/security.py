@@ -12,7 +12,7 @@ from llmeng.audit.rules import (
     CallView,
     ProjectFacts,
     call_evidence,
-    finding,
+    call_finding,
     project_finding,
 )
 from llmeng.findings import Confidence, Finding, Location, Severity
@@ -104,7 +104,7 @@ def prompt_injection(view: CallView) -> Iterator[Finding]:
     taint = view.site.system_taint
     if taint:
         conf = Confidence.MEDIUM if taint.startswith("parameter") else Confidence.HIGH
-        yield finding(
+        yield call_finding(
             PROMPT_INJECTION,
             view.site,
             f"{view.site.call}(): {taint}",
@@ -118,7 +118,7 @@ def output_to_sink(view: CallView) -> Iterator[Finding]:
     if site.output_sink:
         guarded = site.sink_guarded
         note = " (a confirmation or sandbox is present)" if guarded else ""
-        yield finding(
+        yield call_finding(
             OUTPUT_TO_SINK,
             site,
             f"output of {site.call}() reaches {site.output_sink}{note}",

@@ -1,0 +1,36 @@
+"""What the resolver detected at a call: the SDK, the client it was made on, and how sure it is.
+
+Its own module so that resolve.py (which builds it) and settings.py (which reads it) both sit above it.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from llmeng.audit.knowledge import Sdk
+from llmeng.audit.values import Env
+from llmeng.findings import Confidence
+
+
+@dataclass
+class ClientRef:
+    sdk: Sdk
+    ctor: ast.Call | None
+    env: Env
+    via: str
+    confidence: Confidence = Confidence.HIGH
+    layers: list[tuple[ast.Call, Env]] = field(default_factory=list)
+    modifiers: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Detected:
+    node: ast.Call
+    sdk: Sdk
+    client: ClientRef | None
+    implicit: bool
+    confidence: Confidence
+    via: str
+    kind: str = "generate"  # or "embed"
+    receiver: ast.expr | None = None  # set when matched by shape on an unresolved receiver
