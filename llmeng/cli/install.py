@@ -103,7 +103,9 @@ def _extras_options(f: F) -> F:
 @_source_options
 @_scope_options
 @_extras_options
-@click.option("--watch", is_flag=True, help="With --from: re-validate and re-install on every change.")
+@click.option(
+    "--watch", is_flag=True, help="With --from: re-validate and re-install on every change (no --dry-run)."
+)
 def install(
     names: tuple[str, ...],
     all_: bool,
@@ -132,6 +134,7 @@ def install(
       llmeng install                          # the bundled team, into ./.claude
       llmeng install --scope user --dry-run   # what would go into ~/.claude
       llmeng install --from ~/src/agents 'llm-*' --json
+      llmeng install --from ./my-agents --all --watch   # re-install on every save
     """
     from llmeng.install import api
 

@@ -192,3 +192,9 @@ def test_bundled_install_sets_up_the_session_script_and_hook(cli: Env, capsys) -
     assert script.read_bytes().startswith(b"#!/usr/bin/env bash")
     settings = json.loads((cli.project / ".claude/settings.json").read_text())
     assert settings["hooks"]["SubagentStop"][0]["matcher"].startswith("^(llm-architect|")
+
+
+def test_watch_with_dry_run_is_refused_before_writing(cli: Env, team: Path, capsys) -> None:
+    code, out = run(capsys, "install", "--from", str(team), "--all", "--watch", "--dry-run")
+    assert code == 2 and "cannot be a --dry-run" in out and "fix:" in out
+    assert not (cli.project / ".claude").exists()
