@@ -198,3 +198,21 @@ def test_watch_with_dry_run_is_refused_before_writing(cli: Env, team: Path, caps
     code, out = run(capsys, "install", "--from", str(team), "--all", "--watch", "--dry-run")
     assert code == 2 and "cannot be a --dry-run" in out and "fix:" in out
     assert not (cli.project / ".claude").exists()
+
+
+def test_watch_prints_a_failed_run_and_goes_on(
+    cli: Env, team: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = cli.project / ".claude/settings.json"
+
+    def two_saves(directory: Path, on_change, *, stop: object) -> None:
+        settings.write_text("{broken")
+        on_change()  # fails: printed, not raised
+        settings.unlink()
+        on_change()
+
+    monkeypatch.setattr("llmeng.install.watch.watch_dir", two_saves)
+    code, out = run(capsys, "install", "--from", str(team), "--all", "--watch")
+    assert code == 0
+    assert "error: " in out and "not valid JSON" in out and "fix:" in out
+    assert out.count("Install (project scope") == 2

@@ -146,3 +146,9 @@ def test_a_non_editable_install_has_no_checkout(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(bundle.metadata, "distribution", lambda name: Dist())
     assert bundle._editable_checkout() is None
+
+
+def test_a_build_without_the_session_script_says_so(env: Env, lint: Linter, team: Path) -> None:
+    plan = plan_install(request(env.dirs(), team, script=None), lint=lint)
+    assert "this llmeng build does not ship the session script; skipped" in plan.notes
+    assert not [e for e in plan.entries if e.kind == "script"]
