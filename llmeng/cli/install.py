@@ -1,15 +1,45 @@
-"""install, uninstall, list, diff, update: thin click wrappers over llmeng.install."""
+"""install, uninstall, list, diff, update: thin click wrappers over llmeng.install.api."""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+if TYPE_CHECKING:
+    from llmeng.errors import LlmengError
+    from llmeng.install.api import InstallReport
+
 EXIT_OK, EXIT_FINDINGS = 0, 1
 F = Callable[..., Any]
+
+
+def _process() -> dict[str, Any]:
+    """What the install api needs from this process: the environment, home and working directory."""
+    return {"env": dict(os.environ), "home": Path.home(), "cwd": Path.cwd()}
+
+
+def _program() -> dict[str, Any]:
+    """The running llmeng, from which the api works out how Claude Code should start it."""
+    return {"argv0": sys.argv[0], "executable": sys.executable}
+
+
+def _emit(payload: Any, as_json: bool) -> None:
+    click.echo(json.dumps(payload, indent=2) if as_json else payload)
+
+
+def _show(report: InstallReport, *, verb: str, as_json: bool) -> int:
+    from llmeng.report import install as render
+
+    _emit(
+        render.report_json(report) if as_json else render.report_text(report, Path.cwd(), verb=verb), as_json
+    )
+    return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
 def _scope_options(f: F) -> F:
@@ -73,7 +103,9 @@ def _extras_options(f: F) -> F:
 @_source_options
 @_scope_options
 @_extras_options
-@click.option("--watch", is_flag=True, help="With --from: re-validate and re-install on every change.")
+@click.option(
+    "--watch", is_flag=True, help="With --from: re-validate and re-install on every change (no --dry-run)."
+)
 def install(
     names: tuple[str, ...],
     all_: bool,
@@ -102,19 +134,38 @@ def install(
       llmeng install                          # the bundled team, into ./.claude
       llmeng install --scope user --dry-run   # what would go into ~/.claude
       llmeng install --from ~/src/agents 'llm-*' --json
+      llmeng install --from ./my-agents --all --watch   # re-install on every save
     """
-    from llmeng.cli import install_run as run
+    from llmeng.install import api
 
-    if source is not None and not names and not all_:
-        raise click.UsageError("with --from, name the agents to install (patterns work) or pass --all")
-    if watch and source is None:
-        raise click.UsageError("--watch needs --from DIR: the folder you are editing")
-    extras = run.extras(script=script, hook=hook, mcp=mcp, permissions=permissions)
-    ctx = run.Context.build(scope, target)
-    request = ctx.request(source, names, extras=extras, force=force)
+    options: dict[str, Any] = {
+        "source": source,
+        "all_agents": all_,
+        "scope": scope,
+        "target": target,
+        "extras": api.Extras(script=script, hook=hook, mcp=mcp, permissions=permissions),
+        "force": force,
+        "dry_run": dry_run,
+    }
     if watch:
-        return run.watch(ctx, request, as_json=as_json)
-    return run.install_once(ctx, request, dry_run=dry_run, as_json=as_json)
+        return _watch(names, as_json=as_json, **options)
+    return _show(api.install(names, **options, **_process(), **_program()), verb="install", as_json=as_json)
+
+
+def _watch(names: tuple[str, ...], *, as_json: bool, **options: Any) -> int:
+    from llmeng.install import api
+
+    def failed(e: LlmengError) -> None:
+        click.echo(f"error: {e}\n  fix: {e.fix}", err=True)
+
+    def done(report: InstallReport) -> None:
+        _show(report, verb="install", as_json=as_json)
+
+    try:
+        api.watch(names, **options, **_process(), **_program(), on_report=done, on_error=failed)
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
+    return EXIT_OK
 
 
 @click.command()
@@ -129,9 +180,10 @@ def uninstall(names: tuple[str, ...], dry_run: bool, scope: str, target: Path | 
       llmeng uninstall                  # everything llmeng installed in ./.claude
       llmeng uninstall llm-architect --scope user --dry-run
     """
-    from llmeng.cli import install_run as run
+    from llmeng.install import api
 
-    return run.uninstall(run.Context.build(scope, target), names, dry_run=dry_run, as_json=as_json)
+    report = api.uninstall(names, scope=scope, target=target, dry_run=dry_run, **_process())
+    return _show(report, verb="uninstall", as_json=as_json)
 
 
 @click.command(name="list")
@@ -149,9 +201,12 @@ def list_(target: Path | None, as_json: bool) -> int:
       llmeng list
       llmeng list --json | jq '.[] | select(.shadowed_by != "")'
     """
-    from llmeng.cli import install_run as run
+    from llmeng.install import api
+    from llmeng.report import install as render
 
-    return run.list_agents(run.Context.build("project", target), as_json=as_json)
+    rows = api.list_agents(target=target, **_process())
+    _emit(render.inventory_json(rows) if as_json else render.inventory_text(rows, Path.cwd()), as_json)
+    return EXIT_OK
 
 
 @click.command()
@@ -171,10 +226,12 @@ def diff(names: tuple[str, ...], source: Path | None, scope: str, target: Path |
       llmeng diff
       llmeng diff llm-architect --scope user
     """
-    from llmeng.cli import install_run as run
+    from llmeng.install import api
+    from llmeng.report import install as render
 
-    ctx = run.Context.build(scope, target)
-    return run.diff(ctx, ctx.request(source, names, installed_only=True), as_json=as_json)
+    plan = api.diff(names, source=source, scope=scope, target=target, **_process())
+    _emit(render.plan_json(plan) if as_json else render.diff_text(plan, Path.cwd()), as_json)
+    return EXIT_OK
 
 
 @click.command()
@@ -197,14 +254,16 @@ def update(
       llmeng update --dry-run
       llmeng update --from ~/src/agents --scope user
     """
-    from llmeng.cli import install_run as run
+    from llmeng.install import api
 
-    ctx = run.Context.build(scope, target)
-    request = ctx.request(
-        source,
+    report = api.update(
         names,
-        installed_only=True,
+        source=source,
+        scope=scope,
+        target=target,
         force=force,
-        extras=run.extras(script=True, hook=True, mcp=None, permissions=None, keep=True),
+        dry_run=dry_run,
+        **_process(),
+        **_program(),
     )
-    return run.install_once(ctx, request, dry_run=dry_run, as_json=as_json)
+    return _show(report, verb="update", as_json=as_json)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from llmeng.claude_paths import config_dir_is_set, user_config_dir
 from llmeng.errors import LlmengError
+from llmeng.fsutil import confine
 
 MANIFEST_NAME = "llmeng-manifest.json"
 JOURNAL_NAME = "llmeng-install.journal.json"
@@ -73,15 +75,17 @@ def ensure_inside(path: Path, dirs: ScopeDirs) -> None:
             f"{path} is a symlink; llmeng never writes through one",
             "Replace the link with a regular file, or install into another scope.",
         )
-    parent = path.parent.resolve()  # follows each symlink on the way; parts not made yet stay as they are
-    if path == dirs.mcp_config and parent == dirs.mcp_config.parent.resolve():
-        return
-    if not parent.is_relative_to(dirs.boundary.resolve()):
+    if path == dirs.mcp_config:
+        return  # ~/.claude.json sits beside the user scope, not in it: the one file allowed outside
+    try:
+        # The folder, not the file: a symlinked target was refused above, and confine would follow it.
+        confine(dirs.boundary, path.parent)
+    except LlmengError:
         raise LlmengError(
-            f"{path} resolves to {parent}, outside {dirs.boundary}",
+            f"{path} resolves to {os.path.realpath(path.parent)}, outside {dirs.boundary}",
             "A directory on the way is a symlink that leads out of the scope; remove it or pick "
             "another --target.",
-        )
+        ) from None
 
 
 def plugin_agent_dirs(*, env: Mapping[str, str], home: Path) -> list[tuple[str, Path]]:

@@ -17,9 +17,9 @@ def cli(env: Env, lint: Linter, monkeypatch: pytest.MonkeyPatch) -> Env:
     monkeypatch.setenv("HOME", str(env.home))
     monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
     monkeypatch.chdir(env.project)
-    monkeypatch.setattr("llmeng.cli.install_run.default_linter", lambda **kw: lint)
+    monkeypatch.setattr("llmeng.install.api.default_linter", lambda **kw: lint)
     # Whether this test run's llmeng is on PATH must not change the output (test_launch.py covers it).
-    monkeypatch.setattr("llmeng.cli.install_run.running_programs", lambda: None)
+    monkeypatch.setattr("llmeng.install.api.running_programs", lambda *a, **kw: None)
     return env
 
 
@@ -135,58 +135,13 @@ def test_every_command_has_help_with_an_example(command: str, capsys) -> None:
     assert code == 0 and "Example:" in out
 
 
-def test_watch_reinstalls_on_change_and_survives_a_bad_save(cli: Env, team: Path, capsys) -> None:
-    import threading
-    import time
-
-    from llmeng.cli import install_run as run
-
-    ctx = run.Context.build("project", None)
-    req = ctx.request(
-        team, ("code-reviewer",), extras=run.extras(script=False, hook=True, mcp=False, permissions=False)
-    )
-    stop = threading.Event()
-    thread = threading.Thread(target=run.watch, args=(ctx, req), kwargs={"as_json": False, "stop": stop})
-    thread.start()
-    installed = cli.project / ".claude/agents/code-reviewer.md"
-    settings = cli.project / ".claude/settings.json"
-    source = team / "code-reviewer.md"
-    try:
-        _wait_for(installed.exists)
-        good = settings.read_text()
-        settings.write_text("{broken")  # the next re-install fails ...
-        time.sleep(0.3)
-        source.write_text(source.read_text() + "First save.\n")
-        _wait_for(lambda: "not valid JSON" in capsys.readouterr().err)
-        assert thread.is_alive()  # ... and the watch goes on
-        settings.write_text(good)
-        source.write_text(source.read_text() + "Second save.\n")
-        _wait_for(
-            lambda: installed.read_text() == source.read_text(),
-            lambda: (installed.read_text(), source.read_text()),
-        )
-    finally:
-        stop.set()
-        thread.join(10)
-    assert not thread.is_alive()
-
-
-def _wait_for(condition, why=lambda: "", timeout_s: float = 10.0) -> None:
-    import time
-
-    end = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < end, f"timed out {why()}"
-        time.sleep(0.05)
-
-
 def test_missing_validator_is_an_error_with_a_fix(
     cli: Env, team: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def no_validator(**kw: object) -> None:
         raise ImportError("llmeng.agents.lint")
 
-    monkeypatch.setattr("llmeng.cli.install_run.default_linter", no_validator)
+    monkeypatch.setattr("llmeng.install.api.default_linter", no_validator)
     code, out = run(capsys, "install", "--from", str(team), "--all")
     assert code == 2 and "validator is not available" in out
 
@@ -237,3 +192,27 @@ def test_bundled_install_sets_up_the_session_script_and_hook(cli: Env, capsys) -
     assert script.read_bytes().startswith(b"#!/usr/bin/env bash")
     settings = json.loads((cli.project / ".claude/settings.json").read_text())
     assert settings["hooks"]["SubagentStop"][0]["matcher"].startswith("^(llm-architect|")
+
+
+def test_watch_with_dry_run_is_refused_before_writing(cli: Env, team: Path, capsys) -> None:
+    code, out = run(capsys, "install", "--from", str(team), "--all", "--watch", "--dry-run")
+    assert code == 2 and "cannot be a --dry-run" in out and "fix:" in out
+    assert not (cli.project / ".claude").exists()
+
+
+def test_watch_prints_a_failed_run_and_goes_on(
+    cli: Env, team: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = cli.project / ".claude/settings.json"
+
+    def two_saves(directory: Path, on_change, *, stop: object) -> None:
+        settings.write_text("{broken")
+        on_change()  # fails: printed, not raised
+        settings.unlink()
+        on_change()
+
+    monkeypatch.setattr("llmeng.install.watch.watch_dir", two_saves)
+    code, out = run(capsys, "install", "--from", str(team), "--all", "--watch")
+    assert code == 0
+    assert "error: " in out and "not valid JSON" in out and "fix:" in out
+    assert out.count("Install (project scope") == 2

@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 from conftest import Env, request, snapshot
 
-from llmeng.cli import install_render as render
 from llmeng.errors import LlmengError
 from llmeng.install import bundle, txn
 from llmeng.install import manifest as mf
-from llmeng.install.apply import apply
+from llmeng.install.apply import InstallReport, apply
 from llmeng.install.components import Components, Want
 from llmeng.install.manifest import FileRecord, sha256
 from llmeng.install.model import Action
 from llmeng.install.plan import plan_install, plan_uninstall
 from llmeng.install.sources import Linter
+from llmeng.report import install as render
 
 ALL = Components(Want.PRESENT, Want.PRESENT, Want.PRESENT, Want.PRESENT)
 
@@ -84,7 +84,7 @@ def test_dry_run_plan_mentions_an_interrupted_install(env: Env, lint: Linter, te
     env.dirs().journal.write_text("[]")
     plan = plan_install(request(env.dirs(), team), lint=lint)
     assert any("interrupted install" in n for n in plan.notes)
-    text = render.plan_text(plan, env.project, dry_run=True, verb="install", recovered=True)
+    text = render.report_text(InstallReport(plan, applied=False, recovered=True), env.project, verb="install")
     assert "rolled back an interrupted earlier run" in text
 
 
@@ -146,3 +146,9 @@ def test_a_non_editable_install_has_no_checkout(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(bundle.metadata, "distribution", lambda name: Dist())
     assert bundle._editable_checkout() is None
+
+
+def test_a_build_without_the_session_script_says_so(env: Env, lint: Linter, team: Path) -> None:
+    plan = plan_install(request(env.dirs(), team, script=None), lint=lint)
+    assert "this llmeng build does not ship the session script; skipped" in plan.notes
+    assert not [e for e in plan.entries if e.kind == "script"]

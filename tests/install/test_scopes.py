@@ -145,3 +145,30 @@ def test_a_symlinked_mcp_json_is_a_conflict(env: Env, lint: Linter, team: Path, 
     apply(plan)
     assert [e.action for e in plan.entries if e.kind == "mcp"] == [Action.CONFLICT]
     assert elsewhere.read_text() == "{}"
+
+
+def test_a_folder_symlinked_within_the_project_is_allowed(env: Env, tmp_path: Path) -> None:
+    dirs = env.dirs()
+    (env.project / "shared-agents").mkdir()
+    dirs.root.mkdir()
+    dirs.agents.symlink_to(env.project / "shared-agents")
+    ensure_inside(dirs.agents / "x.md", dirs)  # does not raise: it stays in the project
+
+
+def test_a_folder_symlinked_out_names_where_it_leads(env: Env, tmp_path: Path) -> None:
+    dirs = env.dirs()
+    (tmp_path / "elsewhere").mkdir()
+    dirs.root.mkdir()
+    dirs.agents.symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(LlmengError, match="outside") as info:
+        ensure_inside(dirs.agents / "x.md", dirs)
+    assert str(tmp_path / "elsewhere") in str(info.value) and "--target" in info.value.fix
+
+
+def test_a_symlinked_target_is_refused_even_when_it_points_inside(env: Env) -> None:
+    dirs = env.dirs()
+    dirs.agents.mkdir(parents=True)
+    (dirs.agents / "real.md").write_text("x")
+    (dirs.agents / "link.md").symlink_to(dirs.agents / "real.md")
+    with pytest.raises(LlmengError, match="is a symlink"):
+        ensure_inside(dirs.agents / "link.md", dirs)

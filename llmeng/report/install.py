@@ -1,4 +1,4 @@
-"""Text and JSON renderings of install plans, diffs and the inventory. Pure: they return strings/dicts."""
+"""Text and JSON renderings of install reports, plans, diffs and the inventory: strings and dicts."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from llmeng.install.apply import InstallReport
 from llmeng.install.inventory import InstalledAgent
 from llmeng.install.model import Action, Entry, InstallPlan
 
@@ -28,13 +29,15 @@ def show(path: Path, cwd: Path) -> str:
         return str(path)
 
 
-def plan_text(plan: InstallPlan, cwd: Path, *, dry_run: bool, verb: str, recovered: bool = False) -> str:
+def report_text(report: InstallReport, cwd: Path, *, verb: str) -> str:
+    """What `verb` (install, update, uninstall) did, or would do when nothing was applied."""
+    plan, dry_run = report.plan, not report.applied
     head = (
         f"{'Would ' + verb if dry_run else verb.capitalize()} ({plan.dirs.scope} scope, "
         f"{show(plan.dirs.root, cwd)}){': dry run, nothing written' if dry_run else ''}"
     )
     lines = [head]
-    if recovered:
+    if report.recovered:
         lines.append("  rolled back an interrupted earlier run first")
     lines += [f"  {e.action.value:<8} {e.kind:<8} {show(e.path, cwd)}: {e.reason}" for e in plan.entries]
     lines += [f"note: {n}" for n in plan.notes]
@@ -59,18 +62,24 @@ def summary(plan: InstallPlan, *, dry_run: bool) -> str:
     return f"Agents: {', '.join(parts) or 'none'}. {tail}."
 
 
-def plan_json(plan: InstallPlan, *, dry_run: bool, applied: bool, recovered: bool = False) -> dict[str, Any]:
+def report_json(report: InstallReport) -> dict[str, Any]:
+    """The report for scripts: `dry_run` is true when nothing was applied."""
     return {
-        "scope": str(plan.dirs.scope),
-        "root": str(plan.dirs.root),
-        "dry_run": dry_run,
-        "applied": applied,
-        "recovered": recovered,
-        "ok": plan.ok,
-        "changed": applied and bool(plan.writes),
-        "entries": [_entry_json(e) for e in plan.entries],
-        "notes": list(plan.notes),
+        "scope": str(report.plan.dirs.scope),
+        "root": str(report.plan.dirs.root),
+        "dry_run": not report.applied,
+        "applied": report.applied,
+        "recovered": report.recovered,
+        "ok": report.ok,
+        "changed": report.changed,
+        "entries": [_entry_json(e) for e in report.plan.entries],
+        "notes": list(report.plan.notes),
     }
+
+
+def plan_json(plan: InstallPlan) -> dict[str, Any]:
+    """A plan not carried out (`llmeng diff --json`), in the shape of a dry run's report."""
+    return report_json(InstallReport(plan, applied=False))
 
 
 def _entry_json(e: Entry) -> dict[str, Any]:
