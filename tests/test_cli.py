@@ -113,7 +113,9 @@ def test_zero_files_found_exits_2(work: Path, capsys: pytest.CaptureFixture[str]
 
 def test_no_paths_and_no_default_folders_exits_2(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate"]) == 2
-    assert "nothing to validate" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"no agent files (*.md) found under: {work / '.claude' / 'agents'} or {work / 'agents'}" in err
+    assert "fix: Pass an agent file or a folder" in err
 
 
 def test_default_folders_are_validated(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
