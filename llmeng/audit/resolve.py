@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
+from llmeng.audit.detected import ClientRef, Detected
 from llmeng.audit.fastwalk import statements
 from llmeng.audit.knowledge import Knowledge, Sdk
 from llmeng.audit.model import DEFAULT, SET, Setting
@@ -27,29 +28,6 @@ _PASS_THROUGH = (
 _LC_METHODS = frozenset({"invoke", "ainvoke", "stream", "astream"})
 _LC_RECEIVER = re.compile(r"llm|chat|model", re.IGNORECASE)
 _MAX_DEPTH = 5
-
-
-@dataclass
-class ClientRef:
-    sdk: Sdk
-    ctor: ast.Call | None
-    env: Env
-    via: str
-    confidence: Confidence = Confidence.HIGH
-    layers: list[tuple[ast.Call, Env]] = field(default_factory=list)
-    modifiers: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class Detected:
-    node: ast.Call
-    sdk: Sdk
-    client: ClientRef | None
-    implicit: bool
-    confidence: Confidence
-    via: str
-    kind: str = "generate"  # or "embed"
-    receiver: ast.expr | None = None  # set when matched by shape on an unresolved receiver
 
 
 class Resolver:

@@ -11,7 +11,7 @@ from llmeng.audit.model import DEFAULT, ELSEWHERE, SET, UNKNOWN, Setting
 from llmeng.audit.values import MISSING, Env, Val, fold, lookup
 
 if TYPE_CHECKING:
-    from llmeng.audit.resolve import Detected
+    from llmeng.audit.detected import Detected
 
 Layers = list[tuple[list[ast.keyword], Env, str]]
 
