@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,7 @@ def validate(
     check = partial(_check, paths, fmt=fmt, strict=strict, quiet=quiet, ignore=ignore, jobs=jobs)
     if not watch:
         return check(fix=fix)
-    api.watch(api.targets(paths, **_here()), partial(check, banner=True))
+    api.watch(api.targets(paths, **_here()), partial(_watched, check, paths))
     return api.EXIT_OK
 
 
@@ -84,29 +85,29 @@ def _here() -> dict[str, Any]:
     return {"cwd": Path.cwd(), "env": os.environ, "home": Path.home()}
 
 
-def _check(
-    paths: tuple[Path, ...],
-    *,
-    fmt: str,
-    strict: bool,
-    quiet: bool,
-    fix: bool = False,
-    banner: bool = False,
-    **options: Any,
-) -> int:
+def _check(paths: tuple[Path, ...], *, fmt: str, strict: bool, quiet: bool, **options: Any) -> int:
     from llmeng.agents import api
     from llmeng.report.agents import render
 
-    if banner:
-        click.echo(
-            click.style(f"--- validating {', '.join(map(str, paths)) or 'the defaults'}", dim=True), err=True
-        )
-    done = api.validate(paths, **_here(), **options, fix=fix)
+    done = api.validate(paths, **_here(), **options)
     for fixed in done.fixed:
         click.echo(fixed.diff, err=True)
         click.echo(f"fixed {fixed.path}: {', '.join(fixed.applied)}", err=True)
     click.echo(render(done.result, fmt, show_info=not quiet), nl=False)
     return done.exit_code(strict=strict)
+
+
+def _watched(check: Callable[[], int], paths: tuple[Path, ...]) -> None:
+    """One run of --watch: an error is shown and the watch goes on, since the next save may fix it."""
+    from llmeng.errors import LlmengError
+
+    click.echo(
+        click.style(f"--- validating {', '.join(map(str, paths)) or 'the defaults'}", dim=True), err=True
+    )
+    try:
+        check()
+    except LlmengError as e:
+        click.echo(f"error: {e}\n  fix: {e.fix}", err=True)
 
 
 @click.command()
