@@ -44,6 +44,7 @@ def render_sarif(
 
 
 def dumps(log: dict[str, Any]) -> str:
+    """The one way a SARIF log is written, by the linter and the audit alike."""
     return json.dumps(log, indent=2, sort_keys=False, default=str) + "\n"
 
 
