@@ -52,13 +52,3 @@ def finding(
         confidence=confidence,
         evidence=dict(evidence or {}),
     )
-
-
-def __getattr__(name: str) -> Any:
-    # Transitional: llmeng/report/sarif.py (owned elsewhere) still imports render_page from here.
-    # Remove once it imports from llmeng.report.rules, where the rule renderers now live.
-    if name == "render_page":
-        from llmeng.report import rules as report_rules
-
-        return report_rules.render_page
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

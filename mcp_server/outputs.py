@@ -6,15 +6,11 @@ directly; these cover the cores that return dataclasses.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:  # the cores load on first use, not at start-up
-    from llmeng.audit.model import AuditResult
-    from llmeng.findings import Finding
     from llmeng.sessions.parse import SessionLog
 
 
@@ -98,25 +94,3 @@ class AuditOutput(BaseModel):
     skipped: list[SkippedOutput] = Field(description="files not read (huge, binary, not UTF-8)")
     parse_errors: list[SkippedOutput] = Field(description="files that are not valid Python")
     sdk_versions: dict[str, str] = Field(description="SDK versions pinned by the project, used for defaults")
-
-
-def audit_output(result: AuditResult, shown: Sequence[Finding], root: Path) -> AuditOutput:
-    """The audit result with paths relative to the project root (the core reports them as given)."""
-    findings = [{**f.to_dict(), "path": _relative(f.location.path, root)} for f in shown]
-    skipped = [{"path": _relative(s.path, root), "reason": s.reason} for s in result.skipped]
-    errors = [{"path": _relative(s.path, root), "reason": s.reason} for s in result.parse_errors]
-    return AuditOutput.model_validate(
-        {
-            "files_scanned": result.files_scanned,
-            "lines_scanned": result.lines_scanned,
-            "findings": findings,
-            "skipped": skipped,
-            "parse_errors": errors,
-            "sdk_versions": dict(result.pins),
-        }
-    )
-
-
-def _relative(path: str, root: Path) -> str:
-    p = Path(path)
-    return p.relative_to(root).as_posix() if p.is_absolute() and p.is_relative_to(root) else path

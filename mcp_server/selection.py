@@ -7,26 +7,31 @@ without a hand-kept copy, and stays flat (no nested object) for portability acro
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from llmeng.errors import LlmengError
-from mcp_server.tools import cache_dir, core_errors, today
+from mcp_server.tools import core_errors
 
 
 def select_model_tool() -> Callable[..., Any]:
     """The select_model tool: one flat parameter per Requirements field, plus `limit`."""
-    from llmeng.models.recommendation import Recommendation
-    from llmeng.models.requirements import Requirements
+    from llmeng.models.api import Recommendation, Requirements
 
     def select_model(**fields: Any) -> Recommendation:
-        from llmeng.models.api import recommend
+        from llmeng import clock
+        from llmeng.models import api
 
         limit = fields.pop("limit")
         with core_errors():
-            rec = recommend(_requirements(Requirements, fields), today=today(), cache_dir=cache_dir())
+            rec = api.recommend(
+                api.requirements(fields),
+                today=clock.today(),
+                cache_dir=api.cache_dir(os.environ, Path.home()),
+            )
         # Reasoning first, so its counts cover every model; then the ranking shrinks to the shortlist
         # and the rejections to `limit`: the full lists run to ~100 kB, too much for an agent's context.
         rec = rec.with_reasoning().compact()
@@ -76,15 +81,3 @@ def _flat_signature(model: Any, returns: type) -> inspect.Signature:
         )
     )
     return inspect.Signature(params, return_annotation=returns)
-
-
-def _requirements(model: Any, fields: Mapping[str, Any]) -> Any:
-    try:
-        return model(**fields)
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])  # empty for a rule across fields (the weights)
-        raise LlmengError(
-            f"Invalid requirement{' ' + where if where else 's'}: {first['msg']}.",
-            fix="Change that field; the input schema lists the accepted values.",
-        ) from e

@@ -6,40 +6,30 @@ is the tool's description: it tells a model when to call it.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import anyio
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from pydantic import Field
 
 from llmeng.errors import LlmengError
-from llmeng.fsutil import confine
 from mcp_server.outputs import (
     AppendOutput,
     AuditOutput,
     SessionOutput,
     ValidateOutput,
-    audit_output,
     session_output,
 )
 
-if TYPE_CHECKING:  # the cores load on first use, not at start-up
-    from llmeng.audit.catalog import CatalogLookup
-    from llmeng.audit.model import AuditResult
-
-AGENT_DIRS = (".claude/agents", "agents")  # where `llmeng validate` looks by default, too
 TEXT_MAX_CHARS = 262_144  # the session log's per-entry cap is 256 KiB; a longer string cannot fit
 CODE_MAX_CHARS = 1_000_000
 PATH_MAX_CHARS = 4096
-SNIPPET_NAME = "<snippet>"
 
 
 @contextmanager
@@ -55,23 +45,12 @@ def core_errors(kind: type[Exception] = ToolError) -> Iterator[None]:
         raise kind(f"{e} Fix: {e.fix}") from e
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
-
-
-def cache_dir() -> Path:
-    from llmeng.models.refresh import default_cache_dir
-
-    return default_cache_dir(os.environ, Path.home())  # the same refreshed prices the CLI uses
-
-
 class LlmengTools:
     """The tools that need the project root, bound to one."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self._root_prefix = os.path.join(root, "")
-        self._catalog: CatalogLookup | None = None
 
     def audit(
         self,
@@ -110,30 +89,15 @@ class LlmengTools:
         line, evidence and a concrete fix. Pass `path` for files in the project, or `code` for a
         snippet. Read-only: nothing is changed or sent anywhere.
         """
-        from llmeng.findings import Severity
+        from llmeng import clock
+        from llmeng.audit import api
+        from llmeng.report.audit import as_dict
 
         with core_errors():
-            wanted = _known_rules(rules)
-            result = self._run_audit(path, code)
-        shown = [f for f in result.at_least(Severity(min_severity)) if not wanted or f.rule_id in wanted]
-        return audit_output(result, shown, self.root)
-
-    def _run_audit(self, path: str, code: str) -> AuditResult:
-        """As `llmeng audit` runs it: the project's config, today's date, the model catalog."""
-        from llmeng.audit.catalog import CatalogLookup
-        from llmeng.audit.cli_support import load_project_config
-        from llmeng.audit.engine import audit_paths, audit_source
-
-        if self._catalog is None:  # loaded once per server, on the first audit
-            self._catalog = CatalogLookup()
-        if _one_of(path, code) == "code":
-            config = replace(load_project_config(self.root), today=today())
-            result = audit_source(code, SNIPPET_NAME, config=config, catalog=self._catalog)
-            _parses(result.parse_errors)
-            return result
-        target = confine(self.root, path, must_exist=True)
-        config = replace(load_project_config(target), today=today())
-        return audit_paths([target], config=config, catalog=self._catalog)
+            done = api.audit(
+                [path], code=code, root=self.root, today=clock.today(), rules=rules, min_severity=min_severity
+            )
+        return AuditOutput.model_validate(as_dict(done.result, done.shown, root=self.root))
 
     async def session_append(
         self,
@@ -207,7 +171,7 @@ class LlmengTools:
             Field(
                 description="An agent definition file or a folder of them (searched "
                 "recursively), relative to the project root; empty: "
-                ".claude/agents and agents/.",
+                ".claude/agents and agents/ of the project root.",
                 max_length=PATH_MAX_CHARS,
             ),
         ] = "",
@@ -221,27 +185,14 @@ class LlmengTools:
         would stop Claude Code from loading the agent (errors), what it would silently ignore
         (warnings) and advice (info), each with the line and the fix. Read-only.
         """
-        from llmeng.agents.lint import lint_paths
-        from llmeng.agents.render import render_json
+        from llmeng.agents import api
+        from llmeng.report.agents import render_json
 
         with core_errors():
-            targets = [confine(self.root, path, must_exist=True)] if path else self._default_agent_dirs()
-            result = lint_paths(targets, env=os.environ, cwd=self.root, home=Path.home(), ignore=ignore)
-            if not result.files:
-                raise LlmengError(
-                    f"no agent files (*.md) under {path or 'the project root'}.",
-                    fix="Pass an agent file or a folder that holds them, e.g. '.claude/agents'.",
-                )
-        return ValidateOutput.model_validate(render_json(result))
-
-    def _default_agent_dirs(self) -> list[Path]:
-        found = [self.root / d for d in AGENT_DIRS if (self.root / d).is_dir()]
-        if not found:
-            raise LlmengError(
-                f"neither {' nor '.join(AGENT_DIRS)} exists under {self.root}.",
-                fix="Pass `path`: an agent file or a folder of them, relative to the project root.",
+            done = api.validate(
+                [path], cwd=self.root, env=os.environ, home=Path.home(), root=self.root, ignore=ignore
             )
-        return found
+        return ValidateOutput.model_validate(render_json(done.result))
 
     def active_session(self) -> str:
         """The active session's entries, as JSON."""
@@ -262,47 +213,11 @@ class LlmengTools:
 
     def model_sources(self) -> str:
         """The model catalog's sources and their ages, as JSON."""
-        from llmeng.models.prices import load_priced_catalog
-        from llmeng.models.recommendation import SourceOut
-        from llmeng.models.sources import source_ages
+        from llmeng import clock
+        from llmeng.models import api
+        from llmeng.report.models import render_sources_json
 
-        day = today()
+        day = clock.today()
         with core_errors(ResourceError):
-            ages = source_ages(load_priced_catalog(cache_dir()).sources, day)
-        return json.dumps(
-            {"today": day.isoformat(), "sources": [SourceOut.of(a).model_dump(mode="json") for a in ages]}
-        )
-
-
-def _one_of(path: str, code: str) -> str:
-    if path and code.strip():
-        raise LlmengError("Both `path` and `code` were given.", fix="Pass one of them: `path` or `code`.")
-    if not path and not code.strip():
-        raise LlmengError(
-            "Nothing to audit: `path` and `code` are both empty.",
-            fix="Pass `path` (a file or folder under the project root) or `code` (Python source).",
-        )
-    return "code" if code.strip() else "path"
-
-
-def _known_rules(rules: list[str]) -> set[str]:
-    from llmeng.audit.registry import RULES
-
-    known = {r.id for r in RULES}
-    wanted = {r.strip().upper() for r in rules}
-    unknown = sorted(wanted - known)
-    if unknown:
-        raise LlmengError(
-            f"Unknown rule id(s): {', '.join(unknown)}.",
-            fix=f"Use ids from this list, or none for all: {', '.join(sorted(known))}.",
-        )
-    return wanted
-
-
-def _parses(parse_errors: Any) -> None:
-    """A snippet that does not parse is bad input, not a clean result."""
-    if parse_errors:
-        raise LlmengError(
-            f"The code does not parse: {parse_errors[0].reason}.",
-            fix="Pass complete, valid Python 3 source (whole statements, consistent indentation).",
-        )
+            ages = api.source_ages(today=day, cache_dir=api.cache_dir(os.environ, Path.home()))
+        return render_sources_json(day, ages)

@@ -113,7 +113,9 @@ def test_zero_files_found_exits_2(work: Path, capsys: pytest.CaptureFixture[str]
 
 def test_no_paths_and_no_default_folders_exits_2(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate"]) == 2
-    assert "nothing to validate" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"no agent files (*.md) found under: {work / '.claude' / 'agents'} or {work / 'agents'}" in err
+    assert "fix: Pass an agent file or a folder" in err
 
 
 def test_default_folders_are_validated(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -420,3 +422,15 @@ def test_jobs_gives_the_same_report_as_one_process(work: Path, capsys: pytest.Ca
     assert (code_one, code_two) == (1, 1)
     assert one == two
     assert one["summary"]["files"] == 210
+
+
+def test_a_watch_run_that_fails_reports_and_keeps_watching(capsys: pytest.CaptureFixture[str]) -> None:
+    from llmeng.cli.validate import _watched
+    from llmeng.errors import LlmengError
+
+    def check() -> int:
+        raise LlmengError("no agent files (*.md) found under: agents", "Pass an agent file.")
+
+    _watched(check, (Path("agents"),))
+    err = capsys.readouterr().err
+    assert "--- validating agents" in err and "error: no agent files" in err and "fix: Pass" in err

@@ -6,9 +6,10 @@ import ast
 import re
 import warnings
 
+from llmeng.audit.detected import Detected
 from llmeng.audit.knowledge import Knowledge
 from llmeng.audit.model import CallSite, ClientFacts, FileSummary, FuncSummary
-from llmeng.audit.resolve import Detected, Resolver, _is_self_attr
+from llmeng.audit.resolve import Resolver, _is_self_attr
 from llmeng.audit.scope import ModuleScope, build_scope, module_name
 from llmeng.audit.secrets import find_secrets
 from llmeng.audit.signals import collect

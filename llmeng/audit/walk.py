@@ -6,10 +6,11 @@ import ast
 from dataclasses import dataclass, field
 
 from llmeng.audit import frames as fr
+from llmeng.audit.detected import Detected
 from llmeng.audit.fastwalk import CHILD_FIELDS, children
 from llmeng.audit.fastwalk import walk as fast_walk
 from llmeng.audit.model import Ctx, Edge
-from llmeng.audit.resolve import Detected, Resolver
+from llmeng.audit.resolve import Resolver
 from llmeng.audit.scope import FuncInfo, ModuleScope
 from llmeng.audit.taint import sink_kind
 from llmeng.audit.values import Env

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
+# The choices, spelt here so that `llmeng --help` does not load the audit (api.SEVERITIES).
 _SEVERITIES = ("critical", "high", "medium", "low")
 
 
@@ -57,30 +58,20 @@ def audit(
       llmeng audit app.py --format sarif -o audit.sarif
       llmeng audit . --min-severity high --fail-on critical
     """
-    from dataclasses import replace
-    from datetime import date
-    from pathlib import Path
+    from llmeng import clock
+    from llmeng.audit import api
+    from llmeng.report.audit import render
 
-    from llmeng.audit.catalog import CatalogLookup
-    from llmeng.audit.cli_support import load_project_config, render, write_atomic
-    from llmeng.audit.engine import audit_paths
-    from llmeng.findings import Severity
-
-    config = replace(load_project_config(Path(paths[0])), today=date.today())
-    progress = _progress_bar() if sys.stderr.isatty() else None
-    result = audit_paths(
-        paths, config=config, catalog=CatalogLookup(), jobs=jobs or os.cpu_count() or 1, progress=progress
-    )
-    shown = result.at_least(Severity(min_severity))
-    text = render(result, shown, "json" if as_json else fmt)
+    progress = _ProgressBar() if sys.stderr.isatty() else None
+    done = api.audit(paths, today=clock.today(), min_severity=min_severity, jobs=jobs, progress=progress)
+    text = render(done.result, done.shown, "json" if as_json else fmt)
     if output:
-        write_atomic(Path(output), text)
+        api.save(Path(output), text)
     else:
         click.echo(text, nl=False)
-    for skipped in (*result.skipped, *result.parse_errors):
+    for skipped in done.notices:
         click.echo(f"notice: {skipped.path}: {skipped.reason}", err=True)
-    failing = fail_on != "never" and any(f.severity.rank >= Severity(fail_on).rank for f in shown)
-    return 1 if failing else 0
+    return done.exit_code(fail_on)
 
 
 class _ProgressBar:
@@ -102,7 +93,3 @@ class _ProgressBar:
         self.pos = done
         if done == total:
             self.bar.__exit__(None, None, None)
-
-
-def _progress_bar() -> _ProgressBar:
-    return _ProgressBar()

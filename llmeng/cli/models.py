@@ -16,14 +16,16 @@ def _cache_dir() -> Any:
     import os
     from pathlib import Path
 
-    from llmeng.models.refresh import default_cache_dir
+    from llmeng.models.api import cache_dir
 
-    return default_cache_dir(os.environ, Path.home())
+    return cache_dir(os.environ, Path.home())
 
 
 def _today(value: str | None) -> date:
     if value is None:
-        return date.today()
+        from llmeng import clock
+
+        return clock.today()
     try:
         return date.fromisoformat(value)
     except ValueError as e:
@@ -69,39 +71,15 @@ def list_models(provider: tuple[str, ...], capability: tuple[str, ...], rated: b
     Example:
       llmeng models list --capability tools --capability vision --rated
     """
-    from llmeng.models.catalog import load_catalog
-    from llmeng.models.render import render_model_table
+    from llmeng.models import api
+    from llmeng.report.models import render_model_table
 
-    found = [
-        m
-        for m in load_catalog(cache_dir=_cache_dir()).models
-        if (not provider or m.provider in provider)
-        and all(m.cap(c) is True for c in capability)
-        and (not rated or m.quality)
-    ]
+    found = api.list_models(cache_dir=_cache_dir(), providers=provider, capabilities=capability, rated=rated)
     if fmt == "json":
-        _dump([_facts_json(m) for m in found])
+        _dump([api.model_facts(m) for m in found])
     else:
         click.echo(render_model_table(found), nl=False)
     return 0
-
-
-def _facts_json(m: Any) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "provider": m.provider,
-        "model": m.model,
-        "aliases": list(m.aliases),
-        "max_input_tokens": m.max_input_tokens,
-        "max_output_tokens": m.max_output_tokens,
-        "capabilities": dict(m.caps),
-        "deprecation_date": m.deprecation_date,
-        "open_weights": m.open_weights,
-        "open_weights_source": m.open_weights_source,
-        "quality": {k: vars(v) for k, v in m.quality.items()},
-        "quality_note": m.quality_note,
-        "doc_url": m.doc_url,
-    }
 
 
 @models.command("show")
@@ -115,33 +93,10 @@ def show(model_id: str, today: str | None, fmt: str) -> int:
     Example:
       llmeng models show claude-sonnet-4-5
     """
-    from llmeng.errors import LlmengError
-    from llmeng.models.catalog import lookup_model
-    from llmeng.models.prices import load_priced_catalog, price_changes, request_cost
-    from llmeng.models.render import render_model
+    from llmeng.models import api
+    from llmeng.report.models import render_model
 
-    catalog = load_priced_catalog(_cache_dir())
-    m = lookup_model(catalog, model_id)
-    if m is None:
-        raise LlmengError(f"unknown model {model_id!r}", "run `llmeng models list` to see the known ids")
-    day = _today(today)
-    data = _facts_json(m)
-    # Price 1,000 tokens and scale: a million-token request would cross long-context tiers.
-    per_in = request_cost(catalog, m, day, tokens_in=1000, tokens_out=0)
-    per_out = request_cost(catalog, m, day, tokens_in=0, tokens_out=1000)
-    data["price_usd_per_mtok"] = (
-        {
-            "input": round(per_in.usd * 1000, 6),
-            "output": round(per_out.usd * 1000, 6),
-            "source": per_in.source,
-        }
-        if per_in and per_out
-        else "unknown"
-    )
-    changes = price_changes(catalog, m, day, tokens_in=1000, tokens_out=0)
-    data["input_price_changes"] = [
-        {"on": c.on, "usd_per_mtok": round(c.usd_after * 1000, 6)} for c in changes
-    ]
+    data = api.show_model(model_id, today=_today(today), cache_dir=_cache_dir())
     if fmt == "json":
         _dump(data)
     else:
@@ -159,13 +114,12 @@ def sources(today: str | None, fmt: str) -> int:
     Example:
       llmeng models sources --format json
     """
-    from llmeng.models.prices import load_priced_catalog
-    from llmeng.models.render import render_sources
-    from llmeng.models.sources import source_ages
+    from llmeng.models import api
+    from llmeng.report.models import render_sources, render_sources_rows
 
-    ages = source_ages(load_priced_catalog(_cache_dir()).sources, _today(today))
+    ages = api.source_ages(today=_today(today), cache_dir=_cache_dir())
     if fmt == "json":
-        _dump([{**vars(a.source), "age_days": a.age_days, "warning": a.warning} for a in ages])
+        _dump(render_sources_rows(ages))
     else:
         click.echo(render_sources(ages), nl=False)
     for a in ages:
@@ -199,22 +153,10 @@ def refresh_cmd(kinds: tuple[str, ...], urls: tuple[str, ...], force: bool, as_j
       llmeng models refresh
       llmeng models refresh quality --url quality=https://example.org/arena.json
     """
-    from llmeng.errors import LlmengError
-    from llmeng.models.refresh import refresh
+    from llmeng.models import api
 
-    url_map = {}
-    for item in urls:
-        kind, sep, url = item.partition("=")
-        if not sep:
-            raise LlmengError(f"--url {item!r} is not KIND=URL", "write it as --url limits=https://...")
-        url_map[kind] = url
-    outcomes = refresh(
-        kinds or ("limits", "prices"),
-        cache_dir=_cache_dir(),
-        fetch=_fetch,
-        today=date.today(),
-        urls=url_map,
-        force=force,
+    outcomes = api.refresh(
+        kinds, urls=urls, cache_dir=_cache_dir(), fetch=_fetch, today=_today(None), force=force
     )
     if as_json:
         _dump([vars(o) for o in outcomes])
@@ -272,7 +214,7 @@ def select(**opts: Any) -> int:
           --need tools --need structured_output --budget-per-request 0.02 --cache-hit-ratio 0.5
     """
     from llmeng.models.api import recommend, requirements_from_options
-    from llmeng.models.render import render_recommendation, render_rejections
+    from llmeng.report.models import render_recommendation, render_rejections
 
     req = requirements_from_options(opts)
     rec = recommend(req, cache_dir=_cache_dir(), speed_file=opts["speed_file"], today=_today(opts["today"]))

@@ -6,10 +6,9 @@ import json
 
 import click
 
-from llmeng.agents.registry import RULES as AGENT_RULES
-from llmeng.audit.registry import RULES as AUDIT_RULES
+from llmeng.agents import api as agents
+from llmeng.audit import api as audit
 from llmeng.report.rules import render_page, render_reference, render_table
-from llmeng.rules import Rule
 
 INTRO = (
     "Every rule llmeng checks, generated from its rule registries. Agent-file rules (AG) say whether "
@@ -18,9 +17,8 @@ INTRO = (
 )
 
 
-def _all_rules() -> list[Rule]:
-    # Through the domains' registries for now; each domain's `api` module will offer this later.
-    return [*AGENT_RULES, *AUDIT_RULES]
+def _all_rules() -> list[agents.Rule]:
+    return [*agents.rules(), *audit.rules()]
 
 
 @click.command()

@@ -1,1 +1,1 @@
-"""Renderers shared by the linter and the audit: pure functions from results to text."""
+"""Renderers: pure functions from the domains' results to text, JSON and SARIF, for both adapters."""

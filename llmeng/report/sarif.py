@@ -8,7 +8,8 @@ from typing import Any
 
 from llmeng import __version__
 from llmeng.findings import Finding
-from llmeng.rules import Rule, render_page
+from llmeng.report.rules import render_page
+from llmeng.rules import Rule
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -44,6 +45,7 @@ def render_sarif(
 
 
 def dumps(log: dict[str, Any]) -> str:
+    """The one way a SARIF log is written, by the linter and the audit alike."""
     return json.dumps(log, indent=2, sort_keys=False, default=str) + "\n"
 
 

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from llmeng.agents.fix import fix_text
 from llmeng.agents.lint import LintResult, lint_paths
 from llmeng.agents.registry import RULES
-from llmeng.agents.render import render_json, render_text
 from llmeng.agents.spec import load_spec
+from llmeng.report.agents import render_json, render_text
 from llmeng.report.sarif import render_sarif
 
 RULE_IDS = frozenset(r.id for r in RULES)

@@ -74,9 +74,9 @@ def test_help_has_an_example(capsys):
 
 
 def test_progress_bar_draws_only_for_large_trees(capsys):
-    from llmeng.cli.audit import _progress_bar
+    from llmeng.cli.audit import _ProgressBar
 
-    small, large = _progress_bar(), _progress_bar()
+    small, large = _ProgressBar(), _ProgressBar()
     small(10, 10)
     assert capsys.readouterr().err == ""
     for done in (100, 250, 400):

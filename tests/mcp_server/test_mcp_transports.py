@@ -174,11 +174,13 @@ def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_start_up_loads_no_domain_engine(tmp_path: Path) -> None:
     # Hosts wait for the first tools/list; the engines load on the first call that needs them.
+    # select_model's schema is built from Requirements, which the models api hands out: the api
+    # module loads at start-up, its engines (catalog, prices, selection) inside the tool body.
     probe = (
         "import sys; from pathlib import Path; from mcp_server.server import create_server; "
         "create_server(Path('.')); print(sorted(m for m in sys.modules if m.startswith(("
-        "'llmeng.audit', 'llmeng.sessions', 'llmeng.agents', 'llmeng.models.api', 'llmeng.models.catalog', "
-        "'genai_prices', 'markdown_it'))))"
+        "'llmeng.audit', 'llmeng.sessions', 'llmeng.agents', 'llmeng.report', 'llmeng.models.catalog', "
+        "'llmeng.models.prices', 'llmeng.models.selection', 'genai_prices', 'markdown_it'))))"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True

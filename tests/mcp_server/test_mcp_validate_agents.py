@@ -65,11 +65,11 @@ async def test_ignore_drops_a_rule(client: Client, agents: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message", "fix"),
     [
-        ({}, "neither .claude/agents nor agents exists", "Pass `path`"),
+        ({}, "no agent files (*.md) found under: ", "Pass an agent file or a folder"),
         ({"path": "../elsewhere"}, ", outside ", "relative to it"),
         ({"path": "/etc"}, ", outside ", "relative to it"),
         ({"path": "missing.md"}, "does not exist", "Check the spelling"),
-        ({"path": "empty"}, "no agent files (*.md) under empty", "e.g. '.claude/agents'"),
+        ({"path": "empty"}, "no agent files (*.md) found under: empty", "e.g. `.claude/agents`"),
     ],
 )
 async def test_bad_input_says_what_to_fix(

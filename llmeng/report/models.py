@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from llmeng.models.facts import CAPABILITIES, ModelFacts
-from llmeng.models.recommendation import CandidateOut, Recommendation, explain_score
+from llmeng.models.recommendation import CandidateOut, Recommendation, SourceOut, explain_score
 from llmeng.models.sources import SourceAge
 
 
@@ -146,3 +148,15 @@ def render_model(data: Mapping[str, Any]) -> str:
     if not data["quality"]:
         lines.append("| unrated | | | | |")
     return "\n".join(lines) + "\n"
+
+
+def render_sources_rows(ages: Sequence[SourceAge]) -> list[dict[str, Any]]:
+    """`llmeng models sources --format json`: each source's fields with its age and warning."""
+    return [{**vars(a.source), "age_days": a.age_days, "warning": a.warning} for a in ages]
+
+
+def render_sources_json(today: date, ages: Sequence[SourceAge]) -> str:
+    """The MCP resource: the date the ages are counted to, and each source as a SourceOut."""
+    return json.dumps(
+        {"today": today.isoformat(), "sources": [SourceOut.of(a).model_dump(mode="json") for a in ages]}
+    )

@@ -1,11 +1,14 @@
-"""Text and JSON views of a LintResult."""
+"""Text, JSON and SARIF views of a LintResult."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from llmeng.agents.lint import LintResult
+from llmeng.agents.registry import RULES
 from llmeng.findings import Severity
+from llmeng.report.sarif import dumps, render_sarif
 
 _LABEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 
@@ -71,3 +74,12 @@ def render_json(result: LintResult) -> dict[str, Any]:
             for f in result.files
         ],
     }
+
+
+def render(result: LintResult, fmt: str, *, show_info: bool = True) -> str:
+    """The result in `fmt`: text, json or sarif (SARIF written as every llmeng SARIF log is)."""
+    if fmt == "json":
+        return json.dumps(render_json(result), indent=2) + "\n"
+    if fmt == "sarif":
+        return dumps(render_sarif(result.findings, RULES, artifacts=[f.display for f in result.files]))
+    return render_text(result, show_info=show_info)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from llmeng.models.render import render_recommendation, render_rejections
 from llmeng.models.requirements import Requirements
 from llmeng.models.selection import select
+from llmeng.report.models import render_recommendation, render_rejections
 
 
 def test_matrix_shows_unknowns_roles_and_notes(catalog, today):

@@ -1,12 +1,17 @@
-"""Text renderings of an AuditResult: the llm-ml-engineer's markdown report, and JSON."""
+"""Renderings of an AuditResult: the llm-ml-engineer's markdown report, JSON and SARIF."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
+from llmeng import __version__
 from llmeng.audit.model import AuditResult
+from llmeng.audit.registry import RULES
 from llmeng.findings import Finding, Severity
+from llmeng.report.sarif import dumps, render_sarif
 
 _SECTIONS = (
     ("Critical issues (fix before production)", (Severity.CRITICAL,)),
@@ -71,11 +76,34 @@ def _notes(result: AuditResult) -> list[str]:
     return out
 
 
+def render(result: AuditResult, findings: Sequence[Finding], fmt: str) -> str:
+    """The report in `fmt`: markdown, json or sarif."""
+    if fmt == "json":
+        return render_json(result, findings)
+    if fmt == "sarif":
+        return dumps(render_sarif(findings, RULES, tool="llmeng-audit", version=__version__))
+    return render_markdown(result, findings)
+
+
 def render_json(result: AuditResult, findings: Sequence[Finding] | None = None) -> str:
-    data = result.to_dict()
-    if findings is not None:
-        data["findings"] = [f.to_dict() for f in findings]
-    return json.dumps(data, indent=2, default=str) + "\n"
+    return json.dumps(as_dict(result, findings), indent=2, default=str) + "\n"
+
+
+def as_dict(
+    result: AuditResult, findings: Sequence[Finding] | None = None, *, root: Path | None = None
+) -> dict[str, Any]:
+    """The result as plain data; with `root`, paths under it are made relative to it."""
+    data: dict[str, Any] = result.to_dict()
+    data["findings"] = [f.to_dict() for f in (result.findings if findings is None else findings)]
+    if root is not None:
+        for key in ("findings", "skipped", "parse_errors"):
+            data[key] = [{**item, "path": _relative(item["path"], root)} for item in data[key]]
+    return data
+
+
+def _relative(path: str, root: Path) -> str:
+    p = Path(path)
+    return p.relative_to(root).as_posix() if p.is_absolute() and p.is_relative_to(root) else path
 
 
 def _count(n: int, word: str) -> str:

@@ -1,0 +1,37 @@
+"""The linter's renderings: text, JSON, and SARIF written by the same writer as the audit's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from llmeng.agents.lint import lint_paths
+from llmeng.report import agents, audit
+from llmeng.report.sarif import dumps
+
+BROKEN = "---\nname: broken\ndescription: Reviews diffs.\ntools: Read\nhooks: []\n---\nBody.\n"
+
+
+def _result(tmp_path: Path):  # type: ignore[no-untyped-def]
+    (tmp_path / "broken.md").write_text(BROKEN)
+    return lint_paths([tmp_path], env={}, cwd=tmp_path, home=tmp_path / "home")
+
+
+def test_each_format_renders_the_same_result(tmp_path: Path) -> None:
+    result = _result(tmp_path)
+    assert "broken.md  (Claude Code will not load this agent)" in agents.render(result, "text")
+    assert json.loads(agents.render(result, "json"))["summary"]["errors"] == 1
+    sarif = json.loads(agents.render(result, "sarif"))
+    assert sarif["runs"][0]["artifacts"] == [{"location": {"uri": "broken.md"}}]
+
+
+def test_linter_and_audit_sarif_come_out_of_one_writer(tmp_path: Path) -> None:
+    from llmeng.audit import audit_source
+
+    lint_text = agents.render(_result(tmp_path), "sarif")
+    found = audit_source(
+        "from openai import OpenAI\nOpenAI().chat.completions.create(model='m', messages=[])\n"
+    )
+    audit_text = audit.render(found, found.findings, "sarif")
+    for text in (lint_text, audit_text):
+        assert text == dumps(json.loads(text))
