@@ -13,6 +13,8 @@ from pathlib import Path
 from llmeng.agents.context import LintContext, build_context
 from llmeng.agents.docs import AgentDoc, expand_paths, find_plugin, load_doc
 from llmeng.agents.registry import FILE_CHECKS, SET_CHECKS
+from llmeng.agents.rules import FileCheck
+from llmeng.agents.rules.file import check_failed
 from llmeng.agents.spec import Spec, load_spec
 from llmeng.claude_paths import user_config_dir
 from llmeng.findings import Finding, Severity
@@ -72,7 +74,11 @@ def lint_paths(
     for doc, found in checked:
         by_doc[doc.display].extend(found)
     for set_check in SET_CHECKS:
-        for f in set_check(ctx):
+        try:
+            found_in_set = list(set_check(ctx))
+        except Exception as e:  # noqa: BLE001 - a cross-file check failing leaves every file unverified
+            found_in_set = [check_failed(doc, set_check.__name__, e) for doc in ctx.docs]
+        for f in found_in_set:
             by_doc[f.location.path].append(f)
     ignored = {i.upper() for i in ignore}
     results = tuple(
@@ -98,6 +104,14 @@ def lint_paths(
     )
 
 
+def _guarded(check: FileCheck, doc: AgentDoc, ctx: LintContext) -> list[Finding]:
+    """The check's findings; if it raises, the one finding that says so, and the run goes on."""
+    try:
+        return list(check(doc, ctx))
+    except Exception as e:  # noqa: BLE001 - one check failing on one file must not cost every other verdict
+        return [check_failed(doc, check.__name__, e)]
+
+
 def _check_all(
     files: list[Path], ctx: LintContext, *, cwd: Path, user_dir: Path, jobs: int
 ) -> list[tuple[AgentDoc, list[Finding]]]:
@@ -115,6 +129,6 @@ def _load_and_check(
     """Read, parse and run every per-file check; return the document without the text the set
     checks do not need, so that results from worker processes stay small."""
     doc = load_doc(path, ctx.spec, cwd=cwd, user_dir=user_dir)
-    found = [f for check in FILE_CHECKS for f in check(doc, ctx)]
+    found = [f for check in FILE_CHECKS for f in _guarded(check, doc, ctx)]
     parsed = doc.parsed and replace(doc.parsed, body="", frontmatter_text="")
     return replace(doc, text=None, parsed=parsed), found

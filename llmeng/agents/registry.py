@@ -18,7 +18,10 @@ _SET_FAMILIES = (references.SET_CHECKS,)
 
 RULES: tuple[Rule, ...] = tuple(
     sorted(
-        {rule.id: rule for family in (*_FILE_FAMILIES, *_SET_FAMILIES) for rule, _ in family}.values(),
+        {
+            **{rule.id: rule for family in (*_FILE_FAMILIES, *_SET_FAMILIES) for rule, _ in family},
+            **{rule.id: rule for rule in file.GUARD_RULES},
+        }.values(),
         key=lambda r: r.id,
     )
 )

@@ -82,7 +82,7 @@ def test_every_rule_has_a_check() -> None:
 
     families = (file, identity, values, keys, tools, content)
     registered = {rule.id for fam in families for rule, _ in fam.FILE_CHECKS}
-    registered |= {rule.id for rule, _ in references.SET_CHECKS}
+    registered |= {rule.id for rule, _ in references.SET_CHECKS} | {rule.id for rule in file.GUARD_RULES}
     assert registered == {r.id for r in RULES}
     assert FILE_CHECKS and SET_CHECKS
 

@@ -175,3 +175,34 @@ def test_AG113_special_files_and_dangling_links_inside_a_folder_get_a_verdict(sa
     verdicts = {r.display.rsplit("/", 1)[-1]: {f.rule_id for f in r.findings} for r in result.files}
     assert {name for name, ids in verdicts.items() if "AG113" in ids} == {"pipe.md", "zero.md", "gone.md"}
     assert "AG113" not in verdicts["ok.md"]
+
+
+def test_AG114_a_check_that_raises_costs_only_its_own_finding(sandbox: Sandbox, monkeypatch) -> None:
+    from llmeng.agents import lint
+
+    def explodes(doc, ctx):
+        if doc.display.endswith("bad.md"):
+            raise KeyError("boom")
+        return iter(())
+
+    monkeypatch.setattr(lint, "FILE_CHECKS", (*lint.FILE_CHECKS, explodes))
+    sandbox.write("bad.md", agent(name="bad"))
+    sandbox.write("good.md", agent(name="good"))
+    result = sandbox.lint()
+    by_file = {r.display.rsplit("/", 1)[-1]: r for r in result.files}
+    crashed = [f for f in by_file["bad.md"].findings if f.rule_id == "AG114"]
+    assert len(crashed) == 1 and "explodes" in crashed[0].message and "KeyError" in crashed[0].message
+    assert not [f for f in by_file["good.md"].findings if f.rule_id == "AG114"]
+
+
+def test_AG114_a_cross_file_check_that_raises_marks_every_file(sandbox: Sandbox, monkeypatch) -> None:
+    from llmeng.agents import lint
+
+    def explodes(ctx):
+        raise TypeError("unhashable")
+
+    monkeypatch.setattr(lint, "SET_CHECKS", (explodes,))
+    sandbox.write("a.md", agent(name="a"))
+    sandbox.write("b.md", agent(name="b"))
+    result = sandbox.lint()
+    assert all(any(f.rule_id == "AG114" for f in r.findings) for r in result.files) and len(result.files) == 2

@@ -171,6 +171,27 @@ UNREADABLE = Rule(
     fix="Check the file's permissions and that it is a regular file.",
     sources=(SRC_REF + " §1.1",),
 )
+CHECK_FAILED = Rule(
+    id="AG114",
+    name="check-crashed",
+    severity=Severity.ERROR,
+    category=CAT,
+    summary="One of llmeng's checks failed on this file, so its verdict is incomplete.",
+    why="A check that stops half-way can neither clear the file nor report what it missed; the run goes on "
+    "with every other check and file, and this finding keeps the gap from reading as a clean result.",
+    bad="(a file on which one of the checks raises an exception)",
+    good="(a file every check finishes on)",
+    fix="Report it to llmeng with the file attached; until then, review the file by hand.",
+    sources=(SRC_REF + " §1.1",),
+)
+# Rules the linter itself raises around the checks, rather than a check of their own.
+GUARD_RULES = (CHECK_FAILED,)
+
+
+def check_failed(doc: AgentDoc, check_name: str, error: Exception) -> Finding:
+    """The finding that stands in for a check that raised on `doc`."""
+    detail = f"{type(error).__name__}: {error}"
+    return doc_finding(CHECK_FAILED, doc, f"the check {check_name} failed ({detail[:200]})", line=1)
 
 
 def read_problem(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
