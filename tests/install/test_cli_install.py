@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Env, snapshot
 
 from llmeng.cli import main
 from llmeng.install.sources import Linter
+
+from .support import Env, snapshot
 
 
 @pytest.fixture

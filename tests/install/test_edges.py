@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Env, request, snapshot
 
 from llmeng.cli import install_render as render
 from llmeng.errors import LlmengError
@@ -18,6 +17,8 @@ from llmeng.install.manifest import FileRecord, sha256
 from llmeng.install.model import Action
 from llmeng.install.plan import plan_install, plan_uninstall
 from llmeng.install.sources import Linter
+
+from .support import Env, request, snapshot
 
 ALL = Components(Want.PRESENT, Want.PRESENT, Want.PRESENT, Want.PRESENT)
 

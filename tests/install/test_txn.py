@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import Env, request, snapshot
 
 from llmeng.errors import LlmengError
 from llmeng.install import manifest as mf
@@ -15,6 +14,8 @@ from llmeng.install.apply import apply, recover_scope
 from llmeng.install.manifest import sha256
 from llmeng.install.plan import plan_install
 from llmeng.install.sources import Linter
+
+from .support import Env, request, snapshot
 
 
 class Boom(Exception):
