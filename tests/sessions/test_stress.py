@@ -7,8 +7,6 @@ import sys
 import time
 from collections import Counter
 
-import pytest
-
 from llmeng.sessions.parse import read_session
 
 from .conftest import NOW  # noqa: F401  (the session fixture's clock)
