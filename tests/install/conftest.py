@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
+import watchdog.observers
 
 from llmeng.install.sources import Linter, default_linter
 
@@ -30,3 +32,17 @@ def team(tmp_path: Path) -> Path:
     for f in (FIXTURES / "team").iterdir():
         (out / f.name).write_bytes(f.read_bytes())
     return out
+
+
+@pytest.fixture
+def observing(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set once the watch's observer has started: from then on every write is seen."""
+    started = threading.Event()
+
+    class Observer(watchdog.observers.Observer):  # type: ignore[misc, valid-type]
+        def start(self) -> None:
+            super().start()
+            started.set()
+
+    monkeypatch.setattr(watchdog.observers, "Observer", Observer)
+    return started

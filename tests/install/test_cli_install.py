@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from llmeng.cli import main
 from llmeng.install.sources import Linter
 
 from .support import Env, snapshot
+
+DEADLINE_S = 120.0  # how long to wait for the watch on a busy machine; never how long it takes
 
 
 @pytest.fixture
@@ -136,10 +140,9 @@ def test_every_command_has_help_with_an_example(command: str, capsys) -> None:
     assert code == 0 and "Example:" in out
 
 
-def test_watch_reinstalls_on_change_and_survives_a_bad_save(cli: Env, team: Path, capsys) -> None:
-    import threading
-    import time
-
+def test_watch_reinstalls_on_change_and_survives_a_bad_save(
+    cli: Env, team: Path, capsys, observing: threading.Event
+) -> None:
     from llmeng.cli import install_run as run
 
     ctx = run.Context.build("project", None)
@@ -154,9 +157,9 @@ def test_watch_reinstalls_on_change_and_survives_a_bad_save(cli: Env, team: Path
     source = team / "code-reviewer.md"
     try:
         _wait_for(installed.exists)
+        assert observing.wait(DEADLINE_S), "the watch's observer did not start"
         good = settings.read_text()
         settings.write_text("{broken")  # the next re-install fails ...
-        time.sleep(0.3)
         source.write_text(source.read_text() + "First save.\n")
         _wait_for(lambda: "not valid JSON" in capsys.readouterr().err)
         assert thread.is_alive()  # ... and the watch goes on
@@ -168,13 +171,11 @@ def test_watch_reinstalls_on_change_and_survives_a_bad_save(cli: Env, team: Path
         )
     finally:
         stop.set()
-        thread.join(10)
+        thread.join(DEADLINE_S)
     assert not thread.is_alive()
 
 
-def _wait_for(condition, why=lambda: "", timeout_s: float = 10.0) -> None:
-    import time
-
+def _wait_for(condition, why=lambda: "", timeout_s: float = DEADLINE_S) -> None:
     end = time.monotonic() + timeout_s
     while not condition():
         assert time.monotonic() < end, f"timed out {why()}"

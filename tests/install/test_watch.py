@@ -6,27 +6,10 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-import watchdog.observers
-
 from llmeng.install.watch import watch_dir
 
 DEADLINE_S = 120.0  # how long to wait for an event on a busy machine; never how long things take
 DEBOUNCE_S = 2.0  # long enough that two back-to-back writes are one burst even on a busy machine
-
-
-@pytest.fixture
-def observing(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """Set once the watch's observer has started: from then on every write is seen."""
-    started = threading.Event()
-
-    class Observer(watchdog.observers.Observer):  # type: ignore[misc, valid-type]
-        def start(self) -> None:
-            super().start()
-            started.set()
-
-    monkeypatch.setattr(watchdog.observers, "Observer", Observer)
-    return started
 
 
 def test_watch_calls_back_after_an_md_change_and_stops(tmp_path: Path, observing: threading.Event) -> None:
