@@ -194,7 +194,7 @@ def test_a_process_killed_between_two_files_is_repaired_by_the_next_run(
         [sys.executable, str(script), str(env.project), str(env.home), str(team)],
         check=False,
         capture_output=True,
-        timeout=60,
+        timeout=120,
     )
     assert done.returncode == -9, done.stderr.decode()
     assert env.dirs().journal.exists() and snapshot(env.project) != before  # really half-done
