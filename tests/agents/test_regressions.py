@@ -26,13 +26,17 @@ HANG_S = 120
 BROKEN_EXAMPLES: frozenset[tuple[str, str]] = frozenset()
 
 
-def test_AG208_bad_example_fires(sandbox: Sandbox) -> None:
-    # fields.py:66: the example's description is the 33-character placeholder "(2,000 characters of
-    # examples)", so the example that starts with `---` does not fire its own rule.
+def test_AG208_fires_on_the_file_its_bad_example_describes(sandbox: Sandbox) -> None:
+    # fields.py:66: the example is the placeholder "(a description of 2,000 characters, mostly
+    # examples)", not a file, so the docs test cannot lint it. Lint the file it describes instead.
     rule = get_rule("AG208")
-    assert rule is not None
-    found = {rid for _, rid in pairs(sandbox.lint(sandbox.write("reviewer.md", rule.bad)))}
-    assert "AG208" in found or rule.bad.startswith("(")
+    assert rule is not None and rule.bad.startswith("(")
+    examples = "".join(
+        f"<example>the user asks for a review of change {i:03d}; use reviewer</example> " for i in range(27)
+    )
+    description = "Use when a diff needs review. " + examples
+    assert 1_900 <= len(description) <= 2_100
+    assert sandbox.check(agent(description=description)) == {(3, "AG208")}
 
 
 def test_hooks_type_that_is_a_list_is_reported_not_raised(sandbox: Sandbox) -> None:
