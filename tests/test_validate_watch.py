@@ -9,12 +9,11 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
+DEADLINE_S = 120.0  # how long to wait for the watcher on a busy machine; never how long it takes
 AGENT = "---\nname: reviewer\ndescription: Reviews diffs.\ntools: Read\n---\nYou review diffs.\n"
 
 
-def _wait_for(path: Path, needle: str, proc: subprocess.Popen[bytes], timeout_s: float = 20.0) -> str:
+def _wait_for(path: Path, needle: str, proc: subprocess.Popen[bytes], timeout_s: float = DEADLINE_S) -> str:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         text = path.read_text("utf-8", "replace")
@@ -25,7 +24,6 @@ def _wait_for(path: Path, needle: str, proc: subprocess.Popen[bytes], timeout_s:
     raise AssertionError(f"{needle!r} did not appear in the watcher's output: {path.read_text()!r}")
 
 
-@pytest.mark.timeout(60)
 def test_watch_validates_again_after_a_save(tmp_path: Path) -> None:
     agents = tmp_path / "agents"
     agents.mkdir()
@@ -47,4 +45,4 @@ def test_watch_validates_again_after_a_save(tmp_path: Path) -> None:
             assert "1 error," in text
         finally:
             proc.send_signal(signal.SIGINT)
-            proc.wait(timeout=10)
+            proc.wait(timeout=DEADLINE_S)

@@ -4,30 +4,39 @@ describes the bug as it was found."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from llmeng.agents import body
 from llmeng.agents.fix import fix_text
 from llmeng.agents.registry import get_rule
 from llmeng.agents.spec import load_spec
 
 from .conftest import Sandbox, agent, pairs
 
+# A hang guard for subprocesses, not a speed claim: a busy machine may take long to start Python.
+HANG_S = 120
+
 # Registry examples that start like a file but do not fire; test_registry leaves them to this module.
 BROKEN_EXAMPLES: frozenset[tuple[str, str]] = frozenset()
 
 
-def test_AG208_bad_example_fires(sandbox: Sandbox) -> None:
-    # fields.py:66: the example's description is the 33-character placeholder "(2,000 characters of
-    # examples)", so the example that starts with `---` does not fire its own rule.
+def test_AG208_fires_on_the_file_its_bad_example_describes(sandbox: Sandbox) -> None:
+    # fields.py:66: the example is the placeholder "(a description of 2,000 characters, mostly
+    # examples)", not a file, so the docs test cannot lint it. Lint the file it describes instead.
     rule = get_rule("AG208")
-    assert rule is not None
-    found = {rid for _, rid in pairs(sandbox.lint(sandbox.write("reviewer.md", rule.bad)))}
-    assert "AG208" in found or rule.bad.startswith("(")
+    assert rule is not None and rule.bad.startswith("(")
+    examples = "".join(
+        f"<example>the user asks for a review of change {i:03d}; use reviewer</example> " for i in range(27)
+    )
+    description = "Use when a diff needs review. " + examples
+    assert 1_900 <= len(description) <= 2_100
+    assert sandbox.check(agent(description=description)) == {(3, "AG208")}
 
 
 def test_hooks_type_that_is_a_list_is_reported_not_raised(sandbox: Sandbox) -> None:
@@ -102,7 +111,6 @@ def test_alias_free_frontmatter_with_many_keys_is_not_a_bomb(sandbox: Sandbox) -
     assert "AG102" not in {rid for _, rid in found}
 
 
-@pytest.mark.timeout(30)
 def test_fifo_given_as_a_path_gets_a_verdict(sandbox: Sandbox) -> None:
     # docs.py:91 opens whatever exists; a FIFO blocks the open forever, so the run never ends.
     fifo = sandbox.root / "pipe.md"
@@ -118,14 +126,13 @@ def test_fifo_given_as_a_path_gets_a_verdict(sandbox: Sandbox) -> None:
             check=False,
             capture_output=True,
             text=True,
-            timeout=10,
+            timeout=HANG_S,
         )
     except subprocess.TimeoutExpired:
-        pytest.fail("linting a FIFO did not finish in 10 s")
+        pytest.fail(f"linting a FIFO did not finish in {HANG_S} s: it blocks on the open")
     assert proc.returncode == 0 and "AG113" in proc.stdout
 
 
-@pytest.mark.timeout(60)
 @pytest.mark.parametrize("opener", ["[", "{a: "])
 def test_deeply_nested_flow_collection_does_not_crash_the_process(tmp_path: Path, opener: str) -> None:
     # parse.py:99 composes with libyaml's recursive CParser: ~30,000 nested `[` (60 KB, far under the
@@ -144,28 +151,29 @@ def test_deeply_nested_flow_collection_does_not_crash_the_process(tmp_path: Path
         check=False,
         capture_output=True,
         text=True,
-        timeout=50,
+        timeout=HANG_S,
     )
     assert proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr[-300:]}"
     assert proc.stdout.strip() == "1"
 
 
-@pytest.mark.timeout(60)
-def test_body_with_many_mentions_is_linear_time(sandbox: Sandbox) -> None:
-    # body.py:130 `_line_of` counts newlines from the start of the block for every mention: quadratic.
-    # A 1 MiB file of agent names takes ~15-25 s; a 100 KB one takes well under a second.
-    line = "code-reviewer\n"
-    small = agent(body="".join(line for _ in range(7_000)))
-    large = agent(body="".join(line for _ in range(70_000)))
-    start = time.perf_counter()
-    sandbox.check(small, rel="small.md")
-    small_s = time.perf_counter() - start
-    start = time.perf_counter()
-    sandbox.check(large, rel="large.md")
-    large_s = time.perf_counter() - start
-    assert large_s < max(30 * small_s, 2.0), (
-        f"10x the input took {large_s / max(small_s, 1e-3):.0f}x the time"
-    )
+def test_body_with_many_mentions_indexes_its_newlines_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # body.py:130 `_line_of` counted newlines from the start of the block for every mention: quadratic
+    # (a 1 MiB file of mentions took 15-25 s). Counting the characters scanned for newlines, not the
+    # seconds taken, keeps the check independent of how busy the machine is.
+    scanned: list[int] = []
+
+    class CountingNewline:
+        def finditer(self, text: str) -> Iterator[re.Match[str]]:
+            scanned.append(len(text))
+            return re.finditer("\n", text)
+
+    monkeypatch.setattr(body, "_NEWLINE", CountingNewline())
+    body._newlines.cache_clear()
+    text = "".join(f"Call mcp__srv__tool{i} here.\n" for i in range(20_000))
+    facts = body.body_facts(text, 5)
+    assert [m.line for m in facts.mcp_tools] == list(range(5, 20_005))
+    assert sum(scanned) <= 2 * len(text), f"{sum(scanned):,} characters scanned for a {len(text):,} body"
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ from e2e_harness.wheelhouse import ensure_wheelhouse
 
 AGENT = team_agents(REPO_ROOT)[0]
 # The first run builds the venv while Claude Code waits for the MCP server; give it time.
-SLOW_CONNECT = {"MCP_CONNECT_TIMEOUT_MS": "240000"}
+SLOW_CONNECT = {"MCP_CONNECT_TIMEOUT_MS": "240000", "MCP_TIMEOUT": "240000"}
 
 
 def _offline_pip(find_links: Path) -> dict[str, str]:

@@ -21,7 +21,7 @@ def _post(url: str, body: dict[str, Any]) -> tuple[str, bytes]:
         data=json.dumps(body).encode(),
         headers={"content-type": "application/json", "x-api-key": "k"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=60) as response:
         return response.headers["content-type"], response.read()
 
 

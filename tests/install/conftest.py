@@ -1,30 +1,14 @@
 from __future__ import annotations
 
-import hashlib
-import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
 from pathlib import Path
 
 import pytest
+import watchdog.observers
 
-from llmeng.install.components import Components, Want
-from llmeng.install.plan import Request
-from llmeng.install.scopes import Scope, ScopeDirs, scope_dirs
 from llmeng.install.sources import Linter, default_linter
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SCRIPT = b'#!/usr/bin/env bash\nexec llmeng session "$@"\n'
-
-
-@dataclass
-class Env:
-    home: Path
-    project: Path
-    env: dict[str, str]
-
-    def dirs(self, scope: Scope = Scope.PROJECT) -> ScopeDirs:
-        return scope_dirs(scope, env=self.env, home=self.home, project=self.project)
+from .support import FIXTURES, Env
 
 
 @pytest.fixture
@@ -50,36 +34,15 @@ def team(tmp_path: Path) -> Path:
     return out
 
 
-def request(
-    dirs: ScopeDirs,
-    source: Path,
-    *names: str,
-    force: bool = False,
-    script: bytes | None = SCRIPT,
-    components: Components | None = None,
-    installed_only: bool = False,
-    other: tuple[ScopeDirs, ...] = (),
-) -> Request:
-    comps = components or Components(Want.PRESENT, Want.PRESENT, Want.LEAVE, Want.LEAVE)
-    return Request(dirs, source, str(source), "0.1.0", names, comps, script, force, installed_only, other)
+@pytest.fixture
+def observing(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set once the watch's observer has started: from then on every write is seen."""
+    started = threading.Event()
 
+    class Observer(watchdog.observers.Observer):  # type: ignore[misc, valid-type]
+        def start(self) -> None:
+            super().start()
+            started.set()
 
-def snapshot(*roots: Path) -> dict[str, str]:
-    """Every file and directory under `roots` with its sha256 (or 'dir'/'link'), for byte-identity checks."""
-    out: dict[str, str] = {}
-    for root in roots:
-        for dirpath, dirnames, filenames in os.walk(root):
-            for name in dirnames + filenames:
-                p = Path(dirpath) / name
-                key = str(p)
-                if p.is_symlink():
-                    out[key] = "link:" + os.readlink(p)
-                elif p.is_dir():
-                    out[key] = "dir"
-                else:
-                    out[key] = hashlib.sha256(p.read_bytes()).hexdigest() + f":{p.stat().st_mode:o}"
-    return out
-
-
-def names_of(paths: Sequence[Path]) -> list[str]:
-    return sorted(p.name for p in paths)
+    monkeypatch.setattr(watchdog.observers, "Observer", Observer)
+    return started

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Env, snapshot
 
 from llmeng.errors import LlmengError
 from llmeng.install import api
 from llmeng.install.apply import InstallReport
 from llmeng.install.model import Action
+
+from .support import Env, snapshot
 
 NO_MCP = api.Extras(mcp=False)
 

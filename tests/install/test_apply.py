@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SCRIPT, Env, request, snapshot
 
 from llmeng.install import manifest as mf
 from llmeng.install.apply import apply
@@ -16,6 +15,8 @@ from llmeng.install.model import Action
 from llmeng.install.plan import plan_install, plan_uninstall
 from llmeng.install.scopes import Scope
 from llmeng.install.sources import Linter
+
+from .support import FIXTURES, SCRIPT, Env, request, snapshot
 
 
 def install(env: Env, lint: Linter, source: Path, *names: str, scope: Scope = Scope.PROJECT, **kw: object):

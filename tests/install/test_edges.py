@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Env, request, snapshot
 
 from llmeng.errors import LlmengError
 from llmeng.install import bundle, txn
@@ -18,6 +17,8 @@ from llmeng.install.model import Action
 from llmeng.install.plan import plan_install, plan_uninstall
 from llmeng.install.sources import Linter
 from llmeng.report import install as render
+
+from .support import Env, request, snapshot
 
 ALL = Components(Want.PRESENT, Want.PRESENT, Want.PRESENT, Want.PRESENT)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Env, request
-
 from llmeng.install.apply import apply
 from llmeng.install.inventory import inventory
 from llmeng.install.plan import plan_install
 from llmeng.install.scopes import Scope
 from llmeng.install.sources import Linter
+
+from .support import Env, request
 
 AGENT = "---\nname: {name}\ndescription: An agent. Use when testing.\n---\nBody.\n"
 

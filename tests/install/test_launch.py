@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Env, request
 
 from llmeng.install.apply import apply
 from llmeng.install.components import HOOK_COMMAND, MCP_ENTRY, Components, Launch, Want, choose_launch
 from llmeng.install.plan import plan_install, plan_uninstall
 from llmeng.install.sources import Linter
+
+from .support import Env, request
 
 
 def test_a_venv_inside_the_project_is_named_relative_to_it_even_when_on_path(tmp_path: Path) -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Env, request
-
 from llmeng.install.apply import InstallReport, apply
 from llmeng.install.inventory import InstalledAgent
 from llmeng.install.plan import plan_install, plan_uninstall
 from llmeng.install.sources import Linter
 from llmeng.report import install as render
+
+from .support import Env, request
 
 
 def test_a_dry_run_says_would_and_writes_nothing(env: Env, lint: Linter, team: Path) -> None:

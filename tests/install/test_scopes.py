@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Env, request
 
 from llmeng.errors import LlmengError
 from llmeng.install.apply import apply
@@ -14,6 +13,8 @@ from llmeng.install.model import Action
 from llmeng.install.plan import plan_install
 from llmeng.install.scopes import Scope, ensure_inside, plugin_agent_dirs, scope_dirs
 from llmeng.install.sources import Linter
+
+from .support import Env, request
 
 
 def test_project_scope_paths(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Env, request, snapshot
 
 from llmeng.errors import LlmengError
 from llmeng.install import settings as js
@@ -15,6 +14,8 @@ from llmeng.install.components import HOOK_COMMAND, MCP_ENTRY, Components, Want,
 from llmeng.install.plan import plan_install, plan_uninstall
 from llmeng.install.scopes import Scope
 from llmeng.install.sources import Linter
+
+from .support import Env, request, snapshot
 
 USER_SETTINGS = """{
     "model": "opus",

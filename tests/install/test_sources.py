@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
 from llmeng.errors import LlmengError
 from llmeng.install.sources import Linter, agent_files, read_agents, safe_filename, select
+
+from .support import FIXTURES
 
 
 @pytest.mark.parametrize(

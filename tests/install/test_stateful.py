@@ -11,7 +11,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import Env, request
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -22,6 +21,8 @@ from llmeng.install.apply import apply
 from llmeng.install.components import Components, Want
 from llmeng.install.plan import plan_install, plan_uninstall
 from llmeng.install.sources import default_linter
+
+from .support import Env, request
 
 NAMES = ("alpha", "beta", "gamma")
 AGENT = "---\nname: {name}\ndescription: Agent {name}. Use when testing, revision {rev}.\n---\nBody {rev}.\n"

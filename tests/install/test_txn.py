@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import Env, request, snapshot
 
 from llmeng.errors import LlmengError
 from llmeng.install import manifest as mf
@@ -15,6 +14,8 @@ from llmeng.install.apply import apply, recover_scope
 from llmeng.install.manifest import sha256
 from llmeng.install.plan import plan_install
 from llmeng.install.sources import Linter
+
+from .support import Env, request, snapshot
 
 
 class Boom(Exception):
@@ -193,7 +194,7 @@ def test_a_process_killed_between_two_files_is_repaired_by_the_next_run(
         [sys.executable, str(script), str(env.project), str(env.home), str(team)],
         check=False,
         capture_output=True,
-        timeout=60,
+        timeout=120,
     )
     assert done.returncode == -9, done.stderr.decode()
     assert env.dirs().journal.exists() and snapshot(env.project) != before  # really half-done

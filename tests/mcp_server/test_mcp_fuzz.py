@@ -70,7 +70,6 @@ def _arguments(rng: random.Random, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.anyio
-@pytest.mark.timeout(300)
 async def test_a_thousand_random_calls_leave_the_server_answering(server: MCPServer, root: Path) -> None:
     (root / "src").mkdir()
     (root / "src" / "app.py").write_text("import openai\n")

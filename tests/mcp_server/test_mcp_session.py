@@ -18,8 +18,9 @@ from llmeng.sessions.store import SessionContext, start_session
 RESOURCE = "llmeng://session/active"
 
 
-def _start(root: Path, title: str = "harden retries") -> str:
-    info = start_session(root, title, now=datetime.now(UTC), context=SessionContext(str(root), None))
+def _start(root: Path, title: str = "harden retries", *, now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    info = start_session(root, title, now=now, context=SessionContext(str(root), None))
     return info.id
 
 
@@ -67,9 +68,8 @@ async def test_without_a_session_the_report_is_kept_standalone(client: Client, r
 
 @pytest.mark.anyio
 async def test_a_pinned_session_id_wins_over_the_newest(client: Client, root: Path) -> None:
-    first = _start(root, "first")
-    await anyio.sleep(1.1)  # ids carry the start second
-    _start(root, "second")
+    first = _start(root, "first", now=datetime(2026, 11, 22, 3, 4, 5, tzinfo=UTC))
+    _start(root, "second", now=datetime(2026, 11, 22, 3, 5, 5, tzinfo=UTC))  # newer: it is the current one
     out = (
         await _append(client, {"agent": "me", "report": "to the first", "session_id": first})
     ).structured_content

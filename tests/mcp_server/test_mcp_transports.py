@@ -17,7 +17,9 @@ from mcp_server import main
 from mcp_server.http import is_loopback
 from mcp_server.server import Tool
 
-pytestmark = pytest.mark.timeout(120)
+# Deadlines, not durations: a busy machine can take long to start Python and import the SDK.
+READY_DEADLINE_S = 120.0
+STOP_DEADLINE_S = 120.0
 AGENT = "---\nname: reviewer\ndescription: Reviews diffs for LLM call-site problems.\n---\nBody.\n"
 
 
@@ -85,7 +87,7 @@ def _raw_session(root: Path, *options: str) -> tuple[list[dict[str, object]], st
     proc.stdin.write("".join(json.dumps(r) + "\n" for r in requests).encode())
     proc.stdin.flush()
     lines = [proc.stdout.readline() for _ in range(5)]  # keep stdin open until all answers are in
-    rest, err = proc.communicate(timeout=30)  # closes stdin: the server exits at EOF
+    rest, err = proc.communicate(timeout=STOP_DEADLINE_S)  # closes stdin: the server exits at EOF
     assert proc.returncode == 0
     return [json.loads(line) for line in lines + rest.splitlines()], err.decode()  # every line is JSON
 
@@ -110,27 +112,51 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    except OSError:
+        return False
+    return True
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> str:
+    proc.terminate()
+    try:
+        _, err = proc.communicate(timeout=STOP_DEADLINE_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    return err.decode(errors="replace") if err else ""
+
+
+def _serve_http(root: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Start the HTTP server and return it once its port accepts connections."""
+    for _ in range(3):  # the free port can be taken by another process before the server binds it
+        port = _free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mcp_server", "--root", str(root), "--http", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + READY_DEADLINE_S
+        while proc.poll() is None and time.monotonic() < deadline:
+            if _accepts(port):
+                return proc, port
+            time.sleep(0.1)
+        err = _stop(proc)
+        if "address already in use" not in err.lower():
+            pytest.fail(f"the HTTP server did not accept connections within {READY_DEADLINE_S:.0f} s:\n{err}")
+    pytest.fail("three free ports were taken before the server could bind them")
+
+
 @pytest.fixture
 def http_url(agent_root: Path) -> Iterator[str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mcp_server", "--root", str(agent_root), "--http", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    proc, port = _serve_http(agent_root)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         yield f"http://127.0.0.1:{port}/mcp"
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        _stop(proc)
 
 
 @pytest.mark.anyio

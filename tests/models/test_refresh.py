@@ -108,7 +108,7 @@ def _prices_raw() -> list:
 def _fetch(url: str) -> bytes:
     import urllib.request
 
-    with urllib.request.urlopen(url, timeout=5) as r:
+    with urllib.request.urlopen(url, timeout=60) as r:
         return r.read()
 
 

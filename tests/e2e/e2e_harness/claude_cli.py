@@ -31,7 +31,7 @@ def installed_version(claude: Path) -> str:
             [str(claude), "--version"],
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=120,
             env={"PATH": os.defpath, "HOME": home},
             check=False,
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-RUN_TIMEOUT_S = 180
+RUN_TIMEOUT_S = 420  # a hang guard for one `claude -p` run on a busy machine
 SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin")
 
 
@@ -80,7 +80,11 @@ class Sandbox:
             # Without these, `claude -p` sends its first request before MCP servers have connected,
             # and a subagent started early never sees their tools (claude-code.md §7.4a).
             "MCP_CONNECTION_NONBLOCKING": "false",
-            "MCP_CONNECT_TIMEOUT_MS": "30000",
+            # Deadlines for a busy machine, where starting a Python server can take a minute. In 2.1.330
+            # MCP_CONNECT_TIMEOUT_MS bounds the wait before the first request, while MCP_TIMEOUT (30 s
+            # by default) bounds the connection itself ("Starting connection with timeout of ...ms").
+            "MCP_CONNECT_TIMEOUT_MS": "120000",
+            "MCP_TIMEOUT": "120000",
         }
         return env | dict(extra or {})
 

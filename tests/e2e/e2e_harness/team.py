@@ -42,7 +42,7 @@ def start_session(llmeng: Path, project: Path, env: Mapping[str, str], title: st
         env=dict(env),
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
         check=False,
     )
     assert done.returncode == 0, f"llmeng session start failed:\n{done.stdout}\n{done.stderr}"
