@@ -27,8 +27,9 @@ from llmeng.sessions.entries import (
     render_entry,
 )
 from llmeng.sessions.listing import session_ids
-from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, FileMoved, append_fd, locked, locked_append
+from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, FileMoved, locked
 from llmeng.sessions.redact import redact
+from llmeng.sessions.writer import append_fd, locked_append
 
 TITLE_MAX_CHARS = 200
 _RETRIES = 5
@@ -256,13 +257,13 @@ def end_session(
     src = names.session_file(root, names.ACTIVE, sid)
     dst = names.session_file(root, names.ARCHIVE, sid)
     try:
-        with locked(src, timeout_s=lock_timeout_s) as fd:
+        with locked(src, timeout_s=lock_timeout_s) as (fd, size):
             if dst.exists():
                 raise LlmengError(
                     f"{dst} already exists", f"Move it away, then run `llmeng session end {sid}`."
                 )
             footer = f"<!-- llmeng:closed time={format_time(now)} -->\n_Session ended {format_time(now)}._\n"
-            append_fd(fd, footer.encode("utf-8"), os.fstat(fd).st_size)
+            append_fd(fd, footer.encode("utf-8"), size)
             os.rename(src, dst)  # under the lock, so no append lands after the footer unseen
     except FileMoved:
         raise LlmengError(f"session {sid!r} is not active", "See `llmeng session list`.") from None

@@ -85,7 +85,7 @@ from llmeng.sessions.entries import EntryMeta, render_entry
 from llmeng.sessions.lock import locked
 meta = EntryMeta("torn", "killed", "script", datetime.now(timezone.utc), None, 0)
 data = render_entry(meta, "```\\nhalf of an entry with an open fence\\n" + "x " * 5000).encode()
-with locked(__import__("pathlib").Path(sys.argv[1]), timeout_s=10) as fd:
+with locked(__import__("pathlib").Path(sys.argv[1]), timeout_s=10) as (fd, _):
     os.write(fd, data[: len(data) // 2])
     os.kill(os.getpid(), signal.SIGKILL)  # dies holding the lock, mid-entry
 """
