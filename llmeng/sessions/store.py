@@ -123,12 +123,17 @@ def _latest(directory: Path) -> str | None:
 
 def list_sessions(root: Path) -> list[SessionInfo]:
     """Active then archived sessions, each sorted by id (start time)."""
-    out = []
-    for kind in (names.ACTIVE, names.ARCHIVE):
-        for session_id in session_ids(confine_dir(root, f"{names.SESSIONS_DIR}/{kind}")):
-            path = names.session_file(root, kind, session_id)
-            out.append(SessionInfo(session_id, kind, path, _read_title(path)))
-    return out
+    return [
+        session_info(root, kind, session_id)
+        for kind in (names.ACTIVE, names.ARCHIVE)
+        for session_id in session_ids(confine_dir(root, f"{names.SESSIONS_DIR}/{kind}"))
+    ]
+
+
+def session_info(root: Path, kind: str, session_id: str) -> SessionInfo:
+    """The session `session_id` in `kind` (active or archive), with the title from its header."""
+    path = names.session_file(root, kind, session_id)
+    return SessionInfo(session_id, kind, path, _read_title(path))
 
 
 def _read_title(path: Path) -> str:
@@ -160,8 +165,16 @@ def _no_active(root: Path) -> LlmengError:
     )
 
 
-def append_entry(
-    root: Path,
+@dataclass(frozen=True)
+class PreparedEntry:
+    """An entry checked, redacted and rendered, ready to write (as often as a busy lock needs)."""
+
+    meta: EntryMeta
+    data: bytes
+    session_id: str | None  # the session it is pinned to; None: the current one
+
+
+def prepare_entry(
     agent: str,
     body: bytes | str,
     *,
@@ -170,14 +183,37 @@ def append_entry(
     agent_id: str | None = None,
     session_id: str | None = None,
     max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+) -> PreparedEntry:
+    """Check, redact and render one entry; raises LlmengError on a bad request. Writes nothing."""
+    names.check_agent(agent)
+    names.check_source(source)
+    if agent_id is not None:
+        names.check_agent_id(agent_id)
+    if session_id is not None:
+        names.check_session_id(session_id)  # ids from the listing are valid already
+    # surrogatepass: a str with lone surrogates then fails check_report's UTF-8 test, with its fix.
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    red = redact(check_report(raw, max_bytes=max_bytes))
+    now = now.astimezone(UTC)
+    entry_id = f"{format_time(now)[:-1].translate(_ID_DROP)}-{next(_ID_SUFFIXES) & 0xFFFFFFFF:08x}"
+    meta = EntryMeta(entry_id, agent, source, now, agent_id, red.count)
+    return PreparedEntry(meta, render_entry(meta, red.text).encode("utf-8"), session_id)
+
+
+def write_entry(
+    root: Path,
+    entry: PreparedEntry,
+    *,
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
     skip_if_logged: bool = False,
 ) -> AppendResult:
-    """Append one entry to the session (or, with none active, write a standalone artifact)."""
-    meta, data = _prepare(agent, body, source=source, now=now, agent_id=agent_id, max_bytes=max_bytes)
-    skip = _logged_check(agent_id) if skip_if_logged and agent_id else None
-    if session_id is not None:
-        names.check_session_id(session_id)  # ids from the listing are valid already
+    """Append a prepared entry under the session's lock (or, with none active, write it standalone).
+
+    Raises LockBusy (an LlmengError) when the lock stayed busy for `lock_timeout_s`; nothing is
+    written then, so the same entry can be written again.
+    """
+    meta, data, session_id = entry.meta, entry.data, entry.session_id
+    skip = _logged_check(meta.agent_id) if skip_if_logged and meta.agent_id else None
     active = confine_dir(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}")
     for _ in range(_RETRIES):
         sid = session_id if session_id is not None else _latest(active)
@@ -200,20 +236,24 @@ def append_entry(
     )
 
 
-def _prepare(
-    agent: str, body: bytes | str, *, source: str, now: datetime, agent_id: str | None, max_bytes: int
-) -> tuple[EntryMeta, bytes]:
-    names.check_agent(agent)
-    names.check_source(source)
-    if agent_id is not None:
-        names.check_agent_id(agent_id)
-    # surrogatepass: a str with lone surrogates then fails check_report's UTF-8 test, with its fix.
-    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
-    red = redact(check_report(raw, max_bytes=max_bytes))
-    now = now.astimezone(UTC)
-    entry_id = f"{format_time(now)[:-1].translate(_ID_DROP)}-{next(_ID_SUFFIXES) & 0xFFFFFFFF:08x}"
-    meta = EntryMeta(entry_id, agent, source, now, agent_id, red.count)
-    return meta, render_entry(meta, red.text).encode("utf-8")
+def append_entry(
+    root: Path,
+    agent: str,
+    body: bytes | str,
+    *,
+    source: str,
+    now: datetime,
+    agent_id: str | None = None,
+    session_id: str | None = None,
+    max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+    skip_if_logged: bool = False,
+) -> AppendResult:
+    """Append one entry to the session (or, with none active, write a standalone artifact)."""
+    entry = prepare_entry(
+        agent, body, source=source, now=now, agent_id=agent_id, session_id=session_id, max_bytes=max_bytes
+    )
+    return write_entry(root, entry, lock_timeout_s=lock_timeout_s, skip_if_logged=skip_if_logged)
 
 
 def _logged_check(agent_id: str) -> Callable[[bytes], bool]:

@@ -288,3 +288,49 @@ def test_entries_appended_in_the_same_microsecond_get_distinct_ids(tmp_path, ses
     ids = {append_entry(tmp_path, "a", b"x", source="cli", now=NOW).entry_id for _ in range(50)}
     assert len(ids) == 50
     assert all(i.startswith("20261122T030405123456-") and len(i.split("-")[1]) == 8 for i in ids)
+
+
+def test_prepare_entry_checks_redacts_and_renders_without_touching_the_disk(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    entry = store.prepare_entry(
+        "a", b"key ghp_" + b"x" * 36, source="cli", now=NOW, session_id="20261122-030405"
+    )
+    assert (entry.meta.agent, entry.meta.redacted, entry.session_id) == ("a", 1, "20261122-030405")
+    assert (
+        entry.data.startswith(f"<!-- llmeng:entry id={entry.meta.id} ".encode()) and b"ghp_" not in entry.data
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"agent": "a b"}, "invalid agent name"),
+        ({"source": "mail"}, "invalid source"),
+        ({"agent_id": "x y"}, "invalid agent id"),
+        ({"session_id": "../../etc"}, "invalid session id"),
+        ({"body": b""}, "report is empty"),
+    ],
+)
+def test_prepare_entry_refuses_a_bad_request(args, message):
+    request = {"agent": "a", "body": b"x", "source": "cli", "now": NOW, **args}
+    with pytest.raises(LlmengError) as e:
+        store.prepare_entry(request.pop("agent"), request.pop("body"), **request)
+    assert message in str(e.value)
+
+
+def test_write_entry_writes_a_prepared_entry_once_and_again_when_asked(tmp_path, session):
+    entry = store.prepare_entry("a", b"x", source="cli", now=NOW)
+    first = store.write_entry(tmp_path, entry)
+    assert (first.path, first.entry_id, first.appended) == (session.path, entry.meta.id, True)
+    assert [e.id for e in read_session(session.path).entries] == [entry.meta.id]
+
+
+def test_write_entry_goes_to_the_session_the_entry_is_pinned_to(tmp_path, session):
+    start_session(tmp_path, "newer", now=NOW + timedelta(seconds=5), context=CONTEXT)
+    entry = store.prepare_entry("a", b"x", source="cli", now=NOW, session_id=session.id)
+    assert store.write_entry(tmp_path, entry).path == session.path
+
+
+def test_session_info_reads_the_title(tmp_path, session):
+    assert store.session_info(tmp_path, "active", session.id) == session
