@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, BinaryIO, ParamSpec, TypeVar
 from llmeng import claude_paths
 from llmeng.errors import LlmengError
 from llmeng.sessions import hook, names, store
+from llmeng.sessions.append import AppendResult, PreparedEntry, prepare_entry, write_entry
 from llmeng.sessions.entries import DEFAULT_MAX_ENTRY_BYTES
 from llmeng.sessions.hook import HookOutcome
 from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, LockBusy
-from llmeng.sessions.store import AppendResult, PreparedEntry, SessionInfo, prepare_entry, write_entry
+from llmeng.sessions.store import SessionInfo
 
 if TYPE_CHECKING:  # parse and tail load on first use
     import threading

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from mcp import Client
 
-from llmeng.sessions import api, store
+from llmeng.sessions import api, append
 from llmeng.sessions.parse import read_session
 from llmeng.sessions.store import SessionContext, start_session
 
@@ -162,7 +162,7 @@ async def test_resource_lists_the_active_session_entries(client: Client, root: P
 def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     """Every prepare, redaction and write the tool makes, with each write's lock wait."""
     calls: dict[str, list[Any]] = {"prepare": [], "redact": [], "write": []}
-    real_prepare, real_redact, real_write = api.prepare_entry, store.redact, api.write_entry
+    real_prepare, real_redact, real_write = api.prepare_entry, append.redact, api.write_entry
 
     def prepare(*args: Any, **kwargs: Any) -> Any:
         calls["prepare"].append(args)
@@ -177,7 +177,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
         return real_write(root, entry, **kwargs)
 
     monkeypatch.setattr(api, "prepare_entry", prepare)
-    monkeypatch.setattr(store, "redact", redact)
+    monkeypatch.setattr(append, "redact", redact)
     monkeypatch.setattr(api, "write_entry", write)
     return calls
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from llmeng.errors import LlmengError
-from llmeng.sessions import api, hook, store, tail
+from llmeng.sessions import api, append, hook, tail
 from llmeng.sessions.parse import read_session
 
 from .conftest import NOW
@@ -61,8 +61,8 @@ def test_try_write_entry_makes_one_attempt_and_writes_nothing_when_busy(tmp_path
 
 def test_a_busy_lock_is_waited_for_without_preparing_again(tmp_path, session, busy, monkeypatch):
     prepared = []
-    real_redact = store.redact
-    monkeypatch.setattr(store, "redact", lambda text: prepared.append(text) or real_redact(text))
+    real_redact = append.redact
+    monkeypatch.setattr(append, "redact", lambda text: prepared.append(text) or real_redact(text))
     entry = api.prepare_entry("a", "key ghp_" + "x" * 36, source="mcp", now=NOW)
     assert api.try_write_entry(tmp_path, entry) is None
     real_flock, found_busy = fcntl.flock, threading.Event()

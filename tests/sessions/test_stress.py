@@ -19,7 +19,7 @@ WRITER = """
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from llmeng.sessions.store import append_entry
+from llmeng.sessions.append import append_entry
 root, writer, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 big = len(sys.argv) > 4  # every third entry ~200 KB: a write long enough for SIGKILL to land in it
 for i in range(count):
