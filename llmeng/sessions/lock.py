@@ -58,9 +58,12 @@ def acquire(
         delay = min(delay * 2, _POLL_MAX_S)
 
 
-@contextmanager
-def locked(path: Path, *, timeout_s: float) -> Iterator[tuple[int, int]]:
-    """`path` opened for appending with its flock held: (fd, size); FileMoved if it was ended."""
+def open_locked(path: Path, *, timeout_s: float) -> tuple[int, int]:
+    """`path` opened for appending with its flock held: (fd, size); FileMoved if it was ended.
+
+    The caller closes the fd, which releases the flock. (A plain function rather than only the
+    `locked` context manager: the MCP server appends on its event loop, where each microsecond shows.)
+    """
     try:
         fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -71,7 +74,18 @@ def locked(path: Path, *, timeout_s: float) -> Iterator[tuple[int, int]]:
         raise
     try:
         acquire(fd, path, timeout_s=timeout_s)
-        yield fd, _check_still_there(fd, path)
+        return fd, _check_still_there(fd, path)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+@contextmanager
+def locked(path: Path, *, timeout_s: float) -> Iterator[tuple[int, int]]:
+    """`open_locked` as a context manager: the flock is held until the block ends."""
+    fd, size = open_locked(path, timeout_s=timeout_s)
+    try:
+        yield fd, size
     finally:
         os.close(fd)  # closing releases the flock
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from llmeng.errors import LlmengError
 from llmeng.sessions.entries import is_boundary, torn_entry_closer
-from llmeng.sessions.lock import locked
+from llmeng.sessions.lock import open_locked
 
 _TAIL_BYTES = 512  # more than the longest end marker line
 
@@ -25,11 +25,14 @@ def locked_append(
 
     `skip_if` runs while the lock is held, so its check and our write cannot race another writer.
     """
-    with locked(path, timeout_s=timeout_s) as (fd, size):
+    fd, size = open_locked(path, timeout_s=timeout_s)
+    try:
         if skip_if is not None and skip_if(os.pread(fd, size, 0)):
             return False
         append_fd(fd, data, size)
         return True
+    finally:
+        os.close(fd)  # closing releases the flock
 
 
 def append_fd(fd: int, data: bytes, size: int) -> None:
