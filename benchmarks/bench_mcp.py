@@ -3,8 +3,9 @@
 Two numbers, each as a ratio to the baseline (benchmarks/hello_mcp.py, one trivial tool):
   start-up:   process spawn -> first `tools/list` answer over stdio (raw JSON-RPC, no client library)
   round trip: p50/p95 of sequential `tools/call` over stdio: llmeng's session_append vs hello's echo
-  core:       append_entry called in-process, to show how much of the round trip is the core
-  adapter:    the same server with append_entry replaced by a constant result: what the adapter and
+  core:       prepare_entry + try_write_entry called in-process (what the tool calls), to show how
+              much of the round trip is the core
+  adapter:    the same server with those two replaced by a constant result: what the adapter and
               the SDK's structured output add on their own
 
 Spawns and call blocks alternate between the two servers so load on the machine hits both alike.
@@ -44,10 +45,11 @@ def _server_cmd(which: str, root: Path) -> list[str]:
 
 def serve_without_core(root: Path) -> None:
     """The llmeng server, its session core swapped for a constant: isolates adapter + SDK cost."""
-    from llmeng.sessions import store
+    from llmeng.sessions import api
 
-    done = store.AppendResult(root / "bench.md", "bench", "entry", 0, False, True)
-    store.append_entry = lambda *args, **kwargs: done  # type: ignore[assignment]
+    done = api.AppendResult(root / "bench.md", "bench", "entry", 0, False, True)
+    api.prepare_entry = lambda *args, **kwargs: None  # type: ignore[assignment]
+    api.try_write_entry = lambda *args, **kwargs: done  # type: ignore[assignment]
     from mcp_server.server import create_server
 
     create_server(root).run()
@@ -174,12 +176,13 @@ def time_core_appends(root: Path, n: int) -> list[float]:
     """The session core alone, in this process: the part of a round trip the server cannot shave off."""
     from datetime import UTC, datetime
 
-    from llmeng.sessions.store import append_entry
+    from llmeng.sessions import api
 
     samples = []
     for _ in range(n):
         start = time.perf_counter()
-        append_entry(root, "bench", REPORT.encode(), source="mcp", now=datetime.now(UTC))
+        entry = api.prepare_entry("bench", REPORT, source="mcp", now=datetime.now(UTC))
+        api.try_write_entry(root, entry)
         samples.append(time.perf_counter() - start)
     return samples
 

@@ -23,8 +23,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from llmeng.sessions.append import append_entry
 from llmeng.sessions.entries import EntryMeta, render_entry
-from llmeng.sessions.store import SessionContext, append_entry, start_session
+from llmeng.sessions.store import SessionContext, start_session
 
 FIXTURE = Path(__file__).parent.parent / "tests" / "fixtures" / "hooks" / "subagent-stop-2.1.197.json"
 BODY = (

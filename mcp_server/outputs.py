@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:  # the cores load on first use, not at start-up
-    from llmeng.sessions.parse import SessionLog
+    from llmeng.sessions.api import SessionView
 
 
 class AppendOutput(BaseModel):
@@ -38,12 +38,11 @@ class SessionOutput(BaseModel):
     problems: list[str]
 
 
-def session_output(session_id: str, log: SessionLog) -> SessionOutput:
-    entries = [
-        EntryOutput(id=e.id, agent=e.agent, source=e.source, time=e.time, body=e.body, intact=e.intact)
-        for e in log.entries
-    ]
-    return SessionOutput(session_id=session_id, title=log.title, entries=entries, problems=list(log.problems))
+def session_output(view: SessionView | None) -> SessionOutput:
+    """The active session's entries, or why there are none (the data comes from the report module)."""
+    from llmeng.report.sessions import active_session_data
+
+    return SessionOutput.model_validate(active_session_data(view))
 
 
 class FindingOutput(BaseModel):

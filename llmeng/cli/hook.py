@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, datetime
 
 import click
 
-DEFAULT_MAX_BYTES = 256 * 1024  # mirrors entries.DEFAULT_MAX_ENTRY_BYTES; the core loads only when run
-# Claude Code runs hooks with a timeout (default 60 s); stay well inside it.
-HOOK_LOCK_TIMEOUT_S = 5.0
-PAYLOAD_MAX_BYTES = 16 * 1024 * 1024
+from llmeng import clock
+from llmeng.sessions import api
 
 
 @click.group()
@@ -30,7 +27,7 @@ def hook() -> None:
     "--max-bytes",
     type=click.IntRange(min=1),
     envvar="LLMENG_SESSION_MAX_BYTES",
-    default=DEFAULT_MAX_BYTES,
+    default=api.DEFAULT_MAX_ENTRY_BYTES,
     show_default=True,
     help="Entry size cap; longer messages are cut.",
 )
@@ -45,16 +42,8 @@ def subagent_stop(max_bytes: int) -> int:
       echo '{"hook_event_name": "SubagentStop", ...}' | llmeng hook subagent-stop
     """
     try:
-        from llmeng.sessions.hook import subagent_stop as run
-
-        payload = sys.stdin.buffer.read(PAYLOAD_MAX_BYTES)
-        outcome = run(
-            payload,
-            env=os.environ,
-            now=datetime.now(UTC),
-            max_bytes=max_bytes,
-            lock_timeout_s=HOOK_LOCK_TIMEOUT_S,
-        )
+        payload = sys.stdin.buffer.read(api.HOOK_PAYLOAD_MAX_BYTES)
+        outcome = api.run_subagent_stop(payload, env=os.environ, now=clock.now(), max_bytes=max_bytes)
     except Exception as e:  # noqa: BLE001  fail open: a logging hook must never break the agent's run
         fix = getattr(e, "fix", "")
         click.echo(f"llmeng hook subagent-stop: {e}" + (f" (fix: {fix})" if fix else ""), err=True)

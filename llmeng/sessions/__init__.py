@@ -1,7 +1,8 @@
 """The shared session log: many agents append to one markdown file at once, nothing lost.
 
-Modules are split so the SubagentStop hook imports only what it needs: `store` (start, append,
-end, list, current), `entries` (render one entry), `lock` (one locked write), `redact`,
-`names` (layout and validation), `hook`. `parse` (markdown-it) and `tail` (watchdog) are heavier
-and load only for reading.
+Adapters (the CLI, the hook command, the MCP server) use `api` only. Behind it, modules are split
+so the SubagentStop hook imports only what it needs: `store` (start, end, list, current), `append`
+(prepare an entry once, then write it), `entries` (render one entry), `writer` (one locked write,
+a torn tail closed first), `lock` (locking only), `redact`, `names` (layout and validation),
+`hook`. `parse` (markdown-it) and `tail` (watchdog) are heavier and load only for reading.
 """

@@ -16,10 +16,11 @@ from typing import Any
 
 from llmeng.claude_paths import project_root
 from llmeng.errors import LlmengError
+from llmeng.sessions.append import append_entry
 from llmeng.sessions.entries import DEFAULT_MAX_ENTRY_BYTES, replace_controls
 from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S
 from llmeng.sessions.names import AGENT_ID_RE
-from llmeng.sessions.store import append_entry, current_session
+from llmeng.sessions.store import current_session
 from llmeng.sessions.transcript import TranscriptFacts, scan_transcript
 
 _NOT_AGENT_CHARS = re.compile(r"[^A-Za-z0-9._:-]+")

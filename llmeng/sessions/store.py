@@ -1,4 +1,4 @@
-"""Start, append to, end and list sessions under <root>/.claude/sessions/.
+"""Start, end and list sessions under <root>/.claude/sessions/ (appends: `append.py`).
 
 Which session is active: the files `active/<id>.md` whose id is valid and which are regular
 files; the one with the greatest id wins. Ids begin with the UTC start time, so that is the
@@ -7,35 +7,21 @@ session started last (within one second, the greatest name). Pass `session_id` t
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from llmeng.errors import LlmengError
-from llmeng.fsutil import atomic_create, confine, confine_dir
+from llmeng.fsutil import atomic_create, confine_dir
 from llmeng.sessions import names
-from llmeng.sessions.entries import (
-    DEFAULT_MAX_ENTRY_BYTES,
-    SESSION_MARK,
-    EntryMeta,
-    check_report,
-    format_time,
-    render_entry,
-)
+from llmeng.sessions.entries import SESSION_MARK, format_time
 from llmeng.sessions.listing import session_ids
-from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, FileMoved, append_fd, locked, locked_append
-from llmeng.sessions.redact import redact
+from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, FileMoved, locked
+from llmeng.sessions.writer import append_fd
 
 TITLE_MAX_CHARS = 200
-_RETRIES = 5
-# Entry ids end in 8 hex digits that differ between processes (random start) and between the
-# entries of one process (counting up): one getrandom per process rather than per entry.
-_ID_SUFFIXES = itertools.count(int.from_bytes(os.urandom(4)))
-_ID_DROP = str.maketrans("", "", "-:.")  # 2026-11-22T03:04:05.123456 -> 20261122T030405123456
 _TITLE_RE = re.compile(rb"^# (.*)$", re.MULTILINE)
 
 
@@ -51,16 +37,6 @@ class SessionInfo:
     state: str  # "active" or "archive"
     path: Path
     title: str
-
-
-@dataclass(frozen=True)
-class AppendResult:
-    path: Path
-    session_id: str | None
-    entry_id: str
-    redacted: int
-    standalone: bool
-    appended: bool  # False when the entry was already logged (hook dedup)
 
 
 def start_session(root: Path, title: str, *, now: datetime, context: SessionContext) -> SessionInfo:
@@ -122,12 +98,17 @@ def _latest(directory: Path) -> str | None:
 
 def list_sessions(root: Path) -> list[SessionInfo]:
     """Active then archived sessions, each sorted by id (start time)."""
-    out = []
-    for kind in (names.ACTIVE, names.ARCHIVE):
-        for session_id in session_ids(confine_dir(root, f"{names.SESSIONS_DIR}/{kind}")):
-            path = names.session_file(root, kind, session_id)
-            out.append(SessionInfo(session_id, kind, path, _read_title(path)))
-    return out
+    return [
+        session_info(root, kind, session_id)
+        for kind in (names.ACTIVE, names.ARCHIVE)
+        for session_id in session_ids(confine_dir(root, f"{names.SESSIONS_DIR}/{kind}"))
+    ]
+
+
+def session_info(root: Path, kind: str, session_id: str) -> SessionInfo:
+    """The session `session_id` in `kind` (active or archive), with the title from its header."""
+    path = names.session_file(root, kind, session_id)
+    return SessionInfo(session_id, kind, path, _read_title(path))
 
 
 def _read_title(path: Path) -> str:
@@ -159,88 +140,6 @@ def _no_active(root: Path) -> LlmengError:
     )
 
 
-def append_entry(
-    root: Path,
-    agent: str,
-    body: bytes | str,
-    *,
-    source: str,
-    now: datetime,
-    agent_id: str | None = None,
-    session_id: str | None = None,
-    max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
-    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
-    skip_if_logged: bool = False,
-) -> AppendResult:
-    """Append one entry to the session (or, with none active, write a standalone artifact)."""
-    meta, data = _prepare(agent, body, source=source, now=now, agent_id=agent_id, max_bytes=max_bytes)
-    skip = _logged_check(agent_id) if skip_if_logged and agent_id else None
-    if session_id is not None:
-        names.check_session_id(session_id)  # ids from the listing are valid already
-    active = confine_dir(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}")
-    for _ in range(_RETRIES):
-        sid = session_id if session_id is not None else _latest(active)
-        if sid is None:
-            return _standalone(root, meta, data)
-        path = active / f"{sid}.md"
-        try:
-            appended = locked_append(path, data, timeout_s=lock_timeout_s, skip_if=skip)
-        except FileMoved:
-            if session_id is not None:
-                raise LlmengError(
-                    f"session {session_id!r} is not active (ended or never started)",
-                    "Append to the current session (omit --session) or start one.",
-                ) from None
-            continue  # ended while we waited: pick the next current session
-        return AppendResult(path, sid, meta.id, meta.redacted, False, appended)
-    raise LlmengError(
-        "the active session kept changing while appending",
-        "Retry once `llmeng session start`/`end` calls have finished.",
-    )
-
-
-def _prepare(
-    agent: str, body: bytes | str, *, source: str, now: datetime, agent_id: str | None, max_bytes: int
-) -> tuple[EntryMeta, bytes]:
-    names.check_agent(agent)
-    names.check_source(source)
-    if agent_id is not None:
-        names.check_agent_id(agent_id)
-    # surrogatepass: a str with lone surrogates then fails check_report's UTF-8 test, with its fix.
-    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
-    red = redact(check_report(raw, max_bytes=max_bytes))
-    now = now.astimezone(UTC)
-    entry_id = f"{format_time(now)[:-1].translate(_ID_DROP)}-{next(_ID_SUFFIXES) & 0xFFFFFFFF:08x}"
-    meta = EntryMeta(entry_id, agent, source, now, agent_id, red.count)
-    return meta, render_entry(meta, red.text).encode("utf-8")
-
-
-def _logged_check(agent_id: str) -> Callable[[bytes], bool]:
-    """Whether a log already has an entry for `agent_id` (bodies are escaped, so markers are real)."""
-    needle = f" agent_id={agent_id} ".encode()
-
-    def logged(contents: bytes) -> bool:
-        # bytes.find, not a regex: the hook runs this over the whole log on every call.
-        at = contents.find(needle)
-        while at != -1:
-            line_start = contents.rfind(b"\n", 0, at) + 1
-            if contents.startswith(b"<!-- llmeng:entry ", line_start):
-                return True
-            at = contents.find(needle, at + 1)
-        return False
-
-    return logged
-
-
-def _standalone(root: Path, meta: EntryMeta, data: bytes) -> AppendResult:
-    names.sessions_dir(root, names.STANDALONE)
-    stem = f"{meta.time.strftime('%Y%m%d-%H%M%S')}-{meta.agent.replace(':', '_')}-{meta.id[-8:]}"
-    path = confine(root, f"{names.SESSIONS_DIR}/{names.STANDALONE}/{stem}.md")
-    header = f"# Standalone report: {meta.agent}\n\n- Created: {format_time(meta.time)}\n\n{SESSION_MARK}\n\n"
-    atomic_create(path, header.encode("utf-8") + data)
-    return AppendResult(path, None, meta.id, meta.redacted, True, True)
-
-
 def end_session(
     root: Path,
     session_id: str | None = None,
@@ -256,13 +155,13 @@ def end_session(
     src = names.session_file(root, names.ACTIVE, sid)
     dst = names.session_file(root, names.ARCHIVE, sid)
     try:
-        with locked(src, timeout_s=lock_timeout_s) as fd:
+        with locked(src, timeout_s=lock_timeout_s) as (fd, size):
             if dst.exists():
                 raise LlmengError(
                     f"{dst} already exists", f"Move it away, then run `llmeng session end {sid}`."
                 )
             footer = f"<!-- llmeng:closed time={format_time(now)} -->\n_Session ended {format_time(now)}._\n"
-            append_fd(fd, footer.encode("utf-8"), os.fstat(fd).st_size)
+            append_fd(fd, footer.encode("utf-8"), size)
             os.rename(src, dst)  # under the lock, so no append lands after the footer unseen
     except FileMoved:
         raise LlmengError(f"session {sid!r} is not active", "See `llmeng session list`.") from None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,7 @@ import jsonschema
 import pytest
 from mcp import Client
 
+from llmeng.sessions import api, append
 from llmeng.sessions.parse import read_session
 from llmeng.sessions.store import SessionContext, start_session
 
@@ -152,3 +156,94 @@ async def test_resource_lists_the_active_session_entries(client: Client, root: P
     doc = json.loads(res.text)
     assert doc["session_id"] == session_id and doc["title"] == "harden retries"
     assert [(e["agent"], e["body"]) for e in doc["entries"]] == [("a1", "one"), ("a2", "two")]
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
+    """Every prepare, redaction and write the tool makes, with each write's lock wait."""
+    calls: dict[str, list[Any]] = {"prepare": [], "redact": [], "write": []}
+    real_prepare, real_redact, real_write = api.prepare_entry, append.redact, api.write_entry
+
+    def prepare(*args: Any, **kwargs: Any) -> Any:
+        calls["prepare"].append(args)
+        return real_prepare(*args, **kwargs)
+
+    def redact(text: str) -> Any:
+        calls["redact"].append(text)
+        return real_redact(text)
+
+    def write(root: Path, entry: Any, **kwargs: Any) -> Any:
+        calls["write"].append(kwargs.get("lock_timeout_s", api.DEFAULT_LOCK_TIMEOUT_S))
+        return real_write(root, entry, **kwargs)
+
+    monkeypatch.setattr(api, "prepare_entry", prepare)
+    monkeypatch.setattr(append, "redact", redact)
+    monkeypatch.setattr(api, "write_entry", write)
+    return calls
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("args", "redactions", "writes"),
+    [
+        ({"agent": "bad name", "report": "ghp_" + "x" * 36}, 0, []),  # refused while preparing
+        ({"agent": "me", "report": "a\x1b[31mred"}, 0, []),
+        (
+            {"agent": "me", "report": "ghp_" + "x" * 36, "session_id": "20200101-000000"},
+            1,
+            [0],
+        ),  # by the write
+    ],
+)
+async def test_a_refused_request_is_prepared_once_and_not_retried(
+    client: Client,
+    root: Path,
+    counted: dict[str, list[Any]],
+    args: dict[str, Any],
+    redactions: int,
+    writes: list[float],
+) -> None:
+    _start(root)
+    res = await _append(client, args)
+    assert res.is_error is True
+    assert len(counted["prepare"]) == 1 and len(counted["redact"]) == redactions
+    assert counted["write"] == writes
+
+
+@pytest.mark.anyio
+async def test_a_busy_lock_is_waited_for_in_a_worker_thread_without_preparing_again(
+    client: Client, root: Path, counted: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session_id = _start(root)
+    path = root / ".claude" / "sessions" / "active" / f"{session_id}.md"
+    holder = os.open(path, os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    real_flock, waiting = fcntl.flock, threading.Event()
+
+    def flock(fd: int, op: int) -> None:
+        try:
+            real_flock(fd, op)
+        except BlockingIOError:
+            if counted["write"][-1]:  # the write that may wait, not the one non-blocking attempt
+                waiting.set()
+            raise
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    results = []
+
+    async def call() -> None:
+        results.append(await _append(client, {"agent": "me", "report": "key ghp_" + "x" * 36}))
+
+    try:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(call)
+            assert await anyio.to_thread.run_sync(waiting.wait, 30)
+            real_flock(holder, fcntl.LOCK_UN)
+    finally:
+        os.close(holder)
+    [res] = results
+    assert res.is_error is False and res.structured_content["redacted"] == 1
+    assert len(counted["prepare"]) == 1 and len(counted["redact"]) == 1
+    assert counted["write"] == [0, api.DEFAULT_LOCK_TIMEOUT_S]
+    [entry] = read_session(path).entries
+    assert entry.id == res.structured_content["entry_id"]

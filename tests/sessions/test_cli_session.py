@@ -31,7 +31,7 @@ def test_full_workflow(project, capsys):
     code, out, _ = run(capsys, "session", "append", "--agent", "vector-search-engineer", "r.md")
     assert code == 0 and out.strip() == f"✅ Findings appended to: {started['path']}"
     code, out, _ = run(capsys, "session", "current")
-    assert code == 0 and out.startswith(started["id"])
+    assert code == 0 and out.startswith(started["session_id"])
     code, out, _ = run(capsys, "session", "show", "--format", "json")
     shown = json.loads(out)
     assert code == 0 and shown["fields"]["branch"] == "main"
@@ -39,7 +39,7 @@ def test_full_workflow(project, capsys):
     code, out, _ = run(capsys, "session", "show")
     assert "── vector-search-engineer · " in out and "use hybrid search" in out
     code, out, _ = run(capsys, "session", "list")
-    assert out.startswith(f"* {started['id']}  active")
+    assert out.startswith(f"* {started['session_id']}  active")
     code, out, _ = run(capsys, "session", "end")
     assert code == 0 and "archive" in out
     code, out, _ = run(capsys, "session", "current", "--json")
@@ -109,7 +109,7 @@ def test_session_pinned_by_env(project, capsys, monkeypatch):
     (project / ".claude/sessions/active" / "29991231-000000.md").write_text(
         "# later\n\n<!-- llmeng:session v=1 -->\n\n"
     )
-    monkeypatch.setenv("LLMENG_SESSION", first["id"])
+    monkeypatch.setenv("LLMENG_SESSION", first["session_id"])
     (project / "r.md").write_text("x")
     code, out, _ = run(capsys, "session", "append", "--agent", "a", "r.md")
     assert code == 0 and first["path"] in out
@@ -183,3 +183,24 @@ def test_filesystem_errors_are_clear_errors(project, capsys):
 def test_current_without_session_explains_on_stderr(project, capsys):
     code, out, err = run(capsys, "session", "current")
     assert code == 1 and out == "" and "llmeng session start" in err
+
+
+def test_every_json_output_names_the_session_id_the_same_way(project, capsys):
+    _, out, _ = run(capsys, "session", "start", "keys", "--json")
+    started = json.loads(out)
+    sid = started["session_id"]
+    assert started == {"session_id": sid, "state": "active", "title": "keys", "path": started["path"]}
+    (project / "r.md").write_text("x")
+    _, out, _ = run(capsys, "session", "append", "--agent", "a", "r.md", "--json")
+    appended = json.loads(out)
+    assert sorted(appended) == ["entry_id", "path", "redacted", "session_id", "standalone"]
+    assert (appended["session_id"], appended["path"]) == (sid, started["path"])
+    _, out, _ = run(capsys, "session", "current", "--json")
+    assert json.loads(out)["session_id"] == sid
+    _, out, _ = run(capsys, "session", "list", "--json")
+    assert [(r["session_id"], r["current"]) for r in json.loads(out)] == [(sid, True)]
+    _, out, _ = run(capsys, "session", "show", "--json")
+    shown = json.loads(out)
+    assert shown["session_id"] == sid and [e["id"] for e in shown["entries"]] == [appended["entry_id"]]
+    _, out, _ = run(capsys, "session", "end", "--json")
+    assert json.loads(out) == {**started, "state": "archive", "path": json.loads(out)["path"]}

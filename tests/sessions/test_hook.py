@@ -7,9 +7,9 @@ import pytest
 
 from llmeng.cli import main
 from llmeng.errors import LlmengError
+from llmeng.sessions.append import append_entry
 from llmeng.sessions.hook import subagent_stop
 from llmeng.sessions.parse import read_session
-from llmeng.sessions.store import append_entry
 
 from .conftest import NOW
 

@@ -4,7 +4,7 @@ import os
 import pytest
 
 from llmeng.errors import LlmengError
-from llmeng.sessions.lock import FileMoved, _check_still_there, acquire, locked, locked_append
+from llmeng.sessions.lock import FileMoved, LockBusy, _check_still_there, acquire, locked
 
 
 def test_lock_timeout_is_a_clear_error_not_a_drop(tmp_path):
@@ -13,8 +13,9 @@ def test_lock_timeout_is_a_clear_error_not_a_drop(tmp_path):
     holder = os.open(path, os.O_RDWR)
     fcntl.flock(holder, fcntl.LOCK_EX)
     try:
-        with pytest.raises(LlmengError) as e:
-            locked_append(path, b"entry", timeout_s=0.05)
+        with pytest.raises(LockBusy) as e, locked(path, timeout_s=0.05):
+            pass
+        assert isinstance(e.value, LlmengError)
         assert "could not lock" in str(e.value) and "--lock-timeout" in e.value.fix
     finally:
         os.close(holder)
@@ -30,7 +31,7 @@ def test_acquire_waits_with_backoff_until_deadline(tmp_path):
     clock = iter([0.0, 0.5, 1.0, 2.5])
     sleeps = []
     try:
-        with pytest.raises(LlmengError):
+        with pytest.raises(LockBusy):
             acquire(fd, path, timeout_s=2.0, clock=lambda: next(clock), sleep=sleeps.append)
     finally:
         os.close(fd)
@@ -47,38 +48,28 @@ def test_lock_of_dead_process_is_released_by_kernel(tmp_path):
         fcntl.flock(fd, fcntl.LOCK_EX)
         os._exit(0)
     os.waitpid(pid, 0)
-    assert locked_append(path, b"after\n\n", timeout_s=1.0)
-    assert path.read_text() == "after\n\n"
+    with locked(path, timeout_s=1.0) as (_, size):
+        assert size == 0
 
 
-def test_torn_tail_is_repaired_before_appending(tmp_path):
+def test_locked_yields_the_size_of_the_file_it_locked(tmp_path):
     path = tmp_path / "log.md"
-    path.write_text("half a line")
-    locked_append(path, b"<!-- next -->\n\n", timeout_s=1.0)
-    assert path.read_text() == "half a line\n\n<!-- next -->\n\n"
-
-
-def test_write_failure_truncates_back(tmp_path, monkeypatch):
-    path = tmp_path / "log.md"
-    path.write_text("keep\n\n")
-    real_write = os.write
-
-    def half_then_fail(fd, data):
-        if len(data) > 3:
-            return real_write(fd, bytes(data[:3]))
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "write", half_then_fail)
-    with pytest.raises(LlmengError) as e:
-        locked_append(path, b"0123456789", timeout_s=1.0)
-    monkeypatch.undo()
-    assert "No space left" in str(e.value)
-    assert path.read_text() == "keep\n\n"
+    path.write_text("12345")
+    with locked(path, timeout_s=1.0) as (fd, size):
+        assert size == 5 and os.pread(fd, 5, 0) == b"12345"
 
 
 def test_missing_file_raises_file_moved(tmp_path):
-    with pytest.raises(FileMoved):
-        locked_append(tmp_path / "log.md", b"x", timeout_s=1.0)
+    with pytest.raises(FileMoved), locked(tmp_path / "log.md", timeout_s=1.0):
+        pass
+
+
+def test_symlinked_file_is_refused(tmp_path):
+    (tmp_path / "target.md").write_text("")
+    (tmp_path / "log.md").symlink_to(tmp_path / "target.md")
+    with pytest.raises(LlmengError) as e, locked(tmp_path / "log.md", timeout_s=1.0):
+        pass
+    assert "symlink" in str(e.value)
 
 
 def test_file_replaced_after_open_raises_file_moved(tmp_path):
@@ -99,7 +90,8 @@ def test_locked_holds_the_flock_until_exit(tmp_path):
         with pytest.raises(BlockingIOError):
             fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.close(probe)
-    assert locked_append(path, b"x", timeout_s=0.1)
+    with locked(path, timeout_s=0.1):
+        pass
 
 
 def test_file_removed_after_open_raises_file_moved(tmp_path):
@@ -119,28 +111,13 @@ def test_unexpected_flock_errors_propagate(tmp_path, monkeypatch):
         raise OSError(9, "Bad file descriptor")
 
     monkeypatch.setattr(fcntl, "flock", broken)
-    with pytest.raises(OSError) as e:
-        locked_append(path, b"x", timeout_s=1.0)
+    with pytest.raises(OSError) as e, locked(path, timeout_s=1.0):
+        pass
     assert e.value.errno == 9
 
 
 def test_unreadable_file_error_propagates(tmp_path):
     path = tmp_path / "log.md"
     path.mkdir()
-    with pytest.raises(IsADirectoryError):
-        locked_append(path, b"x", timeout_s=1.0)
-
-
-def test_torn_entry_with_open_fence_is_closed_before_the_next_entry(tmp_path):
-    path = tmp_path / "log.md"
-    path.write_text("# T\n\n<!-- llmeng:session v=1 -->\n\n<!-- llmeng:entry id=a -->\n## a\n\n```\ncode\n\n")
-    locked_append(path, b"<!-- llmeng:entry id=b -->\n", timeout_s=1.0)
-    assert path.read_text().endswith("```\ncode\n\n```\n\n<!-- llmeng:entry id=b -->\n")
-
-
-def test_whole_log_gets_no_repair(tmp_path):
-    path = tmp_path / "log.md"
-    whole = "# T\n\n<!-- llmeng:session v=1 -->\n\n"
-    path.write_text(whole)
-    locked_append(path, b"next\n\n", timeout_s=1.0)
-    assert path.read_text() == whole + "next\n\n"
+    with pytest.raises(IsADirectoryError), locked(path, timeout_s=1.0):
+        pass

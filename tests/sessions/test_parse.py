@@ -1,6 +1,6 @@
+from llmeng.sessions.append import append_entry
 from llmeng.sessions.entries import EntryMeta, render_entry
 from llmeng.sessions.parse import parse_session, read_session
-from llmeng.sessions.store import append_entry
 
 from .conftest import NOW
 

@@ -20,7 +20,7 @@ WRITER = """
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from llmeng.sessions.store import append_entry
+from llmeng.sessions.append import append_entry
 root, writer, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 big = len(sys.argv) > 5  # every third entry ~200 KB: a write long enough for SIGKILL to land in it
 for i in range(count):
@@ -100,7 +100,7 @@ from llmeng.sessions.entries import EntryMeta, render_entry
 from llmeng.sessions.lock import locked
 meta = EntryMeta("torn", "killed", "script", datetime.now(timezone.utc), None, 0)
 data = render_entry(meta, "```\\nhalf of an entry with an open fence\\n" + "x " * 5000).encode()
-with locked(__import__("pathlib").Path(sys.argv[1]), timeout_s=120) as fd:
+with locked(__import__("pathlib").Path(sys.argv[1]), timeout_s=120) as (fd, _):
     os.write(fd, data[: len(data) // 2])
     os.kill(os.getpid(), signal.SIGKILL)  # dies holding the lock, mid-entry
 """

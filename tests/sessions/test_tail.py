@@ -1,7 +1,8 @@
 import threading
 import time
 
-from llmeng.sessions.store import append_entry, end_session
+from llmeng.sessions.append import append_entry
+from llmeng.sessions.store import end_session
 from llmeng.sessions.tail import _split_complete, follow
 
 from .conftest import NOW

@@ -1,0 +1,261 @@
+"""The sessions domain's one door for adapters: the CLI, the hook command and the MCP server.
+
+Adapters import this module (and `llmeng.report.sessions` to render), nothing else of the domain.
+It stays light, because the hook pays every import on each run: `parse` (markdown-it) and `tail`
+(watchdog) load only when a read or a follow needs them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, ParamSpec, TypeVar
+
+from llmeng import claude_paths
+from llmeng.errors import LlmengError
+from llmeng.sessions import hook, names, store
+from llmeng.sessions.append import AppendResult, PreparedEntry, prepare_entry, write_entry
+from llmeng.sessions.entries import DEFAULT_MAX_ENTRY_BYTES
+from llmeng.sessions.hook import HookOutcome
+from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, LockBusy
+from llmeng.sessions.store import SessionInfo
+
+if TYPE_CHECKING:  # parse and tail load on first use
+    import threading
+
+    from llmeng.sessions.parse import Entry, SessionLog
+
+__all__ = [
+    "DEFAULT_LOCK_TIMEOUT_S",
+    "DEFAULT_MAX_ENTRY_BYTES",
+    "HOOK_LOCK_TIMEOUT_S",
+    "HOOK_PAYLOAD_MAX_BYTES",
+    "SOURCES",
+    "AppendResult",
+    "HookOutcome",
+    "LockBusy",
+    "PreparedEntry",
+    "SessionInfo",
+    "SessionList",
+    "SessionView",
+    "append",
+    "append_report",
+    "current",
+    "end",
+    "follow",
+    "list_sessions",
+    "locate",
+    "prepare_entry",
+    "project_root",
+    "read_active",
+    "read_report",
+    "run_subagent_stop",
+    "show",
+    "start",
+    "try_write_entry",
+    "write_entry",
+]
+
+# Claude Code runs hooks with a timeout (default 60 s); stay well inside it.
+HOOK_LOCK_TIMEOUT_S = 5.0
+HOOK_PAYLOAD_MAX_BYTES = 16 * 1024 * 1024
+SOURCES = names.SOURCES
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _fs_errors(f: Callable[_P, _R]) -> Callable[_P, _R]:
+    """`f` with a filesystem failure (`.claude` is a file, a read-only disk) as an error with its fix."""
+
+    @functools.wraps(f)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return f(*args, **kwargs)
+        except OSError as e:
+            where = f" ({e.filename})" if e.filename else ""
+            raise LlmengError(
+                f"{e.strerror or e}{where}",
+                "Check that the project's .claude/sessions/ is a writable directory.",
+            ) from None
+
+    return wrapped
+
+
+@dataclass(frozen=True)
+class SessionList:
+    sessions: tuple[SessionInfo, ...]  # active then archived, each by id (start time)
+    current: str | None  # the id appends go to; None when no session is active
+
+    def is_current(self, info: SessionInfo) -> bool:
+        return info.id == self.current and info.state == names.ACTIVE
+
+
+@dataclass(frozen=True)
+class SessionView:
+    session_id: str
+    path: Path
+    log: SessionLog
+
+
+def project_root(given: str | Path | None, *, cwd: Path, env: Mapping[str, str], home: Path) -> Path:
+    """`given` when the user named the project, else the project Claude Code is working in from `cwd`."""
+    return Path(given) if given else claude_paths.project_root(cwd, env=env, home=home)
+
+
+@_fs_errors
+def start(root: Path, title: str, *, now: datetime, cwd: Path) -> SessionInfo:
+    """Start a session titled `title`; its header records `cwd` and the checked-out branch."""
+    context = store.SessionContext(str(cwd), names.git_branch(root))
+    return store.start_session(root, title, now=now, context=context)
+
+
+def try_write_entry(root: Path, entry: PreparedEntry) -> AppendResult | None:
+    """One attempt at the lock, without waiting: the result, or None when another writer holds it."""
+    try:
+        return write_entry(root, entry, lock_timeout_s=0)
+    except LockBusy:
+        return None
+
+
+@_fs_errors
+def append(
+    root: Path,
+    agent: str,
+    body: bytes | str,
+    *,
+    source: str,
+    now: datetime,
+    agent_id: str | None = None,
+    session_id: str | None = None,
+    max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+) -> AppendResult:
+    """Prepare one entry and write it to the session (standalone when none is active)."""
+    entry = prepare_entry(
+        agent, body, source=source, now=now, agent_id=agent_id, session_id=session_id, max_bytes=max_bytes
+    )
+    return write_entry(root, entry, lock_timeout_s=lock_timeout_s)
+
+
+def read_report(report: str, *, max_bytes: int, stdin: BinaryIO) -> bytes:
+    """The report file's bytes (`-`: stdin's), one byte past the cap at most."""
+    # One byte past the cap: an oversized report is refused without reading it all.
+    if report == "-":
+        return stdin.read(max_bytes + 1)
+    try:
+        with open(report, "rb") as f:
+            return f.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise LlmengError(
+            f"report file not found: {report}", "Write the report first, or pass - to read it from stdin."
+        ) from None
+    except IsADirectoryError:
+        raise LlmengError(f"{report} is a directory", "Pass the report's markdown file.") from None
+
+
+@_fs_errors
+def append_report(
+    root: Path,
+    report: str,
+    *,
+    stdin: BinaryIO,
+    agent: str,
+    source: str,
+    now: datetime,
+    agent_id: str | None = None,
+    session_id: str | None = None,
+    max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+) -> AppendResult:
+    """Append the report file `report` (`-`: stdin) as one entry."""
+    body = read_report(report, max_bytes=max_bytes, stdin=stdin)
+    return append(
+        root,
+        agent,
+        body,
+        source=source,
+        now=now,
+        agent_id=agent_id,
+        session_id=session_id,
+        max_bytes=max_bytes,
+        lock_timeout_s=lock_timeout_s,
+    )
+
+
+@_fs_errors
+def end(
+    root: Path,
+    session_id: str | None = None,
+    *,
+    now: datetime,
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+) -> SessionInfo:
+    """End the current (or named) session and move it to archive/."""
+    return store.end_session(root, session_id, now=now, lock_timeout_s=lock_timeout_s)
+
+
+@_fs_errors
+def list_sessions(root: Path) -> SessionList:
+    """Every session, and which one is current."""
+    return SessionList(tuple(store.list_sessions(root)), store.current_session(root))
+
+
+@_fs_errors
+def current(root: Path) -> SessionInfo | None:
+    """The active session appends go to, or None."""
+    session_id = store.current_session(root)
+    return None if session_id is None else store.session_info(root, names.ACTIVE, session_id)
+
+
+@_fs_errors
+def locate(root: Path, session_id: str | None = None) -> Path:
+    """The file of `session_id` (active or archived), or of the current session."""
+    return store.session_path(root, session_id)
+
+
+@_fs_errors
+def show(root: Path, session_id: str | None = None) -> SessionView:
+    """The current (or named) session, parsed back from its markdown."""
+    if session_id is None:
+        session_id = store.current_session(root)
+    return _view(root, session_id)
+
+
+@_fs_errors
+def read_active(root: Path) -> SessionView | None:
+    """The active session, parsed back, or None when there is none."""
+    session_id = store.current_session(root)
+    return None if session_id is None else _view(root, session_id)
+
+
+def _view(root: Path, session_id: str | None) -> SessionView:
+    from llmeng.sessions.parse import read_session
+
+    path = store.session_path(root, session_id)  # raises, with its fix, when there is no session
+    return SessionView(path.stem, path, read_session(path))
+
+
+@_fs_errors
+def follow(
+    path: Path, on_entries: Callable[[list[Entry]], None], stop: threading.Event, *, from_start: bool = False
+) -> bool:
+    """Report each new entry of `path` until `stop` is set (True) or the session ends (False)."""
+    from llmeng.sessions import tail
+
+    return tail.follow(path, on_entries, stop, from_start=from_start)
+
+
+def run_subagent_stop(
+    payload: bytes,
+    *,
+    env: Mapping[str, str],
+    now: datetime,
+    max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+    lock_timeout_s: float = HOOK_LOCK_TIMEOUT_S,
+) -> HookOutcome:
+    """The SubagentStop hook: log the subagent's final message unless it is already in the session."""
+    return hook.subagent_stop(payload, env=env, now=now, max_bytes=max_bytes, lock_timeout_s=lock_timeout_s)
