@@ -151,7 +151,8 @@ find_uv() {
     uv="$tool/bin/uv"
     [ -x "$uv" ] && return 0
     building="$tool.tmp.$$"
-    if step "$python" -m pip install --disable-pip-version-check --quiet --target "$building" uv &&
+    if step "$python" -m pip install --disable-pip-version-check --quiet --no-deps --no-compile --only-binary=:all: \
+        --target "$building" uv &&
         [ -x "$building/bin/uv" ] && mv -T "$building" "$tool"; then
         building=""
         printf 'installed uv with pip in %s s\n' "$((SECONDS - started))" >>"$data/setup.log"
