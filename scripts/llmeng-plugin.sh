@@ -87,7 +87,7 @@ recently_failed() { [ -n "$(find "$1.failed" -maxdepth 0 -mmin -"$RETRY_AFTER_MI
 # Python's fcntl.flock locks the same open file, and the lock stays with this shell's descriptor.
 take_lock() {
     local wait_s="$1"
-    exec {lock_fd}>>"$data/setup.flock" || return 2
+    { exec {lock_fd}>>"$data/setup.flock"; } 2>/dev/null || return 2
     if command -v flock >/dev/null 2>&1; then
         flock -w "$wait_s" "$lock_fd"
         return

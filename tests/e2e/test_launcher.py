@@ -365,3 +365,11 @@ def test_a_venv_left_half_built_by_an_older_launcher_is_rebuilt(fakes: dict[str,
     missing = _launch(["hook", "subagent-stop"], fakes, stdin=PAYLOAD)
     assert "the llmeng package is missing" in missing.stderr
     _assert_working_install(fakes)
+
+
+def test_a_lock_file_that_cannot_be_opened_is_one_message(env: dict[str, str]) -> None:
+    (Path(env["CLAUDE_PLUGIN_DATA"]) / "setup.flock").mkdir(parents=True)
+    done = _launch(["setup"], env)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["systemMessage"].startswith("llmeng plugin: cannot write")
+    assert len(done.stderr.splitlines()) == 1
