@@ -26,6 +26,10 @@ fix="install it yourself with: pipx install '$root' (or python3 -m pip install -
 SETUP_LOCK_WAIT_S=3
 # Claude Code gives an MCP server 30 s to connect (2.1.330 ignores MCP_CONNECT_TIMEOUT_MS for plugins).
 MCP_LOCK_WAIT_S=25
+# Claude Code starts the MCP server a moment before the SessionStart hook. The hook should build: it is
+# not killed at 30 s, and only it can show the user a failure. So the server builds only when no build
+# has started after this long (a session without the hook, or one whose hook already gave up).
+MCP_DEFER_S=5
 # After a failed build, wait this long before trying again: Claude Code may start the MCP server twice
 # and each session runs setup, and a retry costs a venv and an install.
 RETRY_AFTER_MIN=10
@@ -134,12 +138,16 @@ sweep() {
     return 0
 }
 
-# uv reads UV_* settings, not pip's: carry over the index settings a user gave pip in the environment.
+# uv reads UV_* settings, not pip's: carry over the index settings a user gave pip in the environment
+# (uv has no variable for --no-index, so that one becomes `uv_options`), and trust the certificates pip
+# trusts (pip >= 24.2 uses the system store).
 uv_env() {
     [ -n "${UV_INDEX_URL:-}" ] || [ -z "${PIP_INDEX_URL:-}" ] || export UV_INDEX_URL="$PIP_INDEX_URL"
     [ -n "${UV_EXTRA_INDEX_URL:-}" ] || [ -z "${PIP_EXTRA_INDEX_URL:-}" ] || export UV_EXTRA_INDEX_URL="$PIP_EXTRA_INDEX_URL"
     [ -n "${UV_FIND_LINKS:-}" ] || [ -z "${PIP_FIND_LINKS:-}" ] || export UV_FIND_LINKS="${PIP_FIND_LINKS// /,}"
-    case "${PIP_NO_INDEX:-}" in 1 | [Tt]rue | [Yy]es | [Oo]n) export UV_NO_INDEX=1 ;; esac
+    [ -n "${SSL_CERT_FILE:-}" ] || [ -z "${PIP_CERT:-}" ] || export SSL_CERT_FILE="$PIP_CERT"
+    case "${PIP_NO_INDEX:-}" in 1 | [Tt]rue | [Yy]es | [Oo]n) uv_options=(--no-index) ;; esac
+    export UV_SYSTEM_CERTS="${UV_SYSTEM_CERTS:-1}" UV_NATIVE_TLS="${UV_NATIVE_TLS:-1}"
     export UV_PYTHON_DOWNLOADS=never
 }
 
@@ -169,7 +177,7 @@ build_venv() {
     printf '%s building %s\n' "$(date -u +%FT%TZ)" "$venv" >>"$data/setup.log"
     if find_uv && uv_env && building="$venv.tmp.$$" &&
         step "$uv" venv --quiet --relocatable --python "$python" "$building" &&
-        step "$uv" pip install --python "$building/bin/python" "$root"; then
+        step "$uv" pip install "${uv_options[@]}" --python "$building/bin/python" "$root"; then
         printf 'built with uv in %s s\n' "$((SECONDS - started))" >>"$data/setup.log"
     else
         [ -z "$building" ] || rm -rf "$building"
@@ -239,10 +247,28 @@ hook() {
     return 0
 }
 
+# Wait up to MCP_DEFER_S for the SessionStart hook to start a build (it then holds the lock), for the venv,
+# or for a failure mark.
+await_builder() {
+    local venv started="$SECONDS"
+    find_program llmeng-mcp && return 0
+    venv="$(venv_dir)"
+    python="$(find_python)" || return 0
+    mkdir -p "$data" 2>/dev/null || return 0
+    while [ "$((SECONDS - started))" -lt "$MCP_DEFER_S" ]; do
+        if [ -e "$venv/.complete" ] || recently_failed "$venv"; then return 0; fi
+        take_lock 0 || return 0  # held: a build is under way
+        release_lock
+        sleep 0.2
+    done
+}
+
 mcp() {
+    local started="$SECONDS"
     # The server may start before the SessionStart hook has finished building the venv: wait for it,
     # or build it here.
-    report=quiet setup "$MCP_LOCK_WAIT_S"
+    await_builder
+    report=quiet setup "$((MCP_LOCK_WAIT_S - (SECONDS - started)))"
     if find_program llmeng-mcp; then exec "${command[@]}" "$@"; fi
     if [ -n "$blocked" ]; then
         say "the llmeng package is still being installed by another process, so its MCP server cannot start in this session (setup log: $data/setup.log); it will in the next one"
@@ -256,6 +282,7 @@ report=user
 lock_fd=""
 child=""
 uv=""
+uv_options=()
 building=""
 blocked=""
 command=()

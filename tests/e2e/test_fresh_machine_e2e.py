@@ -92,8 +92,8 @@ def test_on_a_fresh_machine_the_plugin_installs_its_package_and_works(
     assert not list(data.glob("*.tmp.*"))
     assert _plugin_server(result)["status"] == "connected", result.describe()
     assert final in session_text(sandbox.project), result.describe()
-    # SessionStart and the MCP server start together; whichever builds, the other waits. The hook may
-    # say that the MCP server is building, never that anything failed.
+    # The SessionStart hook builds while the MCP server, started a moment earlier, waits for it. Should
+    # the server have had to build (the hook started late), the hook says so; it never reports a failure.
     messages = [json.loads(out)["systemMessage"] for out in _session_start_outputs(result) if out.strip()]
     assert all(m.startswith("llmeng plugin: another process is installing") for m in messages), messages
 

@@ -373,3 +373,10 @@ def test_a_lock_file_that_cannot_be_opened_is_one_message(env: dict[str, str]) -
     assert done.returncode == 0
     assert json.loads(done.stdout)["systemMessage"].startswith("llmeng plugin: cannot write")
     assert len(done.stderr.splitlines()) == 1
+
+
+def test_mcp_started_alone_builds_the_venv_itself_and_serves(fakes: dict[str, str]) -> None:
+    # No SessionStart hook comes to build (its short wait for one ends): the server builds, then runs.
+    served = _launch(["mcp"], fakes, stdin="ping\n")
+    assert (served.returncode, served.stdout) == (0, "served ping\n"), served.stderr
+    assert _reached(fakes) == BOOTSTRAP_POINTS + BUILD_POINTS
