@@ -222,7 +222,7 @@ setup() {
     case $? in
         0) ;;
         1) blocked=1; tell_user "$(busy_message)"; release_lock; return 0 ;;
-        *) tell_user "cannot write $data/setup.flock; $fix"; return 0 ;;
+        *) tell_user "cannot write $data/setup.flock; $fix"; release_lock; return 0 ;;
     esac
     trap on_signal TERM INT HUP
     if [ ! -e "$venv/.complete" ]; then
@@ -257,7 +257,7 @@ await_builder() {
     mkdir -p "$data" 2>/dev/null || return 0
     while [ "$((SECONDS - started))" -lt "$MCP_DEFER_S" ]; do
         if [ -e "$venv/.complete" ] || recently_failed "$venv"; then return 0; fi
-        take_lock 0 || return 0  # held: a build is under way
+        if ! take_lock 0; then release_lock; return 0; fi  # held: a build is under way
         release_lock
         sleep 0.2
     done
