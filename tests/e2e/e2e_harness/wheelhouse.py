@@ -1,7 +1,7 @@
 """Wheels of llmeng's dependencies in a cache, so a "fresh machine" test can install them offline.
 
 Built once with pip from the package registry (like the npm install of Claude Code); keyed by the
-content of pyproject.toml, so a changed dependency list gets a new wheelhouse.
+content of pyproject.toml and the extra requirements, so a changed dependency list gets a new wheelhouse.
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ import sys
 from pathlib import Path
 
 PIP_TIMEOUT_S = 900
-# pip builds llmeng from the plugin folder through its build backend, which must be offline too.
-BUILD_REQUIREMENTS = ("hatchling>=1.25",)
+# pip builds llmeng from the plugin folder through its build backend, which must be offline too; the
+# plugin's launcher installs uv (one wheel) with pip before it builds its venv with uv.
+BUILD_REQUIREMENTS = ("hatchling>=1.25", "uv")
 
 
 def ensure_wheelhouse(repo_root: Path, cache: Path) -> Path:
-    key = hashlib.sha256((repo_root / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    content = (repo_root / "pyproject.toml").read_bytes() + "\n".join(BUILD_REQUIREMENTS).encode()
+    key = hashlib.sha256(content).hexdigest()[:16]
     target = cache / f"wheelhouse-{key}"
     cache.mkdir(parents=True, exist_ok=True)
     with open(cache / ".wheelhouse.lock", "w") as lock:
