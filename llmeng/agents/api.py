@@ -91,18 +91,22 @@ def validate(
     return Validation(result=result, targets=found, fixed=fixed)
 
 
+# Claude Code loads agent files up to 1 MiB; a larger one has nothing --fix could make loadable.
+FIX_MAX_BYTES = 1024 * 1024
+
+
 def fix_files(paths: Sequence[Path]) -> tuple[FixedFile, ...]:
     """Apply every safe fix to the agent files under `paths`, writing each changed file atomically."""
     from llmeng.agents.docs import expand_paths
     from llmeng.agents.fix import fix_text
     from llmeng.agents.spec import load_spec
-    from llmeng.fsutil import atomic_write
+    from llmeng.fsutil import atomic_write, read_regular
 
     files, _ = expand_paths(paths)
     done = []
     for path in files:
         try:
-            text = path.read_bytes().decode("utf-8")
+            text = read_regular(path, max_bytes=FIX_MAX_BYTES).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # the linter reports it; there is nothing safe to fix
         result = fix_text(text, load_spec())

@@ -13,6 +13,7 @@ from llmeng.agents.docs import SCOPE_PROJECT, SCOPE_USER, AgentDoc, PluginInfo
 from llmeng.agents.parse import parse_agent
 from llmeng.agents.spec import Spec
 from llmeng.claude_paths import project_root
+from llmeng.fsutil import read_regular
 
 _UNSAFE_MCP_CHARS = re.compile(r"[^A-Za-z0-9_-]")
 # Reading installed scopes must stay cheap and safe: look at a bounded number of small files.
@@ -78,9 +79,8 @@ def _scan_scope(folder: Path, scope: str, spec: Spec) -> list[InstalledAgent]:
         if i >= MAX_INSTALLED_FILES:
             break
         try:
-            if path.stat().st_size > spec.limits["file_max_bytes"]:
-                continue
-            data = parse_agent(path.read_text("utf-8"), spec).data
+            raw = read_regular(path, max_bytes=spec.limits["file_max_bytes"])
+            data = parse_agent(raw.decode("utf-8"), spec).data
         except (OSError, UnicodeDecodeError):
             continue
         name = data.get("name") if data else None
@@ -142,11 +142,12 @@ def _servers_in(config: dict[str, Any]) -> set[str] | None:
     return {str(k) for k, v in servers.items() if isinstance(v, dict)} if isinstance(servers, dict) else None
 
 
+JSON_MAX_BYTES = 16 * 1024 * 1024  # ~/.claude.json grows with history; far past this it is not config
+
+
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        if not path.is_file() or path.stat().st_size > 16 * 1024 * 1024:
-            return {}
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(read_regular(path, max_bytes=JSON_MAX_BYTES))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

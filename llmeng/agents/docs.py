@@ -184,7 +184,7 @@ def _display(path: Path, resolved: Path, cwd: Path) -> str:
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(read_regular(path, max_bytes=1024 * 1024))  # a plugin.json
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -11,11 +11,15 @@ from typing import Any
 from llmeng.audit.model import AuditConfig
 from llmeng.errors import LlmengError
 from llmeng.findings import Severity
+from llmeng.fsutil import read_regular
 
 _AUDIT_SEVERITIES = {s.value: s for s in (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)}
 _KEYS = {"disable", "exclude", "severity"}
 _PIN = re.compile(r"^\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(==|~=)\s*([0-9][0-9A-Za-z.\-+]*)")
 _LOCK_ENTRY = re.compile(r'name = "([^"]+)"\s*\nversion = "([^"]+)"')
+
+
+CONFIG_MAX_BYTES = 4 * 1024 * 1024  # a pyproject.toml or lock file; larger is not a config file
 
 
 def load_config(root: Path, *, known_rules: Iterable[str]) -> AuditConfig:
@@ -24,7 +28,7 @@ def load_config(root: Path, *, known_rules: Iterable[str]) -> AuditConfig:
     data: Mapping[str, Any] = {}
     if pyproject.is_file():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_regular(pyproject, max_bytes=CONFIG_MAX_BYTES).decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise LlmengError(
                 f"{pyproject}: not valid TOML ({e})", "Fix the syntax, or run on a subdirectory."
@@ -107,6 +111,6 @@ def _norm(name: str) -> str:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        return read_regular(path, max_bytes=CONFIG_MAX_BYTES).decode("utf-8", "replace")
     except OSError:
         return ""

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from llmeng.errors import LlmengError
+from llmeng.fsutil import read_regular
 from llmeng.models.catalog import Catalog, lookup_model
 from llmeng.models.facts import SpeedFigure
 
@@ -33,7 +34,8 @@ class _SpeedFile(BaseModel):
 def load_speed(path: Path, catalog: Catalog) -> Catalog:
     """The catalog with the file's speed figures attached; unknown model ids are an error, not skipped."""
     try:
-        parsed = _SpeedFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+        text = read_regular(path, max_bytes=1024 * 1024).decode("utf-8")
+        parsed = _SpeedFile.model_validate(tomllib.loads(text))
     except (OSError, tomllib.TOMLDecodeError, ValidationError) as e:
         raise LlmengError(
             f"{path}: invalid speed file: {e}",

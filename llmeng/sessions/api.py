@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO, ParamSpec, TypeVar
 
 from llmeng import claude_paths
 from llmeng.errors import LlmengError
+from llmeng.fsutil import NotReadable, read_regular
 from llmeng.sessions import hook, names, store
 from llmeng.sessions.append import AppendResult, PreparedEntry, prepare_entry, write_entry
 from llmeng.sessions.entries import DEFAULT_MAX_ENTRY_BYTES
@@ -147,14 +148,15 @@ def read_report(report: str, *, max_bytes: int, stdin: BinaryIO) -> bytes:
     if report == "-":
         return stdin.read(max_bytes + 1)
     try:
-        with open(report, "rb") as f:
-            return f.read(max_bytes + 1)
+        return read_regular(report, max_bytes=max_bytes + 1, cut=True)
+    except NotReadable as e:
+        # A directory, a FIFO (which would block), a device: say which, instead of reading it.
+        what = "a directory" if "directory" in e.reason else e.reason
+        raise LlmengError(f"{report} is {what}", "Pass the report's markdown file, or - for stdin.") from None
     except FileNotFoundError:
         raise LlmengError(
             f"report file not found: {report}", "Write the report first, or pass - to read it from stdin."
         ) from None
-    except IsADirectoryError:
-        raise LlmengError(f"{report} is a directory", "Pass the report's markdown file.") from None
 
 
 @_fs_errors

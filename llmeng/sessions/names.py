@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from llmeng.errors import LlmengError
-from llmeng.fsutil import confine, confine_dir
+from llmeng.fsutil import confine, confine_dir, read_regular
 
 SESSIONS_DIR = ".claude/sessions"
 ACTIVE = "active"
@@ -84,9 +84,9 @@ def git_branch(root: Path) -> str | None:
     git = root / ".git"
     try:
         if git.is_file():  # a worktree: `.git` holds "gitdir: <path>"
-            git = (root / git.read_text().split(":", 1)[1].strip()).resolve()
-        head = (git / "HEAD").read_text().strip()
-    except (OSError, IndexError):
+            git = (root / read_regular(git, max_bytes=4096).decode().split(":", 1)[1].strip()).resolve()
+        head = read_regular(git / "HEAD", max_bytes=4096).decode().strip()
+    except (OSError, IndexError, UnicodeDecodeError):
         return None
     if head.startswith("ref: refs/heads/"):
         return head.removeprefix("ref: refs/heads/")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from llmeng.fsutil import open_regular
 from llmeng.sessions.entries import BEGIN_RE, CLOSED_RE, END_RE, SESSION_MARK, block_crc, decode_body
 
 _FIELD_RE = re.compile(r"([A-Za-z]+): (.*)")
@@ -43,7 +44,8 @@ class SessionLog:
 
 def read_session(path: Path) -> SessionLog:
     """Parse the session file at `path`."""
-    return parse_session(path.read_text(encoding="utf-8", errors="replace"))
+    with open_regular(path, follow=False) as f:
+        return parse_session(f.read().decode("utf-8", "replace"))
 
 
 def parse_session(text: str) -> SessionLog:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from llmeng.errors import LlmengError
-from llmeng.fsutil import atomic_create, confine_dir
+from llmeng.fsutil import atomic_create, confine_dir, open_regular
 from llmeng.sessions import names
 from llmeng.sessions.entries import SESSION_MARK, format_time
 from llmeng.sessions.listing import session_ids
@@ -112,7 +112,7 @@ def session_info(root: Path, kind: str, session_id: str) -> SessionInfo:
 
 
 def _read_title(path: Path) -> str:
-    with open(path, "rb") as f:
+    with open_regular(path, follow=False) as f:
         m = _TITLE_RE.search(f.read(4096))
     return m.group(1).decode("utf-8", "replace").strip() if m else ""
 

@@ -95,6 +95,16 @@ def test_missing_report_and_directory_are_errors(project, capsys):
     assert code == 2 and "is a directory" in err
 
 
+def test_a_fifo_or_device_report_is_refused_without_blocking(project, capsys):
+    import os
+
+    os.mkfifo(project / "report.md")  # nobody writes: a plain open() would wait forever
+    code, _, err = run(capsys, "session", "append", "--agent", "a", "report.md")
+    assert code == 2 and "not a regular file (a FIFO)" in err
+    code, _, err = run(capsys, "session", "append", "--agent", "a", "/dev/zero")
+    assert code == 2 and "not a regular file (a device)" in err
+
+
 def test_bad_agent_and_session_id_exit_2(project, capsys):
     (project / "r.md").write_text("x")
     code, _, err = run(capsys, "session", "append", "--agent", "../evil", "r.md")
