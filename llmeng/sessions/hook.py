@@ -20,6 +20,7 @@ from llmeng.sessions.append import append_entry
 from llmeng.sessions.entries import DEFAULT_MAX_ENTRY_BYTES, replace_controls
 from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S
 from llmeng.sessions.names import AGENT_ID_RE
+from llmeng.sessions.redact import safe_cut
 from llmeng.sessions.store import current_session
 from llmeng.sessions.transcript import TranscriptFacts, scan_transcript
 
@@ -31,6 +32,9 @@ class HookOutcome:
     status: str  # appended | already-logged | agent-appended | no-session | no-message | ignored
     detail: str
     path: Path | None = None
+
+
+NOTE_PATH_MAX_CHARS = 512  # a longer transcript path is named generically: the note must fit the cap
 
 
 def subagent_stop(
@@ -112,12 +116,17 @@ def _fit(message: str, max_bytes: int, data: Mapping[str, Any]) -> bytes:
     Control characters are replaced rather than refused: a stray escape code in a model's answer
     should not cost us the finding.
     """
-    raw = replace_controls(message).encode("utf-8", "replace")
+    text = replace_controls(message)
+    raw = text.encode("utf-8", "replace")
     if len(raw) <= max_bytes:
         return raw
+    where = replace_controls(str(data.get("agent_transcript_path") or ""))
+    where = where if 0 < len(where) <= NOTE_PATH_MAX_CHARS else "the agent transcript"
     note = (
-        f"\n\n_[llmeng: truncated {len(raw)} bytes to the {max_bytes}-byte cap; the full text is in "
-        f"{data.get('agent_transcript_path') or 'the agent transcript'}]_"
-    ).encode()
-    head = raw[: max(max_bytes - len(note), 0)].decode("utf-8", "ignore").encode("utf-8")
-    return head + note
+        f"\n\n_[llmeng: truncated {len(raw)} bytes to the {max_bytes}-byte cap; the full text is in {where}]_"
+    )
+    budget = max(max_bytes - len(note.encode()), 0)
+    head = raw[:budget].decode("utf-8", "ignore")
+    # Never cut inside a secret: a part of one would no longer be recognised, and so not masked.
+    head = head[: safe_cut(text, len(head))]
+    return (head + note).encode("utf-8")[:max_bytes]

@@ -231,6 +231,24 @@ def redact(text: str) -> Redaction:
     return Redaction(text, count, tuple(kinds))
 
 
+def safe_cut(text: str, limit: int) -> int:
+    """The largest index <= `limit` at which `text` can be cut without splitting a secret.
+
+    Cutting inside a secret would leave a part too short for its pattern to recognise (13 of 30
+    lines of a private key, a token's first half), and the part would reach the log unmasked.
+    """
+    if limit >= len(text) or not _ANY_HINT.search(text):
+        return min(limit, len(text))
+    cut = limit
+    for pattern in PATTERNS:
+        for match in pattern.regex.finditer(text, 0, len(text)):
+            if match.start() >= cut:
+                break
+            if match.start() < cut < match.end():
+                cut = match.start()
+    return cut
+
+
 def _masker(pattern: SecretPattern) -> Callable[[re.Match[str]], str]:
     mask = f"[REDACTED:{pattern.id}]"
     if not pattern.regex.groups:

@@ -16,6 +16,7 @@ from pathlib import Path
 from llmeng.errors import LlmengError
 from llmeng.fsutil import atomic_create, confine_dir, open_regular
 from llmeng.sessions import names
+from llmeng.sessions.redact import redact
 from llmeng.sessions.entries import SESSION_MARK, format_time
 from llmeng.sessions.listing import session_ids
 from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, FileMoved, locked
@@ -66,7 +67,8 @@ def _check_title(title: str) -> str:
             "session title is too long or has control characters",
             f"Use one line of at most {TITLE_MAX_CHARS} printable characters.",
         )
-    return title
+    # The title names the file and heads the log: a key pasted into it is masked like one in a report.
+    return redact(title).text
 
 
 def _header(title: str, session_id: str, now: datetime, context: SessionContext) -> str:

@@ -129,6 +129,40 @@ def test_oversized_message_is_cut_with_a_note_not_dropped(tmp_path, session):
     assert len(body.encode()) <= 2000
 
 
+@pytest.mark.parametrize(
+    "transcript",
+    ["/tmp/t\x1b[31m.jsonl", "/tmp/" + "deep/" * 2000 + "t.jsonl", "", None],
+    ids=["control-character", "very-long", "empty", "missing"],
+)
+def test_a_cut_message_is_kept_whatever_the_transcript_path(tmp_path, session, transcript):
+    # The note names the transcript; a path with a control character, or longer than the cap, used to
+    # get the whole entry refused: the finding was lost.
+    changes = {"last_assistant_message": "finding " * 1000, "agent_transcript_path": transcript}
+    outcome = subagent_stop(
+        payload("subagent-stop-2.1.197.json", tmp_path, **changes), env={}, now=NOW, max_bytes=1500
+    )
+    assert outcome.status == "appended"
+    body = read_session(session.path).entries[0].body
+    assert body.startswith("finding finding") and "truncated" in body and len(body.encode()) <= 1500
+
+
+def test_a_cut_never_leaves_part_of_a_private_key_unmasked(tmp_path, session):
+    from tests.sessions.secret_shapes import SHAPES
+
+    key = next(text for shape, _, text in SHAPES if shape == "pem-rsa")
+    message = "Found a key in config.py:\n" + key + "\nRotate it." + " more" * 400
+    # The cap falls inside the key block: cutting there would keep its first lines without an END line.
+    cap = len(message.encode()) - len(key) // 2 - len("\nRotate it." + " more" * 400)
+    subagent_stop(
+        payload("subagent-stop-2.1.197.json", tmp_path, last_assistant_message=message),
+        env={},
+        now=NOW,
+        max_bytes=cap,
+    )
+    body = read_session(session.path).entries[0].body
+    assert "MIIEow" not in body and "x9Y8" not in body and body.startswith("Found a key")
+
+
 @pytest.mark.parametrize("raw", [b"not json", b"[1, 2]"])
 def test_bad_payload_is_an_error_in_core(raw):
     with pytest.raises(LlmengError):

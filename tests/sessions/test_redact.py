@@ -1,6 +1,6 @@
 import pytest
 
-from llmeng.sessions.redact import PATTERNS, redact
+from llmeng.sessions.redact import PATTERNS, redact, safe_cut
 from tests.sessions.secret_shapes import SHAPES
 
 SAMPLES = {
@@ -79,3 +79,37 @@ def test_the_corpus_is_large_and_covers_every_pattern():
 )
 def test_references_to_secrets_are_not_masked(reference):
     assert redact(reference).count == 0
+
+
+@pytest.mark.parametrize(("kind", "secret"), [(k, t) for _, k, t in SHAPES], ids=[s for s, _, _ in SHAPES])
+def test_a_cut_never_splits_a_secret(kind, secret):
+    text = "Summary of the audit.\n" + secret + "\nMore findings follow."
+    inside = len("Summary of the audit.\n") + len(secret) // 2
+    cut = safe_cut(text, inside)
+    assert cut <= inside and redact(text[:cut]).text == text[:cut].replace(secret, "")
+    assert secret[len(secret) // 3 :] not in text[:cut]
+
+
+def test_a_session_title_with_a_secret_is_masked_in_file_name_and_header(tmp_path):
+    from datetime import UTC, datetime
+
+    from llmeng.sessions.store import SessionContext, start_session
+
+    for _, _, secret in SHAPES:
+        if "\n" in secret:
+            continue  # a title is one line
+        info = start_session(
+            tmp_path, f"rotate {secret} now", now=datetime.now(UTC), context=SessionContext("/", None)
+        )
+        written = info.path.read_text()
+        value = _masked_value(secret)
+        assert value not in written and value[-12:] not in info.path.name, secret
+        assert "[REDACTED:" in written and "redacted" in info.id
+
+
+def _masked_value(sample: str) -> str:
+    """The part of `sample` that redaction replaces (for `password=...` only the value)."""
+    masked = redact(sample).text
+    start = masked.index("[REDACTED:")
+    after = len(masked) - masked.index("]", start) - 1
+    return sample[start : len(sample) - after]
