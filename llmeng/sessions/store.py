@@ -16,10 +16,10 @@ from pathlib import Path
 from llmeng.errors import LlmengError
 from llmeng.fsutil import atomic_create, confine_dir, open_regular
 from llmeng.sessions import names
-from llmeng.sessions.redact import redact
 from llmeng.sessions.entries import SESSION_MARK, format_time
 from llmeng.sessions.listing import session_ids
 from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, FileMoved, locked
+from llmeng.sessions.redact import redact
 from llmeng.sessions.writer import append_fd
 
 TITLE_MAX_CHARS = 200
