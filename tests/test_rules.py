@@ -65,12 +65,3 @@ def test_finding_copies_its_evidence() -> None:
 def test_both_families_share_the_one_rule_type() -> None:
     assert all(type(r) is Rule for r in (*AGENT_RULES, *AUDIT_RULES))
     assert not {r.id for r in AGENT_RULES} & {r.id for r in AUDIT_RULES}
-
-
-def test_render_page_is_still_reachable_from_llmeng_rules_until_sarif_moves() -> None:
-    import llmeng.rules
-    from llmeng.report.rules import render_page
-
-    assert llmeng.rules.render_page is render_page
-    with pytest.raises(AttributeError):
-        llmeng.rules.no_such_thing  # noqa: B018
