@@ -17,7 +17,7 @@ from typing import Any
 
 from llmeng.errors import LlmengError
 from llmeng.fsutil import NotReadable, read_regular
-from llmeng.install import jsonedit
+from llmeng.install import jsonedit, txn
 
 _INDENT = re.compile(r"\n([ \t]+)\S")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -101,18 +101,9 @@ def read_doc(path: Path) -> JsonDoc:
     except OSError as e:
         raise _unusable(path, f"unreadable ({e.strerror or e})") from None
     if links > 1:
-        raise hard_linked(path, links)
+        raise txn.hard_linked(path, links)
     text, data = _parse(path, raw)
     return JsonDoc(path, data, detect_style(text), raw)
-
-
-def hard_linked(path: Path, links: int) -> LlmengError:
-    return LlmengError(
-        f"{path} has {links} hard links; replacing it would leave the other names with the old "
-        "contents; nothing was written",
-        f"Make {path.name} a file of its own (`cp {path} {path}.tmp && mv {path}.tmp {path}`), "
-        "then run again.",
-    )
 
 
 def _parse(path: Path, raw: bytes) -> tuple[str, dict[str, Any]]:

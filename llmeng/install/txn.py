@@ -9,8 +9,10 @@ disk, never a mix, and the manifest (the last swap) always matches the files.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import re
 import secrets
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,13 +20,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llmeng.errors import LlmengError
-from llmeng.fsutil import atomic_write
+from llmeng.fsutil import NotReadable, atomic_write, read_regular
 from llmeng.install.manifest import sha256
+from llmeng.install.scopes import PROJECT_MCP_NAME, USER_MCP_NAME
 
 LOCK_TRIES = 200
 LOCK_PAUSE_S = 0.05
 STAGED_MARK = ".llmeng-new-"
 OLD_MARK = ".llmeng-old-"
+TOKEN_BYTES = 4
+# `.NAME.llmeng-new-<token>` / `.NAME.llmeng-old-<token>`: the only names a sweep may delete.
+_STRAY = re.compile(
+    rf"\.(?P<name>.+)(?:{re.escape(STAGED_MARK)}|{re.escape(OLD_MARK)})[0-9a-f]{{{TOKEN_BYTES * 2}}}"
+)
+JOURNAL_MAX_BYTES = 1 << 20  # a few hundred bytes per file; far more is not a journal we wrote
+_BESIDE_ROOT = (PROJECT_MCP_NAME, USER_MCP_NAME)  # the MCP configs sit beside the scope folder
+TARGET_MAX_BYTES = 64 << 20  # as settings.SETTINGS_MAX_BYTES: ~/.claude.json is the largest target
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,18 @@ def after_swap(index: int) -> None:
 
 
 def commit(ops: Sequence[Op], journal: Path) -> None:
-    """Perform `ops` as one transaction, journalled at `journal` and locked on its directory."""
+    """Perform `ops` as one transaction, journalled at `journal` and locked on its directory.
+
+    An OS error (a read-only or immutable file, a full disk) is rolled back and raised as an
+    LlmengError that names the file.
+    """
+    try:
+        _commit(ops, journal)
+    except OSError as e:
+        raise os_failure(e, journal) from e
+
+
+def _commit(ops: Sequence[Op], journal: Path) -> None:
     made = _make_dirs([journal.parent])
     with locked(journal.parent):
         # Made under the lock, so a failing twin cannot remove them between our mkdir and our writes.
@@ -94,13 +116,14 @@ def _make_dirs(folders: Sequence[Path]) -> list[Path]:
 
 def _commit_locked(ops: Sequence[Op], journal: Path) -> None:
     recover(journal)
-    sweep({op.target.parent for op in ops})
+    sweep(journal, [(op.target.parent, op.target.name) for op in ops])
     _check_unchanged(ops)
-    token = secrets.token_hex(4)
+    token = secrets.token_hex(TOKEN_BYTES)
     try:
         swaps = [_stage(op, token) for op in ops]
     except BaseException:
-        sweep({op.target.parent for op in ops})  # nothing was swapped yet: drop what was staged
+        for op in ops:  # nothing was swapped yet: drop what was staged
+            op.target.with_name(f".{op.target.name}{STAGED_MARK}{token}").unlink(missing_ok=True)
         raise
     atomic_write(journal, json.dumps([s.to_json() for s in swaps], indent=1).encode(), mode=0o644)
     try:
@@ -119,13 +142,15 @@ def _commit_locked(ops: Sequence[Op], journal: Path) -> None:
 def recover(journal: Path) -> bool:
     """Undo a half-done transaction recorded in `journal`; True if there was one."""
     try:
-        swaps = [_Swap.from_json(d) for d in json.loads(journal.read_bytes())]
+        swaps = [_Swap.from_json(d) for d in json.loads(read_regular(journal, max_bytes=JOURNAL_MAX_BYTES))]
+        if not all(_ours(swap, journal) for swap in swaps):
+            raise ValueError("it names files that are not llmeng's")
     except FileNotFoundError:
         return False
-    except ValueError:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, NotReadable):
         # The journal is written atomically, so this is not ours half-written: refuse to guess.
         raise LlmengError(
-            f"{journal} is unreadable; an earlier install may be half done",
+            f"{journal} is unreadable or not llmeng's; an earlier install may be half done",
             "Compare the files with `llmeng list`, then delete the journal.",
         ) from None
     for swap in reversed(swaps):
@@ -138,16 +163,47 @@ def recover(journal: Path) -> bool:
     return True
 
 
-def sweep(directories: Iterable[Path]) -> None:
-    """Delete leftovers of a run killed outside its journal: staged files before it, old ones after."""
-    for directory in directories:
-        for mark in (STAGED_MARK, OLD_MARK):
-            for stray in directory.glob(f".*{mark}*") if directory.is_dir() else ():
-                stray.unlink(missing_ok=True)
+def _ours(swap: _Swap, journal: Path) -> bool:
+    """A journal entry we could have written: its side files are named after its target, beside it,
+    and the target is in the journal's folder, below it, or one level up (.mcp.json, ~/.claude.json).
+
+    A journal committed to a repository must not make a rollback move or delete anyone's files.
+    """
+    root = os.path.abspath(journal.parent)
+    target = os.path.abspath(swap.target)
+    beside = os.path.dirname(target) == os.path.dirname(root) and swap.target.name in _BESIDE_ROOT
+    near = target.startswith(root + os.sep) or beside
+    side = [
+        _STRAY.fullmatch(p.name) if p.parent == swap.target.parent else None for p in (swap.staged, swap.old)
+    ]
+    return near and all(m is not None and m["name"] == swap.target.name for m in side)
+
+
+def sweep(journal: Path, places: Iterable[tuple[Path, str | None]]) -> None:
+    """Delete leftovers of runs killed outside their journal: staged files before it, old ones after.
+
+    `places` pairs a folder with the one target name whose leftovers may go there (None: any).
+    Only regular files named as `_stage` names them are deleted, never while a journal still
+    needs them, and the caller holds the scope's lock, so no running transaction owns them.
+    """
+    if journal.exists():
+        return
+    for folder, name in places:
+        try:
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            match = _STRAY.fullmatch(entry.name)
+            if match and name in (None, match["name"]) and entry.is_file(follow_symlinks=False):
+                Path(entry.path).unlink(missing_ok=True)
 
 
 def _check_unchanged(ops: Sequence[Op]) -> None:
     for op in ops:
+        with contextlib.suppress(FileNotFoundError):
+            if (links := os.lstat(op.target).st_nlink) > 1:
+                raise hard_linked(op.target, links)
         current = _sha_or_none(op.target)
         if current != op.expected:
             raise LlmengError(
@@ -197,9 +253,42 @@ def _mode_of(path: Path) -> int:
 
 def _sha_or_none(path: Path) -> str | None:
     try:
-        return sha256(path.read_bytes())
+        return sha256(read_regular(path, max_bytes=TARGET_MAX_BYTES))
     except FileNotFoundError:
         return None
+    except NotReadable as e:
+        return e.reason  # never a sha256: reported as changed since the plan
+
+
+def hard_linked(path: Path, links: int) -> LlmengError:
+    """Replacing a file with hard links would leave its other names holding the old bytes."""
+    return LlmengError(
+        f"{path} has {links} hard links; replacing it would split it from the other names, "
+        "which keep the old contents; nothing was written",
+        f"Make {path.name} a file of its own (`cp {path} {path}.tmp && mv {path}.tmp {path}`), "
+        "then run the command again.",
+    )
+
+
+def os_failure(e: OSError, journal: Path | None = None) -> LlmengError:
+    """An OS error as a message naming the file (a target, not our temporary name for it) and a fix."""
+    where = Path(e.filename) if isinstance(e.filename, str) else None
+    if where is not None and (match := _STRAY.fullmatch(where.name)):
+        where = where.with_name(match["name"])
+    place = f"{where}: " if where is not None else ""
+    state = (
+        f"; the rollback did not finish, so {journal} is kept and the next run completes it"
+        if journal is not None and journal.exists()
+        else "; nothing was changed"
+    )
+    read_only = e.errno in (errno.EPERM, errno.EACCES, errno.EROFS)
+    fix = (
+        f"Check that llmeng may read and write {where or 'it'} (permissions; a read-only mount; "
+        f"the immutable flag: `lsattr {where or ''}`, `chattr -i`), then run the command again."
+        if read_only
+        else "Fix the cause (disk space, the path), then run the command again."
+    )
+    return LlmengError(f"{place}{e.strerror or e}{state}", fix)
 
 
 def _sync_dirs(ops: Sequence[Op]) -> None:
