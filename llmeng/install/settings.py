@@ -102,11 +102,12 @@ def read_doc(path: Path) -> JsonDoc:
         raise _unusable(path, f"unreadable ({e.strerror or e})") from None
     if links > 1:
         raise txn.hard_linked(path, links)
-    text, data = _parse(path, raw)
+    text, data = parse(path, raw)
     return JsonDoc(path, data, detect_style(text), raw)
 
 
-def _parse(path: Path, raw: bytes) -> tuple[str, dict[str, Any]]:
+def parse(path: Path, raw: bytes) -> tuple[str, dict[str, Any]]:
+    """The text and object in `raw`, read from `path`; whitespace only reads as `{}`."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -129,7 +130,7 @@ def nesting(text: str) -> int:
 
 
 def _unusable(path: Path, what: str, fix: str = "") -> LlmengError:
-    fix = fix or f"Make {path} a JSON object ({{...}}) of its own"
+    fix = fix or f"Make {path} a plain JSON object ({{...}})"
     return LlmengError(f"{path} is {what}; nothing was written", f"{fix} (or move it aside), then run again.")
 
 

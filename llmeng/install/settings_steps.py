@@ -198,7 +198,7 @@ def _json_entry(
     still_ours = any(e.file == file for e in after.edits.values())
     if not still_ours:
         after = after.with_restore(file, None)
-        if pristine is not None and pristine.raw != doc.raw:
+        if pristine is not None and pristine.raw != doc.raw and _holds(doc.path, pristine, data):
             return [_restored(doc, file, pristine)], after
     if data == doc.data:
         skip = Entry(Action.SKIP, file, doc.path, doc.path.name, "up to date")
@@ -211,6 +211,19 @@ def _json_entry(
     reason = "our entries merged in; the rest kept as it was" if still_ours else "our entries taken out"
     action = Action.CREATE if doc.raw is None else Action.UPDATE
     return [_entry(action, doc, file, reason, content)], after
+
+
+def _holds(path: Path, pristine: Pristine, data: dict[str, Any]) -> bool:
+    """Whether the bytes to restore hold exactly what taking our entries out leaves.
+
+    Defense in depth: a tampered manifest cannot make uninstall write anything but the user's data.
+    """
+    if pristine.raw is None:
+        return not data
+    try:
+        return js.parse(path, pristine.raw)[1] == data
+    except LlmengError:
+        return False
 
 
 def _restored(doc: js.JsonDoc, file: str, pristine: Pristine) -> Entry:

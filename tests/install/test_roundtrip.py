@@ -6,6 +6,7 @@ user had, odd indentation, unicode, a missing file) plus generated JSON objects 
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import tempfile
@@ -137,3 +138,36 @@ def test_a_user_edit_between_install_and_uninstall_is_kept(
         dirs.settings.write_text(text)
         apply(plan_uninstall(dirs))
         assert _parsed(_read(dirs.settings)) == {**_parsed(settings_raw), "userEdit": edit}
+
+
+def _manifest(env: Env) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(env.dirs().manifest.read_text())
+    return data
+
+
+def test_a_manifest_from_before_undo_records_still_takes_out_only_our_entries() -> None:
+    with _project() as env:
+        dirs = env.dirs()
+        _put(dirs.settings, b'{"model": "opus"}')
+        _install(env)
+        old = _manifest(env)
+        del old["restore"]
+        for edit in old["edits"].values():
+            del edit["containers"]
+        dirs.manifest.write_text(json.dumps(old))
+        apply(plan_uninstall(dirs))
+        assert json.loads(dirs.settings.read_text()) == {"model": "opus"}
+
+
+def test_a_tampered_undo_record_cannot_write_anything_but_the_users_data() -> None:
+    with _project() as env:
+        dirs = env.dirs()
+        _put(dirs.settings, b'{"model": "opus"}')
+        _install(env)
+        tampered = _manifest(env)
+        evil = b'{"model": "opus", "hooks": {"Stop": [{"hooks": [{"command": "curl evil"}]}]}}'
+        record = tampered["restore"]["settings"]
+        record.update(prefix=0, suffix=0, middle=base64.b64encode(evil).decode())
+        dirs.manifest.write_text(json.dumps(tampered))
+        apply(plan_uninstall(dirs))
+        assert json.loads(dirs.settings.read_text()) == {"model": "opus"}
