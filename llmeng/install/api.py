@@ -18,10 +18,11 @@ from pathlib import Path
 from llmeng import __version__
 from llmeng.claude_paths import project_root
 from llmeng.errors import LlmengError
-from llmeng.install import bundle, txn
+from llmeng.install import bundle
 from llmeng.install import manifest as mf
 from llmeng.install.apply import InstallReport, apply, recover_scope
 from llmeng.install.components import Components, Launch, Want, choose_launch
+from llmeng.install.failures import os_failure
 from llmeng.install.inventory import InstalledAgent, inventory
 from llmeng.install.model import InstallPlan
 from llmeng.install.plan import Request, plan_install, plan_uninstall
@@ -232,7 +233,7 @@ def _os_errors() -> Iterator[None]:
     try:
         yield
     except OSError as e:
-        raise txn.os_failure(e) from e
+        raise os_failure(e) from e
 
 
 def _check_names(source: Path | None, names: Sequence[str], all_agents: bool) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llmeng.install import txn
+from llmeng.install.failures import os_failure
 from llmeng.install.model import Action, InstallPlan
 from llmeng.install.scopes import ScopeDirs
 
@@ -56,7 +57,7 @@ def recover_scope(dirs: ScopeDirs) -> bool:
             recovered = txn.recover(dirs.journal)
             txn.sweep(dirs.journal, _places(dirs))
     except OSError as e:
-        raise txn.os_failure(e, dirs.journal) from e
+        raise os_failure(e, dirs.journal) from e
     return recovered
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from llmeng.errors import LlmengError
 from llmeng.fsutil import NotReadable, read_regular
-from llmeng.install import jsonedit, txn
+from llmeng.install import jsonedit
+from llmeng.install.failures import hard_linked
 
 _INDENT = re.compile(r"\n([ \t]+)\S")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -101,7 +102,7 @@ def read_doc(path: Path) -> JsonDoc:
     except OSError as e:
         raise _unusable(path, f"unreadable ({e.strerror or e})") from None
     if links > 1:
-        raise txn.hard_linked(path, links)
+        raise hard_linked(path, links)
     text, data = parse(path, raw)
     return JsonDoc(path, data, detect_style(text), raw)
 

@@ -9,30 +9,23 @@ disk, never a mix, and the manifest (the last swap) always matches the files.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
-import re
 import secrets
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from llmeng.errors import LlmengError
 from llmeng.fsutil import NotReadable, atomic_write, read_regular
+from llmeng.install.failures import hard_linked, os_failure
+from llmeng.install.leftovers import OLD_MARK, STAGED_MARK, TOKEN_BYTES, side_target, sweep
 from llmeng.install.manifest import sha256
 from llmeng.install.scopes import PROJECT_MCP_NAME, USER_MCP_NAME
 
 LOCK_TRIES = 200
 LOCK_PAUSE_S = 0.05
-STAGED_MARK = ".llmeng-new-"
-OLD_MARK = ".llmeng-old-"
-TOKEN_BYTES = 4
-# `.NAME.llmeng-new-<token>` / `.NAME.llmeng-old-<token>`: the only names a sweep may delete.
-_STRAY = re.compile(
-    rf"\.(?P<name>.+)(?:{re.escape(STAGED_MARK)}|{re.escape(OLD_MARK)})[0-9a-f]{{{TOKEN_BYTES * 2}}}"
-)
 JOURNAL_MAX_BYTES = 1 << 20  # a few hundred bytes per file; far more is not a journal we wrote
 _BESIDE_ROOT = (PROJECT_MCP_NAME, USER_MCP_NAME)  # the MCP configs sit beside the scope folder
 TARGET_MAX_BYTES = 64 << 20  # as settings.SETTINGS_MAX_BYTES: ~/.claude.json is the largest target
@@ -173,30 +166,12 @@ def _ours(swap: _Swap, journal: Path) -> bool:
     target = os.path.abspath(swap.target)
     beside = os.path.dirname(target) == os.path.dirname(root) and swap.target.name in _BESIDE_ROOT
     near = target.startswith(root + os.sep) or beside
-    side = [
-        _STRAY.fullmatch(p.name) if p.parent == swap.target.parent else None for p in (swap.staged, swap.old)
-    ]
-    return near and all(m is not None and m["name"] == swap.target.name for m in side)
-
-
-def sweep(journal: Path, places: Iterable[tuple[Path, str | None]]) -> None:
-    """Delete leftovers of runs killed outside their journal: staged files before it, old ones after.
-
-    `places` pairs a folder with the one target name whose leftovers may go there (None: any).
-    Only regular files named as `_stage` names them are deleted, never while a journal still
-    needs them, and the caller holds the scope's lock, so no running transaction owns them.
-    """
-    if journal.exists():
-        return
-    for folder, name in places:
-        try:
-            entries = list(os.scandir(folder))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            match = _STRAY.fullmatch(entry.name)
-            if match and name in (None, match["name"]) and entry.is_file(follow_symlinks=False):
-                Path(entry.path).unlink(missing_ok=True)
+    beside_target = all(p.parent == swap.target.parent for p in (swap.staged, swap.old))
+    return (
+        near
+        and beside_target
+        and side_target(swap.staged.name) == side_target(swap.old.name) == swap.target.name
+    )
 
 
 def _check_unchanged(ops: Sequence[Op]) -> None:
@@ -258,37 +233,6 @@ def _sha_or_none(path: Path) -> str | None:
         return None
     except NotReadable as e:
         return e.reason  # never a sha256: reported as changed since the plan
-
-
-def hard_linked(path: Path, links: int) -> LlmengError:
-    """Replacing a file with hard links would leave its other names holding the old bytes."""
-    return LlmengError(
-        f"{path} has {links} hard links; replacing it would split it from the other names, "
-        "which keep the old contents; nothing was written",
-        f"Make {path.name} a file of its own (`cp {path} {path}.tmp && mv {path}.tmp {path}`), "
-        "then run the command again.",
-    )
-
-
-def os_failure(e: OSError, journal: Path | None = None) -> LlmengError:
-    """An OS error as a message naming the file (a target, not our temporary name for it) and a fix."""
-    where = Path(e.filename) if isinstance(e.filename, str) else None
-    if where is not None and (match := _STRAY.fullmatch(where.name)):
-        where = where.with_name(match["name"])
-    place = f"{where}: " if where is not None else ""
-    state = (
-        f"; the rollback did not finish, so {journal} is kept and the next run completes it"
-        if journal is not None and journal.exists()
-        else "; nothing was changed"
-    )
-    read_only = e.errno in (errno.EPERM, errno.EACCES, errno.EROFS)
-    fix = (
-        f"Check that llmeng may read and write {where or 'it'} (permissions; a read-only mount; "
-        f"the immutable flag: `lsattr {where or ''}`, `chattr -i`), then run the command again."
-        if read_only
-        else "Fix the cause (disk space, the path), then run the command again."
-    )
-    return LlmengError(f"{place}{e.strerror or e}{state}", fix)
 
 
 def _sync_dirs(ops: Sequence[Op]) -> None:

@@ -20,6 +20,7 @@ from conftest import Env
 from llmeng.cli import main
 from llmeng.install import settings as js
 from llmeng.install import txn
+from llmeng.install.failures import os_failure
 from llmeng.install.sources import Linter
 
 USERS = b'{\n  "model": "opus",\n  "hooks": {}\n}\n'
@@ -217,7 +218,7 @@ def test_a_read_only_folder_while_staging_names_the_target_not_our_temporary_fil
 def test_a_failed_rollback_says_the_next_run_completes_it(tmp_path: Path) -> None:
     journal = tmp_path / "journal"
     journal.write_text("[]")
-    error = txn.os_failure(OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x")), journal)
+    error = os_failure(OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x")), journal)
     assert "the next run completes it" in str(error) and "disk space" in error.fix
 
 
