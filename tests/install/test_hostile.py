@@ -234,3 +234,40 @@ def test_an_unreadable_source_agent_is_exit_2(
 
     monkeypatch.setattr(Path, "read_bytes", unreadable)
     refused(capsys, cli, install(team), team / "code-reviewer.md")
+
+
+def test_a_settings_file_that_cannot_be_opened_is_refused(
+    cli: Env, settings: Path, team: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def denied(path: Path, **kwargs: object) -> bytes:
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(js, "read_regular", denied)
+    assert "unreadable (Permission denied)" in refused(capsys, cli, install(team), settings)
+
+
+def test_a_fifo_where_the_session_script_belongs_is_refused(
+    cli: Env, team: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The script, not an agent: the agent validator reads .claude/agents itself (another domain).
+    script = cli.dirs().root / "scripts" / "update-active-session.sh"
+    script.parent.mkdir(parents=True)
+    os.mkfifo(script)
+    assert "a FIFO" in refused(capsys, cli, install(team), script)
+
+
+def test_an_os_error_while_sweeping_is_exit_2(
+    cli: Env, team: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    installed(capsys, team)
+
+    def denied(journal: Path, places: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(cli.dirs().agents))
+
+    monkeypatch.setattr(txn, "sweep", denied)
+    refused(capsys, cli, ["uninstall"], cli.dirs().agents)
+
+
+def test_an_os_error_without_a_file_name_still_has_a_fix() -> None:
+    error = os_failure(OSError(errno.EIO, "Input/output error"))
+    assert str(error) == "Input/output error; nothing was changed" and error.fix
