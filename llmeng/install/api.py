@@ -7,10 +7,11 @@ Nothing here prints or reads the environment or the clock.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import shutil
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from llmeng.install import bundle
 from llmeng.install import manifest as mf
 from llmeng.install.apply import InstallReport, apply, recover_scope
 from llmeng.install.components import Components, Launch, Want, choose_launch
+from llmeng.install.failures import os_failure
 from llmeng.install.inventory import InstalledAgent, inventory
 from llmeng.install.model import InstallPlan
 from llmeng.install.plan import Request, plan_install, plan_uninstall
@@ -86,7 +88,8 @@ def install(
     _check_names(source, names, all_agents)
     place = _place(scope, target, env=env, home=home, cwd=cwd)
     launch = _launch(place, argv0, executable)
-    request = _request(place, source, names, _chosen(extras, launch), force=force)
+    with _os_errors():
+        request = _request(place, source, names, _chosen(extras, launch), force=force)
     return _install(place, request, dry_run=dry_run)
 
 
@@ -107,7 +110,8 @@ def update(
     """Bring agents installed from `source` up to date, with the extras the manifest says we own."""
     place = _place(scope, target, env=env, home=home, cwd=cwd)
     launch = _launch(place, argv0, executable)
-    request = _request(place, source, names, _owned(place.dirs, launch), force=force, installed_only=True)
+    with _os_errors():
+        request = _request(place, source, names, _owned(place.dirs, launch), force=force, installed_only=True)
     return _install(place, request, dry_run=dry_run)
 
 
@@ -123,9 +127,10 @@ def uninstall(
 ) -> InstallReport:
     """Remove what llmeng installed (`names`, or everything) and the user left unchanged."""
     place = _place(scope, target, env=env, home=home, cwd=cwd)
-    recovered = False if dry_run else recover_scope(place.dirs)
-    plan = plan_uninstall(place.dirs, names)
-    return InstallReport(plan, applied=False) if dry_run else apply(plan, recovered=recovered)
+    with _os_errors():
+        recovered = False if dry_run else recover_scope(place.dirs)
+        plan = plan_uninstall(place.dirs, names)
+        return InstallReport(plan, applied=False) if dry_run else apply(plan, recovered=recovered)
 
 
 def diff(
@@ -141,8 +146,9 @@ def diff(
     """What `update` would do to the installed agents: a plan, never applied."""
     place = _place(scope, target, env=env, home=home, cwd=cwd)
     leave = Components(Want.LEAVE, Want.LEAVE, Want.LEAVE, Want.LEAVE)
-    request = _request(place, source, names, leave, installed_only=True)
-    return plan_install(request, lint=_linter(place))
+    with _os_errors():
+        request = _request(place, source, names, leave, installed_only=True)
+        return plan_install(request, lint=_linter(place))
 
 
 def list_agents(
@@ -150,7 +156,8 @@ def list_agents(
 ) -> tuple[InstalledAgent, ...]:
     """Every agent Claude Code would consider in the project, user and plugin scopes."""
     place = _place(Scope.PROJECT, target, env=env, home=home, cwd=cwd)
-    return inventory(env=env, home=home, project=place.project, lint=_linter(place))
+    with _os_errors():
+        return inventory(env=env, home=home, project=place.project, lint=_linter(place))
 
 
 def watch(
@@ -213,9 +220,20 @@ def running_programs(argv0: str, executable: str, *, cwd: Path) -> Path | None:
 
 
 def _install(place: _Place, request: Request, *, dry_run: bool) -> InstallReport:
-    recovered = False if dry_run else recover_scope(place.dirs)
-    plan = plan_install(request, lint=_linter(place))
-    return InstallReport(plan, applied=False) if dry_run else apply(plan, recovered=recovered)
+    with _os_errors():
+        recovered = False if dry_run else recover_scope(place.dirs)
+        plan = plan_install(request, lint=_linter(place))
+        return InstallReport(plan, applied=False) if dry_run else apply(plan, recovered=recovered)
+
+
+@contextlib.contextmanager
+def _os_errors() -> Iterator[None]:
+    # Writes already turn their OS errors into LlmengError after rolling back; this catches the
+    # rest (an agent file or folder that cannot be read), so no command ends in a traceback.
+    try:
+        yield
+    except OSError as e:
+        raise os_failure(e) from e
 
 
 def _check_names(source: Path | None, names: Sequence[str], all_agents: bool) -> None:

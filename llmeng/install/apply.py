@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from llmeng.install import txn
+from llmeng.install.failures import os_failure
 from llmeng.install.model import Action, InstallPlan
 from llmeng.install.scopes import ScopeDirs
 
@@ -43,8 +45,27 @@ def apply(plan: InstallPlan, *, recovered: bool = False) -> InstallReport:
 
 
 def recover_scope(dirs: ScopeDirs) -> bool:
-    """Roll back an install that was killed midway in this scope; True if there was one."""
-    if not dirs.journal.exists():
-        return False
-    with txn.locked(dirs.root):
-        return txn.recover(dirs.journal)
+    """Roll back an install that was killed midway in this scope; True if there was one.
+
+    Then, under the same lock, sweep the staged and old copies a run killed outside its journal
+    left behind (before writing the journal, or after removing it).
+    """
+    if not dirs.root.is_dir():
+        return False  # nothing was ever written here, and a lock would create the folder
+    try:
+        with txn.locked(dirs.root):
+            recovered = txn.recover(dirs.journal)
+            txn.sweep(dirs.journal, _places(dirs))
+    except OSError as e:
+        raise os_failure(e, dirs.journal) from e
+    return recovered
+
+
+def _places(dirs: ScopeDirs) -> list[tuple[Path, str | None]]:
+    """Where our transactions stage files: the scope's folders, and beside the MCP config."""
+    ours: list[tuple[Path, str | None]] = [
+        (dirs.root, None),
+        (dirs.agents, None),
+        (dirs.root / "scripts", None),
+    ]
+    return [*ours, (dirs.mcp_config.parent, dirs.mcp_config.name)]

@@ -10,8 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from llmeng.errors import LlmengError
+from llmeng.fsutil import NotReadable, read_regular
+from llmeng.install import restore
+from llmeng.install.restore import Restore
 
 SCHEMA = 1
+MANIFEST_MAX_BYTES = 16 << 20  # ours, a few KiB; a bigger one was not written by llmeng
 
 
 def sha256(data: bytes) -> str:
@@ -37,12 +41,15 @@ class SettingsEdit:
     `file` is "settings" (the scope's settings.json) or "mcp" (.mcp.json / ~/.claude.json).
     `value` is what we added: a hook group, a list of permission rules, or an MCP server entry.
     `created_file` says the file did not exist before, so an empty result may be deleted.
+    `containers` names the keys we created to hold `value` ("hooks", "hooks.SubagentStop"): only
+    those may go when they end up empty. None (manifests before 0.1.1): any emptied one goes.
     """
 
     kind: str  # "hook" | "permissions" | "mcp"
     file: str
     value: Any
     created_file: bool = False
+    containers: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class Manifest:
     files: Mapping[str, FileRecord] = field(default_factory=dict)
     edits: Mapping[str, SettingsEdit] = field(default_factory=dict)
     dirs: tuple[str, ...] = ()  # directories llmeng created (relative; "." is the scope dir itself)
+    restores: Mapping[str, Restore] = field(default_factory=dict)  # file -> how to give its bytes back
 
     @property
     def empty(self) -> bool:
@@ -71,6 +79,12 @@ class Manifest:
             edits[kind] = edit
         return replace(self, edits=edits)
 
+    def with_restore(self, file: str, patch: Restore | None) -> Manifest:
+        restores = {f: r for f, r in self.restores.items() if f != file}
+        if patch is not None:
+            restores[file] = patch
+        return replace(self, restores=restores)
+
 
 def dumps(manifest: Manifest) -> bytes:
     data = {
@@ -81,22 +95,30 @@ def dumps(manifest: Manifest) -> bytes:
         "edits": {k: _edit_dict(e) for k, e in sorted(manifest.edits.items())},
         "dirs": sorted(manifest.dirs),
     }
+    if manifest.restores:
+        data["restore"] = {f: restore.to_json(r) for f, r in sorted(manifest.restores.items())}
     return (json.dumps(data, indent=2) + "\n").encode()
 
 
 def load(path: Path, scope: str) -> Manifest:
     """The manifest at `path`, or an empty one when there is none."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, max_bytes=MANIFEST_MAX_BYTES)
     except FileNotFoundError:
         return Manifest(scope=scope)
+    except NotReadable as e:
+        raise LlmengError(
+            f"{path} is {e.reason}; it cannot be llmeng's manifest",
+            f"Move {path.name} aside and run install again (your files are kept).",
+        ) from None
     try:
         data = json.loads(raw)
         files = {p: FileRecord(path=p, **r) for p, r in data["files"].items()}
-        edits = {k: SettingsEdit(**e) for k, e in data.get("edits", {}).items()}
+        edits = {k: _edit(e) for k, e in data.get("edits", {}).items()}
+        restores = {f: restore.from_json(r) for f, r in data.get("restore", {}).items()}
         if data.get("schema") != SCHEMA:
             raise ValueError(f"schema {data.get('schema')!r}")
-    except (ValueError, KeyError, TypeError, AttributeError) as e:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
         raise LlmengError(
             f"{path} is not a manifest this llmeng can read ({e})",
             f"Upgrade llmeng, or move {path.name} aside and run install again (your files are kept; "
@@ -107,7 +129,13 @@ def load(path: Path, scope: str) -> Manifest:
         files=files,
         edits=edits,
         dirs=tuple(str(d) for d in data.get("dirs", ())),
+        restores=restores,
     )
+
+
+def _edit(d: dict[str, Any]) -> SettingsEdit:
+    containers = d.pop("containers", None)
+    return SettingsEdit(**d, containers=None if containers is None else tuple(map(str, containers)))
 
 
 def _record_dict(r: FileRecord) -> dict[str, str]:
@@ -115,4 +143,5 @@ def _record_dict(r: FileRecord) -> dict[str, str]:
 
 
 def _edit_dict(e: SettingsEdit) -> dict[str, Any]:
-    return {"kind": e.kind, "file": e.file, "value": e.value, "created_file": e.created_file}
+    d = {"kind": e.kind, "file": e.file, "value": e.value, "created_file": e.created_file}
+    return d if e.containers is None else {**d, "containers": list(e.containers)}

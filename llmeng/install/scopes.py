@@ -15,6 +15,8 @@ from llmeng.fsutil import confine
 
 MANIFEST_NAME = "llmeng-manifest.json"
 JOURNAL_NAME = "llmeng-install.journal.json"
+PROJECT_MCP_NAME = ".mcp.json"
+USER_MCP_NAME = ".claude.json"
 
 
 class Scope(StrEnum):
@@ -54,14 +56,14 @@ def scope_dirs(scope: Scope, *, env: Mapping[str, str], home: Path, project: Pat
     if scope is Scope.PROJECT:
         project = project.absolute()
         # The project directory is the fence: a `.claude` symlinked elsewhere is refused.
-        return ScopeDirs(scope, project / ".claude", project / ".mcp.json", project)
+        return ScopeDirs(scope, project / ".claude", project / PROJECT_MCP_NAME, project)
     if scope is Scope.USER:
         root = user_config_dir(env=env, home=home).absolute()
         # Claude Code keeps `.claude.json` inside $CLAUDE_CONFIG_DIR when that is set (seen in
         # anthropics/claude-code#48448), and in the home directory otherwise.
         mcp_base = root if config_dir_is_set(env) else home.absolute()
         # A `~/.claude` that is itself a symlink (dotfile managers) is fine; leaving it is not.
-        return ScopeDirs(scope, root, mcp_base / ".claude.json", root.resolve())
+        return ScopeDirs(scope, root, mcp_base / USER_MCP_NAME, root.resolve())
     raise LlmengError(
         "plugin agents are managed by Claude Code, not by `llmeng install`",
         "Use --scope project or --scope user; `llmeng list` shows plugin agents.",

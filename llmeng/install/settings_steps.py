@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from llmeng.errors import LlmengError
+from llmeng.install import restore
 from llmeng.install import settings as js
 from llmeng.install.components import (
     HOOK_EVENT,
@@ -22,6 +23,7 @@ from llmeng.install.components import (
 )
 from llmeng.install.manifest import Manifest, SettingsEdit, sha256
 from llmeng.install.model import Action, Entry
+from llmeng.install.restore import Pristine
 from llmeng.install.scopes import ScopeDirs, ensure_inside
 
 
@@ -36,10 +38,11 @@ def plan_settings(
     if (refused := _refused(dirs, dirs.settings, "settings")) is not None:
         return [refused], after, []
     doc = js.read_doc(dirs.settings)
-    created = _created(after, "settings", doc)
+    created, pristine = _created(after, "settings", doc), _pristine(after, "settings", doc)
     data, after, notes = _plan_hook(dirs.settings, hook, names, want.launch, doc.data, after, created)
     data, after = _plan_permissions(perms, data, after, created)
-    return _json_entry(dirs, doc, data, after, "settings", created), after, notes
+    entries, after = _json_entry(doc, data, after, "settings", created, pristine)
+    return entries, after, notes
 
 
 def _unless_none_installed(want: Want, our_agents: list[str]) -> Want:
@@ -63,8 +66,8 @@ def _plan_hook(
     if hook is Want.LEAVE or not (prev or new_group):
         return data, after, []
     new_group, notes = _spare_users_hook(settings, data, prev is not None, old_group, new_group)
-    data = js.put_hook(data, HOOK_EVENT, old_group, new_group)
-    edit = SettingsEdit("hook", "settings", new_group, created) if new_group else None
+    data, made = js.put_hook(data, HOOK_EVENT, old_group, new_group, prev.containers if prev else ())
+    edit = SettingsEdit("hook", "settings", new_group, created, made) if new_group else None
     return data, after.with_edit(edit, "hook"), notes
 
 
@@ -89,10 +92,10 @@ def _plan_permissions(
     """Settings with our permission rules put in or taken out, and the manifest to match."""
     if perms is Want.LEAVE or (perms is Want.ABSENT and "permissions" not in after.edits):
         return data, after
-    prev_rules = after.edits["permissions"].value if "permissions" in after.edits else []
+    prev = after.edits.get("permissions")
     rules = permission_rules() if perms is Want.PRESENT else []
-    data, ours = js.put_allow(data, prev_rules, rules)
-    edit = SettingsEdit("permissions", "settings", ours, created) if ours else None
+    data, ours, made = js.put_allow(data, prev.value if prev else [], rules, prev.containers if prev else ())
+    edit = SettingsEdit("permissions", "settings", ours, created, made) if ours else None
     return data, after.with_edit(edit, "permissions")
 
 
@@ -116,15 +119,15 @@ def plan_mcp(
     if (refused := _refused(dirs, dirs.mcp_config, "mcp")) is not None:
         return [refused], after, []
     doc = js.read_doc(dirs.mcp_config)
-    created = _created(after, "mcp", doc)
+    created, pristine = _created(after, "mcp", doc), _pristine(after, "mcp", doc)
     data, edit, notes = _mcp_edit(dirs.mcp_config, want, doc.data, prev, entry, created)
     if edit is not None and dirs.scope == "project":
         notes.append(
             "Claude Code asks once before starting servers from .mcp.json: approve `llmeng` "
             "(or set enabledMcpjsonServers in .claude/settings.local.json)"
         )
-    after = after.with_edit(edit, "mcp")
-    return _json_entry(dirs, doc, data, after, "mcp", created), after, notes
+    entries, after = _json_entry(doc, data, after.with_edit(edit, "mcp"), "mcp", created, pristine)
+    return entries, after, notes
 
 
 def _mcp_edit(
@@ -139,9 +142,10 @@ def _mcp_edit(
             if ours or current is None
             else [f"{path}: the `{MCP_SERVER}` MCP server was edited by you; left in place"]
         )
-        return js.remove_server(data, MCP_SERVER, prev.value), None, notes
+        return js.remove_server(data, MCP_SERVER, prev.value, prev.containers), None, notes
     if current is None or ours:
-        return js.add_server(data, MCP_SERVER, entry), SettingsEdit("mcp", "mcp", entry, created), []
+        data, made = js.add_server(data, MCP_SERVER, entry, prev.containers if prev else ())
+        return data, SettingsEdit("mcp", "mcp", entry, created, made), []
     if current != entry:
         note = f"{path}: an MCP server named `{MCP_SERVER}` is already configured differently; left as is"
         return data, None, [note]
@@ -169,35 +173,69 @@ def _created(after: Manifest, file: str, doc: js.JsonDoc) -> bool:
     return any(e.created_file for e in earlier) if earlier else not doc.exists
 
 
+def _pristine(after: Manifest, file: str, doc: js.JsonDoc) -> Pristine | None:
+    """The file as it was before llmeng first edited it, while that is still known exactly."""
+    patch = after.restores.get(file)
+    if patch is not None:
+        return restore.undo(patch, doc.raw)
+    edited_before = any(e.file == file for e in after.edits.values())
+    return None if edited_before else Pristine(doc.raw)
+
+
 def _json_entry(
-    dirs: ScopeDirs, doc: js.JsonDoc, data: dict[str, Any], after: Manifest, file: str, created: bool
-) -> list[Entry]:
-    expected = None if doc.raw is None else sha256(doc.raw)
+    doc: js.JsonDoc,
+    data: dict[str, Any],
+    after: Manifest,
+    file: str,
+    created: bool,
+    pristine: Pristine | None,
+) -> tuple[list[Entry], Manifest]:
+    """The write that puts `data` in `doc`, and the manifest with the undo record to match.
+
+    Once none of our entries is left, a file still holding exactly what we wrote gets its original
+    bytes back; one changed since loses our entries and keeps the rest (layout included).
+    """
     still_ours = any(e.file == file for e in after.edits.values())
+    if not still_ours:
+        after = after.with_restore(file, None)
+        if pristine is not None and pristine.raw != doc.raw and _holds(doc.path, pristine, data):
+            return [_restored(doc, file, pristine)], after
     if data == doc.data:
-        return [Entry(Action.SKIP, file, doc.path, doc.path.name, "up to date")] if still_ours else []
+        skip = Entry(Action.SKIP, file, doc.path, doc.path.name, "up to date")
+        return ([skip] if still_ours else []), after
     if not data and created and not still_ours:
-        return [
-            Entry(
-                Action.REMOVE,
-                file,
-                doc.path,
-                doc.path.name,
-                "only held our entries",
-                expected=expected,
-                old=doc.raw,
-            )
-        ]
+        return [_entry(Action.REMOVE, doc, file, "only held our entries")], after
+    content = doc.render(data)
+    if still_ours:
+        after = after.with_restore(file, None if pristine is None else restore.record(pristine, content))
     reason = "our entries merged in; the rest kept as it was" if still_ours else "our entries taken out"
-    return [
-        Entry(
-            Action.CREATE if doc.raw is None else Action.UPDATE,
-            file,
-            doc.path,
-            doc.path.name,
-            reason,
-            content=doc.render(data),
-            expected=expected,
-            old=doc.raw,
-        )
-    ]
+    action = Action.CREATE if doc.raw is None else Action.UPDATE
+    return [_entry(action, doc, file, reason, content)], after
+
+
+def _holds(path: Path, pristine: Pristine, data: dict[str, Any]) -> bool:
+    """Whether the bytes to restore hold exactly what taking our entries out leaves.
+
+    Defense in depth: a tampered manifest cannot make uninstall write anything but the user's data.
+    """
+    if pristine.raw is None:
+        return not data
+    try:
+        return js.parse(path, pristine.raw)[1] == data
+    except LlmengError:
+        return False
+
+
+def _restored(doc: js.JsonDoc, file: str, pristine: Pristine) -> Entry:
+    if pristine.raw is None:
+        return _entry(Action.REMOVE, doc, file, "only held our entries")
+    return _entry(
+        Action.UPDATE, doc, file, "our entries taken out; your bytes restored exactly", pristine.raw
+    )
+
+
+def _entry(action: Action, doc: js.JsonDoc, file: str, reason: str, content: bytes | None = None) -> Entry:
+    expected = None if doc.raw is None else sha256(doc.raw)
+    return Entry(
+        action, file, doc.path, doc.path.name, reason, content=content, expected=expected, old=doc.raw
+    )

@@ -6,23 +6,27 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from llmeng.errors import LlmengError
+from llmeng.fsutil import NotReadable, read_regular
 from llmeng.install import manifest as mf
 from llmeng.install.components import SCRIPT_MODE, SCRIPT_PATH, Components, Want
 from llmeng.install.manifest import FileRecord, Manifest, sha256
 from llmeng.install.model import Action, Entry
 from llmeng.install.scopes import ScopeDirs, ensure_inside
 from llmeng.install.sources import SourceAgent
+from llmeng.install.txn import TARGET_MAX_BYTES
 
 
 def read_bytes(path: Path) -> bytes | None:
+    """The bytes of a file we may replace, or None when it is missing; anything but a file is an error."""
     try:
-        return path.read_bytes()
+        return read_regular(path, max_bytes=TARGET_MAX_BYTES)
     except FileNotFoundError:
         return None
-    except IsADirectoryError as e:
+    except NotReadable as e:
+        what = "a directory" if path.is_dir() else e.reason
         raise LlmengError(
-            f"{path} is a directory where a file belongs", f"Move {path} aside, then run again."
-        ) from e
+            f"{path} is {what} where a file belongs", f"Move {path} aside, then run again."
+        ) from None
 
 
 def plan_file(

@@ -13,18 +13,22 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from llmeng.errors import LlmengError
-from llmeng.fsutil import atomic_write
+from llmeng.fsutil import NotReadable, atomic_write, read_regular
+from llmeng.install.failures import hard_linked, os_failure
+from llmeng.install.leftovers import OLD_MARK, STAGED_MARK, TOKEN_BYTES, side_target, sweep
 from llmeng.install.manifest import sha256
+from llmeng.install.scopes import PROJECT_MCP_NAME, USER_MCP_NAME
 
 LOCK_TRIES = 200
 LOCK_PAUSE_S = 0.05
-STAGED_MARK = ".llmeng-new-"
-OLD_MARK = ".llmeng-old-"
+JOURNAL_MAX_BYTES = 1 << 20  # a few hundred bytes per file; far more is not a journal we wrote
+_BESIDE_ROOT = (PROJECT_MCP_NAME, USER_MCP_NAME)  # the MCP configs sit beside the scope folder
+TARGET_MAX_BYTES = 64 << 20  # as settings.SETTINGS_MAX_BYTES: ~/.claude.json is the largest target
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,18 @@ def after_swap(index: int) -> None:
 
 
 def commit(ops: Sequence[Op], journal: Path) -> None:
-    """Perform `ops` as one transaction, journalled at `journal` and locked on its directory."""
+    """Perform `ops` as one transaction, journalled at `journal` and locked on its directory.
+
+    An OS error (a read-only or immutable file, a full disk) is rolled back and raised as an
+    LlmengError that names the file.
+    """
+    try:
+        _commit(ops, journal)
+    except OSError as e:
+        raise os_failure(e, journal) from e
+
+
+def _commit(ops: Sequence[Op], journal: Path) -> None:
     made = _make_dirs([journal.parent])
     with locked(journal.parent):
         # Made under the lock, so a failing twin cannot remove them between our mkdir and our writes.
@@ -94,13 +109,14 @@ def _make_dirs(folders: Sequence[Path]) -> list[Path]:
 
 def _commit_locked(ops: Sequence[Op], journal: Path) -> None:
     recover(journal)
-    sweep({op.target.parent for op in ops})
+    sweep(journal, [(op.target.parent, op.target.name) for op in ops])
     _check_unchanged(ops)
-    token = secrets.token_hex(4)
+    token = secrets.token_hex(TOKEN_BYTES)
     try:
         swaps = [_stage(op, token) for op in ops]
     except BaseException:
-        sweep({op.target.parent for op in ops})  # nothing was swapped yet: drop what was staged
+        for op in ops:  # nothing was swapped yet: drop what was staged
+            op.target.with_name(f".{op.target.name}{STAGED_MARK}{token}").unlink(missing_ok=True)
         raise
     atomic_write(journal, json.dumps([s.to_json() for s in swaps], indent=1).encode(), mode=0o644)
     try:
@@ -119,13 +135,15 @@ def _commit_locked(ops: Sequence[Op], journal: Path) -> None:
 def recover(journal: Path) -> bool:
     """Undo a half-done transaction recorded in `journal`; True if there was one."""
     try:
-        swaps = [_Swap.from_json(d) for d in json.loads(journal.read_bytes())]
+        swaps = [_Swap.from_json(d) for d in json.loads(read_regular(journal, max_bytes=JOURNAL_MAX_BYTES))]
+        if not all(_ours(swap, journal) for swap in swaps):
+            raise ValueError("it names files that are not llmeng's")
     except FileNotFoundError:
         return False
-    except ValueError:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, NotReadable):
         # The journal is written atomically, so this is not ours half-written: refuse to guess.
         raise LlmengError(
-            f"{journal} is unreadable; an earlier install may be half done",
+            f"{journal} is unreadable or not llmeng's; an earlier install may be half done",
             "Compare the files with `llmeng list`, then delete the journal.",
         ) from None
     for swap in reversed(swaps):
@@ -138,16 +156,29 @@ def recover(journal: Path) -> bool:
     return True
 
 
-def sweep(directories: Iterable[Path]) -> None:
-    """Delete leftovers of a run killed outside its journal: staged files before it, old ones after."""
-    for directory in directories:
-        for mark in (STAGED_MARK, OLD_MARK):
-            for stray in directory.glob(f".*{mark}*") if directory.is_dir() else ():
-                stray.unlink(missing_ok=True)
+def _ours(swap: _Swap, journal: Path) -> bool:
+    """A journal entry we could have written: its side files are named after its target, beside it,
+    and the target is in the journal's folder, below it, or one level up (.mcp.json, ~/.claude.json).
+
+    A journal committed to a repository must not make a rollback move or delete anyone's files.
+    """
+    root = os.path.abspath(journal.parent)
+    target = os.path.abspath(swap.target)
+    beside = os.path.dirname(target) == os.path.dirname(root) and swap.target.name in _BESIDE_ROOT
+    near = target.startswith(root + os.sep) or beside
+    beside_target = all(p.parent == swap.target.parent for p in (swap.staged, swap.old))
+    return (
+        near
+        and beside_target
+        and side_target(swap.staged.name) == side_target(swap.old.name) == swap.target.name
+    )
 
 
 def _check_unchanged(ops: Sequence[Op]) -> None:
     for op in ops:
+        with contextlib.suppress(FileNotFoundError):
+            if (links := os.lstat(op.target).st_nlink) > 1:
+                raise hard_linked(op.target, links)
         current = _sha_or_none(op.target)
         if current != op.expected:
             raise LlmengError(
@@ -197,9 +228,11 @@ def _mode_of(path: Path) -> int:
 
 def _sha_or_none(path: Path) -> str | None:
     try:
-        return sha256(path.read_bytes())
+        return sha256(read_regular(path, max_bytes=TARGET_MAX_BYTES))
     except FileNotFoundError:
         return None
+    except NotReadable as e:
+        return e.reason  # never a sha256: reported as changed since the plan
 
 
 def _sync_dirs(ops: Sequence[Op]) -> None:

@@ -67,7 +67,7 @@ def test_a_failure_while_staging_leaves_nothing_behind(
         real(path, data, mode)
 
     monkeypatch.setattr(txn, "_write_synced", flaky)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(LlmengError, match="No space left on device; nothing was changed"):
         apply(plan)
     assert snapshot(env.project) == before
 

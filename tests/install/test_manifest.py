@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,12 @@ def test_unreadable_manifest_is_an_error_with_a_fix(tmp_path: Path, text: str) -
     with pytest.raises(LlmengError, match="not a manifest") as info:
         mf.load(tmp_path / "m.json", "project")
     assert "move m.json aside" in info.value.fix
+
+
+def test_a_manifest_with_a_broken_undo_record_is_refused_with_a_fix(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    record = {"sha256": "0" * 64, "prefix": -1, "suffix": 0, "middle": ""}
+    path.write_text(json.dumps({"schema": 1, "files": {}, "restore": {"settings": record}}))
+    with pytest.raises(LlmengError, match="not a manifest this llmeng can read") as info:
+        mf.load(path, "project")
+    assert "move" in info.value.fix

@@ -168,8 +168,27 @@ def test_put_hook_replaces_ours_in_place_and_keeps_the_users_order() -> None:
     old, new = hook_group(["a"]), hook_group(["a", "b"])
     user = {"matcher": "x", "hooks": []}
     data = {"hooks": {"SubagentStop": [old, user]}}
-    assert js.put_hook(data, "SubagentStop", old, new)["hooks"]["SubagentStop"] == [new, user]
-    assert js.put_hook(data, "SubagentStop", old, None) == {"hooks": {"SubagentStop": [user]}}
+    assert js.put_hook(data, "SubagentStop", old, new, ())[0]["hooks"]["SubagentStop"] == [new, user]
+    assert js.put_hook(data, "SubagentStop", old, None, ())[0] == {"hooks": {"SubagentStop": [user]}}
+
+
+def test_only_containers_we_made_are_pruned() -> None:
+    group = hook_group(["a"])
+    data, made = js.put_hook({}, "SubagentStop", None, group, ())
+    assert made == ("hooks", "hooks.SubagentStop")
+    assert js.put_hook(data, "SubagentStop", group, None, made)[0] == {}
+    users = {"hooks": {"SubagentStop": []}}
+    data, made = js.put_hook(users, "SubagentStop", None, group, ())
+    assert made == ()
+    assert js.put_hook(data, "SubagentStop", group, None, made)[0] == users
+
+
+def test_an_edit_recorded_before_containers_prunes_every_emptied_one() -> None:
+    data, ours, made = js.put_allow({"permissions": {"allow": ["x"]}}, ["x"], [], None)
+    assert (data, ours, made) == ({}, [], None)
+    servers, made = js.add_server({}, "s", {"command": "c"}, None)
+    assert made is None
+    assert js.remove_server(servers, "s", {"command": "c"}, None) == {}
 
 
 def test_hook_matcher_is_anchored_and_javascript_safe() -> None:
@@ -178,7 +197,7 @@ def test_hook_matcher_is_anchored_and_javascript_safe() -> None:
 
 def test_settings_key_of_the_wrong_type_is_refused() -> None:
     with pytest.raises(LlmengError, match="permissions.allow"):
-        js.put_allow({"permissions": {"allow": "Bash"}}, [], ["x"])
+        js.put_allow({"permissions": {"allow": "Bash"}}, [], ["x"], ())
 
 
 def test_non_object_json_is_refused(tmp_path: Path) -> None:

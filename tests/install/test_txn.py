@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def test_stray_staged_files_from_a_kill_before_the_journal_are_swept(
 ) -> None:
     agents = env.dirs().agents
     agents.mkdir(parents=True)
-    stray = agents / f".code-reviewer.md{txn.STAGED_MARK}dead"
+    stray = agents / f".code-reviewer.md{txn.STAGED_MARK}deadbeef"
     stray.write_text("half")
     apply(plan_install(request(env.dirs(), team), lint=lint))
     assert not stray.exists()
@@ -226,3 +227,75 @@ def test_locked_retries_until_it_holds_the_current_folder(
     with txn.locked(tmp_path):
         pass
     assert next(answers, "used up") == "used up"
+
+
+def test_a_rerun_with_nothing_to_write_sweeps_what_a_kill_after_the_journal_left(
+    env: Env, lint: Linter, team: Path
+) -> None:
+    apply(plan_install(request(env.dirs(), team), lint=lint))
+    dirs = env.dirs()
+    # Killed between removing the journal and deleting the old copies: nothing refers to these.
+    left = [
+        dirs.root / f".settings.json{txn.OLD_MARK}0123abcd",
+        dirs.agents / f".code-reviewer.md{txn.OLD_MARK}0123abcd",
+        env.project / f"..mcp.json{txn.STAGED_MARK}89abcdef",  # staged beside .mcp.json
+    ]
+    # Not ours by name, or not a plain file: a sweep never touches these.
+    kept = [
+        dirs.root / f".notes{txn.OLD_MARK}not-hex!",
+        dirs.root / f"settings.json{txn.OLD_MARK}0123abcd",  # no leading dot
+        env.project / f".README.md{txn.OLD_MARK}0123abcd",  # beside the project: only .mcp.json's
+    ]
+    for path in left + kept:
+        path.write_text("stray")
+    folder = dirs.agents / f".x.md{txn.OLD_MARK}01234567"
+    folder.mkdir()
+    assert recover_scope(dirs) is False
+    assert [p for p in left if p.exists()] == []
+    assert all(p.read_text() == "stray" for p in kept) and folder.is_dir()
+
+
+def test_nothing_is_swept_while_a_journal_still_needs_its_files(tmp_path: Path) -> None:
+    journal = tmp_path / "journal"
+    journal.write_text("[]")
+    old = tmp_path / f".a.json{txn.OLD_MARK}0123abcd"
+    old.write_text("the only copy of the user's bytes until recovery")
+    txn.sweep(journal, [(tmp_path, None)])
+    assert old.exists()
+
+
+def test_a_journal_naming_files_that_are_not_ours_is_refused_and_followed_nowhere(
+    env: Env, tmp_path: Path
+) -> None:
+    dirs = env.dirs()
+    dirs.root.mkdir()
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me")
+    swap = {
+        "target": str(victim),
+        "staged": str(victim.with_name(f".precious.txt{txn.STAGED_MARK}0123abcd")),
+        "old": str(victim.with_name(f".precious.txt{txn.OLD_MARK}0123abcd")),
+        "existed": False,  # a rollback would delete the target
+        "delete": False,
+    }
+    dirs.journal.write_text(json.dumps([swap]))
+    with pytest.raises(LlmengError, match="not llmeng's"):
+        recover_scope(dirs)
+    assert victim.read_text() == "keep me" and dirs.journal.exists()
+
+
+def test_a_journal_for_the_mcp_config_beside_the_scope_is_followed(env: Env) -> None:
+    dirs = env.dirs()
+    dirs.root.mkdir()
+    dirs.mcp_config.write_text("half-written by a killed run")
+    name = dirs.mcp_config.name
+    swap = {
+        "target": str(dirs.mcp_config),
+        "staged": str(dirs.mcp_config.with_name(f".{name}{txn.STAGED_MARK}0123abcd")),
+        "old": str(dirs.mcp_config.with_name(f".{name}{txn.OLD_MARK}0123abcd")),
+        "existed": False,
+        "delete": False,
+    }
+    dirs.journal.write_text(json.dumps([swap]))
+    assert recover_scope(dirs) is True
+    assert not dirs.mcp_config.exists()
