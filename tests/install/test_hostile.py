@@ -15,13 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Env
 
 from llmeng.cli import main
 from llmeng.install import settings as js
 from llmeng.install import txn
 from llmeng.install.failures import os_failure
 from llmeng.install.sources import Linter
+
+from .support import Env
 
 USERS = b'{\n  "model": "opus",\n  "hooks": {}\n}\n'
 

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from conftest import FIXTURES, Env, request
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +22,8 @@ from llmeng.install.apply import apply
 from llmeng.install.components import Components, Want
 from llmeng.install.plan import plan_install, plan_uninstall
 from llmeng.install.sources import default_linter
+
+from .support import FIXTURES, Env, request
 
 ALL = Components(Want.PRESENT, Want.PRESENT, Want.PRESENT, Want.PRESENT)
 
