@@ -85,7 +85,7 @@ def validate(
     found = targets(paths, cwd=cwd, env=env, home=home, root=root)
     fixed = fix_files(found) if fix else ()
     ignored = {i.strip().upper() for chunk in ignore for i in chunk.split(",") if i.strip()}
-    result = lint_paths(found, env=env, cwd=cwd, home=home, ignore=ignored, jobs=jobs)
+    result = lint_paths(found, env=env, cwd=cwd, home=home, ignore=ignored, jobs=jobs, confine_to=root)
     if not result.files and not result.missing:
         raise _no_agent_files(", ".join(str(p) for p in paths if str(p)) or ", ".join(map(str, found)))
     return Validation(result=result, targets=found, fixed=fixed)

@@ -34,6 +34,9 @@ class LintContext:
     installed: tuple[InstalledAgent, ...]
     mcp_prefixes: frozenset[str] | None
     project_root: Path
+    # Set by a caller that must not read past a folder (the MCP server's project root): a file that
+    # resolves outside it gets a verdict without being read.
+    confine_to: Path | None = None
 
     @property
     def known_agents(self) -> frozenset[str]:

@@ -81,7 +81,9 @@ def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     return list(found.values()), missing
 
 
-def load_doc(path: Path, spec: Spec, *, cwd: Path, user_dir: Path) -> AgentDoc:
+def load_doc(
+    path: Path, spec: Spec, *, cwd: Path, user_dir: Path, confine_to: Path | None = None
+) -> AgentDoc:
     # Where the file *is listed* decides its scope (Claude Code follows symlinks in agents folders),
     # so the path is made absolute without resolving links.
     located = Path(os.path.abspath(path))
@@ -90,6 +92,9 @@ def load_doc(path: Path, spec: Spec, *, cwd: Path, user_dir: Path) -> AgentDoc:
     scope = _scope(located, user_dir, plugin)
     limit = spec.limits["file_max_bytes"]
     base: dict[str, Any] = {"path": path, "display": display, "scope": scope, "plugin": plugin}
+    outside = _outside(path, confine_to)
+    if outside is not None:
+        return AgentDoc(**base, read_error=("AG113", outside, 1))
     try:
         # One byte past the limit tells an oversized file; a FIFO or device is refused unread.
         raw = read_regular(path, max_bytes=limit + 1, cut=True)
@@ -139,6 +144,16 @@ def load_doc(path: Path, spec: Spec, *, cwd: Path, user_dir: Path) -> AgentDoc:
         size=len(raw),
         facts=facts,
     )
+
+
+def _outside(path: Path, confine_to: Path | None) -> str | None:
+    """Why `path` is not read under `confine_to` (it resolves outside), or None."""
+    if confine_to is None:
+        return None
+    real, base = os.path.realpath(path), os.path.realpath(confine_to)
+    if real == base or real.startswith(base.rstrip(os.sep) + os.sep):
+        return None
+    return f"a link to a file outside {base}; not read"
 
 
 def find_plugin(resolved: Path) -> PluginInfo | None:

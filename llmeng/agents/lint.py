@@ -61,13 +61,18 @@ def lint_paths(
     ignore: Collection[str] = (),
     jobs: int = 1,
     spec: Spec | None = None,
+    confine_to: Path | None = None,
 ) -> LintResult:
-    """Lint every agent file under `paths`; every file found gets a result."""
+    """Lint every agent file under `paths`; every file found gets a result.
+
+    With `confine_to`, a file found through a link that leads outside that folder is not read.
+    """
     spec = spec or load_spec()
     files, missing = expand_paths(paths)
     user_dir = user_config_dir(env=env, home=home)
     plugins = [p for p in (find_plugin(Path(os.path.abspath(f))) for f in files) if p is not None]
     ctx = build_context(plugins, spec, env=env, cwd=cwd, home=home, user_dir=user_dir)
+    ctx = replace(ctx, confine_to=confine_to)
     checked = _check_all(files, ctx, cwd=cwd, user_dir=user_dir, jobs=jobs)
     ctx = replace(ctx, docs=tuple(doc for doc, _ in checked))
     by_doc: dict[str, list[Finding]] = defaultdict(list)
@@ -128,7 +133,7 @@ def _load_and_check(
 ) -> tuple[AgentDoc, list[Finding]]:
     """Read, parse and run every per-file check; return the document without the text the set
     checks do not need, so that results from worker processes stay small."""
-    doc = load_doc(path, ctx.spec, cwd=cwd, user_dir=user_dir)
+    doc = load_doc(path, ctx.spec, cwd=cwd, user_dir=user_dir, confine_to=ctx.confine_to)
     found = [f for check in FILE_CHECKS for f in _guarded(check, doc, ctx)]
     parsed = doc.parsed and replace(doc.parsed, body="", frontmatter_text="")
     return replace(doc, text=None, parsed=parsed), found

@@ -89,3 +89,19 @@ async def test_wrong_types_are_rejected_by_the_schema(client: Client, args: dict
     res = await _call(client, args)
     assert res.is_error is True
     assert "validation error for validate_agentsArguments" in res.content[0].text
+
+
+@pytest.mark.anyio
+async def test_a_link_out_of_the_project_root_is_not_read(client: Client, agents: Path, root: Path) -> None:
+    # The server's root is the fence: a linked agent file (or folder) outside it gets a verdict, unread.
+    outside = root.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.md").write_text(GOOD.replace("reviewer", "secret-agent"))
+    (agents / "linked.md").symlink_to(outside / "secret.md")
+    (agents / "linkdir").symlink_to(outside, target_is_directory=True)
+    res = await _call(client, {})
+    out = res.structured_content
+    assert "secret-agent" not in str(out)
+    linked = [f for f in out["files"] if "linked.md" in f["path"] or "linkdir" in f["path"]]
+    assert linked and all(not f["loads"] and {x["rule"] for x in f["findings"]} == {"AG113"} for f in linked)
+    assert ".claude/agents/reviewer.md" in {f["path"] for f in out["files"] if f["loads"]}
