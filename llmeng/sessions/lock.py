@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -99,4 +100,12 @@ def _check_still_there(fd: int, path: Path) -> int:
     mine = os.fstat(fd)
     if (st.st_dev, st.st_ino) != (mine.st_dev, mine.st_ino):
         raise FileMoved(str(path))
+    if not stat.S_ISREG(mine.st_mode):
+        raise LlmengError(f"{path} is not a regular file", "Move it away; a session log is a plain file.")
+    if mine.st_nlink > 1:
+        # Another name for the same bytes may sit outside the project: appending would write there too.
+        raise LlmengError(
+            f"{path} has {mine.st_nlink} hard links; an append would change every one of them",
+            f"Give the log its own copy: cp {path} {path}.tmp && mv {path}.tmp {path}",
+        )
     return mine.st_size

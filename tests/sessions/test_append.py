@@ -204,3 +204,17 @@ def test_write_entry_goes_to_the_session_the_entry_is_pinned_to(tmp_path, sessio
     start_session(tmp_path, "newer", now=NOW + timedelta(seconds=5), context=CONTEXT)
     entry = prepare_entry("a", b"x", source="cli", now=NOW, session_id=session.id)
     assert write_entry(tmp_path, entry).path == session.path
+
+
+def test_a_hard_linked_session_log_is_refused_and_the_other_name_untouched(tmp_path):
+    import os
+
+    project = tmp_path / "project"
+    project.mkdir()
+    info = start_session(project, "linked", now=NOW, context=CONTEXT)
+    outside = tmp_path / "outside.md"
+    os.link(info.path, outside)  # a second name for the log, outside the project
+    before = outside.read_bytes()
+    with pytest.raises(LlmengError, match="hard links") as e:
+        append_entry(project, "llm-architect", b"report", source="cli", now=NOW)
+    assert "cp " in e.value.fix and outside.read_bytes() == before
