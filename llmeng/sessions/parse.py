@@ -1,9 +1,10 @@
-"""Read a session log back with markdown-it-py: the header, every entry, and what is damaged.
+"""Read a session log back: the header (with markdown-it-py), every entry, and what is damaged.
 
-Entry markers are HTML comments on their own lines, so markdown-it yields them as html_block
-tokens. A marker can end up inside another block only when something upstream is broken (a
-writer killed mid-entry, or a hand edit); we still find it by scanning each top-level block's
-source lines, and report the damage under `problems` instead of losing later entries.
+Entry markers are HTML comments on lines of their own, and a body can never hold one (the writer
+escapes `<!-- llmeng`), so every marker line is found by a scan of the lines: one pass, whatever
+markdown the bodies hold (an open fence, a `<pre>` block around one). Damage shows in the markers
+and checksums (a writer killed mid-entry, a hand edit) and is reported under `problems` instead of
+losing later entries; so is text a hand put between entries.
 """
 
 from __future__ import annotations
@@ -52,26 +53,26 @@ def parse_session(text: str) -> SessionLog:
     """Parse a session log's text into its header fields and entries."""
     # markdown-it counts \r\n and \r as line ends; normalise first so token.map indexes `lines`.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    tokens = MarkdownIt("commonmark").parse(text)
     lines = text.split("\n")
-    title, fields = _header(tokens)
+    # A whole log has its header above the session mark; a chunk of one (`tail`) has entries only.
+    mark = next((i for i, line in enumerate(lines) if line == SESSION_MARK), None)
+    head = "\n".join(lines[:mark]) if mark is not None else ""
+    title, fields = _header(MarkdownIt("commonmark").parse(head))
     markers: list[tuple[int, str, re.Match[str]]] = []
     problems: list[str] = []
-    for token in tokens:
-        if token.level != 0 or token.map is None or token.nesting == -1:
+    inside = False  # within an entry, or past the closing marker (the footer is ours)
+    for lineno in range(mark + 1 if mark is not None else 0, len(lines)):
+        line = lines[lineno]
+        if not line.startswith("<!-- llmeng:"):
+            if line.strip() and not inside:
+                problems.append(f"line {lineno + 1}: text outside any entry (a hand edit?)")
             continue
-        start, stop = token.map
-        for lineno in range(start, stop):
-            found = _marker(lines[lineno])
-            if found is None:
-                if lines[lineno].startswith("<!-- llmeng:") and lines[lineno] != SESSION_MARK:
-                    problems.append(f"line {lineno + 1}: damaged marker (writer killed mid-write?)")
-                continue
-            markers.append((lineno, *found))
-            if token.type != "html_block":
-                problems.append(
-                    f"line {lineno + 1}: marker inside a {token.type} (an earlier block was left open)"
-                )
+        found = _marker(line)
+        if found is None:
+            problems.append(f"line {lineno + 1}: damaged marker (writer killed mid-write?)")
+            continue
+        markers.append((lineno, *found))
+        inside = found[0] != "end"
     entries, closed = _pair(markers, lines, problems)
     return SessionLog(title, fields, tuple(entries), closed, tuple(problems))
 

@@ -30,7 +30,17 @@ def test_marker_swallowed_by_a_hand_made_open_fence_is_still_found_and_reported(
     text = HEADER + _entry(1) + "```\nhand edit, never closed\n\n" + _entry(2)
     log = parse_session(text)
     assert [e.id for e in log.entries] == ["e1", "e2"]
-    assert any("inside a fence" in p for p in log.problems)
+    assert any("outside any entry" in p for p in log.problems)
+
+
+def test_a_pre_block_around_an_open_fence_is_a_healthy_entry(tmp_path, session):
+    # The writer closes the fence it sees open; a markdown reader sees the <pre> block instead. Either
+    # way the entry is whole: `show` must not call the log damaged.
+    report = b"<pre>\n```python\nx = 1\n</pre>\n\nafter"
+    append_entry(tmp_path, "a", report, source="cli", now=NOW)
+    append_entry(tmp_path, "b", b"second", source="cli", now=NOW)
+    log = read_session(session.path)
+    assert [e.body for e in log.entries] == [report.decode(), "second"] and log.problems == ()
 
 
 def test_truncated_entry_is_reported_and_later_entries_survive():
