@@ -7,7 +7,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 DEADLINE_S = 120.0  # how long to wait for the watcher on a busy machine; never how long it takes
 AGENT = "---\nname: reviewer\ndescription: Reviews diffs.\ntools: Read\n---\nYou review diffs.\n"
@@ -24,6 +27,17 @@ def _wait_for(path: Path, needle: str, proc: subprocess.Popen[bytes], timeout_s:
     raise AssertionError(f"{needle!r} did not appear in the watcher's output: {path.read_text()!r}")
 
 
+@pytest.fixture
+def ctrl_c_reaches_children() -> Iterator[None]:
+    """A suite started in the background by a non-interactive shell runs with SIGINT ignored, which
+    children inherit, and Python then installs no Ctrl-C handler. Any handler here instead is reset
+    to the default at exec, as a terminal would give it."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.usefixtures("ctrl_c_reaches_children")
 def test_watch_validates_again_after_a_save(tmp_path: Path) -> None:
     agents = tmp_path / "agents"
     agents.mkdir()
