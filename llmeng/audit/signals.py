@@ -19,6 +19,29 @@ def _imports(*modules: str) -> str:
     return r"^[ \t]*(?:from|import)[ \t]+(?:" + "|".join(re.escape(m) for m in modules) + r")\b"
 
 
+# Tracing and observability libraries: importing one counts as tracing the project's LLM calls.
+_TRACING_MODULES = (
+    "langfuse",
+    "langsmith",
+    "opentelemetry",
+    "traceloop",
+    "logfire",
+    "phoenix",
+    "openinference",
+    "helicone",
+    "mlflow",
+    "weave",
+    "agentops",
+    "braintrust",
+    "ddtrace",
+    "openlit",
+    "promptlayer",
+    "lunary",
+    "arize",
+    "sentry_sdk",
+    "portkey_ai",
+)
+
 # signal -> pattern (llm-sdk-defaults.md section 5). The first match is the evidence.
 _PATTERNS: Mapping[str, re.Pattern[str]] = {
     k: re.compile(v, re.MULTILINE)
@@ -47,27 +70,7 @@ _PATTERNS: Mapping[str, re.Pattern[str]] = {
             "google.cloud.dlp",
         )
         + r"|\b(?:detect_pii_entities|deidentify_content|PresidioAnonymizer)\b",
-        "observability": _imports(
-            "langfuse",
-            "langsmith",
-            "opentelemetry",
-            "traceloop",
-            "logfire",
-            "phoenix",
-            "openinference",
-            "helicone",
-            "mlflow",
-            "weave",
-            "agentops",
-            "braintrust",
-            "ddtrace",
-            "openlit",
-            "promptlayer",
-            "lunary",
-            "arize",
-            "sentry_sdk",
-            "portkey_ai",
-        )
+        "observability": _imports(*_TRACING_MODULES)
         + r"|helicone\.ai|\blitellm\.(?:success_callback|callbacks)\s*=[^=]",
         "usage": r"\.(?:usage|prompt_tokens|completion_tokens|total_tokens|input_tokens|output_tokens|"
         r"usage_metadata)\b|\[[\"']usage[\"']\]|\b(?:completion_cost|cost_callback)\b",
@@ -100,28 +103,7 @@ _NEEDLES: Mapping[str, tuple[str, ...]] = {
         "deidentify_content",
         "Presidio",
     ),
-    "observability": (
-        "langfuse",
-        "langsmith",
-        "opentelemetry",
-        "traceloop",
-        "logfire",
-        "phoenix",
-        "openinference",
-        "helicone",
-        "mlflow",
-        "weave",
-        "agentops",
-        "braintrust",
-        "ddtrace",
-        "openlit",
-        "promptlayer",
-        "lunary",
-        "arize",
-        "sentry_sdk",
-        "portkey_ai",
-        "litellm.",
-    ),
+    "observability": (*_TRACING_MODULES, "litellm."),
     "usage": ("usage", "_tokens", "cost"),
     "cache": ("set_llm_cache", "litellm.cache"),
     "litellm.fallbacks": ("litellm.fallbacks",),
