@@ -84,7 +84,7 @@ def confine(root: Path, relative: str | PurePath, *, must_exist: bool = False) -
     # os.path.realpath, not Path.resolve: same result, a fraction of the cost on the append path.
     base = os.path.realpath(root)
     target = os.path.realpath(os.path.join(base, raw))
-    if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
+    if not _within(target, base):
         raise LlmengError(
             f"{raw!r} resolves to {target}, outside {base} (a '..' or a symlink leads out)",
             f"Pass a path inside {base}, relative to it.",
@@ -230,7 +230,7 @@ def special_file_reason(path: str | os.PathLike[str], root: str | os.PathLike[st
     if stat.S_ISLNK(st.st_mode):
         target = os.path.realpath(path)
         base = os.path.realpath(root)
-        if target != base and not target.startswith(base.rstrip(os.sep) + os.sep):
+        if not _within(target, base):
             return f"a symlink to {target}, outside {base}"
         try:
             st = os.stat(path)
@@ -239,3 +239,12 @@ def special_file_reason(path: str | os.PathLike[str], root: str | os.PathLike[st
     if stat.S_ISREG(st.st_mode):
         return None
     return f"not a regular file ({_kind(st.st_mode)})"
+
+
+def resolves_within(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
+    """Whether `path`, with every link followed, is `root` or lies under it."""
+    return _within(os.path.realpath(path), os.path.realpath(root))
+
+
+def _within(real: str, base: str) -> bool:
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)

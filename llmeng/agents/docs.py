@@ -13,7 +13,7 @@ from typing import Any
 from llmeng.agents.body import BodyFacts, body_facts
 from llmeng.agents.parse import ParsedAgent, parse_agent
 from llmeng.agents.spec import Spec
-from llmeng.fsutil import NotReadable, read_regular
+from llmeng.fsutil import NotReadable, read_regular, resolves_within
 
 SCOPE_PROJECT, SCOPE_USER, SCOPE_PLUGIN, SCOPE_SOURCE = "project", "user", "plugin", "source"
 
@@ -150,10 +150,9 @@ def _outside(path: Path, confine_to: Path | None) -> str | None:
     """Why `path` is not read under `confine_to` (it resolves outside), or None."""
     if confine_to is None:
         return None
-    real, base = os.path.realpath(path), os.path.realpath(confine_to)
-    if real == base or real.startswith(base.rstrip(os.sep) + os.sep):
+    if resolves_within(path, confine_to):
         return None
-    return f"a link to a file outside {base}; not read"
+    return f"a link to a file outside {os.path.realpath(confine_to)}; not read"
 
 
 def find_plugin(resolved: Path) -> PluginInfo | None:
