@@ -434,3 +434,19 @@ def test_a_watch_run_that_fails_reports_and_keeps_watching(capsys: pytest.Captur
     _watched(check, (Path("agents"),))
     err = capsys.readouterr().err
     assert "--- validating agents" in err and "error: no agent files" in err and "fix: Pass" in err
+
+
+def test_help_loads_no_agent_audit_install_or_model_core() -> None:
+    # `llmeng --help` imports every command module for its one-line help: those must stay light, the
+    # cores loading only when a command runs (the README's start-up figure depends on it).
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from llmeng.cli import main; main(['--help']); "
+        "print('\\n'.join(m for m in sys.modules if m.startswith('llmeng.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    loaded = [line for line in out.splitlines() if line.startswith("llmeng.")]
+    heavy = [m for m in loaded if m.split(".")[1] in {"agents", "audit", "install", "models"}]
+    assert "llmeng.cli.rules" in loaded and heavy == []

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
-from llmeng.agents import api as agents
-from llmeng.audit import api as audit
-from llmeng.report.rules import render_page, render_reference, render_table
+if TYPE_CHECKING:  # the registries load when a rule is shown, not for `llmeng --help`
+    from llmeng.agents.api import Rule
 
 INTRO = (
     "Every rule llmeng checks, generated from its rule registries. Agent-file rules (AG) say whether "
@@ -17,7 +17,10 @@ INTRO = (
 )
 
 
-def _all_rules() -> list[agents.Rule]:
+def _all_rules() -> list[Rule]:
+    from llmeng.agents import api as agents
+    from llmeng.audit import api as audit
+
     return [*agents.rules(), *audit.rules()]
 
 
@@ -39,6 +42,8 @@ def rules(fmt: str) -> int:
       llmeng rules --format json | jq '.[] | select(.severity == "error")'
       llmeng rules --format markdown > docs/rules.md
     """
+    from llmeng.report.rules import render_reference, render_table
+
     found = _all_rules()
     if fmt == "json":
         click.echo(
@@ -74,6 +79,8 @@ def explain(rule_id: str) -> int:
     Example:
       llmeng explain AG301
     """
+    from llmeng.report.rules import render_page
+
     for rule in _all_rules():
         if rule.id == rule_id.upper() or rule.name == rule_id.lower():
             click.echo(render_page(rule), nl=False)
