@@ -1,10 +1,10 @@
 """Fetch the pinned audit corpus from PyPI, verify it and unpack it.
 
-Usage: python benchmarks/corpus/fetch.py [--dest DIR] [NAME ...]
+Usage: python benchmarks/corpus/fetch.py [--dest DIR] [--split dev|test] [NAME ...]
 
 Each `[[package]]` in corpus.toml names a release, the archive file PyPI serves for it and its
-sha256. The archive is downloaded with `pip download --no-deps` (sdist when the file is a .tar.gz,
-wheel when it is a .whl) into `<dest>/.archives/`, checked against the recorded sha256, and unpacked
+sha256. The archive is downloaded by the URL PyPI's JSON API gives for that file into
+`<dest>/.archives/`, checked against the recorded sha256, and unpacked
 into `<dest>/<name>-<version>/` (an sdist's single top-level folder is stripped, so label paths read
 `<name>-<version>/<path in the release>`). Runs are idempotent: a release already unpacked from an
 archive with the recorded hash is skipped. Unpacking goes to a temporary folder renamed into place,
@@ -18,18 +18,23 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
 import tomllib
+import urllib.parse
+import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 MARKER = ".corpus-sha256"
+INDEX = "https://pypi.org/pypi"
+TIMEOUT_S = 60
+SPLITS = ("dev", "test")
 
 
 class FetchError(Exception):
@@ -43,6 +48,7 @@ class Release:
     file: str
     sha256: str
     why: str
+    split: str  # "dev" (tuned on) or "test" (held out)
 
     @property
     def key(self) -> str:
@@ -65,7 +71,10 @@ def load_corpus(path: Path) -> list[Release]:
             raise FetchError(f"{path}: package #{i + 1} lacks {', '.join(missing)}; add them")
         if not entry["file"].endswith((".tar.gz", ".whl", ".zip")):
             raise FetchError(f"{path}: {entry['file']} is neither an sdist nor a wheel")
-        releases.append(Release(**{k: str(entry[k]) for k in ("name", "version", "file", "sha256", "why")}))
+        if entry.get("split") not in SPLITS:
+            raise FetchError(f'{path}: {entry["name"]} needs split = "dev" or "test"')
+        keys = ("name", "version", "file", "sha256", "why", "split")
+        releases.append(Release(**{k: str(entry[k]) for k in keys}))
     if not releases:
         raise FetchError(f"{path} lists no [[package]] entries")
     return releases
@@ -85,30 +94,17 @@ def download(release: Release, archives: Path) -> Path:
     if target.is_file() and sha256_of(target) == release.sha256:
         return target
     archives.mkdir(parents=True, exist_ok=True)
+    # The archive is fetched by its URL from PyPI's JSON API rather than with `pip download`: pip
+    # builds an sdist's metadata (and its build backend) first, which takes minutes or fails for
+    # releases whose Python range excludes this interpreter; only the bytes are needed here.
+    url = _archive_url(release)
     with tempfile.TemporaryDirectory(dir=archives, prefix=".dl-") as tmp:
-        kind = "--only-binary" if release.is_wheel else "--no-binary"
-        cmd = [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--quiet",
-            kind,
-            ":all:",
-            "--dest",
-            tmp,
-            f"{release.name}=={release.version}",
-        ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         got = Path(tmp) / release.file
-        if proc.returncode != 0 or not got.is_file():
-            tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-            raise FetchError(
-                f"pip could not download {release.file} for {release.key}: "
-                f"{' | '.join(tail) or 'file not produced'}; check the network and "
-                f"that the version and file name in corpus.toml exist on PyPI"
-            )
+        try:
+            with urllib.request.urlopen(url, timeout=TIMEOUT_S) as resp, got.open("wb") as out:
+                shutil.copyfileobj(resp, out)
+        except OSError as exc:
+            raise FetchError(f"could not download {url}: {exc}; check the network") from exc
         actual = sha256_of(got)
         if actual != release.sha256:
             raise FetchError(
@@ -117,6 +113,20 @@ def download(release: Release, archives: Path) -> Path:
             )
         got.replace(target)
     return target
+
+
+def _archive_url(release: Release) -> str:
+    api = f"{INDEX}/{release.name}/json"  # the per-version JSON is not served by every mirror
+    try:
+        with urllib.request.urlopen(api, timeout=TIMEOUT_S) as resp:
+            files = json.load(resp).get("releases", {}).get(release.version, [])
+    except (OSError, ValueError) as exc:
+        raise FetchError(f"could not read {api}: {exc}; check the network and the version") from exc
+    for entry in files:
+        if entry.get("filename") == release.file:
+            return urllib.parse.urljoin(api, str(entry["url"]))  # a mirror may answer relative URLs
+    offered = ", ".join(str(e.get("filename")) for e in files) or "nothing"
+    raise FetchError(f"PyPI offers no {release.file} for {release.key} (it offers {offered})")
 
 
 def _safe_extract(archive: Path, into: Path) -> None:
@@ -156,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="only these package names (default: all)")
     parser.add_argument("--corpus", type=Path, default=HERE / "corpus.toml")
     parser.add_argument("--dest", type=Path, default=HERE / "downloads")
+    parser.add_argument("--split", choices=SPLITS, help="only the releases of this half")
     args = parser.parse_args(argv)
     try:
         releases = load_corpus(args.corpus)
@@ -170,7 +181,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    chosen = [r for r in releases if not args.names or r.name in args.names]
+    chosen = [
+        r
+        for r in releases
+        if (not args.names or r.name in args.names) and (args.split is None or r.split == args.split)
+    ]
     args.dest.mkdir(parents=True, exist_ok=True)
     failed = 0
     for release in chosen:
