@@ -4,13 +4,21 @@ The SDK's stdio reader hands a line it cannot validate to the session as an exce
 session only logs it: a client that sent invalid JSON, a batch or `"jsonrpc": "1.0"` then waits
 forever. A guard between the reader and the server answers each such line with the JSON-RPC error
 the spec names (parse error, invalid request, invalid params) and bounds how deep arguments nest.
+
+The SDK also decodes stdin leniently (invalid UTF-8 becomes U+FFFD, so a corrupt line would be
+served as if valid) and reads a line of any length into memory. The server therefore reads stdin
+itself: each line strictly as UTF-8 and at most MAX_LINE_BYTES long, and hands the SDK a marker
+line in place of one it must refuse, which the guard turns into the matching error.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
-from typing import Any
+from collections.abc import AsyncIterator
+from typing import IO, Any, cast
 
 import anyio
 import mcp_types as types
@@ -21,6 +29,13 @@ from pydantic import ValidationError
 
 # pydantic's JSON parser stops at 200 levels; arguments this deep are never a real tool call.
 MAX_PARAMS_DEPTH = 64
+# Tool arguments are capped far below this (tools.CODE_MAX_CHARS is the largest); a longer line is
+# refused unread rather than held in memory.
+MAX_LINE_BYTES = 4 * 1024 * 1024
+# Stand-ins for refused lines: not JSON, so the SDK passes them on as a json_invalid error, and
+# never a line a client could send (a NUL is not valid anywhere in JSON text).
+NOT_UTF8 = "\x00llmeng:not-utf-8"
+TOO_LONG = "\x00llmeng:line-too-long"
 _ID_IN_RAW = re.compile(r'"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")')
 
 Inbound = SessionMessage | Exception
@@ -33,11 +48,53 @@ async def serve_stdio(server: MCPServer) -> None:
     # MCPServer.run_stdio_async does the same minus the guard; the low-level server is the one
     # place a transport's streams are handed over.
     lowlevel = server._lowlevel_server
-    async with stdio_server() as (read_stream, write_stream):
+    async with stdio_server(stdin=cast(Any, StrictLines(_claim_stdin()))) as (read_stream, write_stream):
         send, receive = anyio.create_memory_object_stream[Inbound](0)
         async with anyio.create_task_group() as tg:
             tg.start_soon(guard, read_stream, send, write_stream)
             await lowlevel.run(receive, write_stream, lowlevel.create_initialization_options())
+
+
+def _claim_stdin() -> IO[bytes]:
+    """The wire on a private descriptor; fd 0 then reads the null device, as the SDK arranges
+    when it reads stdin itself, so that nothing else in the process can consume a request."""
+    wire = fcntl.fcntl(0, fcntl.F_DUPFD_CLOEXEC, 3)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    return os.fdopen(wire, "rb")
+
+
+class StrictLines:
+    """Lines of a binary stream as text: strict UTF-8, bounded length, a marker for a refused one."""
+
+    def __init__(self, stream: IO[bytes], max_bytes: int = MAX_LINE_BYTES) -> None:
+        self._stream = stream
+        self._max = max_bytes
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        return self._lines()
+
+    async def _lines(self) -> AsyncIterator[str]:
+        while True:
+            line = await anyio.to_thread.run_sync(self.read_line)
+            if line is None:
+                return
+            yield line
+
+    def read_line(self) -> str | None:
+        """The next line, a marker in its place, or None at the end of the stream."""
+        raw = self._stream.readline(self._max + 1)
+        if not raw:
+            return None
+        if len(raw) > self._max and not raw.endswith(b"\n"):
+            while (rest := self._stream.readline(1 << 16)) and not rest.endswith(b"\n"):
+                pass  # skip to the end of the oversized line: the next line is a new message
+            return TOO_LONG
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return NOT_UTF8
 
 
 async def guard(
@@ -68,6 +125,7 @@ def rejection(item: Inbound) -> types.JSONRPCError | None:
 
 
 _TOO_DEEP = f"Invalid params: arguments nest deeper than {MAX_PARAMS_DEPTH} levels."
+_TOO_LONG = f"Invalid request: the message is longer than {MAX_LINE_BYTES} bytes; it was not read."
 
 
 def _for_invalid(exc: ValidationError) -> types.JSONRPCError:
@@ -75,6 +133,10 @@ def _for_invalid(exc: ValidationError) -> types.JSONRPCError:
     for err in errors:
         if err["type"] == "json_invalid":
             raw = err.get("input")
+            if raw == NOT_UTF8:
+                return _error(None, types.PARSE_ERROR, "Parse error: the line is not valid UTF-8.")
+            if raw == TOO_LONG:
+                return _error(None, types.INVALID_REQUEST, _TOO_LONG)
             reason = str(err.get("ctx", {}).get("error", ""))
             if "recursion" in reason:  # parsed as far as the nesting limit: the JSON itself was fine
                 return _error(_raw_id(raw), types.INVALID_PARAMS, _TOO_DEEP)

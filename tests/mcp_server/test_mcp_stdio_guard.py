@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import selectors
@@ -14,7 +15,7 @@ import mcp_types as types
 import pytest
 from pydantic import ValidationError
 
-from mcp_server.stdio import MAX_PARAMS_DEPTH, rejection
+from mcp_server.stdio import MAX_LINE_BYTES, MAX_PARAMS_DEPTH, NOT_UTF8, TOO_LONG, StrictLines, rejection
 
 # Generous: an answer is expected at once, but a busy machine must not fail the test.
 ANSWER_DEADLINE_S = 60.0
@@ -51,6 +52,13 @@ MALFORMED = [
     ("method-not-a-string", b'{"jsonrpc": "2.0", "id": 13, "method": 5}', types.INVALID_REQUEST, 13),
     ("bare-number", b"42", types.INVALID_REQUEST, None),
     ("bare-string", b'"hello"', types.INVALID_REQUEST, None),
+    # JSON text is UTF-8: a line that is not must not be served with U+FFFD in place of its bytes.
+    (
+        "invalid-utf-8",
+        b'{"jsonrpc": "2.0", "id": 14, "method": "tools/list", "x": "\xff\xfe"}',
+        types.PARSE_ERROR,
+        None,
+    ),
 ]
 
 
@@ -145,3 +153,30 @@ def test_rejection_lets_valid_messages_through_and_bounds_nesting() -> None:
 def test_rejection_keeps_a_string_id_and_names_the_problem() -> None:
     error = rejection(_invalid('{"jsonrpc": "2.0", "id": "abc", "method": ["x"]}'))
     assert error is not None and error.id == "abc" and '"method" must be a string' in error.error.message
+
+
+def test_a_line_over_the_size_cap_is_refused_unread_and_the_next_line_is_served(
+    stdio_server: _Server,
+) -> None:
+    huge = _call(30, {"code": "x" * (MAX_LINE_BYTES + 10)})
+    stdio_server.send(huge)
+    answer = stdio_server.answer()
+    assert (answer["id"], answer["error"]["code"]) == (None, types.INVALID_REQUEST)
+    assert str(MAX_LINE_BYTES) in answer["error"]["message"]
+    stdio_server.send(b'{"jsonrpc": "2.0", "id": 31, "method": "tools/list"}')
+    assert stdio_server.answer()["id"] == 31
+
+
+def test_strict_lines_decode_strictly_bound_length_and_resynchronise() -> None:
+    stream = io.BytesIO(b'{"a": 1}\n' + b"\xc3\x28\n" + b"y" * 50 + b"\n" + "é\n".encode() + b"tail")
+    reader = StrictLines(stream, max_bytes=20)
+    lines = []
+    while (line := reader.read_line()) is not None:
+        lines.append(line)
+    assert lines == ['{"a": 1}\n', NOT_UTF8, TOO_LONG, "é\n", "tail"]
+
+
+def test_markers_become_their_errors() -> None:
+    for marker, code in ((NOT_UTF8, types.PARSE_ERROR), (TOO_LONG, types.INVALID_REQUEST)):
+        error = rejection(_invalid(marker))
+        assert error is not None and (error.id, error.error.code) == (None, code)
