@@ -20,6 +20,7 @@ from llmeng.install.steps import (
     plan_manifest,
     plan_remove,
     plan_script,
+    read_bytes,
 )
 
 __all__ = ["Action", "Entry", "InstallPlan", "Request", "plan_install", "plan_uninstall"]
@@ -133,7 +134,7 @@ def _names_in(dirs: ScopeDirs, manifest: mf.Manifest, lint: Linter) -> dict[str,
     names, unknown = {}, []
     for path in agent_files(dirs.agents):
         record = manifest.files.get(path.relative_to(dirs.root).as_posix())
-        if record is not None and record.sha256 == mf.sha256(path.read_bytes()):
+        if record is not None and record.sha256 == mf.sha256(read_bytes(path) or b""):
             names[record.name] = path
         else:
             unknown.append(path)

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from llmeng.claude_paths import config_dir_is_set, user_config_dir
 from llmeng.errors import LlmengError
-from llmeng.fsutil import confine
+from llmeng.fsutil import confine, read_regular
+
+REGISTRY_MAX_BYTES = 16 << 20  # a few KiB per plugin; far more is not Claude Code's registry
 
 MANIFEST_NAME = "llmeng-manifest.json"
 JOURNAL_NAME = "llmeng-install.journal.json"
@@ -94,7 +96,7 @@ def plugin_agent_dirs(*, env: Mapping[str, str], home: Path) -> list[tuple[str, 
     """(plugin id, agents dir) for each plugin Claude Code has installed, from installed_plugins.json."""
     registry = user_config_dir(env=env, home=home) / "plugins" / "installed_plugins.json"
     try:
-        data = json.loads(registry.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(registry, max_bytes=REGISTRY_MAX_BYTES))
     except (OSError, ValueError):
         return []
     # v2 nests installs under "plugins"; older files keyed plugins at the top level.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from llmeng.errors import LlmengError
 from llmeng.findings import Finding, Severity
+from llmeng.fsutil import read_regular
 
 if TYPE_CHECKING:
     from llmeng.agents.lint import LintResult
@@ -27,6 +28,7 @@ _WINDOWS_RESERVED = {
 }
 FILENAME_MAX_CHARS = 100
 MAX_REASONS = 3
+AGENT_MAX_BYTES = 1 << 20  # Claude Code's agents are a few KiB; a larger file is not one to install
 
 
 Linter = Callable[[Sequence[Path]], "LintResult"]
@@ -70,9 +72,17 @@ def agent_files(directory: Path) -> list[Path]:
     found = []
     for path in sorted(directory.rglob("*.md")):
         hidden = any(part.startswith(".") for part in path.relative_to(directory).parts)
-        if not hidden and path.is_file() and path.read_bytes().lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+        if not hidden and path.is_file() and _has_frontmatter(path):
             found.append(path)
     return found
+
+
+def _has_frontmatter(path: Path) -> bool:
+    try:  # the first bytes tell; a FIFO or device swapped in after is_file() is not an agent
+        head = read_regular(path, max_bytes=16, cut=True)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf").startswith(b"---")
 
 
 def read_agents(paths: Sequence[Path], lint: Linter) -> list[SourceAgent]:
@@ -88,7 +98,9 @@ def read_agents(paths: Sequence[Path], lint: Linter) -> list[SourceAgent]:
         name = (file.name if file is not None else None) or path.stem
         # Never install what the validator did not look at.
         errors = _reasons(file.findings) if file is not None else ("the validator reported nothing for it",)
-        agents.append(SourceAgent(name, path, path.read_bytes(), safe_filename(name), errors))
+        # An OSError (a file swapped for a FIFO, one too large) stops the install: exit 2, nothing written.
+        raw = read_regular(path, max_bytes=AGENT_MAX_BYTES)
+        agents.append(SourceAgent(name, path, raw, safe_filename(name), errors))
     return _mark_clashes(agents)
 
 

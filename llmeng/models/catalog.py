@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from llmeng.errors import LlmengError
+from llmeng.fsutil import read_regular
 from llmeng.models.facts import CAPABILITIES, FlatPrice, ModelFacts, PriceRef, SourceInfo, SpeedFigure
 from llmeng.models.quality import load_quality_map, open_weights_for, parse_arena_rows, ratings_by_id
 
@@ -25,6 +26,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LIMITS_FILE = "models_litellm.json"
 ARENA_FILE = "models_arena.json"
 QUALITY_MAP_FILE = "models_quality_map.toml"
+# The bundled snapshots are a few MiB; a refreshed one far past this is not a snapshot.
+SNAPSHOT_MAX_BYTES = 256 << 20
 
 # LiteLLM flag(s) behind each capability; several flags are OR-ed (any True wins, else any False, else None).
 _CAP_FLAGS: dict[str, tuple[str, ...]] = {
@@ -101,7 +104,7 @@ def _canonical(key: str, provider: str) -> tuple[str, str]:
 def read_snapshot(path: Path, kind: str) -> dict[str, Any]:
     """Read one snapshot JSON and check its header; errors say how to rebuild it."""
     try:
-        payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        payload: dict[str, Any] = json.loads(read_regular(path, max_bytes=SNAPSHOT_MAX_BYTES))
         header = _SnapshotFile.model_validate(payload)
     except (OSError, ValueError) as e:
         raise LlmengError(

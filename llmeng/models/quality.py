@@ -11,7 +11,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from llmeng.errors import LlmengError
+from llmeng.fsutil import read_regular
 from llmeng.models.facts import QualityRating
+
+QUALITY_MAP_MAX_BYTES = 4 << 20  # a curated TOML of a few KiB
 
 
 class _Strict(BaseModel):
@@ -61,8 +64,10 @@ class ArenaRow(_Strict):
 def load_quality_map(path: Path) -> QualityMap:
     """Parse and validate the curated mapping file; errors name the file and the field."""
     try:
-        return QualityMap.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (OSError, tomllib.TOMLDecodeError, ValidationError) as e:
+        return QualityMap.model_validate(
+            tomllib.loads(read_regular(path, max_bytes=QUALITY_MAP_MAX_BYTES).decode("utf-8"))
+        )
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError) as e:
         raise LlmengError(
             f"{path}: invalid quality map: {e}",
             "fix the entry named above (see docs/models.md, 'Quality data')",

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from llmeng.errors import LlmengError
-from llmeng.fsutil import atomic_write
+from llmeng.fsutil import atomic_write, read_regular
 from llmeng.models.catalog import (
     ARENA_FILE,
     DATA_DIR,
     LIMITS_FILE,
     QUALITY_MAP_FILE,
+    SNAPSHOT_MAX_BYTES,
     build_catalog,
     read_snapshot,
 )
@@ -175,5 +176,5 @@ def cached_price_providers(cache_dir: Path | None) -> tuple[Any, date] | None:
         return None
     from genai_prices.types import _providers_from_raw
 
-    payload = json.loads(path.read_text(encoding="utf-8"))
+    payload = json.loads(read_regular(path, max_bytes=SNAPSHOT_MAX_BYTES))
     return _providers_from_raw(payload["providers"]), date.fromisoformat(payload["as_of"])

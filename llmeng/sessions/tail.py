@@ -13,6 +13,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from llmeng.fsutil import open_regular
 from llmeng.sessions.entries import END_RE
 from llmeng.sessions.parse import Entry, parse_session
 
@@ -61,7 +62,7 @@ def _drain(
     path: Path, offset: int, pending: bytes, on_entries: Callable[[list[Entry]], None]
 ) -> tuple[int, bytes]:
     try:
-        with open(path, "rb") as f:
+        with open_regular(path, follow=False) as f:
             f.seek(offset)
             chunk = f.read()
     except FileNotFoundError:

@@ -13,6 +13,7 @@ import stat
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -226,14 +227,16 @@ def test_a_failed_rollback_says_the_next_run_completes_it(tmp_path: Path) -> Non
 def test_an_unreadable_source_agent_is_exit_2(
     cli: Env, team: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = Path.read_bytes
+    from llmeng.install import sources
 
-    def unreadable(path: Path) -> bytes:
-        if path == team / "code-reviewer.md":
+    real = sources.read_regular
+
+    def unreadable(path: Path, **kwargs: Any) -> bytes:
+        if path == team / "code-reviewer.md" and kwargs.get("max_bytes") == sources.AGENT_MAX_BYTES:
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real(path)
+        return real(path, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    monkeypatch.setattr(sources, "read_regular", unreadable)
     refused(capsys, cli, install(team), team / "code-reviewer.md")
 
 
@@ -272,3 +275,14 @@ def test_an_os_error_while_sweeping_is_exit_2(
 def test_an_os_error_without_a_file_name_still_has_a_fix() -> None:
     error = os_failure(OSError(errno.EIO, "Input/output error"))
     assert str(error) == "Input/output error; nothing was changed" and error.fix
+
+
+def test_a_source_agent_too_large_to_be_one_is_exit_2(
+    cli: Env, team: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from llmeng.install.sources import AGENT_MAX_BYTES
+
+    big = team / "code-reviewer.md"
+    big.write_bytes(big.read_bytes() + b"\n" + b"x" * AGENT_MAX_BYTES)
+    text = refused(capsys, cli, install(team), big)
+    assert "too large" in text
