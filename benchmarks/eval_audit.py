@@ -1,6 +1,6 @@
 """Score llmeng.audit against the hand-made corpus labels: precision and recall per rule, micro averages.
 
-Usage: python benchmarks/eval_audit.py [--corpus DIR] [--labels FILE] [--json] [--misses]
+Usage: python benchmarks/eval_audit.py [--split dev|test|all] [--corpus DIR] [--labels PATH] [--json] [--misses]
 
 A label line is {"path": "<package>/<path in release>", "line": N, "call": "...", "expect": [...],
 "not_expect": [...], "why": "..."}; only the rules it names are scored for that call site. A finding
@@ -22,7 +22,11 @@ from llmeng.audit import AuditConfig, audit_paths
 from llmeng.audit.registry import CATALOG_RULES
 from llmeng.findings import Finding
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
+from labelset import LABELS, SPLITS, load_labels
+
 HERE = Path(__file__).resolve().parent
+PROJECT_RULES = {"LLM107", "LLM108", "LLM204", "LLM401"}
 
 
 @dataclass
@@ -40,17 +44,6 @@ class Score:
     @property
     def recall(self) -> float | None:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
-
-
-def load_labels(path: Path) -> list[dict]:  # type: ignore[type-arg]
-    labels = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            try:
-                labels.append(json.loads(line))
-            except json.JSONDecodeError as e:
-                raise SystemExit(f"{path}:{number}: not JSON ({e})") from e
-    return labels
 
 
 def audit_packages(corpus: Path, packages: set[str]) -> dict[str, list[tuple[str, Finding]]]:
@@ -118,21 +111,32 @@ def micro(scores: dict[str, Score], rules: set[str]) -> Score:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=HERE / "corpus" / "downloads")
-    ap.add_argument("--labels", type=Path, default=HERE / "corpus" / "labels.jsonl")
+    ap.add_argument("--labels", type=Path, default=LABELS, help="a labels folder or .jsonl file")
+    ap.add_argument(
+        "--split",
+        choices=(*SPLITS, "all"),
+        default="dev",
+        help="which half to score (default dev: the test half is held out, run it only to measure)",
+    )
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     ap.add_argument("--misses", action="store_true", help="list every false positive and false negative")
     args = ap.parse_args(argv)
-    if not args.corpus.is_dir() or not args.labels.is_file():
+    if not args.corpus.is_dir() or not args.labels.exists():
         print(
             f"error: need {args.corpus} and {args.labels}; run benchmarks/corpus/fetch.py first",
             file=sys.stderr,
         )
         return 2
-    labels = load_labels(args.labels)
+    try:
+        labels = load_labels(args.labels, None if args.split == "all" else args.split)
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     found = audit_packages(args.corpus, {lab["path"].split("/", 1)[0] for lab in labels})
     scores = score(labels, found)
     active = {r for r in scores if r not in CATALOG_RULES}
     overall = micro(scores, active)
+    calls = micro(scores, active - PROJECT_RULES)
     if args.json:
         print(
             json.dumps(
@@ -149,13 +153,16 @@ def main(argv: list[str] | None = None) -> int:
                         for r, s in sorted(scores.items())
                     },
                     "micro": {"precision": overall.precision, "recall": overall.recall},
+                    "micro_call_rules": {"precision": calls.precision, "recall": calls.recall},
                     "labels": len(labels),
+                    "split": args.split,
                 },
                 indent=2,
             )
         )
         return 0
     sites = Counter(lab["path"].split("/", 1)[0] for lab in labels if int(lab["line"]) > 0)
+    print(f"split: {args.split}")
     print(f"{len(labels)} labels ({sum(sites.values())} call sites) in {len(found)} packages")
     print("| rule | TP | FP | FN | TN | precision | recall |")
     print("|---|---|---|---|---|---|---|")
@@ -164,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"| {rule}{note} | {s.tp} | {s.fp} | {s.fn} | {s.tn} | {_fmt(s.precision)} | {_fmt(s.recall)} |"
         )
+    print(
+        f"| micro (call-scope rules) | {calls.tp} | {calls.fp} | {calls.fn} | {calls.tn} | "
+        f"{_fmt(calls.precision)} | {_fmt(calls.recall)} |"
+    )
     print(
         f"| micro (active rules) | {overall.tp} | {overall.fp} | {overall.fn} | {overall.tn} | "
         f"{_fmt(overall.precision)} | {_fmt(overall.recall)} |"

@@ -1,6 +1,6 @@
-"""Sanity-check labels.jsonl against the unpacked corpus.
+"""Sanity-check the labels against the unpacked corpus.
 
-Usage: python benchmarks/corpus/check_labels.py [--labels FILE] [--root DIR]
+Usage: python benchmarks/corpus/check_labels.py [--labels PATH] [--split dev|test] [--root DIR]
 
 For every call-site label: the file exists under the corpus root, it parses, and an ast `Call` starts
 on `line` whose function's last name (`create` in `client.chat.completions.create`) is the method
@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import ast
-import json
 import re
 import sys
 from collections import Counter
 from pathlib import Path
+
+from labelset import LABELS, SPLITS, load_labels
 
 HERE = Path(__file__).resolve().parent
 RULES = {
@@ -121,16 +122,16 @@ def summarize(labels: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--labels", type=Path, default=HERE / "labels.jsonl")
+    parser.add_argument("--labels", type=Path, default=LABELS, help="a labels folder or .jsonl file")
+    parser.add_argument("--split", choices=SPLITS, help="only this half")
     parser.add_argument("--root", type=Path, default=HERE / "downloads")
     args = parser.parse_args(argv)
     if not args.root.is_dir():
         print(f"error: {args.root} missing; run python benchmarks/corpus/fetch.py first", file=sys.stderr)
         return 2
     try:
-        raw = args.labels.read_text(encoding="utf-8").splitlines()
-        labels = [json.loads(text) for text in raw if text.strip()]
-    except (OSError, json.JSONDecodeError) as exc:
+        labels = load_labels(args.labels, args.split)
+    except (OSError, ValueError) as exc:
         print(f"error: cannot read {args.labels}: {exc}", file=sys.stderr)
         return 2
     cache: dict = {}
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         if seen[(label.get("path"), label.get("line"))] > 1:
             problems.append("duplicate (path, line)")
         for problem in problems:
-            print(f"labels.jsonl:{number}: {label.get('path')}:{label.get('line')}: {problem}")
+            print(f"{label['_source']}: {label.get('path')}:{label.get('line')}: {problem}")
         bad += bool(problems)
     print(summarize(labels))
     print(f"{len(labels) - bad} ok, {bad} bad")
