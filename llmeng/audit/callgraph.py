@@ -50,8 +50,12 @@ class CallGraph:
     def __init__(self, functions: Iterable[FuncSummary]) -> None:
         self.funcs = {f.key: f for f in functions}
         self.by_name: dict[str, list[str]] = defaultdict(list)
+        # By the last two names (`Class.method`, `module.func`): resolving a qualified callee is then
+        # a lookup, not a scan of every function sharing its last name (thousands in a large file).
+        self.by_tail: dict[str, list[str]] = defaultdict(list)
         for key in self.funcs:
             self.by_name[key.rsplit(".", 1)[-1]].append(key)
+            self.by_tail[".".join(key.split(".")[-2:])].append(key)
         self.callers: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
         for f in self.funcs.values():
             for edge in f.edges:
@@ -68,8 +72,9 @@ class CallGraph:
         if callee.startswith("*."):
             ok = last not in _GENERIC and len(candidates) <= _MAX_CANDIDATES
             return list(candidates) if ok else []
-        tail = ".".join(callee.split(".")[-2:])
-        return [c for c in candidates if c.endswith("." + tail) or c == tail]
+        if "." not in callee:
+            return list(candidates)
+        return list(self.by_tail.get(".".join(callee.split(".")[-2:]), []))
 
     def decorator_ctx(self, key: str) -> Ctx:
         """Mitigations a function's decorators give it: library ones and in-project wrappers."""

@@ -220,9 +220,7 @@ class Resolver:
     def _client_of_factory(self, expr: ast.Call, env: Env, depth: int) -> ClientRef | None:
         # make_client() or self._create_chat_model(): a function in this module returning a client
         if isinstance(expr.func, ast.Name):
-            candidates = [
-                f for f in env.scope.functions.values() if f.node.name == expr.func.id and f.cls is None
-            ]
+            candidates = env.scope.named(expr.func.id, method=False)
         elif _is_self_attr(expr.func) and env.func and env.func.cls:
             attr = expr.func.attr  # type: ignore[attr-defined]
             key = f"{env.scope.module}.{env.func.cls}.{attr}"
@@ -230,7 +228,7 @@ class Resolver:
             candidates = (
                 [env.scope.functions[key]]
                 if key in env.scope.functions
-                else [f for f in env.scope.functions.values() if f.cls is not None and f.node.name == attr]
+                else env.scope.named(attr, method=True)
             )
         else:
             return None

@@ -35,6 +35,18 @@ class ModuleScope:
     settings_classes: set[str] = field(default_factory=set)
     functions: dict[str, FuncInfo] = field(default_factory=dict)
     parent: dict[ast.AST, FuncInfo] = field(default_factory=dict)
+    _by_name: dict[tuple[str, bool], list[FuncInfo]] | None = field(default=None, repr=False)
+
+    def named(self, name: str, *, method: bool) -> list[FuncInfo]:
+        """Functions (or, with `method`, methods of any class) called `name`, in definition order.
+
+        Indexed on first use, after the scope is built: a factory lookup per call would otherwise
+        scan every function, which is quadratic in a file with thousands of them."""
+        if self._by_name is None:
+            self._by_name = defaultdict(list)
+            for info in self.functions.values():
+                self._by_name[(info.node.name, info.cls is not None)].append(info)
+        return self._by_name.get((name, method), [])
 
     def dotted(self, expr: ast.expr) -> str | None:
         """`a.b.c` for a Name/Attribute chain, with the head replaced by what it was imported as."""
