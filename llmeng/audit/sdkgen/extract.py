@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from llmeng.audit.sdkgen.lookup import Def, Miss, find_member, find_name
 from llmeng.audit.sdkgen.recipe import FIX, Recipe
 from llmeng.audit.sdkgen.wheel import Loc, Module, Source
 from llmeng.errors import LlmengError
@@ -24,15 +25,11 @@ _BINOPS: Mapping[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Pow: operator.pow,
 }
 _ENV_GETTERS = ("os.environ.get", "os.getenv", "environ.get", "getenv")
-_Def = ast.FunctionDef | ast.AsyncFunctionDef
+_Def = Def
 
 
 class RecipeError(LlmengError):
     """A recipe no longer matches the source of its pinned wheel."""
-
-
-class _Miss(Exception):
-    """The anchor or the value is not where the recipe says; the message says what was missing."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +48,9 @@ def read(source: Source, recipe: Recipe) -> Read:
     where = f"{recipe.dist} {recipe.file}"
     try:
         if mod is None:
-            raise _Miss("the file is not in the wheel")
+            raise Miss("the file is not in the wheel")
         return _Reader(source, recipe).anchor(mod)
-    except _Miss as e:
+    except Miss as e:
         raise RecipeError(f"{recipe.name}: {e} ({recipe.anchor} {recipe.target!r} in {where})", FIX) from e
 
 
@@ -67,17 +64,17 @@ class _Reader:
     def anchor(self, mod: Module) -> Read:
         kind, target = self.recipe.anchor, self.recipe.target
         if kind == "constant":
-            found = self._name(mod, target)
+            found = find_name(self.source, mod, target)
             if found is None or found[0] == "class":
-                raise _Miss(f"no module-level assignment to {target}")
+                raise Miss(f"no module-level assignment to {target}")
             _, node, mod, stmt = found
             return self._finish(node, mod, mod.loc(stmt))
         if kind == "field":
             cls_path, _, attr = target.rpartition(".")
             cls, cmod = self._class_path(mod, cls_path)
-            member = self._member(cls, cmod, attr)
+            member = find_member(self.source, cls, cmod, attr)
             if member is None or isinstance(member[0], _Def):
-                raise _Miss(f"{cls_path} and its bases define no field {attr}")
+                raise Miss(f"{cls_path} and its bases define no field {attr}")
             stmt, fmod = member
             value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
             return self._finish(value, fmod, fmod.loc(stmt))
@@ -104,7 +101,7 @@ class _Reader:
         for arg, default in pairs:
             if arg.arg == name:
                 return self._finish(default, mod, mod.loc(arg))
-        raise _Miss(f"{func.name}() has no parameter {name}")
+        raise Miss(f"{func.name}() has no parameter {name}")
 
     def _param_env(self, func: _Def, mod: Module) -> dict[str, Any]:
         env: dict[str, Any] = {}
@@ -115,7 +112,7 @@ class _Reader:
         for arg, default in pairs:
             try:
                 env[arg.arg] = self.value(default, mod)
-            except _Miss:
+            except Miss:
                 continue  # a default we cannot fold is simply not known to the expression
         env.update(dict.fromkeys(self.recipe.assume_none))
         return env
@@ -126,7 +123,7 @@ class _Reader:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             if any(isinstance(t, ast.Name) and t.id == name for t in targets) and stmt.value is not None:
                 return self._finish(stmt.value, mod, mod.loc(stmt))
-        raise _Miss(f"{func.name}() never assigns {name}")
+        raise Miss(f"{func.name}() never assigns {name}")
 
     def _call(self, func: _Def, mod: Module, callee: str) -> Read:
         calls = sorted(_walk(func, ast.Call), key=lambda c: (c.lineno, c.col_offset))
@@ -136,7 +133,7 @@ class _Reader:
                 if kw is None:
                     return Read(f"{callee}() without {self.recipe.kwarg}=", UNSET, mod.loc(call))
                 return self._finish(kw.value, mod, mod.loc(kw.value))
-        raise _Miss(f"{func.name}() never calls {callee}()")
+        raise Miss(f"{func.name}() never calls {callee}()")
 
     def _finish(self, node: ast.expr | None, mod: Module, loc: Loc) -> Read:
         if node is None:
@@ -156,17 +153,17 @@ class _Reader:
             elif isinstance(node, ast.Dict):
                 keys = [k.value if isinstance(k, ast.Constant) else None for k in node.keys]
                 if step not in keys:
-                    raise _Miss(f"no key {step!r} in {ast.unparse(node)[:60]}")
+                    raise Miss(f"no key {step!r} in {ast.unparse(node)[:60]}")
                 node = node.values[keys.index(step)]
             elif isinstance(node, (ast.List, ast.Tuple)) and step.isdigit() and int(step) < len(node.elts):
                 node = node.elts[int(step)]
             else:
-                raise _Miss(f"cannot step into {ast.unparse(node)[:60]} with {step!r}")
+                raise Miss(f"cannot step into {ast.unparse(node)[:60]} with {step!r}")
         return node, mod
 
     def _deref(self, node: ast.expr, mod: Module) -> tuple[ast.expr, Module]:
         if isinstance(node, ast.Name):
-            found = self._name(mod, node.id)
+            found = find_name(self.source, mod, node.id)
             if found is not None and found[0] == "value":
                 return found[1], found[2]
         return node, mod
@@ -178,9 +175,9 @@ class _Reader:
         if text in self.env:
             return self.env[text]
         if isinstance(node, ast.Name):
-            found = self._name(mod, node.id)
+            found = find_name(self.source, mod, node.id)
             if found is None or found[0] == "class":
-                raise _Miss(f"cannot resolve the name {node.id}")
+                raise Miss(f"cannot resolve the name {node.id}")
             _, expr, vmod, stmt = found
             self.via = vmod.loc(stmt)
             return self.value(expr, vmod)
@@ -201,7 +198,7 @@ class _Reader:
             return {self.value(k, mod): self.value(v, mod) for k, v in zip(node.keys, node.values) if k}
         if isinstance(node, ast.Call):
             return self._callvalue(node, mod)
-        raise _Miss(f"cannot fold {text[:60]}")
+        raise Miss(f"cannot fold {text[:60]}")
 
     def _boolop(self, node: ast.BoolOp, mod: Module) -> Any:
         value: Any = None
@@ -219,7 +216,7 @@ class _Reader:
                 return self.value(kwargs["default"], mod)
             if node.args and not (isinstance(node.args[0], ast.Constant) and node.args[0].value is ...):
                 return self.value(node.args[0], mod)
-            raise _Miss(
+            raise Miss(
                 "Field() has no default" + (" (default_factory)" if "default_factory" in kwargs else "")
             )
         if name == "Timeout":
@@ -232,30 +229,12 @@ class _Reader:
             # The code as shipped: an unset environment variable leaves the default the code supplies.
             default = node.args[1] if len(node.args) > 1 else kwargs.get("default")
             return None if default is None else self.value(default, mod)
-        raise _Miss(f"cannot fold the call {ast.unparse(node)[:60]}")
-
-    def _name(self, mod: Module, name: str, depth: int = 0) -> tuple[Any, ...] | None:
-        """("value", expr, module, stmt) or ("class", ClassDef, module) for a module-level name."""
-        found: tuple[Any, ...] | None = None
-        for stmt in mod.top_level():
-            if isinstance(stmt, ast.ClassDef) and stmt.name == name:
-                found = ("class", stmt, mod)
-            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                if any(isinstance(t, ast.Name) and t.id == name for t in targets):
-                    found = ("value", stmt.value, mod, stmt)
-            elif isinstance(stmt, ast.ImportFrom) and depth < 20:
-                for alias in stmt.names:
-                    if (alias.asname or alias.name) == name:
-                        target = self.source.module(_absolute(stmt, mod))
-                        hit = None if target is None else self._name(target, alias.name, depth + 1)
-                        found = hit or found
-        return found
+        raise Miss(f"cannot fold the call {ast.unparse(node)[:60]}")
 
     def _class_path(self, mod: Module, path: str) -> tuple[ast.ClassDef, Module]:
-        found = self._name(mod, path)
+        found = find_name(self.source, mod, path)
         if found is None or found[0] != "class":
-            raise _Miss(f"no class {path}")
+            raise Miss(f"no class {path}")
         return found[1], found[2]
 
     def _function(self, mod: Module, path: str) -> tuple[_Def, Module]:
@@ -263,36 +242,13 @@ class _Reader:
         if not method:
             funcs = [s for s in mod.top_level() if isinstance(s, _Def) and s.name == head]
             if not funcs:
-                raise _Miss(f"no function {head}()")
+                raise Miss(f"no function {head}()")
             return funcs[-1], mod  # the last definition is the one that runs (after @overload stubs)
         cls, cmod = self._class_path(mod, head)
-        member = self._member(cls, cmod, method)
+        member = find_member(self.source, cls, cmod, method)
         if member is None or not isinstance(member[0], _Def):
-            raise _Miss(f"{head} and its bases define no method {method}()")
+            raise Miss(f"{head} and its bases define no method {method}()")
         return member[0], member[1]
-
-    def _member(self, cls: ast.ClassDef, mod: Module, name: str, depth: int = 0) -> tuple[Any, Module] | None:
-        """The last definition of `name` in the class body, else in its bases (followed through imports)."""
-        hits = [s for s in cls.body if _defines(s, name)]
-        if hits:
-            return hits[-1], mod
-        for base in cls.bases:
-            found = self._name(mod, base.id) if isinstance(base, ast.Name) and depth < 20 else None
-            if found is not None and found[0] == "class":
-                member = self._member(found[1], found[2], name, depth + 1)
-                if member is not None:
-                    return member
-        return None
-
-
-def _defines(stmt: ast.stmt, name: str) -> bool:
-    if isinstance(stmt, _Def):
-        return stmt.name == name
-    if isinstance(stmt, ast.AnnAssign):
-        return isinstance(stmt.target, ast.Name) and stmt.target.id == name
-    if isinstance(stmt, ast.Assign):
-        return any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
-    return False
 
 
 def _walk(func: _Def, *types: type[ast.AST]) -> list[Any]:
@@ -314,12 +270,4 @@ def _compare(op: ast.cmpop, left: Any, right: Any) -> bool:
         return bool(left == right)
     if isinstance(op, ast.NotEq):
         return bool(left != right)
-    raise _Miss(f"cannot fold the comparison {type(op).__name__}")
-
-
-def _absolute(node: ast.ImportFrom, mod: Module) -> str:
-    if not node.level:
-        return node.module or ""
-    package = mod.name.split(".") if mod.path.endswith("__init__.py") else mod.name.split(".")[:-1]
-    base = package[: len(package) - (node.level - 1)]
-    return ".".join([*base, *([node.module] if node.module else [])])
+    raise Miss(f"cannot fold the comparison {type(op).__name__}")
