@@ -72,7 +72,7 @@ def _timeout(det: Detected, layers: Layers) -> Setting:
     if not _defaults_apply(det) or not det.sdk.default_timeout_known:
         return Setting(None, UNKNOWN, _unknown_reason(det))
     value = None if det.sdk.no_default_timeout else det.sdk.timeout_s
-    return Setting(value, DEFAULT, f"{det.sdk.key} default ({_sdk_version(det.sdk)})")
+    return Setting(value, DEFAULT, f"{det.sdk.key} default ({_sdk_version(det.sdk, det.sdk.timeout_source)})")
 
 
 def _attempts(det: Detected, layers: Layers, model: str | None) -> Setting:
@@ -97,7 +97,8 @@ def _default_attempts(det: Detected, model: str | None) -> Setting:
         return _litellm_attempts(model)
     if det.sdk.attempts is None:
         return Setting(None, UNKNOWN, f"{det.sdk.key}: default attempts depend on the provider")
-    return Setting(det.sdk.attempts, DEFAULT, f"{det.sdk.key} default ({_sdk_version(det.sdk)})")
+    origin = f"{det.sdk.key} default ({_sdk_version(det.sdk, det.sdk.attempts_source)})"
+    return Setting(det.sdk.attempts, DEFAULT, origin)
 
 
 def _retry_wrapper(det: Detected, layers: Layers) -> str | None:
@@ -140,6 +141,10 @@ def _max_tokens(det: Detected, layers: Layers) -> Setting:
     if found is None:
         if det.sdk.max_tokens_on_client and (det.client is None or det.client.ctor is None):
             return Setting(None, UNKNOWN, "set on a client built elsewhere")
+        if det.sdk.max_tokens_default is not None:
+            return Setting(
+                det.sdk.max_tokens_default, DEFAULT, f"{det.sdk.key} default ({det.sdk.max_tokens_source})"
+            )
         return Setting(None, DEFAULT, "not set")
     path, val, where = found
     if not val.known or (val.value is not None and not _is_number(val.value)):
@@ -192,8 +197,9 @@ def _unknown_reason(det: Detected) -> str:
     return f"client built elsewhere ({det.client.via})"
 
 
-def _sdk_version(sdk: Sdk) -> str:
-    return sdk.pinned or sdk.source.split(" (")[0]
+def _sdk_version(sdk: Sdk, read_at: str = "") -> str:
+    """The project's pin of the SDK, else where the default was read (a wheel's file:line), else its source."""
+    return sdk.pinned or read_at or sdk.source.split(" (")[0]
 
 
 def _is_number(v: object) -> bool:

@@ -31,6 +31,13 @@ LLM_HINTS = (
     "langchain",
     "llama_index",
     "bedrock",
+    # SDKs whose defaults come from sdk_defaults.toml (sdks.toml constructors)
+    "together",
+    "fireworks",
+    "cerebras",
+    "zhipuai",
+    "huggingface_hub",
+    "haystack",
     "completions.create",
     "messages.create",
     "generate_content",

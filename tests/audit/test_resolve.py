@@ -20,7 +20,11 @@ def test_evidence_names_client_timeout_attempts_and_their_origins():
     [f] = _findings(code, "LLM102")
     ev = f.evidence
     assert ev["client"] == "OpenAI() at line 2" and ev["provider"] == "openai" and ev["sdk"] == "openai"
-    assert ev["timeout"] == {"value": 600.0, "state": "default", "origin": "openai default (openai 2.54.0)"}
+    assert ev["timeout"] == {
+        "value": 600.0,
+        "state": "default",
+        "origin": "openai default (openai 3.57.0 openai/_constants.py:7)",
+    }
     assert ev["attempts"]["value"] == 3 and ev["worst_case"] == "30 min" and f.confidence == Confidence.HIGH
 
 

@@ -78,7 +78,7 @@ def unbounded_output(view: CallView) -> Iterator[Finding]:
     sdk = view.project.knowledge.sdks.get(site.sdk)
     if sdk is None or sdk.max_tokens_required or not sdk.max_tokens_paths or site.kind == "embed":
         return
-    if mt.state == DEFAULT or (mt.state == SET and mt.value is None):
+    if mt.state in (DEFAULT, SET) and mt.value is None:
         yield call_finding(
             UNBOUNDED_OUTPUT,
             site,
