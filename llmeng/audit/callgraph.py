@@ -87,9 +87,17 @@ class CallGraph:
                 ctx = ctx.merged(self.funcs[target].wraps)
         return ctx
 
+    def wrapper_ctx(self, key: str | None) -> Ctx:
+        """What a project helper that was handed the LLM method does around it (loop, except)."""
+        ctx = Ctx()
+        for target in self.targets(key) if key is not None else ():
+            ctx = ctx.merged(self.funcs[target].wraps)
+        return ctx
+
     def mitigations(self, site: CallSite) -> Mitigations:
         """Mitigations for a call: on it, on its function, then on callers up to 3 levels away."""
-        found = dict(zip(_KINDS, _values(site.ctx.merged(self.decorator_ctx(site.function))), strict=True))
+        own = site.ctx.merged(self.decorator_ctx(site.function)).merged(self.wrapper_ctx(site.wrapper))
+        found = dict(zip(_KINDS, _values(own), strict=True))
         frontier, seen = [site.function], {site.function}
         for _ in range(MAX_CALLER_DEPTH):
             if all(found.values()):

@@ -22,6 +22,8 @@ class ClientRef:
     confidence: Confidence = Confidence.HIGH
     layers: list[tuple[ast.Call, Env]] = field(default_factory=list)
     modifiers: dict[str, int] = field(default_factory=dict)
+    module: str | None = None  # an SDK module used as a value (`return litellm`): its functions are calls
+    alternatives: list[ClientRef] = field(default_factory=list)  # other candidates of a name, best first
 
 
 @dataclass
@@ -34,3 +36,6 @@ class Detected:
     via: str
     kind: str = "generate"  # or "embed"
     receiver: ast.expr | None = None  # set when matched by shape on an unresolved receiver
+    # functools.partial(f, **kw) calls whose keywords the call also sends
+    layers: list[tuple[ast.Call, Env]] = field(default_factory=list)
+    wrapper: ast.expr | None = None  # the function the LLM method was handed to (`retryer(client.create)`)

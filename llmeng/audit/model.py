@@ -69,6 +69,7 @@ class CallSite:
     sink_guarded: bool = False
     user_data: bool = False
     factory: tuple[str, ...] = ()  # unresolved receiver built by one of these (project) functions
+    wrapper: str | None = None  # the project helper the LLM method was handed to (call-graph key)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ class FuncInfo:
 @dataclass
 class ClassInfo:
     name: str
+    bases: list[ast.expr] = field(default_factory=list)
     attrs: dict[str, list[ast.expr]] = field(default_factory=lambda: defaultdict(list))
     hints: dict[str, ast.expr] = field(default_factory=dict)
 
@@ -35,6 +36,7 @@ class ModuleScope:
     settings_classes: set[str] = field(default_factory=set)
     functions: dict[str, FuncInfo] = field(default_factory=dict)
     parent: dict[ast.AST, FuncInfo] = field(default_factory=dict)
+    body: list[ast.stmt] = field(default_factory=list)  # the module's own statements
     _by_name: dict[tuple[str, bool], list[FuncInfo]] | None = field(default=None, repr=False)
 
     def named(self, name: str, *, method: bool) -> list[FuncInfo]:
@@ -76,7 +78,7 @@ def module_name(relpath: str) -> str:
 
 def build_scope(tree: ast.Module, module: str) -> ModuleScope:
     """One pass over the tree collecting every binding the resolver needs."""
-    scope = ModuleScope(module)
+    scope = ModuleScope(module, body=tree.body)
     _collect_body(scope, tree.body, None, module)
     return scope
 
@@ -106,6 +108,7 @@ def _collect_body(scope: ModuleScope, body: list[ast.stmt], cls: ClassInfo | Non
             _collect_function(scope, stmt, cls, f"{prefix}.{stmt.name}")
         elif isinstance(stmt, ast.ClassDef):
             info = scope.classes.setdefault(stmt.name, ClassInfo(stmt.name))
+            info.bases = stmt.bases
             if any("Settings" in ast.unparse(b) for b in stmt.bases):
                 # pydantic BaseSettings fields are read from the environment.
                 scope.settings_classes.add(stmt.name)

@@ -42,6 +42,7 @@ class Resolved:
 def resolve_settings(det: Detected, env: Env) -> Resolved:
     """Merge call kwargs, option layers and constructor kwargs over the SDK defaults."""
     layers: Layers = [(det.node.keywords, env, "call")]
+    layers += [(c.keywords, e, f"functools.partial at line {c.lineno}") for c, e in det.layers]
     client = det.client
     if client is not None:
         layers += [

@@ -6,10 +6,11 @@ import ast
 import re
 import warnings
 
+from llmeng.audit.clients import is_self_attr
 from llmeng.audit.detected import Detected
 from llmeng.audit.knowledge import Knowledge
 from llmeng.audit.model import CallSite, ClientFacts, FileSummary, FuncSummary
-from llmeng.audit.resolve import Resolver, _is_self_attr
+from llmeng.audit.resolve import Resolver
 from llmeng.audit.scope import ModuleScope, build_scope, module_name
 from llmeng.audit.secrets import find_secrets
 from llmeng.audit.signals import collect
@@ -129,6 +130,7 @@ def _site(
         sink_guarded=bool(sink and sink[1]),
         user_data=_user_data(node),
         factory=_factory_of(det, env, walker),
+        wrapper=walker.wrapper_of(det.wrapper, env) if det.wrapper is not None else None,
     )
 
 
@@ -139,7 +141,7 @@ def _factory_of(det: Detected, env: Env, walker: Walker) -> tuple[str, ...]:
         return ()
     if isinstance(receiver, ast.Name) and env.func is not None and receiver.id in env.func.bindings:
         candidates = env.func.bindings[receiver.id]
-    elif _is_self_attr(receiver) and env.func is not None and env.func.cls:
+    elif is_self_attr(receiver) and env.func is not None and env.func.cls:
         candidates = env.scope.classes[env.func.cls].attrs.get(receiver.attr, [])  # type: ignore[attr-defined]
     else:
         candidates = [deref(receiver, env)]
@@ -157,7 +159,7 @@ def _factories(scope: ModuleScope, resolver: Resolver) -> dict[str, ClientFacts]
     """Functions that return a client we can resolve: `def get_client(): return OpenAI(...)`."""
     out: dict[str, ClientFacts] = {}
     for info in scope.functions.values():
-        client = resolver.returned_client(info, scope)
+        client = resolver.clients.returned_client(info, scope)
         if client is not None and client.ctor is not None:
             res = resolver.client_settings(client)
             out[info.key] = ClientFacts(client.sdk.key, client.via, res.timeout, res.attempts)

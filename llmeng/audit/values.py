@@ -26,6 +26,12 @@ _MAX_DEPTH = 6
 class Env:
     scope: ModuleScope
     func: FuncInfo | None
+    # The class `self` is an instance of, when a base class's method is read on behalf of a subclass.
+    cls: str | None = None
+
+    @property
+    def self_class(self) -> str | None:
+        return self.cls or (self.func.cls if self.func else None)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import ast
 from dataclasses import dataclass, field
 
 from llmeng.audit import frames as fr
+from llmeng.audit.clients import is_self_attr
 from llmeng.audit.detected import Detected
 from llmeng.audit.fastwalk import CHILD_FIELDS, children
 from llmeng.audit.fastwalk import walk as fast_walk
@@ -36,6 +37,7 @@ class FuncWalk:
     ctx: Ctx
     wraps: Ctx
     edges: list[Edge] = field(default_factory=list)
+    calls_param: bool = False  # calls one of its parameters: a helper that may wrap a callable
 
 
 class Walker:
@@ -61,6 +63,9 @@ class Walker:
             env = Env(self.scope, info)
             for stmt in info.node.body:
                 self._visit(stmt, (), env, walk)
+            if walk.calls_param and info.key not in self._enclosing:
+                # `def call(self, fn, *a, **kw)`: what it does around fn, for calls handing it an LLM method
+                walk.wraps = _wraps(info.node, self.scope, "helper")
 
     def _visit(self, node: ast.AST, frames: tuple[fr.Frame, ...], env: Env, walk: FuncWalk) -> None:
         if isinstance(node, _SCOPE_BREAKERS):
@@ -129,6 +134,8 @@ class Walker:
             return
         if not self.has_sink and sink_kind(node, self.scope) is not None:
             self.has_sink = True
+        if isinstance(node.func, ast.Name) and env.func is not None and node.func.id in env.func.params:
+            walk.calls_param = True
         callee = self._callee(node.func, env)
         if callee is not None:
             walk.edges.append(Edge(callee, node.lineno, ctx))
@@ -159,6 +166,19 @@ class Walker:
 
     def callee_of(self, func: ast.expr, env: Env) -> str | None:
         """The call-graph key a call's function expression points at."""
+        return self._callee(func, env)
+
+    def wrapper_of(self, func: ast.expr, env: Env) -> str | None:
+        """The call-graph key of a helper an LLM method is handed to; `self.retryer` set to
+        `Retrying(...)` in `__init__` is `Retrying.__call__`."""
+        if is_self_attr(func) and env.self_class:
+            attr = func.attr  # type: ignore[attr-defined]
+            for info in self.resolver.clients.lineage(self.scope, env.self_class):
+                for value in info.attrs.get(attr, []):
+                    if isinstance(value, ast.Call):
+                        made = self._callee(value.func, env)
+                        if made is not None and not made.startswith("*."):
+                            return f"{made}.__call__"
         return self._callee(func, env)
 
     def _callee(self, func: ast.expr, env: Env) -> str | None:
@@ -208,14 +228,14 @@ def _library_decorator(name: str, dec: ast.expr, line: int) -> Ctx:
     return Ctx()
 
 
-def _wraps(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: ModuleScope) -> Ctx:
-    """What this function does for the functions it decorates, if it is an in-project decorator."""
+def _wraps(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: ModuleScope, role: str = "decorator") -> Ctx:
+    """What this function does for the functions it decorates (or, as a helper, for those handed to it)."""
     handles = loops_with_try = False
     for sub in fast_walk(node):
         if isinstance(sub, ast.Try) and not handles:
             handles = fr.try_frame(sub, scope).handles
         elif isinstance(sub, (ast.For, ast.AsyncFor, ast.While)) and not loops_with_try:
             loops_with_try = any(isinstance(t, ast.Try) for t in fast_walk(sub))
-    handled = f"error-handling decorator {node.name} (line {node.lineno})" if handles else None
-    retry = f"retry decorator {node.name} (line {node.lineno})" if loops_with_try and handles else None
+    handled = f"error-handling {role} {node.name} (line {node.lineno})" if handles else None
+    retry = f"retry {role} {node.name} (line {node.lineno})" if loops_with_try and handles else None
     return Ctx(handled=handled, retry=retry)
