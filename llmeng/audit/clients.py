@@ -96,7 +96,9 @@ class Clients:
             sdk = self.k.sdks[key]
             if sdk.service and service_name(expr) != sdk.service:
                 return None
-            return ClientRef(sdk, expr, env, f"{name.rsplit('.', 1)[-1]}() at line {expr.lineno}")
+            # A class matched by a name pattern of its library is a likely model, not a known one.
+            conf = Confidence.HIGH if name in self.k.ctor_index else Confidence.MEDIUM
+            return ClientRef(sdk, expr, env, f"{name.rsplit('.', 1)[-1]}() at line {expr.lineno}", conf)
         if name.rsplit(".", 1)[-1] in _FIELD_CALLS:
             return self._of_field(expr, env, depth)
         if isinstance(func, ast.Attribute):

@@ -76,6 +76,7 @@ class Knowledge:
     embedding_functions: frozenset[str] = frozenset()
     ctor_globs: tuple[tuple[str, str, str], ...] = ()  # (package glob, class glob, sdk key)
     http_index: Mapping[str, str] = field(default_factory=dict)
+    not_calls: tuple[tuple[str, ...], ...] = ()  # method paths that end like a shape but call no model
 
     def ctor_sdk(self, dotted: str) -> str | None:
         """The SDK a constructor's dotted import path builds a client of, exactly or by glob."""
@@ -88,7 +89,8 @@ class Knowledge:
         """The same knowledge with each SDK's version overrides applied for the pinned versions."""
         if not pins:
             return self
-        return _index({k: _pin(s, pins) for k, s in self.sdks.items()}, self.shapes)
+        pinned = _index({k: _pin(s, pins) for k, s in self.sdks.items()}, self.shapes)
+        return replace(pinned, not_calls=self.not_calls)
 
 
 @lru_cache(maxsize=4096)
@@ -203,7 +205,8 @@ def parse_knowledge(text: str, generated: Mapping[str, Mapping[str, Any]] | None
             f"sdks.toml: [shapes] names unknown sdks {sorted(unknown)}",
             "Point each shape at a key of an [sdk.*] table.",
         )
-    return _index(sdks, data.get("shapes", {}))
+    not_calls = tuple(tuple(m.split(".")) for m in data.get("not_calls", {}).get("methods", ()))
+    return replace(_index(sdks, data.get("shapes", {})), not_calls=not_calls)
 
 
 @cache

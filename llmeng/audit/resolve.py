@@ -173,6 +173,8 @@ class Resolver:
         _, parts = chain(func)
         if _RESPONSE_VIEWS.intersection(parts):
             parts = [p for p in parts if p not in _RESPONSE_VIEWS]
+        if any(tuple(parts[-len(n) :]) == n for n in self.k.not_calls):
+            return None
         for tail in self.k.tails_by_last.get(func.attr, ()):
             if len(parts) < len(tail) or tuple(parts[-len(tail) :]) != tail:
                 continue

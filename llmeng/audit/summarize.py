@@ -65,7 +65,7 @@ def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False
     signals, litellm = collect(text, path)
     base.update(signals=signals, globals=litellm)
     lowered = text.lower()
-    if not force and not any(h in lowered for h in LLM_HINTS):
+    if not force and not any(h in lowered for h in _hints(knowledge)):
         return FileSummary(**base)  # type: ignore[arg-type]
     try:
         with warnings.catch_warnings():
@@ -96,6 +96,36 @@ def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False
         for w in walker.funcs
     )
     return FileSummary(**base, sites=sites, functions=funcs)  # type: ignore[arg-type]
+
+
+def _hints(knowledge: Knowledge) -> tuple[str, ...]:
+    """LLM_HINTS, plus the top-level package of every constructor and function the knowledge names and
+    its distinctive shapes: a library added to sdks.toml is parsed without a code change."""
+    cached = _HINTS.get(id(knowledge))
+    if cached is not None and cached[0] is knowledge:
+        return cached[1]
+    service = {c for sdk in knowledge.sdks.values() if sdk.service for c in sdk.constructors}
+    names = [
+        *(c for c in knowledge.ctor_index if c not in service),
+        *knowledge.function_index,
+        *(g[0] for g in knowledge.ctor_globs),
+        *(s.rsplit(".", 1)[-1] for s in knowledge.shapes if "_" in s),
+    ]
+    # A name an existing hint already finds adds nothing (google.genai.Client: "genai").
+    extra = {_package(n) for n in names if not any(h in n.lower() for h in LLM_HINTS)}
+    hints = (*LLM_HINTS, *sorted(extra))
+    _HINTS.clear()  # one knowledge per audit: keep the latest only
+    _HINTS[id(knowledge)] = (knowledge, hints)
+    return hints
+
+
+_HINTS: dict[int, tuple[Knowledge, tuple[str, ...]]] = {}
+_NAMESPACES = ("google.", "azure.")
+
+
+def _package(dotted: str) -> str:
+    parts = dotted.lower().split(".")
+    return ".".join(parts[:2] if dotted.lower().startswith(_NAMESPACES) else parts[:1]).rstrip("*")
 
 
 def _site(
