@@ -6,11 +6,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from llmeng.audit.callgraph import CallGraph
+from llmeng.audit.flow import Flow
 from llmeng.audit.knowledge import Knowledge
-from llmeng.audit.model import DEFAULT, SET, UNKNOWN, AuditConfig, CallSite, FileSummary, ModelLookup, Setting
+from llmeng.audit.model import DEFAULT, SET, AuditConfig, CallSite, FileSummary, ModelLookup, Setting
 from llmeng.audit.registry import CATALOG_RULES, CHECKS
 from llmeng.audit.rules import CALL, FILE, PROJECT, AuditCheck, CallView, ProjectFacts
-from llmeng.findings import Confidence, Finding
+from llmeng.findings import Finding
 
 
 def analyse(
@@ -23,10 +24,11 @@ def analyse(
 ) -> tuple[Finding, ...]:
     """Every finding for a set of file summaries, after suppressions and config."""
     graph = CallGraph(f for s in summaries for f in s.functions)
+    sites = _sites(summaries, Flow(summaries, knowledge))
     project = ProjectFacts(
         knowledge,
-        _signals(summaries, extra_signals or {}),
-        _sites(summaries, graph),
+        _signals(summaries, extra_signals or {}, {s.path for s in sites}),
+        sites,
         tuple((s.path, sec) for s in summaries for sec in s.secrets),
         catalog,
         config.today,
@@ -37,23 +39,26 @@ def analyse(
     return tuple(sorted(kept, key=lambda f: (f.location.path, f.location.line, f.rule_id)))
 
 
-def _signals(summaries: Sequence[FileSummary], extra: Mapping[str, str]) -> dict[str, str]:
-    """Project-wide signals: the caller's first, then each file's, the first file to report one winning."""
+def _signals(summaries: Sequence[FileSummary], extra: Mapping[str, str], calling: set[str]) -> dict[str, str]:
+    """Project-wide signals: the caller's first, then each file's, the first file to report one winning.
+
+    `calling`: the files that hold an LLM call (candidates flow.py dropped are not calls)."""
     signals = dict(extra)
     for s in summaries:
         for k, v in s.signals.items():
-            if k == "semaphore" and s.sites:
+            if k == "semaphore" and s.path in calling:
                 signals.setdefault("ratelimit", f"{v} (semaphore in a file that calls the model)")
             signals.setdefault(k, v)
     return signals
 
 
-def _sites(summaries: Sequence[FileSummary], graph: CallGraph) -> tuple[CallSite, ...]:
-    """Every call site, with settings from client factories and litellm module globals filled in."""
+def _sites(summaries: Sequence[FileSummary], flow: Flow) -> tuple[CallSite, ...]:
+    """Every call site, with receivers resolved across modules and litellm module globals filled in."""
     globals_: dict[str, Setting] = {}
     for s in summaries:
         globals_.update(s.globals)
-    return tuple(_with_globals(_from_factory(site, graph), globals_) for s in summaries for site in s.sites)
+    resolved = (flow.resolve(site) for s in summaries for site in s.sites)
+    return tuple(_with_globals(site, globals_) for site in resolved if site is not None)
 
 
 def _active_checks(config: AuditConfig, catalog: ModelLookup | None) -> list[AuditCheck]:
@@ -75,28 +80,6 @@ def _run(checks: Sequence[AuditCheck], project: ProjectFacts, graph: CallGraph) 
         elif check.scope == FILE or (check.scope == PROJECT and project.sites):
             found.extend(check.check(project))
     return found
-
-
-def _from_factory(site: CallSite, graph: CallGraph) -> CallSite:
-    """A receiver built by a client factory elsewhere in the project takes that client's settings."""
-    if not site.factory or UNKNOWN not in (site.timeout.state, site.attempts.state):
-        return site
-    targets = sorted({t for f in site.factory for t in graph.targets(f) if graph.funcs[t].client is not None})
-    if len(targets) != 1:
-        return site
-    func = graph.funcs[targets[0]]
-    client = func.client
-    assert client is not None
-    timeout = client.timeout if site.timeout.state == UNKNOWN else site.timeout
-    attempts = client.attempts if site.attempts.state == UNKNOWN else site.attempts
-    return replace(
-        site,
-        timeout=timeout,
-        attempts=attempts,
-        sdk=client.sdk,
-        via=f"{client.via} in {func.key.rsplit('.', 1)[-1]}() ({func.path}:{func.line})",
-        confidence=Confidence.MEDIUM,
-    )
 
 
 def _with_globals(site: CallSite, globals_: dict[str, Setting]) -> CallSite:

@@ -174,6 +174,12 @@ class Clients:
                         found.via += f", returned by {info.node.name}()"
                         self._returns[memo] = found
                         break
+            ann = info.node.returns
+            if self._returns[memo] is None and ann is not None:
+                # `def get_agent(self) -> pydantic_ai.Agent: raise NotImplementedError` (overridden)
+                self._returns[memo] = self._hinted(
+                    ann, Env(scope, info), f"return type of {info.node.name}()"
+                )
         return _fresh(self._returns[memo])
 
     def _of_name(self, expr: ast.Name, env: Env, depth: int) -> ClientRef | None:
@@ -187,7 +193,14 @@ class Clients:
             hinted = self._hinted(ann, env, f"type hint of parameter {expr.id}") if ann else None
             return hinted or self._passed_for(func, expr.id, env, depth)
         if expr.id in env.scope.bindings:
-            return self._first(env.scope.bindings[expr.id], Env(env.scope, None), depth)
+            # Each value where it was bound: a function that declared the name global, or the module.
+            scope = env.scope
+            return self._worst(
+                [
+                    self.client_of(v, Env(scope, scope.parent.get(v)), depth + 1)
+                    for v in scope.bindings[expr.id]
+                ]
+            )
         module = env.scope.imports.get(expr.id)
         if module in self.modules:
             sdk = self.k.sdks[self.modules[module]]  # type: ignore[index]
@@ -233,14 +246,14 @@ class Clients:
 
     def _calls_of(self, func: FuncInfo, scope: ModuleScope) -> list[tuple[ast.Call, FuncInfo | None]]:
         """This module's calls of a function: `f(...)`, or for `__init__` `C(...)` and `cls(...)` in C."""
-        index = self._call_index(scope)
+        index = self.call_index(scope)
         if func.cls is None:
             return index.get(func.node.name, []) if func.key.count(".") == scope.module.count(".") + 1 else []
         if func.node.name == "__init__":
             return index.get(func.cls, [])
         return index.get(f"{func.cls}.{func.node.name}", [])
 
-    def _call_index(self, scope: ModuleScope) -> dict[str, list[tuple[ast.Call, FuncInfo | None]]]:
+    def call_index(self, scope: ModuleScope) -> dict[str, list[tuple[ast.Call, FuncInfo | None]]]:
         # Built once per module on first use, so a parameter lookup never scans the file again.
         if self._calls is None:
             index: dict[str, list[tuple[ast.Call, FuncInfo | None]]] = defaultdict(list)
@@ -315,6 +328,8 @@ def _call_key(node: ast.Call, caller: FuncInfo | None) -> str | None:
         return func.id
     if is_self_attr(func) and caller is not None and caller.cls is not None:
         return f"{caller.cls}.{func.attr}"  # type: ignore[attr-defined]
+    if isinstance(func, ast.Attribute) and func.attr[:1].isupper():
+        return func.attr  # providers.Provider(...) constructs Provider
     return None
 
 

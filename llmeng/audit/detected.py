@@ -39,3 +39,5 @@ class Detected:
     # functools.partial(f, **kw) calls whose keywords the call also sends
     layers: list[tuple[ast.Call, Env]] = field(default_factory=list)
     wrapper: ast.expr | None = None  # the function the LLM method was handed to (`retryer(client.create)`)
+    pending: str | None = None  # a model method on a receiver resolved only across modules (flow.py)
+    shape: str | None = None  # matched by this one-word method shape alone

@@ -45,6 +45,42 @@ class Ctx:
 
 
 @dataclass(frozen=True)
+class ClientFacts:
+    sdk: str
+    via: str
+    timeout: Setting
+    attempts: Setting
+    max_tokens: Setting = Setting(None, UNKNOWN, "set on a client built elsewhere")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A value named across modules, resolved when the whole project is known (flow.py).
+
+    client: a client resolved where it was built; call: what calling `name` (a dotted path as the
+    module imports it) returns; instance: an object of class `name`; attr: attribute `name` of `base`;
+    method: what method `name` of `base` returns; param: what callers pass for parameter `name` of the
+    function `base_name` (`<function key>#<param>`).
+    """
+
+    kind: str
+    name: str = ""
+    base: Ref | None = None
+    client: ClientFacts | None = None
+
+
+@dataclass(frozen=True)
+class FlowFacts:
+    """What one module tells the project about values: returns, attributes and constructor arguments."""
+
+    returns: Mapping[str, tuple[Ref, ...]] = field(default_factory=dict)  # function key -> returned
+    attrs: Mapping[str, tuple[Ref, ...]] = field(default_factory=dict)  # "<class key>.<attr>" -> held
+    passed: Mapping[str, tuple[Ref, ...]] = field(default_factory=dict)  # "<callee>#<index|name>" -> args
+    params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # function key -> positional params
+    bases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # class key -> base names (dotted)
+
+
+@dataclass(frozen=True)
 class CallSite:
     path: str
     line: int
@@ -68,8 +104,14 @@ class CallSite:
     output_sink: str | None = None
     sink_guarded: bool = False
     user_data: bool = False
-    factory: tuple[str, ...] = ()  # unresolved receiver built by one of these (project) functions
     wrapper: str | None = None  # the project helper the LLM method was handed to (call-graph key)
+    receiver: tuple[Ref, ...] = ()  # what an unresolved receiver may hold, resolved project-wide
+    # A model method name on a receiver no module resolves: a call site only if the receiver's value
+    # turns out to be a client whose SDK has this method (flow.py); dropped otherwise.
+    pending: str | None = None
+    # Matched by this one-word method shape alone (embed_query, invoke on an `llm` name): when the
+    # project defines a function of that name, only a receiver resolved to a client keeps the site.
+    shape: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,14 +119,6 @@ class Edge:
     callee: str
     line: int
     ctx: Ctx
-
-
-@dataclass(frozen=True)
-class ClientFacts:
-    sdk: str
-    via: str
-    timeout: Setting
-    attempts: Setting
 
 
 @dataclass(frozen=True)
@@ -96,7 +130,6 @@ class FuncSummary:
     ctx: Ctx = Ctx()  # mitigations its own decorators give every call inside it
     wraps: Ctx = Ctx()  # mitigations it gives functions it decorates (in-project decorators)
     edges: tuple[Edge, ...] = ()
-    client: ClientFacts | None = None  # the client it returns, when it is a client factory
 
 
 @dataclass(frozen=True)
@@ -117,6 +150,7 @@ class FileSummary:
     secrets: tuple[Secret, ...] = ()
     suppressions: Mapping[int, frozenset[str]] = field(default_factory=dict)  # empty set = all rules
     parse_error: str | None = None
+    flow: FlowFacts = FlowFacts()
 
 
 class ModelFacts(Protocol):

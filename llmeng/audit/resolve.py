@@ -61,6 +61,12 @@ class Resolver:
         self.clients = Clients(knowledge)
         # Last names of SDK functions: a call `x.completion(...)` may be one on an SDK module held in x.
         self._function_lasts = frozenset(name.rsplit(".", 1)[-1] for name in knowledge.function_index)
+        # One-name model methods (invoke, ainvoke, complete, embed_query, ...) -> an SDK that has it.
+        self._verbs: dict[str, str] = {}
+        for sdk in knowledge.sdks.values():
+            for m in (*sdk.methods, *sdk.embedding_methods):
+                if "." not in m:
+                    self._verbs.setdefault(m, sdk.key)
 
     def detect(self, node: ast.Call, env: Env) -> Detected | None:
         """The LLM call this node is, or None."""
@@ -68,6 +74,18 @@ class Resolver:
         if found is None and node.args:
             found = self._detect_passed(node, env)
         return found
+
+    def candidate(self, node: ast.Call, env: Env) -> Detected | None:
+        """`x.ainvoke(...)` where no module-local value of x is known: a call site if x turns out to hold
+        a client with that method once the whole project is read (flow.py)."""
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in self._verbs:
+            return None
+        sdk = self.k.sdks[self._verbs[func.attr]]
+        via = f".{func.attr}() on {ast.unparse(func.value)[:40]}"
+        det = Detected(node, sdk, None, False, Confidence.LOW, via, receiver=func.value)
+        det.pending = func.attr
+        return det
 
     def client_of(self, expr: ast.expr, env: Env, depth: int = 0) -> ClientRef | None:
         return self.clients.client_of(expr, env, depth)
@@ -155,15 +173,17 @@ class Resolver:
 
     def _detect_passed(self, node: ast.Call, env: Env) -> Detected | None:
         """An LLM method handed to a function that calls it: the handing-over is the call site."""
-        callee = env.scope.dotted(node.func) or ast.unparse(node.func)
-        if callee.rsplit(".", 1)[-1] in _NOT_CALLING:
-            return None
+        func = node.func
+        last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if last in _NOT_CALLING or last[:1].isupper():
+            return None  # a class keeps the callable for later (Thread(target=f), EmbeddingFunc(f))
         for arg in node.args[:_PASSED_ARGS]:
             for target, layer in _callables(arg, env):
                 found = self._detect_func(node, target, env, 1)
                 if found is not None:
                     if layer is not None:
                         found.layers.insert(0, (layer, env))
+                    callee = env.scope.dotted(func) or ast.unparse(func)
                     found.via += f", handed to {callee[:40]}()"
                     found.wrapper = node.func
                     return found
@@ -183,31 +203,32 @@ class Resolver:
             client = self.clients.client_of(receiver, env, 0)
             if client is not None:
                 return self._on_client(node, client, method)
+            if len(tail) == 1 and self._own_method(receiver, method, env):
+                return None  # self.get_embeddings() is this class's own method
             if method in self.k.shapes and not self._other_aws_service(receiver, env):
                 sdk = self.k.sdks[self.k.shapes[method]]
                 conf = Confidence.MEDIUM if len(tail) >= 2 else Confidence.LOW
                 kind = "embed" if method in sdk.embedding_methods else "generate"
-                return Detected(
-                    node,
-                    sdk,
-                    None,
-                    False,
-                    conf,
-                    f"call shape .{method} on an unresolved receiver",
-                    kind,
-                    receiver,
-                )
-            if method in _LC_METHODS and self._langchain_receiver(receiver, env):
+                via = f"call shape .{method} on an unresolved receiver"
+                det = Detected(node, sdk, None, False, conf, via, kind, receiver)
+            elif method in _LC_METHODS and self._langchain_receiver(receiver, env):
                 sdk = self.k.sdks["langchain_other"]
-                return Detected(
-                    node,
-                    sdk,
-                    None,
-                    False,
-                    Confidence.LOW,
-                    f".{method}() on {ast.unparse(receiver)[:40]} in a LangChain module (by name)",
-                )
+                via = f".{method}() on {ast.unparse(receiver)[:40]} in a LangChain module (by name)"
+                det = Detected(node, sdk, None, False, Confidence.LOW, via, receiver=receiver)
+            else:
+                continue
+            # One word is a weak shape: a project function of that name makes it the project's call.
+            det.shape = method if len(tail) == 1 else None
+            return det
         return None
+
+    def _own_method(self, receiver: ast.expr, method: str, env: Env) -> bool:
+        if not (isinstance(receiver, ast.Name) and receiver.id in ("self", "cls") and env.self_class):
+            return False
+        return any(
+            f"{env.scope.module}.{c.name}.{method}" in env.scope.functions
+            for c in self.clients.lineage(env.scope, env.self_class)
+        )
 
     def _on_client(self, node: ast.Call, client: ClientRef, method: str) -> Detected | None:
         # A name bound in several branches: the worst candidate whose SDK has this method.

@@ -16,6 +16,7 @@ class FuncInfo:
     params: dict[str, ast.arg] = field(default_factory=dict)
     defaults: dict[str, ast.expr] = field(default_factory=dict)
     items: dict[str, dict[str, ast.expr]] = field(default_factory=lambda: defaultdict(dict))
+    globals: set[str] = field(default_factory=set)  # names it declares `global`
 
 
 @dataclass
@@ -163,6 +164,13 @@ def _collect_statements(
             _bind_in_function(stmt, info, cls)
             if stmt.value is not None:
                 scope.parent[stmt.value] = info
+                # `global _client` then `_client = OpenAI()`: a getter elsewhere hands it out
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for t in targets:
+                    if isinstance(t, ast.Name) and t.id in info.globals:
+                        scope.bindings[t.id].append(stmt.value)
+        elif isinstance(stmt, ast.Global):
+            info.globals.update(stmt.names)
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             _import(scope, stmt)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -6,16 +6,14 @@ import ast
 import re
 import warnings
 
-from llmeng.audit.clients import is_self_attr
-from llmeng.audit.detected import Detected
 from llmeng.audit.knowledge import Knowledge
-from llmeng.audit.model import CallSite, ClientFacts, FileSummary, FuncSummary
+from llmeng.audit.model import CallSite, FileSummary, FuncSummary
+from llmeng.audit.refs import Refs
 from llmeng.audit.resolve import Resolver
 from llmeng.audit.scope import ModuleScope, build_scope, module_name
 from llmeng.audit.secrets import find_secrets
 from llmeng.audit.signals import collect
 from llmeng.audit.taint import FileTaint, system_taint
-from llmeng.audit.values import Env, deref
 from llmeng.audit.walk import Found, Walker
 
 # A file that mentions none of these (lower-cased) cannot hold an LLM call we know how to resolve, so
@@ -80,22 +78,13 @@ def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False
     walker.run(tree)
     needs_taint = walker.found and walker.has_sink
     sinks = FileTaint(scope, {id(f.det.node) for f in walker.found}).run(tree) if needs_taint else {}
-    sites = tuple(_site(path, f, resolver, sinks, walker) for f in walker.found)
-    factories = _factories(scope, resolver)
+    refs = Refs(scope, resolver, walker.constructions)
+    sites = tuple(s for f in walker.found if (s := _site(path, f, resolver, sinks, walker, refs)) is not None)
     funcs = tuple(
-        FuncSummary(
-            w.key,
-            path,
-            _line(scope, w.key),
-            w.decorators,
-            w.ctx,
-            w.wraps,
-            tuple(w.edges),
-            factories.get(w.key),
-        )
+        FuncSummary(w.key, path, _line(scope, w.key), w.decorators, w.ctx, w.wraps, tuple(w.edges))
         for w in walker.funcs
     )
-    return FileSummary(**base, sites=sites, functions=funcs)  # type: ignore[arg-type]
+    return FileSummary(**base, sites=sites, functions=funcs, flow=refs.facts())  # type: ignore[arg-type]
 
 
 def _hints(knowledge: Knowledge) -> tuple[str, ...]:
@@ -129,10 +118,18 @@ def _package(dotted: str) -> str:
 
 
 def _site(
-    path: str, found: Found, resolver: Resolver, sinks: dict[int, tuple[str, bool]], walker: Walker
-) -> CallSite:
+    path: str,
+    found: Found,
+    resolver: Resolver,
+    sinks: dict[int, tuple[str, bool]],
+    walker: Walker,
+    refs: Refs,
+) -> CallSite | None:
     det, env = found.det, found.env
     node = det.node
+    receiver = refs.of(det.receiver, env) if det.receiver is not None else ()
+    if det.pending and not receiver:
+        return None  # nothing names what the receiver holds: an ordinary method call
     res = resolver.settings(det, env)
     sink = sinks.get(id(node))
     callee = ast.unparse(node.func)
@@ -159,41 +156,11 @@ def _site(
         output_sink=sink[0] if sink else None,
         sink_guarded=bool(sink and sink[1]),
         user_data=_user_data(node),
-        factory=_factory_of(det, env, walker),
         wrapper=walker.wrapper_of(det.wrapper, env) if det.wrapper is not None else None,
+        receiver=receiver,
+        pending=det.pending,
+        shape=det.shape,
     )
-
-
-def _factory_of(det: Detected, env: Env, walker: Walker) -> tuple[str, ...]:
-    """For a receiver we could not resolve: the functions whose result it may be, looked up project-wide."""
-    receiver = det.receiver
-    if receiver is None:
-        return ()
-    if isinstance(receiver, ast.Name) and env.func is not None and receiver.id in env.func.bindings:
-        candidates = env.func.bindings[receiver.id]
-    elif is_self_attr(receiver) and env.func is not None and env.func.cls:
-        candidates = env.scope.classes[env.func.cls].attrs.get(receiver.attr, [])  # type: ignore[attr-defined]
-    else:
-        candidates = [deref(receiver, env)]
-    out = []
-    for target in candidates:
-        target = target.value if isinstance(target, ast.Await) else target
-        if isinstance(target, ast.Call):
-            key = walker.callee_of(target.func, env)
-            if key is not None and not key.startswith("*."):
-                out.append(key)
-    return tuple(out)
-
-
-def _factories(scope: ModuleScope, resolver: Resolver) -> dict[str, ClientFacts]:
-    """Functions that return a client we can resolve: `def get_client(): return OpenAI(...)`."""
-    out: dict[str, ClientFacts] = {}
-    for info in scope.functions.values():
-        client = resolver.clients.returned_client(info, scope)
-        if client is not None and client.ctor is not None:
-            res = resolver.client_settings(client)
-            out[info.key] = ClientFacts(client.sdk.key, client.via, res.timeout, res.attempts)
-    return out
 
 
 def _user_data(node: ast.Call) -> bool:

@@ -45,6 +45,8 @@ class Walker:
         self.scope = scope
         self.resolver = resolver
         self.found: list[Found] = []
+        # Calls of classes (`Provider(llm)`, `cls(llm)`): where constructor arguments come from (refs.py)
+        self.constructions: list[tuple[ast.Call, Env]] = []
         self.funcs: list[FuncWalk] = []
         self.has_sink = False
         # Keys of the functions that hold another one: one pass, not a scan of all per function
@@ -132,10 +134,16 @@ class Walker:
         if det is not None:
             self.found.append(Found(det, env, ctx, walk.key))
             return
+        candidate = self.resolver.candidate(node, env)
+        if candidate is not None:
+            # Kept as a call-graph edge too: most `x.run()` calls are not model calls.
+            self.found.append(Found(candidate, env, ctx, walk.key))
         if not self.has_sink and sink_kind(node, self.scope) is not None:
             self.has_sink = True
         if isinstance(node.func, ast.Name) and env.func is not None and node.func.id in env.func.params:
             walk.calls_param = True
+        if (node.args or node.keywords) and _constructs(node.func):
+            self.constructions.append((node, env))
         callee = self._callee(node.func, env)
         if callee is not None:
             walk.edges.append(Edge(callee, node.lineno, ctx))
@@ -209,6 +217,11 @@ class Walker:
 
 
 _EXECUTOR_METHODS = frozenset({"submit", "map", "run_in_executor", "apply_async"})
+
+
+def _constructs(func: ast.expr) -> bool:
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name[:1].isupper() or name == "cls"
 
 
 def _submits(node: ast.Call) -> bool:

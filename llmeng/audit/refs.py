@@ -1,0 +1,220 @@
+"""What a module tells the rest of the project about values (FlowFacts), as names to resolve later.
+
+A client built in one module is often called in another: `get_llm()` returns a provider object whose
+`.llm` was passed to its constructor by a classmethod, and the call is `provider.llm.ainvoke(...)`
+three modules away. Each module names what its functions return, what its classes' attributes hold
+and what its constructor calls pass, as Refs (model.py); flow.py resolves them once every module is
+summarized. What resolves to a client here is recorded as that client's facts.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+
+from llmeng.audit.clients import MODIFIERS, OPTION_METHODS, PASS_THROUGH, is_self_attr
+from llmeng.audit.detected import ClientRef
+from llmeng.audit.fastwalk import statements
+from llmeng.audit.model import ClientFacts, FlowFacts, Ref
+from llmeng.audit.resolve import Resolver
+from llmeng.audit.scope import FuncInfo, ModuleScope
+from llmeng.audit.values import Env
+
+_MAX_DEPTH = 6
+_MAX_REFS = 6
+_SEE_THROUGH = frozenset((*OPTION_METHODS, *PASS_THROUGH, *MODIFIERS))
+
+
+class Refs:
+    def __init__(
+        self, scope: ModuleScope, resolver: Resolver, constructions: list[tuple[ast.Call, Env]]
+    ) -> None:
+        self.scope = scope
+        self.resolver = resolver
+        self.constructions = constructions
+        self._param_funcs: set[str] = set()  # functions a Ref("param") names: their parameters are exported
+
+    def of(self, expr: ast.expr, env: Env, depth: int = 0) -> tuple[Ref, ...]:
+        """What an expression may hold, as a resolved client or as names for flow.py."""
+        client = self.resolver.client_of(expr, env)
+        if client is not None:
+            return (Ref("client", client=facts(self.resolver, client)),)
+        return self._symbolic(expr, env, depth)[:_MAX_REFS]
+
+    def _symbolic(self, expr: ast.expr, env: Env, depth: int) -> tuple[Ref, ...]:
+        if depth > _MAX_DEPTH:
+            return ()
+        if isinstance(expr, ast.Await):
+            return self._symbolic(expr.value, env, depth + 1)
+        if isinstance(expr, ast.Call):
+            return self._call(expr, env, depth)
+        if isinstance(expr, ast.Name):
+            return self._name(expr, env, depth)
+        if isinstance(expr, ast.Attribute):
+            if is_self_attr(expr) and env.self_class:
+                return (Ref("attr", expr.attr, Ref("instance", self._class_key(env.self_class))),)
+            return tuple(Ref("attr", expr.attr, b) for b in self._symbolic(expr.value, env, depth + 1))
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):  # prompt | llm | parser
+            return self._union([expr.left, expr.right], env, depth)
+        if isinstance(expr, (ast.IfExp, ast.BoolOp)):
+            arms = [expr.body, expr.orelse] if isinstance(expr, ast.IfExp) else expr.values
+            return self._union(arms, env, depth)
+        return ()
+
+    def _call(self, expr: ast.Call, env: Env, depth: int) -> tuple[Ref, ...]:
+        func = expr.func.value if isinstance(expr.func, ast.Subscript) else expr.func
+        if isinstance(func, ast.Name):
+            if func.id == "cls" and env.self_class:
+                return (Ref("instance", self._class_key(env.self_class)),)
+            return (Ref("call", self.callee(func)),) if self._known(func.id) else ()
+        if not isinstance(func, ast.Attribute):
+            return ()
+        if func.attr in _SEE_THROUGH:  # llm.bind_tools(tools) is still llm
+            return self._symbolic(func.value, env, depth + 1)
+        if is_self_attr(func) and env.self_class:
+            return (Ref("call", f"{self._class_key(env.self_class)}.{func.attr}"),)
+        dotted = self.scope.dotted(func)
+        if dotted is not None and _head(func) in self.scope.imports:
+            return (Ref("call", dotted),)
+        if isinstance(func.value, ast.Name) and func.value.id in self.scope.classes:
+            return (Ref("call", f"{self._class_key(func.value.id)}.{func.attr}"),)
+        return tuple(Ref("method", func.attr, b) for b in self._symbolic(func.value, env, depth + 1))
+
+    def _name(self, expr: ast.Name, env: Env, depth: int) -> tuple[Ref, ...]:
+        func = env.func
+        if func is not None and (expr.id in func.bindings or expr.id in func.params):
+            bound = self._union(func.bindings.get(expr.id, []), env, depth)
+            return (*bound, *self._param(func, expr.id))[:_MAX_REFS] if expr.id in func.params else bound
+        if expr.id in self.scope.bindings:
+            return self._union(self.scope.bindings[expr.id], Env(self.scope, None), depth)
+        return ()
+
+    def _param(self, func: FuncInfo, name: str) -> tuple[Ref, ...]:
+        """A parameter: an object of its annotated project class, else what constructors pass for it."""
+        classes = [a for a in _annotated(func.params[name].annotation) if self._known(_head(a) or "")]
+        if classes:
+            return tuple(Ref("instance", self.callee(a)) for a in classes)
+        self._param_funcs.add(func.key)
+        return (Ref("param", f"{func.key}#{name}"),)
+
+    def _union(self, values: list[ast.expr], env: Env, depth: int) -> tuple[Ref, ...]:
+        out: dict[Ref, None] = {}
+        for value in values:
+            for ref in self.of(value, env, depth + 1) if depth < _MAX_DEPTH else ():
+                out[ref] = None
+        return tuple(out)[:_MAX_REFS]
+
+    def callee(self, func: ast.expr) -> str:
+        """A dotted name as this module sees it: through imports, else in this module."""
+        dotted = self.scope.dotted(func) or ast.unparse(func)
+        head = _head(func)
+        if head in self.scope.imports:
+            return dotted
+        if head is not None and (head in self.scope.classes or self.scope.named(head, method=False)):
+            return f"{self.scope.module}.{dotted}"
+        return dotted
+
+    def _known(self, name: str) -> bool:
+        """Imported, or a class or function of this module (not a builtin or a local callable)."""
+        return (
+            name in self.scope.imports
+            or name in self.scope.classes
+            or bool(self.scope.named(name, method=False))
+        )
+
+    def _class_key(self, name: str) -> str:
+        return f"{self.scope.module}.{name}"
+
+    def facts(self) -> FlowFacts:
+        """The module's returns, attributes, constructor arguments, parameters and base classes."""
+        returns: dict[str, tuple[Ref, ...]] = {}
+        for info in self.scope.functions.values():
+            found = self._returns(info)
+            if found:
+                returns[info.key] = found
+        attrs: dict[str, tuple[Ref, ...]] = {}
+        bases: dict[str, tuple[str, ...]] = {}
+        for cls in self.scope.classes.values():
+            key = self._class_key(cls.name)
+            bases[key] = tuple(self.callee(b) for b in cls.bases if isinstance(b, (ast.Name, ast.Attribute)))
+            for attr, values in cls.attrs.items():
+                held = self._union_at(values, cls.name)
+                if held:
+                    attrs[f"{key}.{attr}"] = held
+        passed = self._passed()
+        funcs = self.scope.functions
+        params = {k: _positional(funcs[k]) for k in sorted(self._param_funcs) if k in funcs}
+        return FlowFacts(returns, attrs, passed, params, bases)
+
+    def _returns(self, info: FuncInfo) -> tuple[Ref, ...]:
+        client = self.resolver.clients.returned_client(info, self.scope)  # memoised: factories resolved
+        if client is not None:
+            return (Ref("client", client=facts(self.resolver, client)),)
+        env = Env(self.scope, info)
+        out: dict[Ref, None] = {}
+        for stmt in statements(info.node.body):
+            if isinstance(stmt, ast.Return) and stmt.value is not None:
+                out.update(dict.fromkeys(self._symbolic(stmt.value, env, 0)))
+        return tuple(out)[:_MAX_REFS]
+
+    def _union_at(self, values: list[ast.expr], cls: str) -> tuple[Ref, ...]:
+        out: dict[Ref, None] = {}
+        for value in values:
+            out.update(dict.fromkeys(self.of(value, Env(self.scope, self.scope.parent.get(value), cls))))
+        return tuple(out)[:_MAX_REFS]
+
+    def _passed(self) -> dict[str, tuple[Ref, ...]]:
+        """Clients handed to constructors (`Provider(llm=ChatOpenAI())`, `cls(llm)`): what `__init__`
+        parameters hold. Only clients are recorded: any other argument would make this table huge."""
+        out: dict[str, list[Ref]] = defaultdict(list)
+        for call, env in self.constructions:
+            for slot, arg in _slots(call):
+                client = self.resolver.client_of(arg, env)
+                if client is not None:
+                    name = self._constructed(call, env)
+                    out[f"{name}#{slot}"].append(Ref("client", client=facts(self.resolver, client)))
+        return {k: tuple(dict.fromkeys(v))[:_MAX_REFS] for k, v in out.items()}
+
+    def _constructed(self, call: ast.Call, env: Env) -> str:
+        if isinstance(call.func, ast.Name) and call.func.id == "cls" and env.self_class:
+            return self._class_key(env.self_class)
+        return self.callee(call.func)
+
+
+def facts(resolver: Resolver, client: ClientRef) -> ClientFacts:
+    """A client as the project sees it: its SDK and the settings it carries, with where it was built."""
+    res = resolver.client_settings(client)
+    return ClientFacts(client.sdk.key, client.via, res.timeout, res.attempts, res.max_tokens)
+
+
+def _slots(call: ast.Call) -> list[tuple[str, ast.expr]]:
+    out = [(str(i), a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
+    return out + [(kw.arg, kw.value) for kw in call.keywords if kw.arg is not None]
+
+
+def _positional(info: FuncInfo) -> tuple[str, ...]:
+    names = [a.arg for a in (*info.node.args.posonlyargs, *info.node.args.args)]
+    return tuple(names[1:] if info.cls is not None and names[:1] in (["self"], ["cls"]) else names)
+
+
+def _annotated(ann: ast.expr | None) -> list[ast.expr]:
+    """The classes an annotation names: `Actor`, `Actor | None`, `Optional[Actor]`, `"Actor"`."""
+    if ann is None:
+        return []
+    if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+        try:
+            return _annotated(ast.parse(ann.value, mode="eval").body)
+        except SyntaxError:
+            return []
+    if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
+        return _annotated(ann.left) + _annotated(ann.right)
+    if isinstance(ann, ast.Subscript) and _head(ann.value) in ("Optional", "typing"):
+        return _annotated(ann.slice)
+    return [ann] if isinstance(ann, (ast.Name, ast.Attribute)) else []
+
+
+def _head(expr: ast.expr) -> str | None:
+    """The name a dotted expression starts with (`a` of `a.b.c`), if it is one."""
+    while isinstance(expr, ast.Attribute):
+        expr = expr.value
+    return expr.id if isinstance(expr, ast.Name) else None
