@@ -189,9 +189,11 @@ class Clients:
             if found is not None or expr.id not in func.params:
                 return found
         if func is not None and expr.id in func.params:
+            # What this module's callers pass (a client built where its settings can be read) beats
+            # the type hint, which names the SDK only.
+            passed = self._passed_for(func, expr.id, env, depth)
             ann = func.params[expr.id].annotation
-            hinted = self._hinted(ann, env, f"type hint of parameter {expr.id}") if ann else None
-            return hinted or self._passed_for(func, expr.id, env, depth)
+            return passed or (self._hinted(ann, env, f"type hint of parameter {expr.id}") if ann else None)
         if expr.id in env.scope.bindings:
             # Each value where it was bound: a function that declared the name global, or the module.
             scope = env.scope

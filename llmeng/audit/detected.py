@@ -40,4 +40,5 @@ class Detected:
     layers: list[tuple[ast.Call, Env]] = field(default_factory=list)
     wrapper: ast.expr | None = None  # the function the LLM method was handed to (`retryer(client.create)`)
     pending: str | None = None  # a model method on a receiver resolved only across modules (flow.py)
+    method: str | None = None  # the SDK method the call uses, when flow.py may resolve its receiver
     shape: str | None = None  # matched by this one-word method shape alone

@@ -94,7 +94,8 @@ class Flow:
         elif ref.kind == "attr" and ref.base is not None:
             for value in self.values(ref.base, depth + 1):
                 if isinstance(value, str):
-                    for cls in self.lineage(value):
+                    # The class and its bases; then subclasses (an attribute only they set).
+                    for cls in (*self.lineage(value), *self.subclasses.get(value, ())):
                         held = self._all(self.attrs.get(f"{cls}.{ref.name}", ()), depth)
                         yield from _noted(held, f"held by {_short(cls)}.{ref.name}")
         elif ref.kind == "method" and ref.base is not None:
@@ -152,7 +153,7 @@ class Flow:
         ours = site.shape is not None and site.shape in self.defined
         if not site.receiver:
             return None if ours else site
-        method = site.pending or (site.shape if ours else None)
+        method = site.method or (site.shape if ours else None)
         clients = self.clients(site.receiver, method)
         if not clients:
             return None if site.pending or ours else site

@@ -109,6 +109,7 @@ class CallSite:
     # A model method name on a receiver no module resolves: a call site only if the receiver's value
     # turns out to be a client whose SDK has this method (flow.py); dropped otherwise.
     pending: str | None = None
+    method: str | None = None  # the SDK method called on `receiver` (clients whose SDK lacks it are skipped)
     # Matched by this one-word method shape alone (embed_query, invoke on an `llm` name): when the
     # project defines a function of that name, only a receiver resolved to a client keeps the site.
     shape: str | None = None

@@ -37,9 +37,13 @@ class Refs:
     def of(self, expr: ast.expr, env: Env, depth: int = 0) -> tuple[Ref, ...]:
         """What an expression may hold, as a resolved client or as names for flow.py."""
         client = self.resolver.client_of(expr, env)
-        if client is not None:
-            return (Ref("client", client=facts(self.resolver, client)),)
-        return self._symbolic(expr, env, depth)[:_MAX_REFS]
+        if client is None:
+            return self._symbolic(expr, env, depth)[:_MAX_REFS]
+        known = Ref("client", client=facts(self.resolver, client))
+        if client.ctor is None and client.module is None:
+            # Known by a type hint only: what the project builds and passes for it comes first.
+            return (*self._symbolic(expr, env, depth), known)[:_MAX_REFS]
+        return (known,)
 
     def _symbolic(self, expr: ast.expr, env: Env, depth: int) -> tuple[Ref, ...]:
         if depth > _MAX_DEPTH:
@@ -90,12 +94,10 @@ class Refs:
         return ()
 
     def _param(self, func: FuncInfo, name: str) -> tuple[Ref, ...]:
-        """A parameter: an object of its annotated project class, else what constructors pass for it."""
+        """A parameter: what the project passes for it, and an object of the class it is annotated with."""
         classes = [a for a in _annotated(func.params[name].annotation) if self._known(_head(a) or "")]
-        if classes:
-            return tuple(Ref("instance", self.callee(a)) for a in classes)
         self._param_funcs.add(func.key)
-        return (Ref("param", f"{func.key}#{name}"),)
+        return (Ref("param", f"{func.key}#{name}"), *(Ref("instance", self.callee(a)) for a in classes))
 
     def _union(self, values: list[ast.expr], env: Env, depth: int) -> tuple[Ref, ...]:
         out: dict[Ref, None] = {}
@@ -164,15 +166,16 @@ class Refs:
         return tuple(out)[:_MAX_REFS]
 
     def _passed(self) -> dict[str, tuple[Ref, ...]]:
-        """Clients handed to constructors (`Provider(llm=ChatOpenAI())`, `cls(llm)`): what `__init__`
-        parameters hold. Only clients are recorded: any other argument would make this table huge."""
+        """What constructor calls hand in (`Provider(llm=ChatOpenAI())`, `cls(llm)`, `Agent(client)`
+        with client from a factory elsewhere): what `__init__` parameters hold."""
         out: dict[str, list[Ref]] = defaultdict(list)
         for call, env in self.constructions:
             for slot, arg in _slots(call):
-                client = self.resolver.client_of(arg, env)
-                if client is not None:
-                    name = self._constructed(call, env)
-                    out[f"{name}#{slot}"].append(Ref("client", client=facts(self.resolver, client)))
+                if isinstance(arg, (ast.Constant, ast.JoinedStr, ast.List, ast.Dict, ast.Tuple)):
+                    continue
+                refs = self.of(arg, env)
+                if refs:
+                    out[f"{self._constructed(call, env)}#{slot}"].extend(refs)
         return {k: tuple(dict.fromkeys(v))[:_MAX_REFS] for k, v in out.items()}
 
     def _constructed(self, call: ast.Call, env: Env) -> str:

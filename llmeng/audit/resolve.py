@@ -202,7 +202,11 @@ class Resolver:
             method = ".".join(tail)
             client = self.clients.client_of(receiver, env, 0)
             if client is not None:
-                return self._on_client(node, client, method)
+                found = self._on_client(node, client, method)
+                if found is not None and found.client is not None and found.client.ctor is None:
+                    # Known only by a type hint: flow.py may find what the project passes for it.
+                    found.receiver, found.method = receiver, method
+                return found
             if len(tail) == 1 and self._own_method(receiver, method, env):
                 return None  # self.get_embeddings() is this class's own method
             if method in self.k.shapes and not self._other_aws_service(receiver, env):
@@ -211,6 +215,7 @@ class Resolver:
                 kind = "embed" if method in sdk.embedding_methods else "generate"
                 via = f"call shape .{method} on an unresolved receiver"
                 det = Detected(node, sdk, None, False, conf, via, kind, receiver)
+                det.method = method
             elif method in _LC_METHODS and self._langchain_receiver(receiver, env):
                 sdk = self.k.sdks["langchain_other"]
                 via = f".{method}() on {ast.unparse(receiver)[:40]} in a LangChain module (by name)"

@@ -159,6 +159,7 @@ def _site(
         wrapper=walker.wrapper_of(det.wrapper, env) if det.wrapper is not None else None,
         receiver=receiver,
         pending=det.pending,
+        method=det.method or det.pending,
         shape=det.shape,
     )
 
