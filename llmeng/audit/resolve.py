@@ -24,6 +24,12 @@ from llmeng.findings import Confidence
 # LangChain runnable calls matched on an unresolved receiver whose name says it is a model.
 _LC_METHODS = frozenset({"invoke", "ainvoke", "stream", "astream"})
 _LC_RECEIVER = re.compile(r"llm|chat|model", re.IGNORECASE)
+# A URL held in a variable named for a model endpoint (self.embedding_url, inference_endpoint, CHAT_API):
+# a word for a model service next to a word for an address.
+_ENDPOINT_NAME = re.compile(
+    r"(?i)(?:^|_)(?:embed(?:ding)?s?|inference|completions?|chat|llm|generat(?:e|ion)|ollama|openai)_"
+    r"(?:url|uri|endpoint|api|host|base|server)(?:_|$)"
+)
 # `client.chat.completions.with_raw_response.create(...)` is `chat.completions.create` with headers.
 _RESPONSE_VIEWS = frozenset({"with_raw_response", "with_streaming_response"})
 # Functions that take a callable without calling it: handing an LLM method to these is no call.
@@ -279,6 +285,19 @@ class Resolver:
                 return Detected(
                     node, sdk, None, True, Confidence.LOW, "HTTP POST of an LLM payload (model, messages)"
                 )
+        named = next((n for n in _names_in(url, env) if _ENDPOINT_NAME.search(n)), None) if url else None
+        if named is not None:
+            # Only a name that says it generates makes the call a generation (an output bound applies).
+            kind = "generate" if re.search(r"(?i)chat|complet|generat|llm", named) else "embed"
+            return Detected(
+                node,
+                sdk,
+                None,
+                True,
+                Confidence.LOW,
+                f"HTTP POST to {named} (named as an LLM endpoint)",
+                kind,
+            )
         return None
 
 
@@ -315,6 +334,24 @@ def _receiver(func: ast.Attribute, names: int) -> ast.expr:
             names -= 1
         node = node.value
     return node
+
+
+def _names_in(expr: ast.expr, env: Env) -> list[str]:
+    """Identifiers a URL expression is built from, one binding deep (target_url = f"{self.endpoint}")."""
+    out: list[str] = []
+    for sub in ast.walk(expr):
+        if isinstance(sub, ast.Name):
+            out.append(sub.id)
+            bound = deref(sub, env)
+            if bound is not sub:
+                out += [
+                    n.attr if isinstance(n, ast.Attribute) else n.id
+                    for n in ast.walk(bound)
+                    if isinstance(n, (ast.Attribute, ast.Name))
+                ]
+        elif isinstance(sub, ast.Attribute):
+            out.append(sub.attr)
+    return out
 
 
 def _string_parts(expr: ast.expr, env: Env, depth: int = 0) -> str:
