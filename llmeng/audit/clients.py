@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import copy
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from llmeng.audit.detected import ClientRef, Detected
@@ -22,7 +22,7 @@ from llmeng.audit.knowledge import Knowledge
 from llmeng.audit.model import DEFAULT, SET, Setting
 from llmeng.audit.scope import ClassInfo, FuncInfo, ModuleScope
 from llmeng.audit.settings import Resolved, resolve_settings
-from llmeng.audit.values import Env
+from llmeng.audit.values import Env, fold
 from llmeng.findings import Confidence
 
 OPTION_METHODS = ("with_options", "copy", "bind")
@@ -78,8 +78,7 @@ class Clients:
                     return found
             return None
         if isinstance(expr, (ast.IfExp, ast.BoolOp)):
-            arms = [expr.body, expr.orelse] if isinstance(expr, ast.IfExp) else expr.values
-            return self._first(arms, env, depth)
+            return self._first(arms(expr, env), env, depth)
         if isinstance(expr, ast.Name):
             return self._of_name(expr, env, depth)
         if is_self_attr(expr) and env.self_class:
@@ -185,7 +184,7 @@ class Clients:
     def _of_name(self, expr: ast.Name, env: Env, depth: int) -> ClientRef | None:
         func = env.func
         if func is not None and expr.id in func.bindings:
-            found = self._first(func.bindings[expr.id], env, depth)
+            found = self._first(live(func.bindings[expr.id], env), env, depth)
             if found is not None or expr.id not in func.params:
                 return found
         if func is not None and expr.id in func.params:
@@ -281,9 +280,7 @@ class Clients:
             return found[0] if found else None
         ranked = sorted(found, key=lambda c: badness(self.settings(c).timeout), reverse=True)
         worst = ranked[0]
-        others = "; ".join(dict.fromkeys(c.via for c in ranked[1:] if c.via != worst.via))
-        if others:
-            worst.via += f" (worst of several; also {others})"
+        worst.via += also(c.via for c in ranked[1:] if c.via != worst.via)
         worst.alternatives = ranked[1:]
         return worst
 
@@ -299,6 +296,53 @@ class Clients:
             if key is not None:
                 return ClientRef(self.k.sdks[key], None, env, via, Confidence.MEDIUM)
         return None
+
+
+_SHOWN = 3  # other candidates named in the evidence
+
+
+def also(vias: Iterable[str]) -> str:
+    """` (worst of several; also A; B; C and 4 more)`, or nothing when there are no others."""
+    others = list(dict.fromkeys(vias))
+    if not others:
+        return ""
+    more = f" and {len(others) - _SHOWN} more" if len(others) > _SHOWN else ""
+    return f" (worst of several; also {'; '.join(others[:_SHOWN])}{more})"
+
+
+def live(values: list[ast.expr], env: Env) -> list[ast.expr]:
+    """The values bound in branches the code's own defaults can take (`if self.config.use_litellm:`
+    with the field defaulting to False rules its binding out); all of them when none would be left."""
+    if len(values) < 2:
+        return values
+    kept = [v for v in values if not _ruled_out(v, env)]
+    return kept or values
+
+
+def arms(expr: ast.IfExp | ast.BoolOp, env: Env) -> list[ast.expr]:
+    """The values `a if c else b` or `a or b` may take; one arm when the code's defaults decide c."""
+    if isinstance(expr, ast.BoolOp):
+        return expr.values
+    taken = decided(expr.test, env)
+    return [expr.body, expr.orelse] if taken is None else [expr.body if taken else expr.orelse]
+
+
+def _ruled_out(value: ast.expr, env: Env) -> bool:
+    where = Env(env.scope, env.scope.parent.get(value), env.cls)
+    return any(decided(test, where) is (not taken) for test, taken in env.scope.guards.get(value, ()))
+
+
+def decided(test: ast.expr, env: Env) -> bool | None:
+    """The truth of a branch test under the code's own defaults, or None when the code cannot say.
+
+    A bare parameter is never decided by its default: callers pass what they like."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = decided(test.operand, env)
+        return None if inner is None else not inner
+    if isinstance(test, ast.Name) and env.func is not None and test.id in env.func.params:
+        return None
+    val = fold(test, env)
+    return bool(val.value) if val.known else None
 
 
 def _fresh(client: ClientRef | None) -> ClientRef | None:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from llmeng.audit.clients import badness
+from llmeng.audit.clients import also, badness
 from llmeng.audit.knowledge import Knowledge
 from llmeng.audit.model import UNKNOWN, CallSite, ClientFacts, FileSummary, FlowFacts, Ref, Setting
 from llmeng.findings import Confidence
@@ -158,8 +158,7 @@ class Flow:
         if not clients:
             return None if site.pending or ours else site
         client = clients[0]
-        others = "; ".join(c.via for c in clients[1:3])
-        via = f"{client.via}{f' (worst of several; also {others})' if others else ''}"
+        via = client.via + also(c.via for c in clients[1:] if c.via != client.via)
         if site.pending:
             return _promoted(site, client, via, self.k)
         if UNKNOWN not in (site.timeout.state, site.attempts.state, site.max_tokens.state):

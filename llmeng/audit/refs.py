@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 
-from llmeng.audit.clients import MODIFIERS, OPTION_METHODS, PASS_THROUGH, is_self_attr
+from llmeng.audit.clients import MODIFIERS, OPTION_METHODS, PASS_THROUGH, arms, is_self_attr, live
 from llmeng.audit.detected import ClientRef
 from llmeng.audit.fastwalk import statements
 from llmeng.audit.model import ClientFacts, FlowFacts, Ref
@@ -61,8 +61,7 @@ class Refs:
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):  # prompt | llm | parser
             return self._union([expr.left, expr.right], env, depth)
         if isinstance(expr, (ast.IfExp, ast.BoolOp)):
-            arms = [expr.body, expr.orelse] if isinstance(expr, ast.IfExp) else expr.values
-            return self._union(arms, env, depth)
+            return self._union(arms(expr, env), env, depth)
         return ()
 
     def _call(self, expr: ast.Call, env: Env, depth: int) -> tuple[Ref, ...]:
@@ -87,7 +86,7 @@ class Refs:
     def _name(self, expr: ast.Name, env: Env, depth: int) -> tuple[Ref, ...]:
         func = env.func
         if func is not None and (expr.id in func.bindings or expr.id in func.params):
-            bound = self._union(func.bindings.get(expr.id, []), env, depth)
+            bound = self._union(live(func.bindings.get(expr.id, []), env), env, depth)
             return (*bound, *self._param(func, expr.id))[:_MAX_REFS] if expr.id in func.params else bound
         if expr.id in self.scope.bindings:
             return self._union(self.scope.bindings[expr.id], Env(self.scope, None), depth)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from llmeng.audit.clients import Clients, badness, is_self_attr, service_name
+from llmeng.audit.clients import Clients, also, arms, badness, is_self_attr, live, service_name
 from llmeng.audit.detected import ClientRef, Detected
 from llmeng.audit.knowledge import Knowledge, Sdk
 from llmeng.audit.model import DEFAULT, SET
@@ -136,9 +136,7 @@ class Resolver:
             return candidates[0] if candidates else None
         ranked = sorted(candidates, key=lambda d: _rank(resolve_settings(d, env)), reverse=True)
         worst = ranked[0]
-        others = "; ".join(dict.fromkeys(d.via for d in ranked[1:] if d.via != worst.via))
-        if others:
-            worst.via += f" (worst of several; also {others})"
+        worst.via += also(d.via for d in ranked[1:] if d.via != worst.via)
         return worst
 
     def _function(self, node: ast.Call, name: str, confidence: Confidence, via: str) -> Detected:
@@ -175,7 +173,7 @@ class Resolver:
             ]
         else:
             bound = []
-        return [c for b in bound for c in _callables(b, env) if not _same(c[0], func)]
+        return [c for b in live(bound, env) for c in _callables(b, env) if not _same(c[0], func)]
 
     def _detect_passed(self, node: ast.Call, env: Env) -> Detected | None:
         """An LLM method handed to a function that calls it: the handing-over is the call site."""
@@ -308,10 +306,8 @@ def _rank(res: Resolved) -> tuple[float, bool]:
 def _callables(expr: ast.expr, env: Env) -> list[tuple[ast.expr, ast.Call | None]]:
     """What calling `expr` may call: both arms of `a if c else b`, each of `a or b`, and the function
     of `functools.partial(f, **kw)` (with the partial call, whose keywords the call also sends)."""
-    if isinstance(expr, ast.IfExp):
-        return _callables(expr.body, env) + _callables(expr.orelse, env)
-    if isinstance(expr, ast.BoolOp):
-        return [c for v in expr.values for c in _callables(v, env)]
+    if isinstance(expr, (ast.IfExp, ast.BoolOp)):
+        return [c for v in arms(expr, env) for c in _callables(v, env)]
     if isinstance(expr, ast.Call) and expr.args and env.scope.dotted(expr.func) == "functools.partial":
         return [(target, expr) for target, _ in _callables(expr.args[0], env)]
     if isinstance(expr, (ast.Attribute, ast.Name)):

@@ -38,6 +38,8 @@ class ModuleScope:
     functions: dict[str, FuncInfo] = field(default_factory=dict)
     parent: dict[ast.AST, FuncInfo] = field(default_factory=dict)
     body: list[ast.stmt] = field(default_factory=list)  # the module's own statements
+    # A value bound inside `if` blocks of a function -> (test, branch taken) for each, outermost first
+    guards: dict[ast.AST, tuple[tuple[ast.expr, bool], ...]] = field(default_factory=dict)
     _by_name: dict[tuple[str, bool], list[FuncInfo]] | None = field(default=None, repr=False)
 
     def named(self, name: str, *, method: bool) -> list[FuncInfo]:
@@ -155,7 +157,12 @@ def _collect_function(
 
 
 def _collect_statements(
-    scope: ModuleScope, body: list[ast.stmt], info: FuncInfo, cls: ClassInfo | None, key: str
+    scope: ModuleScope,
+    body: list[ast.stmt],
+    info: FuncInfo,
+    cls: ClassInfo | None,
+    key: str,
+    guards: tuple[tuple[ast.expr, bool], ...] = (),
 ) -> None:
     # Statements only: bindings, imports and nested functions are statements, and skipping
     # expressions keeps this pass a fraction of a full tree walk.
@@ -164,6 +171,8 @@ def _collect_statements(
             _bind_in_function(stmt, info, cls)
             if stmt.value is not None:
                 scope.parent[stmt.value] = info
+                if guards:
+                    scope.guards[stmt.value] = guards
                 # `global _client` then `_client = OpenAI()`: a getter elsewhere hands it out
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for t in targets:
@@ -176,15 +185,18 @@ def _collect_statements(
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             # Closures see the method's `self`, so they keep its class.
             _collect_function(scope, stmt, cls, f"{key}.{stmt.name}")
+        elif isinstance(stmt, ast.If):
+            _collect_statements(scope, stmt.body, info, cls, key, (*guards, (stmt.test, True)))
+            _collect_statements(scope, stmt.orelse, info, cls, key, (*guards, (stmt.test, False)))
         elif not isinstance(stmt, ast.ClassDef):
             for field in ("body", "orelse", "finalbody"):
                 inner = getattr(stmt, field, None)
                 if inner:
-                    _collect_statements(scope, inner, info, cls, key)
+                    _collect_statements(scope, inner, info, cls, key, guards)
             for handler in getattr(stmt, "handlers", ()):
-                _collect_statements(scope, handler.body, info, cls, key)
+                _collect_statements(scope, handler.body, info, cls, key, guards)
             for case in getattr(stmt, "cases", ()):
-                _collect_statements(scope, case.body, info, cls, key)
+                _collect_statements(scope, case.body, info, cls, key, guards)
 
 
 def _bind_in_function(stmt: ast.Assign | ast.AnnAssign, info: FuncInfo, cls: ClassInfo | None) -> None:
