@@ -139,6 +139,9 @@ class Clients:
 
     def methods(self, scope: ModuleScope, cls: str, name: str) -> list[FuncInfo]:
         """Methods `name` as `self.name` reaches them from `cls`: its own, its bases', then any class's."""
+        own = scope.functions.get(f"{scope.module}.{cls}.{name}")
+        if own is not None:
+            return [own]
         found = [
             scope.functions[key]
             for c in self.lineage(scope, cls)
@@ -339,7 +342,15 @@ def decided(test: ast.expr, env: Env) -> bool | None:
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         inner = decided(test.operand, env)
         return None if inner is None else not inner
-    if isinstance(test, ast.Name) and env.func is not None and test.id in env.func.params:
+    head: ast.expr = test
+    while isinstance(head, ast.Attribute):
+        head = head.value
+    # Settings only: a module name or an attribute chain (self.config.flag, Settings.flag). A local
+    # variable is computed at run time, and folding every test would cost more than the rest.
+    if not isinstance(head, ast.Name):
+        return None
+    func = env.func
+    if func is not None and (head.id in func.bindings or (head is test and head.id in func.params)):
         return None
     val = fold(test, env)
     return bool(val.value) if val.known else None

@@ -129,7 +129,10 @@ class Refs:
     def facts(self) -> FlowFacts:
         """The module's returns, attributes, constructor arguments, parameters and base classes."""
         returns: dict[str, tuple[Ref, ...]] = {}
-        for info in self.scope.functions.values():
+        functions = self.scope.functions
+        for key, info in functions.items():
+            if key.rsplit(".", 1)[0] in functions:
+                continue  # a closure: no other module can call it
             found = self._returns(info)
             if found:
                 returns[info.key] = found

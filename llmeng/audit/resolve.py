@@ -182,6 +182,8 @@ class Resolver:
         if last in _NOT_CALLING or last[:1].isupper():
             return None  # a class keeps the callable for later (Thread(target=f), EmbeddingFunc(f))
         for arg in node.args[:_PASSED_ARGS]:
+            if isinstance(arg, ast.Name) and not self._may_name_a_call(arg.id, env):
+                continue
             for target, layer in _callables(arg, env):
                 found = self._detect_func(node, target, env, 1)
                 if found is not None:
@@ -192,6 +194,18 @@ class Resolver:
                     found.wrapper = node.func
                     return found
         return None
+
+    def _may_name_a_call(self, name: str, env: Env) -> bool:
+        """A name that can hold an LLM function: bound here or in the module, or imported (not a plain
+        parameter, which holds whatever callers pass)."""
+        func = env.func
+        if func is not None and name in func.bindings:
+            return any(_holds_callable(v, env) for v in func.bindings[name])
+        if func is not None and name in func.params:
+            return False
+        return name in env.scope.imports or any(
+            _holds_callable(v, env) for v in env.scope.bindings.get(name, ())
+        )
 
     def _detect_method(self, node: ast.Call, func: ast.Attribute, env: Env) -> Detected | None:
         _, parts = chain(func)
@@ -313,6 +327,13 @@ def _callables(expr: ast.expr, env: Env) -> list[tuple[ast.expr, ast.Call | None
     if isinstance(expr, (ast.Attribute, ast.Name)):
         return [(expr, None)]
     return []
+
+
+def _holds_callable(value: ast.expr, env: Env) -> bool:
+    """A value `_callables` can follow (not a computed result such as `x + 1` or `f(x)`)."""
+    if isinstance(value, ast.Call):
+        return env.scope.dotted(value.func) == "functools.partial"
+    return isinstance(value, (ast.Attribute, ast.Name, ast.IfExp, ast.BoolOp))
 
 
 def _same(a: ast.expr, b: ast.expr) -> bool:
