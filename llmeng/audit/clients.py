@@ -39,6 +39,7 @@ MODIFIERS = ("with_retry", "with_fallbacks")
 _FIELD_CALLS = frozenset({"Field", "field", "ib", "attrib"})
 MAX_DEPTH = 5
 _MAX_BASES = 4
+_MAX_REGISTERED = 24  # entries of a registry dict tried as candidates
 
 
 class Clients:
@@ -81,6 +82,8 @@ class Clients:
             return self._first(arms(expr, env), env, depth)
         if isinstance(expr, ast.Name):
             return self._of_name(expr, env, depth)
+        if isinstance(expr, ast.Subscript):
+            return self._registered(expr.value, None, env, depth)
         if is_self_attr(expr) and env.self_class:
             return self._of_self(expr, env, depth)  # type: ignore[arg-type]
         return None
@@ -100,6 +103,18 @@ class Clients:
             return ClientRef(sdk, expr, env, f"{name.rsplit('.', 1)[-1]}() at line {expr.lineno}", conf)
         if name.rsplit(".", 1)[-1] in _FIELD_CALLS:
             return self._of_field(expr, env, depth)
+        if name in self.k.wrappers and expr.args:  # instructor.from_openai(client): still that client
+            inner = self.client_of(expr.args[0], env, depth + 1)
+            if inner is not None:
+                inner.via += f", wrapped by {name.rsplit('.', 1)[-1]}()"
+            return inner
+        registry, builds = _registry(expr)
+        if registry is not None:
+            # PROVIDERS[name](**kw) / PROVIDERS.get(name)(**kw) builds one of the registered classes;
+            # CLIENTS.get(name) is one of the registered clients.
+            found = self._registered(registry, expr if builds else None, env, depth)
+            if found is not None:
+                return found
         if isinstance(func, ast.Attribute):
             attr = func.attr
             if attr in OPTION_METHODS or attr in PASS_THROUGH or attr in MODIFIERS:
@@ -111,6 +126,37 @@ class Clients:
                         inner.modifiers[attr] = expr.lineno
                 return inner
         return self._of_factory(expr, env, depth)
+
+    def _registered(
+        self, registry: ast.expr, call: ast.Call | None, env: Env, depth: int
+    ) -> ClientRef | None:
+        """The worst client a dict registry holds, or builds when `call` calls what it holds."""
+        values: list[ast.expr] = []
+        for bound in self._bound(registry, env):
+            if isinstance(bound, ast.Dict):
+                values += bound.values
+            elif isinstance(bound, ast.DictComp):
+                values.append(bound.value)
+        if call is not None:
+            values = [
+                ast.copy_location(ast.Call(func=v, args=call.args, keywords=call.keywords), call)
+                for v in values
+            ]
+        found = self._worst([self.client_of(v, env, depth + 1) for v in values[:_MAX_REGISTERED]])
+        if found is not None:
+            found.via += f", from the registry {ast.unparse(registry)[:30]}"
+        return found
+
+    def _bound(self, expr: ast.expr, env: Env) -> list[ast.expr]:
+        """What a name or `self.` attribute is bound to, here or in the module."""
+        if isinstance(expr, ast.Name):
+            if env.func is not None and expr.id in env.func.bindings:
+                return env.func.bindings[expr.id]
+            return env.scope.bindings.get(expr.id, [])
+        if is_self_attr(expr) and env.self_class:
+            attr = expr.attr  # type: ignore[attr-defined]
+            return [v for c in self.lineage(env.scope, env.self_class) for v in c.attrs.get(attr, [])]
+        return [expr]
 
     def _of_field(self, expr: ast.Call, env: Env, depth: int) -> ClientRef | None:
         for kw in expr.keywords:
@@ -354,6 +400,19 @@ def decided(test: ast.expr, env: Env) -> bool | None:
         return None
     val = fold(test, env)
     return bool(val.value) if val.known else None
+
+
+def _registry(call: ast.Call) -> tuple[ast.expr | None, bool]:
+    """The dict a call looks up, and whether it calls what it finds: REG[k](...) and REG.get(k)(...)
+    build from a registry of classes, REG.get(k) takes a registered object."""
+    func = call.func
+    if isinstance(func, ast.Subscript):
+        return func.value, True
+    if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "get":
+        return func.func.value, True
+    if isinstance(func, ast.Attribute) and func.attr == "get":
+        return func.value, False
+    return None, False
 
 
 def _fresh(client: ClientRef | None) -> ClientRef | None:

@@ -77,6 +77,7 @@ class Knowledge:
     ctor_globs: tuple[tuple[str, str, str], ...] = ()  # (package glob, class glob, sdk key)
     http_index: Mapping[str, str] = field(default_factory=dict)
     not_calls: tuple[tuple[str, ...], ...] = ()  # method paths that end like a shape but call no model
+    wrappers: frozenset[str] = frozenset()  # functions returning the client they are given, patched
 
     def ctor_sdk(self, dotted: str) -> str | None:
         """The SDK a constructor's dotted import path builds a client of, exactly or by glob."""
@@ -90,7 +91,7 @@ class Knowledge:
         if not pins:
             return self
         pinned = _index({k: _pin(s, pins) for k, s in self.sdks.items()}, self.shapes)
-        return replace(pinned, not_calls=self.not_calls)
+        return replace(pinned, not_calls=self.not_calls, wrappers=self.wrappers)
 
 
 @lru_cache(maxsize=4096)
@@ -206,7 +207,8 @@ def parse_knowledge(text: str, generated: Mapping[str, Mapping[str, Any]] | None
             "Point each shape at a key of an [sdk.*] table.",
         )
     not_calls = tuple(tuple(m.split(".")) for m in data.get("not_calls", {}).get("methods", ()))
-    return replace(_index(sdks, data.get("shapes", {})), not_calls=not_calls)
+    wrappers = frozenset(data.get("wrappers", {}).get("functions", ()))
+    return replace(_index(sdks, data.get("shapes", {})), not_calls=not_calls, wrappers=wrappers)
 
 
 @cache
