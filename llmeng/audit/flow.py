@@ -42,7 +42,7 @@ class Flow:
             self.bases.update(f.bases)
             for key, refs in f.passed.items():
                 passed[key].extend(refs)
-        self.keys = _Names([*self.returns, *self.bases])
+        self.keys = _Names([*self.returns, *self.bases, *self.params])
         self.classes = set(self.bases)
         self.methods: dict[str, list[str]] = defaultdict(list)
         for key in self.returns:
@@ -119,8 +119,8 @@ class Flow:
     def _param(self, name: str, depth: int) -> Iterable[Value]:
         func, _, param = name.rpartition("#")
         owner, _, method = func.rpartition(".")
-        if method != "__init__":
-            return
+        # A constructor's arguments are passed to its class; any other function's to itself.
+        owner = owner if method == "__init__" else func
         slots = self.passed.get(owner, {})
         positional = self.params.get(func, ())
         index = str(positional.index(param)) if param in positional else None

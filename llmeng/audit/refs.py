@@ -27,11 +27,16 @@ _SEE_THROUGH = frozenset((*OPTION_METHODS, *PASS_THROUGH, *MODIFIERS))
 
 class Refs:
     def __init__(
-        self, scope: ModuleScope, resolver: Resolver, constructions: list[tuple[ast.Call, Env]]
+        self,
+        scope: ModuleScope,
+        resolver: Resolver,
+        constructions: list[tuple[ast.Call, Env]],
+        handing: list[tuple[ast.Call, Env]],
     ) -> None:
         self.scope = scope
         self.resolver = resolver
         self.constructions = constructions
+        self.handing = handing
         self._param_funcs: set[str] = set()  # functions a Ref("param") names: their parameters are exported
 
     def of(self, expr: ast.expr, env: Env, depth: int = 0) -> tuple[Ref, ...]:
@@ -178,7 +183,20 @@ class Refs:
                 refs = self.of(arg, env)
                 if refs:
                     out[f"{self._constructed(call, env)}#{slot}"].extend(refs)
+        # Other calls: only a client handed on (`ask(client, q)`); any argument would make this huge.
+        for call, env in self.handing:
+            callee = self._handed_to(call.func, env)
+            for i, arg in enumerate(call.args):
+                client = self.resolver.client_of(arg, env) if callee and _held_here(arg, env) else None
+                if client is not None:
+                    out[f"{callee}#{i}"].append(Ref("client", client=facts(self.resolver, client)))
         return {k: tuple(dict.fromkeys(v))[:_MAX_REFS] for k, v in out.items()}
+
+    def _handed_to(self, func: ast.expr, env: Env) -> str | None:
+        if is_self_attr(func) and env.self_class:
+            return f"{self._class_key(env.self_class)}.{func.attr}"  # type: ignore[attr-defined]
+        head = _head(func)
+        return self.callee(func) if head is not None and self._known(head) else None
 
     def _constructed(self, call: ast.Call, env: Env) -> str:
         if isinstance(call.func, ast.Name) and call.func.id == "cls" and env.self_class:
@@ -190,6 +208,17 @@ def facts(resolver: Resolver, client: ClientRef) -> ClientFacts:
     """A client as the project sees it: its SDK and the settings it carries, with where it was built."""
     res = resolver.client_settings(client)
     return ClientFacts(client.sdk.key, client.via, res.timeout, res.attempts, res.max_tokens)
+
+
+def _held_here(arg: ast.expr, env: Env) -> bool:
+    """A name bound in this function or module, or a `self.` attribute: what it holds can be read here.
+    (A parameter holds what this function's own callers pass; that chain is not followed further.)"""
+    if isinstance(arg, ast.Name):
+        func = env.func
+        return (func is not None and arg.id in func.bindings) or (
+            (func is None or arg.id not in func.params) and arg.id in env.scope.bindings
+        )
+    return is_self_attr(arg)
 
 
 def _slots(call: ast.Call) -> list[tuple[str, ast.expr]]:

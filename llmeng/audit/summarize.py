@@ -78,7 +78,7 @@ def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False
     walker.run(tree)
     needs_taint = walker.found and walker.has_sink
     sinks = FileTaint(scope, {id(f.det.node) for f in walker.found}).run(tree) if needs_taint else {}
-    refs = Refs(scope, resolver, walker.constructions)
+    refs = Refs(scope, resolver, walker.constructions, walker.handing)
     sites = tuple(s for f in walker.found if (s := _site(path, f, resolver, sinks, walker, refs)) is not None)
     funcs = tuple(
         FuncSummary(w.key, path, _line(scope, w.key), w.decorators, w.ctx, w.wraps, tuple(w.edges))

@@ -47,6 +47,7 @@ class Walker:
         self.found: list[Found] = []
         # Calls of classes (`Provider(llm)`, `cls(llm)`): where constructor arguments come from (refs.py)
         self.constructions: list[tuple[ast.Call, Env]] = []
+        self.handing: list[tuple[ast.Call, Env]] = []  # other calls with a name argument: a client handed on?
         self.funcs: list[FuncWalk] = []
         self.has_sink = False
         # Keys of the functions that hold another one: one pass, not a scan of all per function
@@ -144,6 +145,8 @@ class Walker:
             walk.calls_param = True
         if (node.args or node.keywords) and _constructs(node.func):
             self.constructions.append((node, env))
+        elif any(isinstance(a, (ast.Name, ast.Attribute)) for a in node.args):
+            self.handing.append((node, env))
         callee = self._callee(node.func, env)
         if callee is not None:
             walk.edges.append(Edge(callee, node.lineno, ctx))

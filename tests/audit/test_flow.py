@@ -41,12 +41,12 @@ def test_clients_built_in_one_module_are_judged_where_they_are_called(findings, 
 
 def test_calls_on_objects_that_hold_no_client_are_not_sites(findings):
     sites = {(f.location.path.rsplit("/", 1)[-1], f.location.line) for f in findings if f.rule_id == "LLM106"}
-    assert ("main.py", 14) in sites and not {("main.py", 19), ("agents.py", 25)} & sites
+    assert ("main.py", 16) in sites and not {("main.py", 21), ("agents.py", 25)} & sites
 
 
 def test_evidence_names_the_path_the_client_took(findings):
     [f] = [f for f in findings if f.rule_id == "LLM101" and f.location.path.endswith("agents.py")]
-    assert "ChatOpenAI() at line 10, passed to Service(model)" in f.evidence["client"]
+    assert "ChatOpenAI() at line 12, passed to Service(model)" in f.evidence["client"]
     assert "held by Service.model" in f.evidence["client"]
 
 
