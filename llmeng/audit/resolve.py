@@ -25,9 +25,10 @@ from llmeng.findings import Confidence
 _LC_METHODS = frozenset({"invoke", "ainvoke", "stream", "astream"})
 _LC_RECEIVER = re.compile(r"llm|chat|model", re.IGNORECASE)
 # A URL held in a variable named for a model endpoint (self.embedding_url, inference_endpoint, CHAT_API):
-# a word for a model service next to a word for an address.
+# a word for what a model does next to a word for an address. A provider's name alone is not enough:
+# `ollama_host` also pulls models and `openai_base` uploads files.
 _ENDPOINT_NAME = re.compile(
-    r"(?i)(?:^|_)(?:embed(?:ding)?s?|inference|completions?|chat|llm|generat(?:e|ion)|ollama|openai)_"
+    r"(?i)(?:^|_)(?:embed(?:ding)?s?|inference|completions?|chat|llm|generat(?:e|ion))_"
     r"(?:url|uri|endpoint|api|host|base|server)(?:_|$)"
 )
 # `client.chat.completions.with_raw_response.create(...)` is `chat.completions.create` with headers.
