@@ -48,11 +48,18 @@ class Clients:
     def __init__(self, knowledge: Knowledge) -> None:
         self.k = knowledge
         # SDK modules whose functions call a model with a default client (litellm, ollama, ...).
-        self.modules = {name.rsplit(".", 1)[0]: key for name, key in knowledge.function_index.items()}
+        self.modules = {
+            module: key
+            for name, key in knowledge.function_index.items()
+            if (module := name.rsplit(".", 1)[0]).islower()  # a module, not a class (ChatCompletion.create)
+        }
         # (function key, class self is) -> the client it returns (None: none, or still being resolved).
         # Without this, mutually recursive helpers make factory lookup exponential.
         self._returns: dict[tuple[str, str | None], ClientRef | None] = {}
         self._passed: dict[tuple[str, str], ClientRef | None] = {}
+        # Off while a module's exports are computed: a parameter is then exported as a name (refs.py)
+        # for flow.py to resolve, instead of reading every call of the function in this module.
+        self.follow_params = True
         self._calls: dict[str, list[tuple[ast.Call, FuncInfo | None]]] | None = None
 
     def settings(self, client: ClientRef) -> Resolved:
@@ -215,13 +222,12 @@ class Clients:
         memo = (info.key, cls)
         if memo not in self._returns:
             self._returns[memo] = None
-            for stmt in statements(info.node.body):
-                if isinstance(stmt, ast.Return) and stmt.value is not None:
-                    found = self.client_of(stmt.value, Env(scope, info, cls), depth + 1)
-                    if found is not None:
-                        found.via += f", returned by {info.node.name}()"
-                        self._returns[memo] = found
-                        break
+            for value in info.returns:
+                found = self.client_of(value, Env(scope, info, cls), depth + 1)
+                if found is not None:
+                    found.via += f", returned by {info.node.name}()"
+                    self._returns[memo] = found
+                    break
             ann = info.node.returns
             if self._returns[memo] is None and ann is not None:
                 # `def get_agent(self) -> pydantic_ai.Agent: raise NotImplementedError` (overridden)
@@ -239,7 +245,7 @@ class Clients:
         if func is not None and expr.id in func.params:
             # What this module's callers pass (a client built where its settings can be read) beats
             # the type hint, which names the SDK only.
-            passed = self._passed_for(func, expr.id, env, depth)
+            passed = self._passed_for(func, expr.id, env, depth) if self.follow_params else None
             ann = func.params[expr.id].annotation
             return passed or (self._hinted(ann, env, f"type hint of parameter {expr.id}") if ann else None)
         if expr.id in env.scope.bindings:

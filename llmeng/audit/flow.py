@@ -21,7 +21,9 @@ from llmeng.findings import Confidence
 _MAX_DEPTH = 8
 _MAX_VALUES = 6
 # Method names too common to pick a project method by name alone (the call graph's list, plus verbs).
-_GENERIC = frozenset({"get", "run", "call", "create", "__call__", "build", "load", "make", "new", "init"})
+_GENERIC = frozenset(
+    {"get", "run", "call", "create", "__call__", "build", "load", "make", "new", "init", "clone", "copy"}
+)
 
 Value = ClientFacts | str  # a client, or an instance of the project class with that key
 
@@ -230,24 +232,29 @@ class _Names:
 
 def bearers(summaries: Sequence[FileSummary]) -> set[str]:
     """Last names of the project functions and classes that hand out a client: a factory returning one,
-    a class holding one, a function returning an object of such a class (to a fixed point)."""
-    holds: dict[str, tuple[Ref, ...]] = {}
-    for s in summaries:
-        holds.update(s.flow.returns)
-        for key, refs in s.flow.attrs.items():
-            cls = key.rsplit(".", 1)[0]
-            holds[cls] = holds.get(cls, ()) + refs
-    found: set[str] = set()
+    a class with an attribute holding one, a function returning an object of such a class (to a fixed
+    point). Names of functions merely called on such objects are not included."""
+    returns = [(k.rsplit(".", 1)[-1], refs) for s in summaries for k, refs in s.flow.returns.items()]
+    attrs = [(k.split(".")[-2:], refs) for s in summaries for k, refs in s.flow.attrs.items()]
+    names: set[str] = set()
+    held: set[str] = set()  # attribute names that hold a client somewhere
     while True:
-        more = {k.rsplit(".", 1)[-1] for k, refs in holds.items() if any(_bears(r, found) for r in refs)}
-        if more <= found:
-            return found
-        found |= more
+        size = len(names) + len(held)
+        names |= {name for name, refs in returns if any(_bears(r, names, held) for r in refs)}
+        for (cls, attr), refs in attrs:
+            if any(_bears(r, names, held) for r in refs):
+                names.add(cls)
+                held.add(attr)
+        if len(names) + len(held) == size:
+            # A name as common as `create` would have most files parsed for nothing.
+            return names - _GENERIC
 
 
-def _bears(ref: Ref, names: set[str]) -> bool:
+def _bears(ref: Ref, names: set[str], held: set[str]) -> bool:
     if ref.kind == "client":
         return True
-    if ref.kind in ("call", "instance"):
+    if ref.kind in ("call", "instance", "method"):
         return ref.name.rsplit(".", 1)[-1] in names
-    return ref.base is not None and _bears(ref.base, names)
+    if ref.kind == "attr":
+        return ref.name in held and ref.base is not None and _bears(ref.base, names, held)
+    return False

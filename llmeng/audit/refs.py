@@ -14,7 +14,6 @@ from collections import defaultdict
 
 from llmeng.audit.clients import MODIFIERS, OPTION_METHODS, PASS_THROUGH, arms, is_self_attr, live
 from llmeng.audit.detected import ClientRef
-from llmeng.audit.fastwalk import statements
 from llmeng.audit.model import ClientFacts, FlowFacts, Ref
 from llmeng.audit.resolve import Resolver
 from llmeng.audit.scope import FuncInfo, ModuleScope
@@ -133,6 +132,14 @@ class Refs:
 
     def facts(self) -> FlowFacts:
         """The module's returns, attributes, constructor arguments, parameters and base classes."""
+        clients = self.resolver.clients
+        clients.follow_params = False
+        try:
+            return self._facts()
+        finally:
+            clients.follow_params = True
+
+    def _facts(self) -> FlowFacts:
         returns: dict[str, tuple[Ref, ...]] = {}
         functions = self.scope.functions
         for key, info in functions.items():
@@ -161,9 +168,8 @@ class Refs:
             return (Ref("client", client=facts(self.resolver, client)),)
         env = Env(self.scope, info)
         out: dict[Ref, None] = {}
-        for stmt in statements(info.node.body):
-            if isinstance(stmt, ast.Return) and stmt.value is not None:
-                out.update(dict.fromkeys(self._symbolic(stmt.value, env, 0)))
+        for value in info.returns:
+            out.update(dict.fromkeys(self._symbolic(value, env, 0)))
         return tuple(out)[:_MAX_REFS]
 
     def _union_at(self, values: list[ast.expr], cls: str) -> tuple[Ref, ...]:
@@ -177,8 +183,10 @@ class Refs:
         with client from a factory elsewhere): what `__init__` parameters hold."""
         out: dict[str, list[Ref]] = defaultdict(list)
         for call, env in self.constructions:
+            if _raises(call.func):
+                continue
             for slot, arg in _slots(call):
-                if isinstance(arg, (ast.Constant, ast.JoinedStr, ast.List, ast.Dict, ast.Tuple)):
+                if not isinstance(arg, (ast.Name, ast.Attribute, ast.Call, ast.Await, ast.BinOp)):
                     continue
                 refs = self.of(arg, env)
                 if refs:
@@ -208,6 +216,12 @@ def facts(resolver: Resolver, client: ClientRef) -> ClientFacts:
     """A client as the project sees it: its SDK and the settings it carries, with where it was built."""
     res = resolver.client_settings(client)
     return ClientFacts(client.sdk.key, client.via, res.timeout, res.attempts, res.max_tokens)
+
+
+def _raises(func: ast.expr) -> bool:
+    """An exception or warning being built: its arguments are messages, never clients."""
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name.endswith(("Error", "Exception", "Warning"))
 
 
 def _held_here(arg: ast.expr, env: Env) -> bool:

@@ -67,7 +67,11 @@ class Resolver:
         self.k = knowledge
         self.clients = Clients(knowledge)
         # Last names of SDK functions: a call `x.completion(...)` may be one on an SDK module held in x.
-        self._function_lasts = frozenset(name.rsplit(".", 1)[-1] for name in knowledge.function_index)
+        self._function_lasts = frozenset(
+            name.rsplit(".", 1)[-1]
+            for name in knowledge.function_index
+            if name.rsplit(".", 1)[0] in self.clients.modules
+        )
         # One-name model methods (invoke, ainvoke, complete, embed_query, ...) -> an SDK that has it.
         self._verbs: dict[str, str] = {}
         for sdk in knowledge.sdks.values():

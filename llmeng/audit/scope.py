@@ -17,6 +17,7 @@ class FuncInfo:
     defaults: dict[str, ast.expr] = field(default_factory=dict)
     items: dict[str, dict[str, ast.expr]] = field(default_factory=lambda: defaultdict(dict))
     globals: set[str] = field(default_factory=set)  # names it declares `global`
+    returns: list[ast.expr] = field(default_factory=list)  # the values of its `return` statements
 
 
 @dataclass
@@ -180,6 +181,9 @@ def _collect_statements(
                         scope.bindings[t.id].append(stmt.value)
         elif isinstance(stmt, ast.Global):
             info.globals.update(stmt.names)
+        elif isinstance(stmt, ast.Return):
+            if stmt.value is not None:
+                info.returns.append(stmt.value)
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             _import(scope, stmt)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -76,8 +76,10 @@ def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False
     resolver = Resolver(knowledge)
     walker = Walker(scope, resolver)
     walker.run(tree)
-    needs_taint = walker.found and walker.has_sink
-    sinks = FileTaint(scope, {id(f.det.node) for f in walker.found}).run(tree) if needs_taint else {}
+    # Candidates (pending) are mostly dropped by flow.py: following their output would cost more than
+    # the rest of the file's analysis.
+    calls = {id(f.det.node) for f in walker.found if not f.det.pending}
+    sinks = FileTaint(scope, calls).run(tree) if calls and walker.has_sink else {}
     refs = Refs(scope, resolver, walker.constructions, walker.handing)
     sites = tuple(s for f in walker.found if (s := _site(path, f, resolver, sinks, walker, refs)) is not None)
     funcs = tuple(
