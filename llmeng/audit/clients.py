@@ -277,6 +277,10 @@ class Clients:
             ann = info.hints.get(expr.attr)
             if ann is not None:
                 return self._hinted(ann, env, f"type hint of self.{expr.attr}")
+            prop = env.scope.functions.get(f"{env.scope.module}.{info.name}.{expr.attr}")
+            if prop is not None and _is_property(prop):
+                # @property def client(self): builds self._client on first use and returns it
+                return self.returned_client(prop, env.scope, depth, cls)
         return None
 
     def _passed_for(self, func: FuncInfo, param: str, env: Env, depth: int) -> ClientRef | None:
@@ -406,6 +410,14 @@ def decided(test: ast.expr, env: Env) -> bool | None:
         return None
     val = fold(test, env)
     return bool(val.value) if val.known else None
+
+
+def _is_property(info: FuncInfo) -> bool:
+    return any(
+        (d.attr if isinstance(d, ast.Attribute) else d.id if isinstance(d, ast.Name) else "")
+        in ("property", "cached_property")
+        for d in info.node.decorator_list
+    )
 
 
 def _registry(call: ast.Call) -> tuple[ast.expr | None, bool]:

@@ -98,7 +98,9 @@ class Flow:
                 if isinstance(value, str):
                     # The class and its bases; then subclasses (an attribute only they set).
                     for cls in (*self.lineage(value), *self.subclasses.get(value, ())):
-                        held = self._all(self.attrs.get(f"{cls}.{ref.name}", ()), depth)
+                        key = f"{cls}.{ref.name}"
+                        # An attribute, or a property computing it (its return value).
+                        held = self._all(self.attrs.get(key) or self.returns.get(key, ()), depth)
                         yield from _noted(held, f"held by {_short(cls)}.{ref.name}")
         elif ref.kind == "method" and ref.base is not None:
             yield from self._method(ref, depth)
