@@ -35,6 +35,7 @@ class Flow:
         self.attrs: dict[str, tuple[Ref, ...]] = {}
         self.params: dict[str, tuple[str, ...]] = {}
         self.bases: dict[str, tuple[str, ...]] = {}
+        self.globals: dict[str, tuple[Ref, ...]] = {}
         passed: dict[str, list[Ref]] = defaultdict(list)
         for s in summaries:
             f: FlowFacts = s.flow
@@ -42,9 +43,11 @@ class Flow:
             self.attrs.update(f.attrs)
             self.params.update(f.params)
             self.bases.update(f.bases)
+            self.globals.update(f.globals)
             for key, refs in f.passed.items():
                 passed[key].extend(refs)
         self.keys = _Names([*self.returns, *self.bases, *self.params])
+        self.global_names = _Names(self.globals)
         self.classes = set(self.bases)
         self.methods: dict[str, list[str]] = defaultdict(list)
         for key in self.returns:
@@ -106,6 +109,9 @@ class Flow:
             yield from self._method(ref, depth)
         elif ref.kind == "param":
             yield from self._param(ref.name, depth)
+        elif ref.kind == "global":
+            for key in self.global_names.find(ref.name):
+                yield from _noted(self._all(self.globals[key], depth), f"module global {_short(key)}")
 
     def _method(self, ref: Ref, depth: int) -> Iterable[Value]:
         assert ref.base is not None

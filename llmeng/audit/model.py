@@ -60,7 +60,8 @@ class Ref:
     client: a client resolved where it was built; call: what calling `name` (a dotted path as the
     module imports it) returns; instance: an object of class `name`; attr: attribute `name` of `base`;
     method: what method `name` of `base` returns; param: what callers pass for parameter `name` of the
-    function `base_name` (`<function key>#<param>`).
+    function `base_name` (`<function key>#<param>`); global: a module-level name of another module
+    (`<module>.<name>` as imported).
     """
 
     kind: str
@@ -78,6 +79,7 @@ class FlowFacts:
     passed: Mapping[str, tuple[Ref, ...]] = field(default_factory=dict)  # "<callee>#<index|name>" -> args
     params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # function key -> positional params
     bases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # class key -> base names (dotted)
+    globals: Mapping[str, tuple[Ref, ...]] = field(default_factory=dict)  # "<module>.<name>" -> held
 
 
 @dataclass(frozen=True)

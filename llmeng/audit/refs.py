@@ -61,6 +61,8 @@ class Refs:
         if isinstance(expr, ast.Attribute):
             if is_self_attr(expr) and env.self_class:
                 return (Ref("attr", expr.attr, Ref("instance", self._class_key(env.self_class))),)
+            if _head(expr) in self.scope.imports and isinstance(expr.value, ast.Name):
+                return (Ref("global", self.scope.dotted(expr) or ""),)  # llm_module.client
             return tuple(Ref("attr", expr.attr, b) for b in self._symbolic(expr.value, env, depth + 1))
         if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):  # prompt | llm | parser
             return self._union([expr.left, expr.right], env, depth)
@@ -94,6 +96,8 @@ class Refs:
             return (*bound, *self._param(func, expr.id))[:_MAX_REFS] if expr.id in func.params else bound
         if expr.id in self.scope.bindings:
             return self._union(self.scope.bindings[expr.id], Env(self.scope, None), depth)
+        if expr.id in self.scope.imports:  # `from app.llm import client`: that module's global
+            return (Ref("global", self.scope.imports[expr.id]),)
         return ()
 
     def _param(self, func: FuncInfo, name: str) -> tuple[Ref, ...]:
@@ -157,10 +161,15 @@ class Refs:
                 held = self._union_at(values, cls.name)
                 if held:
                     attrs[f"{key}.{attr}"] = held
+        globals_: dict[str, tuple[Ref, ...]] = {}
+        for name, values in self.scope.bindings.items():
+            held = self._union_at(values, None)
+            if any(r.kind == "client" for r in held):  # only globals that hold a client (or may)
+                globals_[f"{self.scope.module}.{name}"] = held
         passed = self._passed()
         funcs = self.scope.functions
         params = {k: _positional(funcs[k]) for k in sorted(self._param_funcs) if k in funcs}
-        return FlowFacts(returns, attrs, passed, params, bases)
+        return FlowFacts(returns, attrs, passed, params, bases, globals_)
 
     def _returns(self, info: FuncInfo) -> tuple[Ref, ...]:
         client = self.resolver.clients.returned_client(info, self.scope)  # memoised: factories resolved
@@ -172,7 +181,7 @@ class Refs:
             out.update(dict.fromkeys(self._symbolic(value, env, 0)))
         return tuple(out)[:_MAX_REFS]
 
-    def _union_at(self, values: list[ast.expr], cls: str) -> tuple[Ref, ...]:
+    def _union_at(self, values: list[ast.expr], cls: str | None) -> tuple[Ref, ...]:
         out: dict[Ref, None] = {}
         for value in values:
             out.update(dict.fromkeys(self.of(value, Env(self.scope, self.scope.parent.get(value), cls))))

@@ -189,6 +189,13 @@ def _collect_statements(
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             # Closures see the method's `self`, so they keep its class.
             _collect_function(scope, stmt, cls, f"{key}.{stmt.name}")
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            # `async with AsyncOpenAI() as client:`: an SDK client's __enter__ returns the client itself
+            for item in stmt.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    info.bindings[item.optional_vars.id].append(item.context_expr)
+                    scope.parent[item.context_expr] = info
+            _collect_statements(scope, stmt.body, info, cls, key, guards)
         elif isinstance(stmt, ast.If):
             _collect_statements(scope, stmt.body, info, cls, key, (*guards, (stmt.test, True)))
             _collect_statements(scope, stmt.orelse, info, cls, key, (*guards, (stmt.test, False)))
