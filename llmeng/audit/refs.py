@@ -163,6 +163,10 @@ class Refs:
                     attrs[f"{key}.{attr}"] = held
         globals_: dict[str, tuple[Ref, ...]] = {}
         for name, values in self.scope.bindings.items():
+            if not any(
+                isinstance(v, (ast.Call, ast.Name, ast.Attribute, ast.IfExp, ast.BoolOp)) for v in values
+            ):
+                continue  # constants, strings, tables
             held = self._union_at(values, None)
             if any(r.kind == "client" for r in held):  # only globals that hold a client (or may)
                 globals_[f"{self.scope.module}.{name}"] = held
