@@ -174,7 +174,7 @@ class _Scan:
     """The state of one pass over a log's entries: only the entry being read is held."""
 
     inside: bool = False  # within an entry, or past the closing marker (the footer is ours)
-    begin: tuple[int, re.Match[str]] | None = None  # the open entry's begin marker and its line
+    begin: tuple[int, dict[str, str]] | None = None  # the open entry's begin line and attributes
     block: list[str] = field(default_factory=list)  # the open entry's lines so far
     closed: str | None = None
     # Reported in this order: damage seen line by line, then what pairing the markers found.
@@ -183,12 +183,15 @@ class _Scan:
 
     def line(self, lineno: int, line: str) -> Entry | None:
         """Take the next line; the entry it ends, if it ends one."""
-        found = _marker(line) if line.startswith("<!-- llmeng:") else None
-        if found is None:
-            if line.startswith("<!-- llmeng:"):
-                self.line_problems.append(f"line {lineno}: damaged marker (writer killed mid-write?)")
-            elif line.strip() and not self.inside:
+        if not line.startswith("<!-- llmeng:"):
+            if self.begin is not None:  # most lines: the body of the entry being read
+                self.block.append(line)
+            elif not self.inside and line.strip():
                 self.line_problems.append(f"line {lineno}: text outside any entry (a hand edit?)")
+            return None
+        found = _marker(line)
+        if found is None:
+            self.line_problems.append(f"line {lineno}: damaged marker (writer killed mid-write?)")
             self._hold(line)
             return None
         kind, m = found
@@ -198,7 +201,7 @@ class _Scan:
             self._hold(line)
         elif kind == "begin":
             self._unended()
-            self.begin, self.block = (lineno, m), []
+            self.begin, self.block = (lineno, _attrs(m)), []
         else:
             return self._ended(lineno, m)
         return None
@@ -209,7 +212,7 @@ class _Scan:
 
     def _ended(self, lineno: int, end: re.Match[str]) -> Entry | None:
         begin, self.begin = self.begin, None
-        if begin is None or _attrs(begin[1])["id"] != end.group(1):
+        if begin is None or begin[1]["id"] != end.group(1):
             self.pair_problems.append(f"line {lineno}: end marker without its begin marker")
             return None
         return _entry(begin, self.block, end.group(2), self.pair_problems)
@@ -250,10 +253,9 @@ def _attrs(m: re.Match[str]) -> dict[str, str]:
     return dict(pair.split("=", 1) for pair in m.group(1).split())
 
 
-def _entry(begin: tuple[int, re.Match[str]], block: list[str], crc: str, problems: list[str]) -> Entry:
-    """The entry whose begin marker is `begin` and whose lines up to its end marker are `block`."""
-    start, m = begin
-    attrs = _attrs(m)
+def _entry(begin: tuple[int, dict[str, str]], block: list[str], crc: str, problems: list[str]) -> Entry:
+    """The entry whose begin marker (line, attributes) is `begin` and whose lines up to its end are `block`."""
+    start, attrs = begin
     # The checksum covers the heading and the body; a blank line must separate them from the end marker.
     intact = block_crc("\n".join(block[:-1])) == crc and block[-1:] == [""]
     if not intact:
