@@ -211,11 +211,12 @@ class _Scan:
             self.block.append(line)
 
     def _ended(self, lineno: int, end: re.Match[str]) -> Entry | None:
-        begin, self.begin = self.begin, None
+        begin, block = self.begin, self.block
+        self.begin, self.block = None, []  # an entry is held only while it is read
         if begin is None or begin[1]["id"] != end.group(1):
             self.pair_problems.append(f"line {lineno}: end marker without its begin marker")
             return None
-        return _entry(begin, self.block, end.group(2), self.pair_problems)
+        return _entry(begin, block, end.group(2), self.pair_problems)
 
     def end(self) -> Footer:
         self._unended()
