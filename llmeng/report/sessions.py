@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from llmeng.sessions.api import AppendResult, SessionInfo, SessionList, SessionStream, SessionView
     from llmeng.sessions.parse import Entry
+
+# One encoder for every entry `show --format json` writes; json.dumps(indent=2) builds one per call.
+_INDENTED = json.JSONEncoder(indent=2)
 
 NO_ACTIVE_SESSION = 'No active session. Start one with `llmeng session start "<title>"`.'
 
@@ -72,7 +75,8 @@ def list_text(listing: SessionList) -> str:
 
 
 def entry_data(entry: Entry) -> dict[str, Any]:
-    return asdict(entry)
+    # Shallow: every field is a str, int, bool or None, and asdict would deep-copy each one.
+    return {f.name: getattr(entry, f.name) for f in fields(entry)}
 
 
 def entry_text(entry: Entry) -> str:
@@ -100,14 +104,14 @@ def show_json(view: SessionStream) -> Iterator[str]:
     """
     log = view.log
     head = {"session_id": view.session_id, "path": str(view.path), "title": log.title, "fields": log.fields}
-    yield json.dumps(head, indent=2)[: -len("\n}")] + ',\n  "entries": ['
+    yield _INDENTED.encode(head)[: -len("\n}")] + ',\n  "entries": ['
     shown = False
     for entry in log.entries:
-        # Nested two levels down: json.dumps escapes newlines in strings, so each "\n" is layout.
-        nested = json.dumps(entry_data(entry), indent=2).replace("\n", "\n    ")
+        # Nested two levels down: JSON escapes newlines in strings, so each "\n" is layout.
+        nested = _INDENTED.encode(entry_data(entry)).replace("\n", "\n    ")
         yield f"{',' if shown else ''}\n    {nested}"
         shown = True
-    tail = json.dumps({"closed": log.closed, "problems": list(log.problems)}, indent=2)
+    tail = _INDENTED.encode({"closed": log.closed, "problems": list(log.problems)})
     yield ("\n  ]" if shown else "]") + "," + tail[len("{") :] + "\n"
 
 
