@@ -195,8 +195,10 @@ def show(session_id: str | None, root: str | None, fmt: str, as_json: bool) -> i
     Example:
       llmeng session show --format json
     """
-    view = api.show(_root(root), session_id)
-    _emit(as_json, fmt, report.show_data(view), report.show_text(view))
+    render = report.show_json if as_json or fmt == "json" else report.show_text
+    with api.show(_root(root), session_id) as view:
+        for piece in render(view):  # written as read: a log of any size in flat memory
+            click.echo(piece, nl=False)
     return 1 if view.log.problems else 0
 
 

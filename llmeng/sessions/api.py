@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, ParamSpec, Self, TypeVar
 
 from llmeng import claude_paths
 from llmeng.errors import LlmengError
@@ -27,7 +27,7 @@ from llmeng.sessions.store import SessionInfo
 if TYPE_CHECKING:  # parse and tail load on first use
     import threading
 
-    from llmeng.sessions.parse import Entry, SessionLog
+    from llmeng.sessions.parse import Entry, LogStream, SessionLog
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT_S",
@@ -41,6 +41,7 @@ __all__ = [
     "PreparedEntry",
     "SessionInfo",
     "SessionList",
+    "SessionStream",
     "SessionView",
     "append",
     "append_report",
@@ -100,6 +101,21 @@ class SessionView:
     session_id: str
     path: Path
     log: SessionLog
+
+
+@dataclass(frozen=True)
+class SessionStream:
+    """A session read as its entries are iterated (`log.entries`); use it in a `with` to close the file."""
+
+    session_id: str
+    path: Path
+    log: LogStream
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.log.close()
 
 
 def project_root(given: str | Path | None, *, cwd: Path, env: Mapping[str, str], home: Path) -> Path:
@@ -220,11 +236,16 @@ def locate(root: Path, session_id: str | None = None) -> Path:
 
 
 @_fs_errors
-def show(root: Path, session_id: str | None = None) -> SessionView:
-    """The current (or named) session, parsed back from its markdown."""
-    if session_id is None:
-        session_id = store.current_session(root)
-    return _view(root, session_id)
+def show(root: Path, session_id: str | None = None) -> SessionStream:
+    """The current (or named) session, opened to be read back one entry at a time.
+
+    The file is open (a link or a special file refused) when this returns; its entries are parsed
+    as they are iterated, so a log of any size is shown in flat memory.
+    """
+    from llmeng.sessions.parse import stream_session
+
+    path = store.session_path(root, session_id)  # raises, with its fix, when there is no session
+    return SessionStream(path.stem, path, stream_session(path))
 
 
 @_fs_errors

@@ -1,8 +1,11 @@
 import json
+from dataclasses import asdict
+from pathlib import Path
 
 import pytest
 
 from llmeng.cli import main
+from llmeng.report.sessions import entry_text
 from llmeng.sessions.parse import read_session
 from llmeng.sessions.store import current_session
 
@@ -133,6 +136,24 @@ def test_show_damaged_log_exits_1(project, capsys):
         f.write("<!-- llmeng:entry id=torn agent=a source=cli time=x -->\nhalf\n\n")
     code, out, _ = run(capsys, "session", "show")
     assert code == 1 and "problem: line" in out
+
+
+def test_show_streams_the_same_output_the_whole_log_rendered_at_once_gave(project, capsys):
+    _, out, _ = run(capsys, "session", "start", "Streamed", "--json")
+    path = Path(json.loads(out)["path"])
+    for i in range(5):
+        (project / "r.md").write_text(f"# r{i}\n\n```python\nleft open {'✓' * i}")
+        run(capsys, "session", "append", "--agent", f"a{i}", "r.md")
+    with open(path, "a") as f:
+        f.write("a hand-written note\n")
+    log = read_session(path)
+    code, out, _ = run(capsys, "session", "show", "--json")
+    whole = {"session_id": path.stem, "path": json.loads(out)["path"], **asdict(log)}
+    assert code == 1 and out == json.dumps(whole, indent=2, default=str) + "\n"
+    code, out, _ = run(capsys, "session", "show")
+    lines = [f"# {log.title}", *(f"{k}: {v}" for k, v in log.fields.items()), ""]
+    lines += [entry_text(e) for e in log.entries] + [f"problem: {p}" for p in log.problems]
+    assert code == 1 and out == "\n".join(lines) + "\n" and len(log.entries) == 5
 
 
 def test_every_session_command_has_help_with_example(capsys):
