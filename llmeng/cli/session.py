@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from llmeng import clock
+from llmeng.errors import LlmengError
 from llmeng.report import sessions as report
 from llmeng.sessions import api
 
@@ -197,8 +198,14 @@ def show(session_id: str | None, root: str | None, fmt: str, as_json: bool) -> i
     """
     render = report.show_json if as_json or fmt == "json" else report.show_text
     with api.show(_root(root), session_id) as view:
-        for piece in render(view):  # written as read: a log of any size in flat memory
-            click.echo(piece, nl=False)
+        try:
+            for piece in render(view):  # written as read: a log of any size in flat memory
+                click.echo(piece, nl=False)
+        except OSError as e:  # the disk failed after the file was opened: what was shown stands
+            raise LlmengError(
+                f"reading {view.path} failed partway: {e.strerror or e}",
+                "check the disk, then run `llmeng session show` again",
+            ) from None
     return 1 if view.log.problems else 0
 
 

@@ -235,3 +235,20 @@ def test_every_json_output_names_the_session_id_the_same_way(project, capsys):
     assert shown["session_id"] == sid and [e["id"] for e in shown["entries"]] == [appended["entry_id"]]
     _, out, _ = run(capsys, "session", "end", "--json")
     assert json.loads(out) == {**started, "state": "archive", "path": json.loads(out)["path"]}
+
+
+def test_a_read_error_partway_through_show_is_exit_2_with_a_fix(project, capsys, monkeypatch):
+    import errno
+
+    from llmeng.report import sessions as report
+
+    run(capsys, "session", "start", "--json")
+
+    def failing(view):
+        yield "# first piece\n"
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(report, "show_text", failing)
+    code, out, err = run(capsys, "session", "show")
+    assert code == 2 and out == "# first piece\n"
+    assert "failed partway: Input/output error" in err and "fix:" in err and "Traceback" not in err
