@@ -45,11 +45,13 @@ class Walker:
         self.found: list[Found] = []
         self.funcs: list[FuncWalk] = []
         self.has_sink = False
+        self._raise_loops: set[int] = set()  # loops that raise when exhausted (frames.loops_then_raise)
         # Keys of the functions that hold another one: one pass, not a scan of all per function
         # (a file with 16k functions took minutes).
         self._enclosing = {k.rsplit(".", 1)[0] for k in scope.functions}
 
     def run(self, tree: ast.Module) -> None:
+        self._raise_loops = fr.loops_then_raise(tree.body)
         module = FuncWalk(f"{self.scope.module}.<module>", (), Ctx(), Ctx())
         self.funcs.append(module)
         for stmt in tree.body:
@@ -78,7 +80,8 @@ class Walker:
             return
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             self._visit(node.iter if not isinstance(node, ast.While) else node.test, frames, env, walk)
-            inner = (*frames, fr.loop_frame(node, self.scope))
+            raises_after = id(node) in self._raise_loops
+            inner = (*frames, fr.loop_frame(node, self.scope, raises_after=raises_after))
             for stmt in node.body:
                 self._visit(stmt, inner, env, walk)
             for stmt in node.orelse:
@@ -210,12 +213,7 @@ def _library_decorator(name: str, dec: ast.expr, line: int) -> Ctx:
 
 def _wraps(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: ModuleScope) -> Ctx:
     """What this function does for the functions it decorates, if it is an in-project decorator."""
-    handles = loops_with_try = False
-    for sub in fast_walk(node):
-        if isinstance(sub, ast.Try) and not handles:
-            handles = fr.try_frame(sub, scope).handles
-        elif isinstance(sub, (ast.For, ast.AsyncFor, ast.While)) and not loops_with_try:
-            loops_with_try = any(isinstance(t, ast.Try) for t in fast_walk(sub))
+    handles, retries = fr.wrapper_effects(node, scope)
     handled = f"error-handling decorator {node.name} (line {node.lineno})" if handles else None
-    retry = f"retry decorator {node.name} (line {node.lineno})" if loops_with_try and handles else None
+    retry = f"retry decorator {node.name} (line {node.lineno})" if retries else None
     return Ctx(handled=handled, retry=retry)

@@ -93,3 +93,26 @@ def test_generic_method_names_do_not_link_callers():
     graph = CallGraph(funcs)
     assert graph.targets("*.run") == [] and graph.targets("*.ask") == ["b.B.ask"]
     assert "a.A.run" not in graph.callers and graph.callers["b.B.ask"][0][0] == "c.main"
+
+
+def test_a_retry_loop_that_raises_after_the_last_attempt_retries_but_does_not_handle():
+    code = (
+        "def f(q):\n    for attempt in range(3):\n        try:\n"
+        "            return c.chat.completions.create(model='m', messages=q)\n"
+        "        except openai.RateLimitError:\n            if attempt == 2:\n                raise\n"
+        "            time.sleep(1)\n"
+    )
+    rules = _rules(code, 6)
+    assert "LLM103" not in rules and "LLM105" in rules
+
+
+def test_in_project_retry_decorator_that_raises_when_exhausted_does_not_handle():
+    code = (
+        "def retrying(fn):\n    def wrapper(*a):\n        for _ in range(3):\n            try:\n"
+        "                return fn(*a)\n            except Exception:\n                time.sleep(1)\n"
+        "        raise RuntimeError('gave up')\n    return wrapper\n\n\n@retrying\ndef f(q):\n"
+        "    return c.chat.completions.create(model='m', messages=q)\n"
+    )
+    rules = _rules(code, 16)
+    assert "LLM103" not in rules and "LLM105" in rules
+
