@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llmeng.audit import audit_source
+from llmeng.audit import audit_paths, audit_source
 from llmeng.audit.callgraph import CallGraph
 from llmeng.audit.model import Ctx, Edge, FuncSummary
 
@@ -116,3 +116,66 @@ def test_in_project_retry_decorator_that_raises_when_exhausted_does_not_handle()
     rules = _rules(code, 16)
     assert "LLM103" not in rules and "LLM105" in rules
 
+
+def test_a_finding_on_some_paths_lists_the_covered_and_the_uncovered_ones():
+    code = (
+        "def leaf(q):\n    return c.chat.completions.create(model='m', messages=q)\n\n\n"
+        "def careful(q):\n    try:\n        return leaf(q)\n    except openai.APIError:\n        return None\n\n\n"
+        "def careless(q):\n    return leaf(q)\n"
+    )
+    found = [f for f in audit_source(HEAD + code, "m.py").findings if f.rule_id == "LLM105"]
+    assert [f.location.line for f in found] == [4]
+    assert found[0].evidence["paths"] == (
+        "handled on 1 of 2 paths: careful() -> leaf() handles (try/except openai.APIError at line 8, m.py:9);"
+        " careless() -> leaf() does not"
+    )
+
+
+def test_every_path_covered_is_no_finding_and_a_cycle_is_not_a_path():
+    code = (
+        "def leaf(q, n=0):\n    if n:\n        return again(q, n - 1)\n"
+        "    return c.chat.completions.create(model='m', messages=q)\n\n\n"
+        "def again(q, n):\n    return leaf(q, n)\n\n\n"
+        "def top(q):\n    try:\n        return leaf(q, 2)\n    except Exception:\n        return None\n"
+    )
+    assert "LLM105" not in _rules(code, 6)
+
+
+def test_a_handler_around_an_interface_call_covers_each_implementation():
+    impls = "".join(
+        f"class P{i}:\n    def reply(self, q):\n"
+        f"        return c.chat.completions.create(model='m{i}', messages=q)\n\n\n"
+        for i in range(4)
+    )
+    agent = "class Agent:\n    def ask(self, q):\n        try:\n            return self.llm.reply(q)\n"
+    handled = agent + "        except Exception:\n            return None\n"
+    found = audit_source(HEAD + impls + handled, "m.py").findings
+    assert not [f for f in found if f.rule_id == "LLM105"]
+    unhandled = agent.replace("try:\n            return self.llm.reply(q)\n", "return self.llm.reply(q)\n")
+    found = audit_source(HEAD + impls + unhandled, "m.py").findings
+    assert len([f for f in found if f.rule_id == "LLM105"]) == 4
+
+
+def test_a_retry_reached_only_through_a_guessed_link_is_not_a_nested_retry():
+    impls = "".join(
+        f"class P{i}:\n    def reply(self, q):\n"
+        f"        return d.chat.completions.create(model='m{i}', messages=q)\n\n\n"
+        for i in range(4)
+    )
+    agent = (
+        "class Agent:\n    @tenacity.retry(stop=tenacity.stop_after_attempt(3))\n"
+        "    def ask(self, q):\n        return self.llm.reply(q)\n"
+    )
+    found = audit_source(HEAD + "d = openai.OpenAI(timeout=30)\n" + impls + agent, "m.py").findings
+    assert not [f for f in found if f.rule_id == "LLM104"]
+
+
+def test_callers_in_the_projects_tests_are_not_call_paths(tmp_path):
+    (tmp_path / "app.py").write_text(
+        HEAD + "def leaf(q):\n    return c.chat.completions.create(model='m', messages=q)\n\n\n"
+        "def page(q):\n    try:\n        return leaf(q)\n    except Exception:\n        return None\n"
+    )
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "check_app.py").write_text("from app import leaf\n\n\ndef check():\n    leaf([])\n")
+    found = audit_paths([tmp_path]).findings
+    assert not [f for f in found if f.rule_id == "LLM105"]
