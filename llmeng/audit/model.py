@@ -21,9 +21,15 @@ class Setting:
     value: float | None
     state: str
     origin: str
+    # What would change a value the code ships with ("`llm_kwargs` sets `timeout`"): the setting comes
+    # from a configuration default or is absent from an opaque **kwargs.
+    unless: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"value": self.value, "state": self.state, "origin": self.origin}
+        out: dict[str, object] = {"value": self.value, "state": self.state, "origin": self.origin}
+        if self.unless:
+            out["unless"] = self.unless
+        return out
 
 
 @dataclass(frozen=True)

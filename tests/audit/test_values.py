@@ -30,6 +30,10 @@ class Env(BaseSettings):
     timeout: float = 600
 
 
+class Required(BaseSettings):
+    timeout: float
+
+
 cfg = Cfg()
 cfg_kw = Cfg(timeout=5)
 
@@ -66,7 +70,7 @@ def _fold(scope, expr: str, func: str | None = "m.Client.call"):
         ("30", 30),
         ("-5", -5),
         ("2 * 60 + 1", 121),
-        ("float('7')", "7"),
+        ("float('7')", 7.0),
         ("TIMEOUT", 30),
         ("DOUBLE", 60),
         ("CONFIG['timeout']", 12),
@@ -90,12 +94,10 @@ def test_known_values(scope, expr, value):
 @pytest.mark.parametrize(
     "expr, origin",
     [
-        ("os.getenv('T')", "environment"),
-        ("os.environ.get('T', 5)", "environment"),
         ("os.environ['T']", "environment"),
         ("n", "parameter n"),
         ("twice", "variable twice"),
-        ("Env().timeout", "configuration"),
+        ("Required().timeout", "required field Required.timeout"),
         ("settings.timeout", "configuration"),
         ("load()", "computed"),
         ("a if b else c", "a if b else c"),
@@ -137,6 +139,54 @@ def test_lookup_missing_and_hidden(scope):
     assert _lookup(scope, "f(a=1)", "timeout") is MISSING
     assert _lookup(scope, "f(http_options=None)", "http_options.timeout") is MISSING
     hidden = _lookup(scope, "f(**kwargs)", "timeout")
-    assert hidden is not MISSING and not hidden.known and hidden.origin == "**kwargs"
+    assert hidden.absent and hidden.origin == "**kwargs" and hidden.unless == "`kwargs` sets `timeout`"
+    both = _lookup(scope, "f(**kwargs, **extra)", "timeout")
+    assert both.absent and both.unless == "`kwargs` sets `timeout` or `extra` sets `timeout`"
+    assert _lookup(scope, "f(**config.get('llm', {}))", "timeout").absent
+    assert _lookup(scope, "f(**{**kwargs, 'timeout': 4})", "timeout").value == 4
+    # A mapping computed where the analysis cannot see is not absent: the code may well set it.
+    computed = _lookup(scope, "f(**load())", "timeout")
+    assert not computed.known and not computed.absent
     opaque = _lookup(scope, "f(http_options=make())", "http_options.timeout")
     assert not opaque.known and opaque.origin == "make()"
+
+
+@pytest.mark.parametrize(
+    "expr, value, unless",
+    [
+        ("os.environ.get('T', 5)", 5, "the environment sets 'T'"),
+        ("int(os.getenv('T', '30'))", 30, "the environment sets 'T'"),
+        ("Env().timeout", 600, "the environment sets timeout"),
+        ("config.get('timeout', 20)", 20, "`config` sets 'timeout'"),
+        ("getattr(config, 'timeout', 9)", 9, "`config` sets 'timeout'"),
+        ("typer.Option(45, help='s')", 45, "the command line sets it"),
+    ],
+)
+def test_a_configuration_read_takes_the_default_the_code_ships(scope, expr, value, unless):
+    val = _fold(scope, expr)
+    assert val.known and val.value == value and val.unless == unless, val
+
+
+@pytest.mark.parametrize(
+    "expr, unless",
+    [
+        ("os.getenv('T')", "the environment sets 'T'"),
+        ("config.get('timeout')", "`config` sets 'timeout'"),
+    ],
+)
+def test_a_configuration_read_without_a_default_is_absent(scope, expr, unless):
+    val = _fold(scope, expr)
+    assert val.absent and not val.known and val.unless == unless, val
+
+
+@pytest.mark.parametrize(
+    "expr, origin",
+    [
+        ("typer.Option(..., help='s')", "required CLI option"),
+        ("float(os.getenv('T'))", "required (float(os.getenv('T')))"),
+        ("int(config.get('timeout'))", "required"),
+    ],
+)
+def test_a_value_the_program_cannot_run_without_counts_as_configured(scope, expr, origin):
+    val = _fold(scope, expr)
+    assert not val.known and not val.absent and val.origin.startswith(origin), val

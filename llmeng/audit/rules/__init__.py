@@ -93,5 +93,15 @@ def project_finding(rule: Rule, project: ProjectFacts, message: str, evidence: M
     )
 
 
+def as_shipped(setting: Setting) -> Confidence | None:
+    """Medium confidence for a setting the configuration may change (a default it ships, an opaque **kwargs)."""
+    return Confidence.MEDIUM if setting.unless else None
+
+
+def origin(setting: Setting) -> str:
+    """Where a setting came from, and what would change it: "not set; unless `kw` sets `max_tokens`"."""
+    return f"{setting.origin}; unless {setting.unless}" if setting.unless else setting.origin
+
+
 def seconds(setting: Setting) -> str:
     return "none (waits forever)" if setting.value is None else f"{setting.value:g} s"

@@ -12,8 +12,10 @@ from llmeng.audit.rules import (
     AuditCheck,
     CallView,
     ProjectFacts,
+    as_shipped,
     call_evidence,
     call_finding,
+    origin,
     project_finding,
     seconds,
 )
@@ -153,11 +155,11 @@ NO_RATE_LIMIT = Rule(
 def no_timeout(view: CallView) -> Iterator[Finding]:
     t, deadline = view.site.timeout, view.mit.deadline
     if t.state in (SET, DEFAULT) and t.value is None and not deadline.full:
-        conf = Confidence.MEDIUM if "parameter" in t.origin else None
+        conf = Confidence.MEDIUM if "parameter" in t.origin else as_shipped(t)
         yield call_finding(
             NO_TIMEOUT,
             view.site,
-            f"{view.site.call}() has no timeout ({t.origin})",
+            f"{view.site.call}() has no timeout ({origin(t)})",
             call_evidence(view.site, deadline=_partial(deadline, "bounded", "bounds it") or "none found"),
             conf,
         )
@@ -170,8 +172,10 @@ def long_timeout(view: CallView) -> Iterator[Finding]:
         yield call_finding(
             LONG_TIMEOUT,
             view.site,
-            f"{view.site.call}() relies on the {seconds(t)} default timeout (worst case {worst})",
+            f"{view.site.call}() relies on the {seconds(t)} default timeout (worst case {worst}"
+            + (f"; unless {t.unless})" if t.unless else ")"),
             call_evidence(view.site, worst_case=worst, deadline=_partial(deadline, "bounded", "bounds it")),
+            as_shipped(t),
         )
 
 
@@ -181,8 +185,9 @@ def retries_disabled(view: CallView) -> Iterator[Finding]:
         yield call_finding(
             RETRIES_DISABLED,
             view.site,
-            f"{view.site.call}() makes a single attempt ({a.origin})",
+            f"{view.site.call}() makes a single attempt ({origin(a)})",
             call_evidence(view.site, retry_wrapper=_partial(retry, "retried", "retries it") or "none found"),
+            as_shipped(a),
         )
 
 
@@ -202,6 +207,7 @@ def nested_retries(view: CallView) -> Iterator[Finding]:
                 inner_attempts=a.value,
                 paths=_partial(retry, "retried", "retries it"),
             ),
+            as_shipped(a),
         )
 
 
