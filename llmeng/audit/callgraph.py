@@ -39,7 +39,7 @@ _GENERIC = frozenset(
 # guesses still make paths: a handler around `self.llm.send()` covers every `send` it may reach.
 _MAX_CANDIDATES = 2
 _MAX_GUESSES = 50
-_KINDS = ("handled", "retry", "deadline", "fallback")
+_KINDS = ("handled", "retry", "deadline", "fallback", "breaker", "limit")
 # Caller steps explored per function and kind: a helper called from hundreds of places stays bounded.
 _MAX_STEPS = 2000
 _SHOWN = 3  # paths named in the evidence, per verdict
@@ -89,6 +89,8 @@ class Mitigations:
     retry: Coverage = Coverage()
     deadline: Coverage = Coverage()
     fallback: Coverage = Coverage()
+    breaker: Coverage = Coverage()
+    limit: Coverage = Coverage()
 
 
 class CallGraph:
@@ -219,7 +221,7 @@ def _is_test(module: str) -> bool:
 
 
 def _values(ctx: Ctx) -> tuple[str | None, ...]:
-    return (ctx.handled, ctx.retry, ctx.deadline, ctx.fallback)
+    return (ctx.handled, ctx.retry, ctx.deadline, ctx.fallback, ctx.breaker, ctx.limit)
 
 
 def _chain(path: tuple[str, ...]) -> str:

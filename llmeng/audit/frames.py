@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from llmeng.audit.fastwalk import walk as fast_walk
+from llmeng.audit.guards import BREAKER, LIMIT, SEMAPHORE_NOTE, guard_of, is_semaphore
 from llmeng.audit.model import Ctx
 from llmeng.audit.scope import ModuleScope
 
@@ -78,7 +79,7 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 @dataclass(frozen=True)
 class Frame:
-    kind: str  # try | loop | with | deadline
+    kind: str  # try | handler | loop | deadline | breaker | limit
     line: int
     note: str
     retry_like: bool = False
@@ -192,6 +193,19 @@ def _raise_next(rest: list[ast.stmt]) -> bool:
     return False
 
 
+def with_frames(node: ast.With | ast.AsyncWith, scope: ModuleScope, cls: str | None) -> tuple[Frame, ...]:
+    """Deadlines, suppressions, breakers and limiters among a `with` statement's context managers."""
+    found = []
+    for item in node.items:
+        guard = guard_of(item.context_expr, scope, cls)
+        if guard is not None:
+            weak = f"{SEMAPHORE_NOTE} " if is_semaphore(item.context_expr, scope, cls) else ""
+            note = f"{weak}`with {ast.unparse(item.context_expr)[:40]}` at line {node.lineno}"
+            found.append(Frame(guard, node.lineno, note))
+    frame = with_frame(node, scope)
+    return (*found, frame) if frame is not None else tuple(found)
+
+
 def with_frame(node: ast.With | ast.AsyncWith, scope: ModuleScope) -> Frame | None:
     for item in node.items:
         expr = item.context_expr
@@ -217,9 +231,13 @@ def deadline_frame(node: ast.Call, scope: ModuleScope) -> Frame | None:
 
 def ctx_of(frames: tuple[Frame, ...]) -> Ctx:
     """What the frames around a call (outermost first) do for it."""
-    handled = retry = deadline = fallback = None
+    handled = retry = deadline = fallback = breaker = limit = None
     for i in range(len(frames) - 1, -1, -1):
         f = frames[i]
+        if f.kind == BREAKER:
+            breaker = breaker or f.note
+        elif f.kind == LIMIT:
+            limit = limit or f.note
         if f.kind == "try" and f.fallback:
             fallback = fallback or f"except branch at line {f.line} calls a model"
         if f.kind == "try" and f.handles and not _exhausts_into_raise(frames, i):
@@ -230,7 +248,7 @@ def ctx_of(frames: tuple[Frame, ...]) -> Ctx:
             deadline = deadline or f.note
         elif f.kind == "loop" and (f.tenacity or (f.retry_like and _try_inside(frames, i))):
             retry = retry or f.note
-    return Ctx(handled, retry, deadline, fallback)
+    return Ctx(handled, retry, deadline, fallback, breaker, limit)
 
 
 def _try_inside(frames: tuple[Frame, ...], loop_index: int) -> bool:

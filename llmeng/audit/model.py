@@ -40,6 +40,8 @@ class Ctx:
     retry: str | None = None
     deadline: str | None = None
     fallback: str | None = None
+    breaker: str | None = None  # a circuit breaker guards the call
+    limit: str | None = None  # an outbound rate limiter or semaphore paces the call
 
     def merged(self, other: Ctx) -> Ctx:
         return Ctx(
@@ -47,6 +49,8 @@ class Ctx:
             self.retry or other.retry,
             self.deadline or other.deadline,
             self.fallback or other.fallback,
+            self.breaker or other.breaker,
+            self.limit or other.limit,
         )
 
 
@@ -70,6 +74,7 @@ class CallSite:
     ctx: Ctx = Ctx()
     client_retry_wrapper: str | None = None
     client_fallback: str | None = None
+    client_rate_limit: str | None = None  # a limit built into the client (rate_limiter=, Router rpm)
     system_taint: str | None = None
     output_sink: str | None = None
     sink_guarded: bool = False

@@ -26,6 +26,7 @@ _LITELLM_NATIVE = (
     "replicate/",
     "mistral/",
 )
+_LIMIT_KWARGS = ("rate_limiter", "rpm", "tpm", "max_parallel_requests", "default_max_parallel_requests")
 _LITELLM_OPENAI = ("openai/", "azure/", "gpt-", "o1", "o3", "o4", "chatgpt-", "text-davinci")
 
 
@@ -37,6 +38,7 @@ class Resolved:
     model: str | None
     retry_wrapper: str | None
     fallback: str | None
+    rate_limit: str | None = None
 
 
 def resolve_settings(det: Detected, env: Env) -> Resolved:
@@ -58,6 +60,7 @@ def resolve_settings(det: Detected, env: Env) -> Resolved:
         model=model,
         retry_wrapper=_retry_wrapper(det, layers),
         fallback=_fallback(det, layers),
+        rate_limit=_rate_limit(det, layers),
     )
 
 
@@ -189,6 +192,27 @@ def _fallback(det: Detected, layers: Layers) -> str | None:
         for kw in keywords:
             if kw.arg in det.sdk.fallback_kwargs:
                 return f"{kw.arg}= ({where})"
+    return None
+
+
+def _rate_limit(det: Detected, layers: Layers) -> str | None:
+    """An outbound limit built into the client: LangChain rate_limiter=, Router rpm/tpm, botocore adaptive."""
+    for keywords, env, where in layers:
+        for kw in keywords:
+            if kw.arg in _LIMIT_KWARGS:
+                val = fold(kw.value, env)
+                if not val.absent and not (val.known and val.value is None):
+                    return f"{kw.arg}= ({where})"
+        mode = lookup(keywords, ["config", "retries", "mode"], env)
+        if mode.known and mode.value == "adaptive":
+            return f"botocore adaptive retry mode ({where})"
+    ctor = det.client.ctor if det.client is not None else None
+    if ctor is not None and det.sdk.key == "litellm_router":
+        for node in ast.walk(ctor):
+            if isinstance(node, ast.Dict) and any(
+                isinstance(k, ast.Constant) and k.value in _LIMIT_KWARGS for k in node.keys
+            ):
+                return f"rpm/tpm in the Router's model_list ({det.client.via})"  # type: ignore[union-attr]
     return None
 
 

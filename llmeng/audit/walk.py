@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from llmeng.audit import frames as fr
+from llmeng.audit import guards
 from llmeng.audit.detected import Detected
 from llmeng.audit.fastwalk import CHILD_FIELDS, children
 from llmeng.audit.fastwalk import walk as fast_walk
@@ -88,8 +89,8 @@ class Walker:
                 self._visit(stmt, frames, env, walk)
             return
         if isinstance(node, (ast.With, ast.AsyncWith)):
-            frame = fr.with_frame(node, self.scope)
-            inner = (*frames, frame) if frame else frames
+            cls = env.func.cls if env.func else None
+            inner = (*frames, *fr.with_frames(node, self.scope, cls))
             for item in node.items:
                 self._visit(item.context_expr, frames, env, walk)
             for stmt in node.body:
@@ -132,6 +133,10 @@ class Walker:
             return
         if not self.has_sink and sink_kind(node, self.scope) is not None:
             self.has_sink = True
+        cls = env.func.cls if env.func else None
+        # `await limiter.acquire()` paces what the function calls; `breaker.call(ask, q)` guards ask.
+        walk.ctx = walk.ctx.merged(guards.acquire_ctx(node, self.scope, cls))
+        ctx = ctx.merged(guards.through_ctx(node, self.scope, cls))
         callee = self._callee(node.func, env)
         if callee is not None:
             walk.edges.append(Edge(callee, node.lineno, ctx))
@@ -140,7 +145,7 @@ class Walker:
             ref = self._callee(arg, env) if isinstance(arg, (ast.Name, ast.Attribute)) else None
             if ref is not None and not ref.startswith("*."):
                 if not ctx.handled and _submits(node):
-                    ctx = Ctx(self._result_handled(env), ctx.retry, ctx.deadline, ctx.fallback)
+                    ctx = replace(ctx, handled=self._result_handled(env))
                 walk.edges.append(Edge(ref, node.lineno, ctx))
 
     def _result_handled(self, env: Env) -> str | None:
@@ -187,6 +192,7 @@ class Walker:
             name = self.scope.dotted(target) or ast.unparse(target)
             names.append(name)
             ctx = ctx.merged(_library_decorator(name, dec, info.node.lineno))
+            ctx = ctx.merged(guards.decorator_ctx(dec, self.scope, info.cls))
         nested = info.key in self._enclosing
         return tuple(names), ctx, _wraps(info.node, self.scope) if nested else Ctx()
 

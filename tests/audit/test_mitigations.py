@@ -179,3 +179,22 @@ def test_callers_in_the_projects_tests_are_not_call_paths(tmp_path):
     (tmp_path / "tests" / "check_app.py").write_text("from app import leaf\n\n\ndef check():\n    leaf([])\n")
     found = audit_paths([tmp_path]).findings
     assert not [f for f in found if f.rule_id == "LLM105"]
+
+
+def test_a_breaker_or_limiter_that_guards_no_llm_call_is_named_as_not_connected():
+    code = (
+        "import pybreaker\nbreaker = pybreaker.CircuitBreaker()\n\n\n@breaker\ndef save(row):\n    return row\n\n\n"
+        "def ask(q):\n    return c.chat.completions.create(model='m', messages=q)\n"
+    )
+    [f] = [f for f in audit_source(HEAD + code, "m.py").findings if f.rule_id == "LLM107"]
+    assert f.evidence["not_connected"] == "m.py:3 import pybreaker (guards no LLM call path)"
+    guarded = code.replace("@breaker\ndef save", "def save").replace("def ask", "@breaker\ndef ask")
+    assert not [f for f in audit_source(HEAD + guarded, "m.py").findings if f.rule_id == "LLM107"]
+
+
+def test_a_semaphore_around_the_call_itself_paces_it():
+    code = (
+        "sem = asyncio.Semaphore(4)\nd = openai.AsyncOpenAI(timeout=30)\n\n\nasync def ask(q):\n"
+        "    async with sem:\n        return await d.chat.completions.create(model='m', messages=q)\n"
+    )
+    assert not [f for f in audit_source(HEAD + code, "m.py").findings if f.rule_id == "LLM108"]

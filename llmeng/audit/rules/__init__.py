@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -24,6 +24,8 @@ class ProjectFacts:
     secrets: tuple[tuple[str, Secret], ...] = ()
     lookup: ModelLookup | None = None
     today: date | None = None
+    # Breakers and limiters connected to LLM calls ("breaker", "limit" -> where), see guards.py.
+    guards: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def anchor(self) -> CallSite | None:

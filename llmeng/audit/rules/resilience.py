@@ -253,21 +253,28 @@ def _partial(coverage: Coverage, done: str, verb: str) -> str | None:
 
 
 def no_circuit_breaker(project: ProjectFacts) -> Iterator[Finding]:
-    if "breaker" in project.signals or any(s.sdk == "litellm_router" for s in project.sites):
+    if "breaker" in project.guards or any(s.sdk == "litellm_router" for s in project.sites):
         return
-    yield project_finding(NO_CIRCUIT_BREAKER, project, "no circuit breaker protects the LLM calls", {})
+    seen = project.signals.get("breaker")
+    yield project_finding(
+        NO_CIRCUIT_BREAKER,
+        project,
+        "no circuit breaker protects the LLM calls",
+        {"not_connected": f"{seen} (guards no LLM call path)"} if seen else {},
+    )
 
 
 def no_rate_limit(project: ProjectFacts) -> Iterator[Finding]:
-    if "ratelimit" in project.signals:
+    if "limit" in project.guards:
         return
+    evidence = {}
+    seen = project.signals.get("ratelimit") or project.signals.get("semaphore")
+    if seen:
+        evidence["not_connected"] = f"{seen} (paces no LLM call path)"
     inbound = project.signals.get("inbound-ratelimit")
-    yield project_finding(
-        NO_RATE_LIMIT,
-        project,
-        "no outbound rate limiting of LLM calls",
-        {"inbound_only": inbound} if inbound else {},
-    )
+    if inbound:
+        evidence["inbound_only"] = inbound
+    yield project_finding(NO_RATE_LIMIT, project, "no outbound rate limiting of LLM calls", evidence)
 
 
 CHECKS = (
