@@ -134,6 +134,15 @@ class CallGraph:
             return list(candidates)
         return list(self.by_tail.get(".".join(callee.split(".")[-2:]), []))
 
+    def edge_ctx(self, caller: str, edge: Edge) -> Ctx:
+        """What a caller adds around one call: the frames there, its decorators, and a project function
+        that the callee is handed to and that wraps it (`retrying(self._ask)(**kwargs)`)."""
+        ctx = edge.ctx.merged(self.decorator_ctx(caller))
+        if edge.through is not None:
+            for target in self.targets(edge.through):
+                ctx = ctx.merged(self.funcs[target].wraps)
+        return ctx
+
     def decorator_ctx(self, key: str) -> Ctx:
         """Mitigations a function's decorators give it: library ones and in-project wrappers."""
         if key in self._decorated:
@@ -186,7 +195,7 @@ class CallGraph:
                 if caller in path:
                     continue
                 budget -= 1
-                value = _values(edge.ctx.merged(self.decorator_ctx(caller)))[index]
+                value = _values(self.edge_ctx(caller, edge))[index]
                 if not value:
                     stack.append(((*path, caller), guessed or guess))
                     continue

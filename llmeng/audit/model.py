@@ -87,6 +87,8 @@ class Edge:
     callee: str
     line: int
     ctx: Ctx
+    # A function handed to another one, which runs it: `retrying(self._ask, ...)`, `partial(ask, q)`.
+    through: str | None = None
 
 
 @dataclass(frozen=True)

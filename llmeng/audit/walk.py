@@ -146,7 +146,7 @@ class Walker:
             if ref is not None and not ref.startswith("*."):
                 if not ctx.handled and _submits(node):
                     ctx = replace(ctx, handled=self._result_handled(env))
-                walk.edges.append(Edge(ref, node.lineno, ctx))
+                walk.edges.append(Edge(ref, node.lineno, ctx, callee))
 
     def _result_handled(self, env: Env) -> str | None:
         # Errors of a submitted callable surface at future.result(); a try around that handles them.

@@ -198,3 +198,16 @@ def test_a_semaphore_around_the_call_itself_paces_it():
         "    async with sem:\n        return await d.chat.completions.create(model='m', messages=q)\n"
     )
     assert not [f for f in audit_source(HEAD + code, "m.py").findings if f.rule_id == "LLM108"]
+
+
+def test_a_function_handed_to_an_in_project_retry_wrapper_is_retried_there():
+    code = (
+        "d = openai.OpenAI(timeout=30)\n\n\n"
+        "def retrying(fn, tries=3):\n    def wrapper(*a):\n        for _ in range(tries):\n            try:\n"
+        "                return fn(*a)\n            except openai.APIError:\n                time.sleep(1)\n"
+        "        raise RuntimeError('gave up')\n    return wrapper\n\n\n"
+        "def body(q):\n    return d.chat.completions.create(model='m', messages=q)\n\n\n"
+        "def ask(q):\n    return retrying(body)(q)\n"
+    )
+    rules = _rules(code, 18)
+    assert "LLM104" in rules and "LLM105" in rules
