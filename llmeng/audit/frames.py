@@ -174,7 +174,12 @@ def wrapper_effects(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: ModuleS
             if isinstance(stmt, ast.Try):
                 f = try_frame(stmt, scope)
                 retries = retries or (loop is not None and f.catches)
-                exhausted = loop is not None and id(loop) in raising and f.falls_through
+                exhausted = (
+                    loop is not None
+                    and id(loop) in raising
+                    and f.falls_through
+                    and loop_frame(loop, scope).retry_like  # type: ignore[arg-type]
+                )
                 handles = handles or (f.handles and not exhausted)
             inner_loop = stmt if isinstance(stmt, _LOOPS) else loop
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -188,6 +193,8 @@ def _raise_next(rest: list[ast.stmt]) -> bool:
     for stmt in rest:
         if isinstance(stmt, ast.Raise):
             return True
+        if isinstance(stmt, ast.If) and any(isinstance(inner, ast.Raise) for inner in stmt.body):
+            return True  # `if last_error is not None: raise last_error`
         if isinstance(stmt, (ast.Return, ast.Break, ast.Continue)):
             return False
     return False
@@ -261,7 +268,9 @@ def _exhausts_into_raise(frames: tuple[Frame, ...], try_index: int) -> bool:
         return False
     for f in reversed(frames[:try_index]):
         if f.kind == "loop":
-            return f.raises_after
+            # Only a loop that retries: a loop over items may raise when none succeeded, but each
+            # item's error was handled.
+            return f.raises_after and (f.retry_like or f.tenacity)
     return False
 
 
