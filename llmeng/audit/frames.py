@@ -43,6 +43,25 @@ _UNRELATED = frozenset(
         "UnboundLocalError",
     }
 )
+# Provider errors for a request that is wrong (4xx other than 429) or an answer that is refused: catching
+# only these leaves rate limits, timeouts and server errors unhandled (google-genai's ClientError is 4xx).
+_NARROW = frozenset(
+    {
+        "BadRequestError",
+        "AuthenticationError",
+        "PermissionDeniedError",
+        "NotFoundError",
+        "ConflictError",
+        "UnprocessableEntityError",
+        "ClientError",
+        "InvalidRequestError",
+        "ContextWindowExceededError",
+        "ContentPolicyViolationError",
+        "ContentFilterFinishReasonError",
+        "LengthFinishReasonError",
+        "UnsupportedParamsError",
+    }
+)
 _DEADLINE_CMS = (
     "asyncio.timeout",
     "asyncio.timeout_at",
@@ -300,7 +319,15 @@ def _catches(handler: ast.ExceptHandler, scope: ModuleScope) -> bool:
     if handler.type is None:
         return True
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(ast.unparse(t).rsplit(".", 1)[-1] not in _UNRELATED for t in types)
+    return any(not _unrelated(t, scope) for t in types)
+
+
+def _unrelated(exc: ast.expr, scope: ModuleScope) -> bool:
+    name = ast.unparse(exc).rsplit(".", 1)[-1]
+    if name in _UNRELATED:
+        return True
+    # botocore's ClientError is every AWS error response, throttling and 5xx included.
+    return name in _NARROW and not (scope.dotted(exc) or "").startswith("botocore")
 
 
 def _calls_model(handler: ast.ExceptHandler) -> bool:

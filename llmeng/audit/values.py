@@ -264,6 +264,14 @@ def _returned(call: ast.Call, env: Env) -> list[tuple[ast.expr, FuncInfo]]:
     ]
 
 
+def _is_self_attr(expr: ast.expr) -> bool:
+    return (
+        isinstance(expr, ast.Attribute)
+        and isinstance(expr.value, ast.Name)
+        and expr.value.id in ("self", "cls")
+    )
+
+
 def _unknown(expr: ast.expr) -> Val:
     """A mapping the code builds where this analysis cannot see (another module, a computation)."""
     return Val(False, None, f"**{text(expr)}")
@@ -312,7 +320,7 @@ def _descend(expr: ast.expr, rest: Sequence[str], env: Env, depth: int) -> Val:
         return lookup(target.keywords, rest, env, depth + 1)
     if isinstance(target, ast.Constant) and target.value is None:
         return MISSING
-    if isinstance(expr, ast.Name) or isinstance(target, ast.Dict):
+    if isinstance(expr, ast.Name) or isinstance(target, ast.Dict) or _is_self_attr(expr):
         # json=payload, config=options: a mapping, with the items set on it before the call
         return _in_mapping(expr, rest, env, depth + 1)
     return Val(False, None, text(expr))

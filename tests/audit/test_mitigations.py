@@ -211,3 +211,12 @@ def test_a_function_handed_to_an_in_project_retry_wrapper_is_retried_there():
     )
     rules = _rules(code, 18)
     assert "LLM104" in rules and "LLM105" in rules
+
+
+def test_botocores_client_error_covers_throttling_and_server_errors():
+    code = (
+        "import boto3\nfrom botocore.exceptions import ClientError\n"
+        "b = boto3.client('bedrock-runtime')\n\n\ndef f(q):\n    try:\n"
+        "        return b.converse(modelId='m', messages=q)\n    except ClientError:\n        return None\n"
+    )
+    assert "LLM105" not in _rules(code, 10)
