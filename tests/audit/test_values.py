@@ -190,3 +190,90 @@ def test_a_configuration_read_without_a_default_is_absent(scope, expr, unless):
 def test_a_value_the_program_cannot_run_without_counts_as_configured(scope, expr, origin):
     val = _fold(scope, expr)
     assert not val.known and not val.absent and val.origin.startswith(origin), val
+
+
+HELPERS = """
+from elsewhere import SHARED
+
+
+def build(messages):
+    return {"messages": messages, "max_tokens": 256}
+
+
+def plain(messages):
+    return {"messages": messages}
+
+
+class Svc:
+    def __init__(self, **kwargs):
+        self.kwargs = kwargs
+        self.options = {"max_tokens": 64}
+
+    def _payload(self, limit=None):
+        payload = {"model": "m"}
+        if limit is not None:
+            payload["max_tokens"] = limit
+        return payload
+
+    def call(self, flag, extra=None, **kwargs):
+        if flag:
+            both = {"max_tokens": 1}
+        else:
+            both = {"max_tokens": 2}
+        if flag:
+            some = {"max_tokens": 1}
+        else:
+            some = {}
+        copied = self.options.copy()
+        filtered = {k: v for k, v in kwargs.items() if k != "x"}
+        return None
+"""
+
+
+@pytest.fixture(scope="module")
+def helpers():
+    return build_scope(ast.parse(HELPERS), "h")
+
+
+@pytest.mark.parametrize(
+    "call, value",
+    [
+        ("f(**build(m))", 256),
+        ("f(**both)", 1),
+        ("f(**copied)", 64),
+        ("f(**dict(self.options))", 64),
+        ("f(**self.options)", 64),
+    ],
+)
+def test_mappings_the_code_builds_are_followed(helpers, call, value):
+    val = lookup(
+        ast.parse(call, mode="eval").body.keywords,
+        ["max_tokens"],
+        Env(helpers, helpers.functions["h.Svc.call"]),
+    )
+    assert val.known and val.value == value, val
+
+
+@pytest.mark.parametrize(
+    "call, unless",
+    [
+        ("f(**plain(m))", "`plain(m)` sets `max_tokens`"),
+        ("f(**some)", "`some` sets `max_tokens`"),
+        ("f(**self._payload())", "`limit` is set"),
+        ("f(**self.kwargs)", "`kwargs` sets `max_tokens`"),
+        ("f(**filtered)", "`kwargs` sets `max_tokens`"),
+        ("f(**(extra or {}))", "`extra or {}` sets `max_tokens`"),
+    ],
+)
+def test_mappings_without_the_key_leave_it_absent(helpers, call, unless):
+    val = lookup(
+        ast.parse(call, mode="eval").body.keywords,
+        ["max_tokens"],
+        Env(helpers, helpers.functions["h.Svc.call"]),
+    )
+    assert val.absent and val.unless == unless, val
+
+
+def test_a_mapping_imported_from_another_module_is_not_seen(helpers):
+    val = lookup(ast.parse("f(**SHARED)", mode="eval").body.keywords, ["max_tokens"], Env(helpers, None))
+    assert not val.known and not val.absent
