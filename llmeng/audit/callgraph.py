@@ -42,6 +42,8 @@ _MAX_GUESSES = 50
 _KINDS = ("handled", "retry", "deadline", "fallback", "breaker", "limit")
 # Caller steps explored per function and kind: a helper called from hundreds of places stays bounded.
 _MAX_STEPS = 2000
+# Once an uncovered path is found the verdict is in; counting on only names more paths in the evidence.
+_COUNT_STEPS = 200
 _SHOWN = 3  # paths named in the evidence, per verdict
 
 
@@ -56,7 +58,7 @@ class Coverage:
 
     covered: tuple[tuple[tuple[str, ...], str], ...] = ()
     uncovered: tuple[tuple[str, ...], ...] = ()
-    cut: bool = False  # the search stopped at _MAX_STEPS: the counts are a lower bound
+    cut: bool = False  # the search stopped early (see _MAX_STEPS): the counts are a lower bound
     sure: str | None = None  # what covers the first covered path that has no guessed link
 
     @property
@@ -184,7 +186,7 @@ class CallGraph:
         sure = None
         budget = _MAX_STEPS
         stack: list[tuple[tuple[str, ...], bool]] = [((function,), False)]
-        while stack and budget > 0:
+        while stack and budget > 0 and not (uncovered and budget < _MAX_STEPS - _COUNT_STEPS):
             path, guessed = stack.pop()
             known = self.callers.get(path[-1], ())
             if len(path) > MAX_CALLER_DEPTH or not known:

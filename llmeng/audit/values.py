@@ -113,6 +113,23 @@ def _in_mapping(expr: ast.expr, parts: Sequence[str], env: Env, depth: int) -> V
     """The value a `**expr` mapping gives the key path: MISSING, a value, absent, or unknown."""
     if depth > _MAX_DEPTH:
         return _unknown(expr)
+    key = (expr.id if isinstance(expr, ast.Name) else id(expr), parts[0], id(env.func))
+    if key in _ACTIVE:
+        # `params = {**params, "stream": True}`: the earlier value is one of the other bindings, each
+        # looked at on its own; following it again would only go round (and exponentially so).
+        return MISSING
+    _ACTIVE.add(key)
+    try:
+        return _in_mapping_once(expr, parts, env, depth)
+    finally:
+        _ACTIVE.discard(key)
+
+
+# The **mappings being looked into right now (expression, key, function): a reference back is a cycle.
+_ACTIVE: set[tuple[str | int, str, int]] = set()
+
+
+def _in_mapping_once(expr: ast.expr, parts: Sequence[str], env: Env, depth: int) -> Val:
     items = env.func.items.get(expr.id, {}) if env.func and isinstance(expr, ast.Name) else {}
     if parts[0] in items:
         value = items[parts[0]]
