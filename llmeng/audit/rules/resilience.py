@@ -253,7 +253,8 @@ def _partial(coverage: Coverage, done: str, verb: str) -> str | None:
 
 
 def no_circuit_breaker(project: ProjectFacts) -> Iterator[Finding]:
-    if "breaker" in project.guards or any(s.sdk == "litellm_router" for s in project.sites):
+    routed = any(s.sdk == "litellm_router" for s in project.sites) or "router" in project.signals
+    if "breaker" in project.guards or routed:
         return
     seen = project.signals.get("breaker")
     yield project_finding(
