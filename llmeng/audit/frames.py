@@ -94,6 +94,24 @@ _FALLBACK_CALLS = frozenset(
 
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_COMPOUND = tuple(
+    getattr(ast, name)
+    for name in (
+        "FunctionDef",
+        "AsyncFunctionDef",
+        "ClassDef",
+        "If",
+        "For",
+        "AsyncFor",
+        "While",
+        "With",
+        "AsyncWith",
+        "Try",
+        "TryStar",
+        "Match",
+    )
+    if hasattr(ast, name)
+)
 
 
 @dataclass(frozen=True)
@@ -166,6 +184,8 @@ def loops_then_raise(body: list[ast.stmt]) -> set[int]:
     while stack:
         block = stack.pop()
         for i, stmt in enumerate(block):
+            if not isinstance(stmt, _COMPOUND):
+                continue  # most statements hold no block: skip them cheaply (this runs on every file)
             if isinstance(stmt, _LOOPS) and _raise_next(block[i + 1 :]):
                 out.add(id(stmt))
             stack.extend(_blocks(stmt))

@@ -50,6 +50,7 @@ _NAMES = (
 _ACQUIRE = frozenset({"acquire", "try_acquire", "throttle", "wait", "hit", "consume", "ratelimit"})
 # Methods that run a function through a breaker: `breaker.call(ask, q)`.
 _THROUGH = frozenset({"call", "call_async"})
+METHODS = _ACQUIRE | _THROUGH  # a call of any other method is neither
 
 
 def guard_of(expr: ast.expr, scope: ModuleScope, cls: str | None) -> str | None:

@@ -133,10 +133,11 @@ class Walker:
             return
         if not self.has_sink and sink_kind(node, self.scope) is not None:
             self.has_sink = True
-        cls = env.func.cls if env.func else None
-        # `await limiter.acquire()` paces what the function calls; `breaker.call(ask, q)` guards ask.
-        walk.ctx = walk.ctx.merged(guards.acquire_ctx(node, self.scope, cls))
-        ctx = ctx.merged(guards.through_ctx(node, self.scope, cls))
+        if isinstance(node.func, ast.Attribute) and node.func.attr in guards.METHODS:
+            # `await limiter.acquire()` paces what the function calls; `breaker.call(ask, q)` guards ask.
+            cls = env.func.cls if env.func else None
+            walk.ctx = walk.ctx.merged(guards.acquire_ctx(node, self.scope, cls))
+            ctx = ctx.merged(guards.through_ctx(node, self.scope, cls))
         callee = self._callee(node.func, env)
         if callee is not None:
             walk.edges.append(Edge(callee, node.lineno, ctx))
