@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from llmeng.audit import audit_paths, audit_source
 from llmeng.audit.callgraph import CallGraph
-from llmeng.audit.model import Ctx, Edge, FuncSummary
+from llmeng.audit.model import UNKNOWN, CallSite, Ctx, Edge, FuncSummary, Setting
+from llmeng.findings import Confidence
 
 HEAD = "import asyncio, contextlib, tenacity, time, openai\nc = openai.OpenAI(timeout=30, max_retries=0)\n"
 
@@ -220,3 +221,15 @@ def test_botocores_client_error_covers_throttling_and_server_errors():
         "        return b.converse(modelId='m', messages=q)\n    except ClientError:\n        return None\n"
     )
     assert "LLM105" not in _rules(code, 10)
+
+
+def test_the_path_search_stops_once_the_verdict_is_in_and_says_the_count_is_a_lower_bound():
+    callers = [FuncSummary(f"m.c{i}", "m.py", i, edges=(Edge("m.leaf", i, Ctx()),)) for i in range(400)]
+    graph = CallGraph([FuncSummary("m.leaf", "m.py", 1), *callers])
+    unset = Setting(None, UNKNOWN, "")
+    site = CallSite(
+        "m.py", 2, 2, 1, "m.leaf", "ask", "openai", "openai", Confidence.HIGH, "", unset, unset, unset
+    )
+    coverage = graph.mitigations(site).handled
+    assert not coverage.full and coverage.cut and 0 < len(coverage.uncovered) < 400
+    assert "+ paths: " in coverage.paths("handles")
