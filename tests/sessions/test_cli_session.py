@@ -1,3 +1,4 @@
+import io
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -252,3 +253,22 @@ def test_a_read_error_partway_through_show_is_exit_2_with_a_fix(project, capsys,
     code, out, err = run(capsys, "session", "show")
     assert code == 2 and out == "# first piece\n"
     assert "failed partway: Input/output error" in err and "fix:" in err and "Traceback" not in err
+
+
+def test_inside_claude_code_without_a_session_every_command_uses_its_log(project, capsys, monkeypatch):
+    claude_session = "11111111-2222-4333-8444-555555555555"
+    monkeypatch.setenv("CLAUDE_CODE_SESSION_ID", claude_session)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"found it")))
+    code, out, _ = run(capsys, "session", "append", "--agent", "me", "--json", "-")
+    appended = json.loads(out)
+    assert code == 0 and appended["session_id"].endswith(f"-claude-code-{claude_session}")
+    code, out, _ = run(capsys, "session", "current", "--json")
+    assert code == 0 and json.loads(out)["session_id"] == appended["session_id"]
+    code, out, _ = run(capsys, "session", "list")
+    assert out.startswith(f"* {appended['session_id']}")
+    code, out, _ = run(capsys, "session", "show", "--json")
+    assert code == 0 and [e["body"] for e in json.loads(out)["entries"]] == ["found it"]
+    code, out, _ = run(capsys, "session", "end", "--json")
+    assert code == 0 and json.loads(out)["state"] == "archive"
+    monkeypatch.delenv("CLAUDE_CODE_SESSION_ID")
+    assert run(capsys, "session", "current")[0] == 1
