@@ -18,7 +18,10 @@ class AppendOutput(BaseModel):
     entry_id: str = Field(description="id of the new entry")
     session_id: str | None = Field(description="the session appended to; null when no session was active")
     path: str = Field(description="file written, relative to the project root")
-    standalone: bool = Field(description="true: no active session, so the report was kept as its own file")
+    standalone: bool = Field(
+        description="true: no active session and no Claude Code session to tie it to, so the report was "
+        "kept as its own file"
+    )
     redacted: int = Field(description="how many likely secrets were masked")
 
 

@@ -8,7 +8,7 @@ inside the tool bodies, so start-up pays only for the SDK.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -109,9 +109,13 @@ def strict_tool(fn: Callable[..., Any], name: Tool) -> SdkTool:
     return tool
 
 
-def create_server(root: Path) -> MCPServer:
-    """Build the server for the project at `root` (every path argument is confined to it)."""
-    tools = LlmengTools(root.resolve())
+def create_server(root: Path, *, env: Mapping[str, str] | None = None) -> MCPServer:
+    """Build the server for the project at `root` (every path argument is confined to it).
+
+    `env` is the environment of a server that serves one client over stdio: with it, reports made
+    while no session is active go to the client's Claude Code session (docs/sessions.md).
+    """
+    tools = LlmengTools(root.resolve(), env=env)
     functions: dict[Tool, Callable[..., Any]] = {
         Tool.AUDIT: tools.audit,
         Tool.SELECT_MODEL: select_model_tool(),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from llmeng.audit.callgraph import CallGraph
+from llmeng.audit.callgraph import CallGraph, Mitigations
 from llmeng.audit.flow import Flow
+from llmeng.audit.guards import SEMAPHORE_NOTE
 from llmeng.audit.knowledge import Knowledge
 from llmeng.audit.model import DEFAULT, SET, AuditConfig, CallSite, FileSummary, ModelLookup, Setting
 from llmeng.audit.registry import CATALOG_RULES, CHECKS
@@ -25,31 +26,46 @@ def analyse(
     """Every finding for a set of file summaries, after suppressions and config."""
     graph = CallGraph(f for s in summaries for f in s.functions)
     sites = _sites(summaries, Flow(summaries, knowledge))
+    mitigations = [graph.mitigations(site) for site in sites]
     project = ProjectFacts(
         knowledge,
-        _signals(summaries, extra_signals or {}, {s.path for s in sites}),
+        _signals(summaries, extra_signals or {}),
         sites,
         tuple((s.path, sec) for s in summaries for sec in s.secrets),
         catalog,
         config.today,
+        _guards(sites, mitigations),
     )
-    found = _run(_active_checks(config, catalog), project, graph)
+    found = _run(_active_checks(config, catalog), project, mitigations)
     suppress = {s.path: s.suppressions for s in summaries if s.suppressions}
     kept = [_override(f, config) for f in found if not _suppressed(f, suppress)]
     return tuple(sorted(kept, key=lambda f: (f.location.path, f.location.line, f.rule_id)))
 
 
-def _signals(summaries: Sequence[FileSummary], extra: Mapping[str, str], calling: set[str]) -> dict[str, str]:
-    """Project-wide signals: the caller's first, then each file's, the first file to report one winning.
-
-    `calling`: the files that hold an LLM call (candidates flow.py dropped are not calls)."""
+def _signals(summaries: Sequence[FileSummary], extra: Mapping[str, str]) -> dict[str, str]:
+    """Project-wide signals: the caller's first, then each file's, the first file to report one winning."""
     signals = dict(extra)
     for s in summaries:
         for k, v in s.signals.items():
-            if k == "semaphore" and s.path in calling:
-                signals.setdefault("ratelimit", f"{v} (semaphore in a file that calls the model)")
             signals.setdefault(k, v)
     return signals
+
+
+def _guards(sites: Sequence[CallSite], mitigations: Sequence[Mitigations]) -> dict[str, str]:
+    """Breakers and limiters connected to LLM calls: on some call path, or built into the client."""
+    guards: dict[str, str] = {}
+    for site, mit in zip(sites, mitigations, strict=True):
+        where = f"for {site.call}() at {site.path}:{site.line}"
+        if mit.breaker.where:
+            guards.setdefault("breaker", f"{mit.breaker.where} {where}")
+        # A semaphore counts only around the call in its own function (guards.SEMAPHORE_NOTE).
+        limits = [
+            how for path, how in mit.limit.covered if len(path) == 1 or not how.startswith(SEMAPHORE_NOTE)
+        ]
+        limit = limits[0] if limits else site.client_rate_limit
+        if limit:
+            guards.setdefault("limit", f"{limit} {where}")
+    return guards
 
 
 def _sites(summaries: Sequence[FileSummary], flow: Flow) -> tuple[CallSite, ...]:
@@ -70,9 +86,11 @@ def _active_checks(config: AuditConfig, catalog: ModelLookup | None) -> list[Aud
     ]
 
 
-def _run(checks: Sequence[AuditCheck], project: ProjectFacts, graph: CallGraph) -> list[Finding]:
+def _run(
+    checks: Sequence[AuditCheck], project: ProjectFacts, mitigations: Sequence[Mitigations]
+) -> list[Finding]:
     """Call checks run once per call site; file and project checks once (project ones only with calls)."""
-    views = [CallView(site, graph.mitigations(site), project) for site in project.sites]
+    views = [CallView(site, mit, project) for site, mit in zip(project.sites, mitigations, strict=True)]
     found: list[Finding] = []
     for check in checks:
         if check.scope == CALL:

@@ -21,9 +21,15 @@ class Setting:
     value: float | None
     state: str
     origin: str
+    # What would change a value the code ships with ("`llm_kwargs` sets `timeout`"): the setting comes
+    # from a configuration default or is absent from an opaque **kwargs.
+    unless: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"value": self.value, "state": self.state, "origin": self.origin}
+        out: dict[str, object] = {"value": self.value, "state": self.state, "origin": self.origin}
+        if self.unless:
+            out["unless"] = self.unless
+        return out
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class Ctx:
     retry: str | None = None
     deadline: str | None = None
     fallback: str | None = None
+    breaker: str | None = None  # a circuit breaker guards the call
+    limit: str | None = None  # an outbound rate limiter or semaphore paces the call
 
     def merged(self, other: Ctx) -> Ctx:
         return Ctx(
@@ -41,6 +49,8 @@ class Ctx:
             self.retry or other.retry,
             self.deadline or other.deadline,
             self.fallback or other.fallback,
+            self.breaker or other.breaker,
+            self.limit or other.limit,
         )
 
 
@@ -102,6 +112,7 @@ class CallSite:
     ctx: Ctx = Ctx()
     client_retry_wrapper: str | None = None
     client_fallback: str | None = None
+    client_rate_limit: str | None = None  # a limit built into the client (rate_limiter=, Router rpm)
     system_taint: str | None = None
     output_sink: str | None = None
     sink_guarded: bool = False
@@ -122,6 +133,8 @@ class Edge:
     callee: str
     line: int
     ctx: Ctx
+    # A function handed to another one, which runs it: `retrying(self._ask, ...)`, `partial(ask, q)`.
+    through: str | None = None
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,7 @@ def _site(
         ctx=found.ctx,
         client_retry_wrapper=res.retry_wrapper,
         client_fallback=res.fallback,
+        client_rate_limit=res.rate_limit,
         system_taint=system_taint(node, env.scope, env.func),
         output_sink=sink[0] if sink else None,
         sink_guarded=bool(sink and sink[1]),

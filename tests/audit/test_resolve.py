@@ -96,8 +96,14 @@ def test_per_call_kwargs_do_not_hide_client_transport_settings():
         "from openai import OpenAI\nc = OpenAI()\n\n\ndef ask(**params):\n"
         "    return c.chat.completions.create(**params)\n"
     )
-    assert [f.location.line for f in _findings(code, "LLM102")] == [6]
-    assert not _findings(code, "LLM301")  # max_tokens may be in params: configured elsewhere
+    [f] = _findings(code, "LLM102")
+    assert f.location.line == 6 and f.confidence == Confidence.HIGH and "unless" not in f.evidence["timeout"]
+    # max_tokens may be in params, but the code ships none: absent, at medium confidence
+    [f] = _findings(code, "LLM301")
+    assert (
+        f.confidence == Confidence.MEDIUM
+        and f.evidence["max_tokens"]["unless"] == "`params` sets `max_tokens`"
+    )
 
 
 def test_lcel_pipe_and_raw_http_and_embeddings():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from llmeng.audit.model import DEFAULT, SET, ModelFacts
-from llmeng.audit.rules import CALL, AuditCheck, CallView, call_evidence, call_finding
+from llmeng.audit.rules import CALL, AuditCheck, CallView, as_shipped, call_evidence, call_finding, origin
 from llmeng.findings import Confidence, Finding, Severity
 from llmeng.rules import Rule
 
@@ -82,8 +82,9 @@ def unbounded_output(view: CallView) -> Iterator[Finding]:
         yield call_finding(
             UNBOUNDED_OUTPUT,
             site,
-            f"{site.call}() sets no output bound ({mt.origin})",
+            f"{site.call}() sets no output bound ({origin(mt)})",
             call_evidence(site, max_tokens=mt.to_dict()),
+            as_shipped(mt),
         )
 
 
