@@ -409,7 +409,29 @@ def decided(test: ast.expr, env: Env) -> bool | None:
     if func is not None and (head.id in func.bindings or (head is test and head.id in func.params)):
         return None
     val = fold(test, env)
-    return bool(val.value) if val.known else None
+    if val.known:
+        return bool(val.value)
+    field = _config_field(test, env)
+    return None if field is None else bool(field)
+
+
+def _config_field(test: ast.expr, env: Env) -> object | None:
+    """`self.config.flag` where `self.config: Settings` and the module's class Settings declares
+    `flag: bool = False`: the field's default, the value the code ships with (None when unknown)."""
+    if not (
+        isinstance(test, ast.Attribute)
+        and is_self_attr(test.value)
+        and env.self_class
+        and (cls := env.scope.classes.get(env.self_class)) is not None
+    ):
+        return None
+    holder = test.value.attr  # type: ignore[attr-defined]
+    hint = cls.hints.get(holder)
+    settings = env.scope.classes.get(hint.id) if isinstance(hint, ast.Name) else None
+    values = settings.attrs.get(test.attr, []) if settings is not None else []
+    if len(values) == 1 and isinstance(values[0], ast.Constant):
+        return values[0].value
+    return None
 
 
 def _is_property(info: FuncInfo) -> bool:
