@@ -23,6 +23,7 @@ from mcp_server.outputs import (
     AuditOutput,
     SessionOutput,
     ValidateOutput,
+    json_safe,
     session_output,
 )
 
@@ -44,7 +45,7 @@ def core_errors(kind: type[Exception] = ToolError) -> Iterator[None]:
     try:
         yield
     except LlmengError as e:
-        raise kind(f"{e} Fix: {e.fix}") from e
+        raise kind(json_safe(f"{e} Fix: {e.fix}")) from e  # a path in it may not be UTF-8
 
 
 class LlmengTools:

@@ -72,6 +72,16 @@ def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
         where = f"line {e.lineno}: " if isinstance(e, SyntaxError) and e.lineno else ""
         return FileSummary(**base, parse_error=f"{where}{type(e).__name__}: {e}")  # type: ignore[arg-type]
+    try:
+        return _analysed(path, tree, knowledge, base)
+    except RecursionError:
+        # Parsed, but nested deeper than the analysis can follow (ast.unparse and the resolver recurse):
+        # the file gets a note and the run goes on. It used to end the whole audit (issue 13).
+        reason = "RecursionError: the code nests too deeply to analyse"
+        return FileSummary(**base, parse_error=reason)  # type: ignore[arg-type]
+
+
+def _analysed(path: str, tree: ast.Module, knowledge: Knowledge, base: dict[str, object]) -> FileSummary:
     scope = build_scope(tree, module_name(path))
     resolver = Resolver(knowledge)
     walker = Walker(scope, resolver)

@@ -133,8 +133,9 @@ def _transcript_facts(path: object) -> TranscriptFacts:
         return TranscriptFacts(None, False)
     try:
         return scan_transcript(Path(path))
-    except OSError:
-        # A missing transcript only costs us the fallback text and the self-append check.
+    except (OSError, ValueError):
+        # A missing transcript only costs us the fallback text and the self-append check. ValueError:
+        # a path with a NUL byte or a lone surrogate, which no file can have (it cost the finding).
         return TranscriptFacts(None, False)
 
 
@@ -149,11 +150,11 @@ def _fit(message: str, max_bytes: int, data: Mapping[str, Any]) -> bytes:
     Control characters are replaced rather than refused: a stray escape code in a model's answer
     should not cost us the finding.
     """
-    text = replace_controls(message)
-    raw = text.encode("utf-8", "replace")
+    text = _encodable(replace_controls(message))
+    raw = text.encode("utf-8")
     if len(raw) <= max_bytes:
         return raw
-    where = replace_controls(str(data.get("agent_transcript_path") or ""))
+    where = _encodable(replace_controls(str(data.get("agent_transcript_path") or "")))
     where = where if 0 < len(where) <= NOTE_PATH_MAX_CHARS else "the agent transcript"
     note = (
         f"\n\n_[llmeng: truncated {len(raw)} bytes to the {max_bytes}-byte cap; the full text is in {where}]_"
@@ -163,3 +164,8 @@ def _fit(message: str, max_bytes: int, data: Mapping[str, Any]) -> bytes:
     # Never cut inside a secret: a part of one would no longer be recognised, and so not masked.
     head = head[: safe_cut(text, len(head))]
     return (head + note).encode("utf-8")[:max_bytes]
+
+
+def _encodable(text: str) -> str:
+    """`text` with each lone surrogate (JSON allows "\\ud800") as "?": UTF-8 cannot encode one."""
+    return text.encode("utf-8", "replace").decode("utf-8")

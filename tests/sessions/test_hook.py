@@ -150,8 +150,15 @@ def test_oversized_message_is_cut_with_a_note_not_dropped(tmp_path, session):
 
 @pytest.mark.parametrize(
     "transcript",
-    ["/tmp/t\x1b[31m.jsonl", "/tmp/" + "deep/" * 2000 + "t.jsonl", "", None],
-    ids=["control-character", "very-long", "empty", "missing"],
+    [
+        "/tmp/t\x1b[31m.jsonl",
+        "/tmp/" + "deep/" * 2000 + "t.jsonl",
+        "",
+        None,
+        "/tmp/t\x00.jsonl",
+        "/tmp/\ud800",
+    ],
+    ids=["control-character", "very-long", "empty", "missing", "nul-byte", "lone-surrogate"],
 )
 def test_a_cut_message_is_kept_whatever_the_transcript_path(tmp_path, session, transcript):
     # The note names the transcript; a path with a control character, or longer than the cap, used to
