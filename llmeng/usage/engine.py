@@ -160,6 +160,7 @@ def summarize(
     breakdowns = [
         Breakdown(
             by=dim,
+            values=len(sums.by[dim]),
             rows=sorted(
                 (_row(pricer, v, slot) for v, slot in sums.by[dim].items()),
                 key=lambda r: (-r.cost_usd, -r.requests, r.value),

@@ -26,6 +26,7 @@ class GroupRow(_Out):
 
 class Breakdown(_Out):
     by: str = Field(description="model, day, provider, or an attribute name from the records")
+    values: int = Field(description="how many distinct values the breakdown has (rows may list fewer)")
     rows: list[GroupRow] = Field(description="most expensive first")
     folded: int = Field(
         description="records whose value came after the first 10,000 values, summed as (other)"
@@ -63,3 +64,9 @@ class UsageReport(_Out):
     )
     priced_on: date = Field(description="the date undated records were priced at")
     notes: list[str] = []
+
+    def top(self, n: int) -> UsageReport:
+        """A copy whose breakdowns list only their `n` most expensive rows (`values` keeps the full count)."""
+        return self.model_copy(
+            update={"breakdowns": [b.model_copy(update={"rows": b.rows[:n]}) for b in self.breakdowns]}
+        )
