@@ -61,15 +61,14 @@ def provider_id(name: Any) -> str | None:
     return PROVIDERS.get(key, key)
 
 
-def _otel_value(value: Mapping[str, Any]) -> Any:
-    for kind in ("stringValue", "intValue", "doubleValue", "boolValue"):
-        if kind in value:
-            return value[kind]
-    return None  # arrays, maps and bytes are not grouping values
-
-
 def _otel_attrs(items: Any) -> dict[str, Any]:
-    return {a["key"]: _otel_value(a.get("value") or {}) for a in items or ()}
+    """key -> value of OTLP attributes; an AnyValue holds one field (stringValue, intValue, ...)."""
+    out = {}
+    for a in items or ():
+        value = next(iter(a["value"].values()), None) if a.get("value") else None
+        if not isinstance(value, dict | list):  # arrays, maps: not grouping values
+            out[a["key"]] = value
+    return out
 
 
 def _otel_span(span: Mapping[str, Any], resource: Mapping[str, Any]) -> UsageRecord | None:

@@ -1,12 +1,12 @@
 """Price aggregated usage exactly as genai-prices prices each record.
 
-genai-prices' `calc_price` takes ~0.3 ms a call, too slow for millions of records, so records are summed per
-price key and priced once per sum. Within one key the price is linear in the counts: the key fixes the price
+genai-prices' `calc_price` takes ~0.3 ms a call, too slow for millions of records (and for thousands of
+groups), so records are summed per price key and each key is evaluated six times. Within one key the price is linear in the counts: the key fixes the price
 list in force (dated and time-of-day prices) and the long-context tier (a tier applies to the whole request
 once its input passes the threshold, so each record's tier is known from its own input). For a sum of N
-records, calc_price(sum) + (N - 1) x calc_price(nothing) equals the sum of N calc_price results: the second
-term restores the per-request fee that calc_price counts once. Both are genai-prices' own arithmetic on a copy
-of the price list with each tiered rate replaced by its rate in that tier.
+records the price is N x the per-request fee plus each count times its per-token rate, and both come from
+genai-prices' own calc_price on a copy of the price list with each tiered rate fixed to that tier (see _rates).
+Decimal arithmetic keeps it exact: the total equals the sum of calc_price over the records.
 """
 
 from __future__ import annotations
@@ -87,19 +87,41 @@ class Pricer:
 
     def cost(self, key: PriceKey, sums: Sequence[int]) -> Decimal:
         """genai-prices' price of `sums` = (requests, *PRICED_KEYS) of records sharing `key`."""
-        from genai_prices import Usage
-
-        flat = self._flat.get(key)
-        if flat is None:
-            flat = self._flat[key] = _flatten(self.prices[key[0]], key[1])
-        requests, counts = sums[0], sums[1 : 1 + len(PRICED_KEYS)]
-        values = dict(zip(PRICED_KEYS, counts, strict=True))
-        usage = Usage(**{k: v for k, v in values.items() if v or k in ("input_tokens", "output_tokens")})
-        total: Decimal = flat.calc_price(usage)["total_price"]
-        if requests > 1:
-            nothing = Usage(input_tokens=0, output_tokens=0)
-            total += (requests - 1) * flat.calc_price(nothing)["total_price"]
+        rates = self._flat.get(key)
+        if rates is None:
+            rates = self._flat[key] = _rates(_flatten(self.prices[key[0]], key[1]))
+        fee, *per_token = rates
+        total: Decimal = sums[0] * fee
+        for rate, n in zip(per_token, sums[1 : 1 + len(PRICED_KEYS)], strict=True):
+            if n:
+                total += n * rate
         return total
+
+
+def _rates(flat: Any) -> tuple[Decimal, ...]:
+    """(per-request fee, then the price of one more token of each PRICED_KEYS), from genai-prices' calc_price.
+
+    Within a price key the price is affine in the counts, so six evaluations fix it: nothing, one uncached
+    input token, one cached read, one cache write, one output token, one reasoning output token.
+    """
+    from genai_prices import Usage
+
+    def price(**counts: int) -> Decimal:
+        total: Decimal = flat.calc_price(Usage(**{"input_tokens": 0, "output_tokens": 0, **counts}))[
+            "total_price"
+        ]
+        return total
+
+    fee, one_in = price(), price(input_tokens=1)
+    one_out = price(output_tokens=1)
+    return (
+        fee,
+        one_in - fee,
+        price(input_tokens=1, cache_read_tokens=1) - one_in,
+        price(input_tokens=1, cache_write_tokens=1) - one_in,
+        one_out - fee,
+        price(output_tokens=1, output_reasoning_tokens=1) - one_out,
+    )
 
 
 def _thresholds(mp: Any) -> list[int]:

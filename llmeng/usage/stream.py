@@ -15,6 +15,8 @@ from llmeng.errors import LlmengError
 # Arrays of records a whole-document export keeps them in: OTLP JSON, Langfuse's API, LiteLLM's API.
 DOCUMENT_KEYS = ("resourceSpans", "data", "observations", "logs")
 PEEK_BYTES = 1 << 16
+# A first line longer than this is not read whole: the file is streamed as JSON values with ijson instead.
+MAX_LINE_BYTES = 16 << 20
 Progress = Callable[[int], None]  # bytes read since the last call
 
 
@@ -29,11 +31,23 @@ def values(path: Path, progress: Progress | None = None) -> Iterator[tuple[str, 
         fh.seek(0)
         if not head:
             return
-        first_line = head.split(b"\n", 1)[0].strip()
-        if head[:1] == b"{" and _is_json(first_line):
+        first_line = _first_line(fh) if head[:1] == b"{" else None
+        fh.seek(0)
+        if first_line is not None and _is_json(first_line):
             yield from _lines(path, fh, progress)
         else:
             yield from _document(path, fh, head, progress)
+
+
+def _first_line(fh: IO[bytes]) -> bytes | None:
+    """The first non-blank line, or None when it runs past MAX_LINE_BYTES."""
+    for _ in range(1000):
+        line = fh.readline(MAX_LINE_BYTES)
+        if len(line) >= MAX_LINE_BYTES and not line.endswith(b"\n"):
+            return None
+        if line.strip() or not line:
+            return line.strip()
+    return None
 
 
 def _is_json(line: bytes) -> bool:
@@ -83,7 +97,9 @@ def _document(path: Path, fh: IO[bytes], head: bytes, progress: Progress | None)
 
     prefix = "item" if head[:1] == b"[" else _array_key(head)
     try:
-        for index, value in enumerate(ijson.items(_Counting(fh, progress), prefix, use_float=True)):
+        # multiple_values: JSON Lines whose lines are too long to read whole are a series of documents.
+        items = ijson.items(_Counting(fh, progress), prefix, use_float=True, multiple_values=True)
+        for index, value in enumerate(items):
             yield f"{path}: item {index}", value
     except ijson.JSONError as e:
         raise LlmengError(

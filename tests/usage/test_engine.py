@@ -184,3 +184,22 @@ def test_summed_pricing_equals_calc_price_per_record(records):
         for i, v in enumerate([1, inp, cached, 0, out, 0]):
             acc[i] += v
     assert sum((pricer.cost(k, v) for k, v in sums.items()), Decimal(0)) == expected
+
+
+def test_json_lines_longer_than_the_peek_are_still_lines(tmp_path, monkeypatch):
+    from llmeng.usage import stream
+
+    monkeypatch.setattr(stream, "PEEK_BYTES", 64)
+    f = tmp_path / "s.jsonl"
+    f.write_text(_otel_line(*[_span()] * 3) * 2)
+    assert usage_report([f], today=TODAY).total.requests == 6
+
+
+def test_a_first_line_past_the_line_limit_is_streamed_as_json_values(tmp_path, monkeypatch):
+    from llmeng.usage import stream
+
+    monkeypatch.setattr(stream, "MAX_LINE_BYTES", 100)
+    f = tmp_path / "s.jsonl"
+    f.write_text(_otel_line(*[_span()] * 3) * 2)
+    report = usage_report([f], today=TODAY)
+    assert report.total.requests == 6 and report.files[0].format == "otel"
