@@ -60,14 +60,16 @@ def render_markdown(report: UsageReport, *, top: int = TOP_ROWS) -> str:
         f"({t.cache_read_tokens:,} read from cache, {t.cache_write_tokens:,} written), {t.output_tokens:,} "
         f"output tokens ({t.reasoning_tokens:,} reasoning)."
         + (
-            f" {t.unpriced_requests:,} requests are unpriced and not in the total."
+            f" Unpriced and not in the total: {t.unpriced_requests:,} requests."
             if t.unpriced_requests
             else ""
         ),
     ]
-    if t.requests:
-        per = t.reasoning_tokens / t.requests
-        lines.append(f"Reasoning tokens per request: {per:,.0f} (for `llmeng select --reasoning-tokens`).")
+    if report.reasoning_per_request is not None:
+        lines.append(
+            f"Reasoning tokens per request, over the models that reason: {report.reasoning_per_request:,.0f} "
+            "(for `llmeng select --reasoning-tokens`)."
+        )
     for b in report.breakdowns:
         shown = b.rows[:top]
         more = len(b.rows) - len(shown)

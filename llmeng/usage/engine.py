@@ -184,6 +184,7 @@ def summarize(
         for dim in dims
     ]
     notes = [f"no record has the attribute {name!r}" for name in sorted(set(by) - run.seen_attrs)]
+    reasoning = [r for b in breakdowns if b.by == "model" for r in b.rows if r.reasoning_tokens]
     return UsageReport(
         files=files,
         total=total,
@@ -193,6 +194,9 @@ def summarize(
             for (p, m, r), a in sorted(run.unpriced.items(), key=lambda kv: (-kv[1][0], kv[0][1]))
         ],
         prices=f"genai-prices {genai_prices.__version__}",
+        reasoning_per_request=sum(r.reasoning_tokens for r in reasoning) / sum(r.requests for r in reasoning)
+        if reasoning
+        else None,
         undated_requests=run.undated,
         priced_on=today,
         notes=notes,

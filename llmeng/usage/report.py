@@ -59,6 +59,10 @@ class UsageReport(_Out):
         description="models genai-prices does not know or lists without prices"
     )
     prices: str = Field(description="the genai-prices version that priced the records")
+    reasoning_per_request: float | None = Field(
+        description="mean reasoning tokens per request of the models that reported any: a measured figure "
+        "for `llmeng select --reasoning-tokens`"
+    )
     undated_requests: int = Field(
         description="records without a time, priced at today's prices, day 'unknown'"
     )

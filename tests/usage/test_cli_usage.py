@@ -18,7 +18,7 @@ def test_markdown_has_totals_tables_unpriced_models_and_the_reasoning_rate(capsy
     assert out.startswith("# LLM usage and cost") and "**Total: $" in out
     assert "## By model" in out and "## By day" in out and "## By feature" in out
     assert "## Unpriced models (not counted as $0)" in out and "`acme-llm-7`" in out
-    assert "Reasoning tokens per request:" in out
+    assert "Reasoning tokens per request, over the models that reason: 2,000" in out
 
 
 def test_json_and_csv_carry_the_same_exact_total(capsys):
