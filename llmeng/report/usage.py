@@ -24,6 +24,10 @@ CSV_FIELDS = (
 )
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
 def _usd(value: Decimal) -> str:
     return f"{value:,.4f}"
 
@@ -60,7 +64,7 @@ def render_markdown(report: UsageReport, *, top: int = TOP_ROWS) -> str:
         f"({t.cache_read_tokens:,} read from cache, {t.cache_write_tokens:,} written), {t.output_tokens:,} "
         f"output tokens ({t.reasoning_tokens:,} reasoning)."
         + (
-            f" Unpriced and not in the total: {t.unpriced_requests:,} requests."
+            f" Not in the total: {_n(t.unpriced_requests, 'unpriced request')}."
             if t.unpriced_requests
             else ""
         ),
@@ -75,7 +79,7 @@ def render_markdown(report: UsageReport, *, top: int = TOP_ROWS) -> str:
         more = len(b.rows) - len(shown)
         lines += ["", f"## By {b.by}", "", *_table(shown, t.cost_usd, b.by)]
         if more:
-            lines.append(f"\n{more:,} more values; `--format csv` or `--format json` lists them all.")
+            lines.append(f"\n{_n(more, 'more value')}: `--format csv` or `--format json` lists them all.")
         if b.folded:
             lines.append(
                 f"\n{b.folded:,} records past the first 10,000 distinct values are summed as `(other)`."
