@@ -5,112 +5,14 @@ docs/usage.md; a value that is not a usage record (an OTel span without gen_ai u
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from llmeng.usage.records import RecordError, UsageRecord, count, epoch_ns, epoch_s, iso, scalar_attrs, tokens
+from llmeng.usage.otel import otel
+from llmeng.usage.providers import provider_id
+from llmeng.usage.records import RecordError, UsageRecord, count, epoch_s, iso, scalar_attrs, tokens
 
-# Provider names as OpenTelemetry (gen_ai.provider.name / gen_ai.system) and LiteLLM (custom_llm_provider)
-# write them -> genai-prices provider ids. An unlisted name is passed through as is.
-PROVIDERS: dict[str, str] = {
-    "gcp.gemini": "google",
-    "gcp.vertex_ai": "google",
-    "gcp.gen_ai": "google",
-    "gemini": "google",
-    "vertex_ai": "google",
-    "vertex_ai_beta": "google",
-    "aws.bedrock": "aws",
-    "bedrock": "aws",
-    "bedrock_converse": "aws",
-    "azure.ai.openai": "azure",
-    "az.ai.openai": "azure",
-    "azure.ai.inference": "azure",
-    "azure_ai": "azure",
-    "x_ai": "x-ai",
-    "xai": "x-ai",
-    "mistral_ai": "mistral",
-    "together_ai": "together",
-    "fireworks_ai": "fireworks",
-}
-# OTel span attributes that are the usage itself, or unique per call: not grouping dimensions.
-OTEL_SKIP = frozenset(
-    {
-        "gen_ai.request.model",
-        "gen_ai.response.model",
-        "gen_ai.provider.name",
-        "gen_ai.system",
-        "gen_ai.response.id",
-        "gen_ai.response.finish_reasons",
-        "gen_ai.usage.input_tokens",
-        "gen_ai.usage.output_tokens",
-        "gen_ai.usage.prompt_tokens",
-        "gen_ai.usage.completion_tokens",
-        "gen_ai.usage.cache_read.input_tokens",
-        "gen_ai.usage.cache_creation.input_tokens",
-        "gen_ai.usage.reasoning.output_tokens",
-        "gen_ai.usage.output_tokens.reasoning",
-    }
-)
 Reader = Callable[[Any], Iterator[UsageRecord]]
-
-
-def provider_id(name: Any) -> str | None:
-    if not name:
-        return None
-    key = str(name).lower()
-    return PROVIDERS.get(key, key)
-
-
-def _otel_attrs(items: Any) -> dict[str, Any]:
-    """key -> value of OTLP attributes; an AnyValue holds one field (stringValue, intValue, ...)."""
-    out = {}
-    for a in items or ():
-        value = next(iter(a["value"].values()), None) if a.get("value") else None
-        if not isinstance(value, dict | list):  # arrays, maps: not grouping values
-            out[a["key"]] = value
-    return out
-
-
-def _otel_span(span: Mapping[str, Any], resource: Mapping[str, Any]) -> UsageRecord | None:
-    a = _otel_attrs(span.get("attributes"))
-    model = a.get("gen_ai.response.model") or a.get("gen_ai.request.model")
-    total_in = a.get("gen_ai.usage.input_tokens", a.get("gen_ai.usage.prompt_tokens"))
-    out = a.get("gen_ai.usage.output_tokens", a.get("gen_ai.usage.completion_tokens"))
-    if model is None or (total_in is None and out is None):
-        return None  # not an LLM call (or not instrumented with usage)
-    reasoning = a.get("gen_ai.usage.reasoning.output_tokens", a.get("gen_ai.usage.output_tokens.reasoning"))
-    attrs = {k: str(v) for k, v in resource.items() if v is not None}
-    attrs.update({k: str(v) for k, v in a.items() if v is not None and k not in OTEL_SKIP})
-    attrs["span.name"] = str(span.get("name", ""))
-    return UsageRecord(
-        provider=provider_id(a.get("gen_ai.provider.name") or a.get("gen_ai.system")),
-        model=str(model),
-        when=epoch_ns(span.get("startTimeUnixNano")),
-        tokens=tokens(
-            total_in=count(total_in, "gen_ai.usage.input_tokens"),
-            cache_read=count(
-                a.get("gen_ai.usage.cache_read.input_tokens"), "gen_ai.usage.cache_read.input_tokens"
-            ),
-            cache_write=count(
-                a.get("gen_ai.usage.cache_creation.input_tokens"), "gen_ai.usage.cache_creation.input_tokens"
-            ),
-            out=count(out, "gen_ai.usage.output_tokens"),
-            reasoning=count(reasoning, "gen_ai.usage.reasoning.output_tokens"),
-        ),
-        attrs=attrs,
-    )
-
-
-def otel(doc: Any) -> Iterator[UsageRecord]:
-    """An OTLP JSON ExportTraceServiceRequest (a line of the collector's file exporter), or one ResourceSpans."""
-    groups = doc.get("resourceSpans") if "resourceSpans" in doc else [doc]
-    for group in groups or ():
-        resource = _otel_attrs((group.get("resource") or {}).get("attributes"))
-        for scope in group.get("scopeSpans") or group.get("instrumentationLibrarySpans") or ():
-            for span in scope.get("spans") or ():
-                rec = _otel_span(span, resource)
-                if rec is not None:
-                    yield rec
 
 
 def _maybe_json(value: Any) -> Any:
