@@ -27,29 +27,41 @@ Slot = dict[PriceKey | None, list[int]]  # price key (None: unpriced) -> [reques
 
 
 class _Sums:
+    """Sums per (dimension, value, price key), in one flat dict: one lookup per dimension of a record."""
+
     def __init__(self) -> None:
-        self.by: dict[str, dict[str, Slot]] = {}
+        self.acc: dict[tuple[str, str, PriceKey | None], list[int]] = {}
+        self.values: dict[tuple[str, str], bool] = {}  # (dimension, value) kept
+        self.counts: Counter[str] = Counter()  # values kept per dimension
         self.folded: Counter[str] = Counter()
 
     def add(self, pairs: Iterable[tuple[str, str]], key: PriceKey | None, vec: list[int]) -> None:
         """Add `vec` to the sums of each (dimension, value) in `pairs`, under the price key."""
-        by = self.by
+        acc_of = self.acc
         for dim, value in pairs:
-            values = by.get(dim)
-            if values is None:
-                values = by[dim] = {}
-            slot = values.get(value)
-            if slot is None:
-                if len(values) >= MAX_VALUES:
+            acc = acc_of.get((dim, value, key))
+            if acc is not None:
+                acc[:] = map(add, acc, vec)
+                continue
+            if (dim, value) not in self.values:
+                if self.counts[dim] >= MAX_VALUES:
                     self.folded[dim] += 1
-                    slot = values.setdefault(OTHER, {})
+                    value = OTHER
                 else:
-                    slot = values[value] = {}
-            acc = slot.get(key)
+                    self.counts[dim] += 1
+                self.values[dim, value] = True
+            acc = acc_of.get((dim, value, key))
             if acc is None:
-                slot[key] = vec.copy()
+                acc_of[dim, value, key] = vec.copy()
             else:
                 acc[:] = map(add, acc, vec)
+
+    def by(self) -> dict[str, dict[str, Slot]]:
+        """dimension -> value -> price key -> sums."""
+        out: dict[str, dict[str, Slot]] = {}
+        for (dim, value, key), acc in self.acc.items():
+            out.setdefault(dim, {}).setdefault(value, {})[key] = acc
+        return out
 
 
 class _Run:
@@ -168,18 +180,18 @@ def summarize(
     finally:
         if enabled:
             gc.enable()
-    sums = run.sums
-    total = _row(pricer, "all", sums.by.get(TOTAL, {}).get("all", {}))
-    dims = [d for d in BUILTIN if d in sums.by] + sorted(set(sums.by) - {TOTAL, *BUILTIN})
+    sums = run.sums.by()
+    total = _row(pricer, "all", sums.get(TOTAL, {}).get("all", {}))
+    dims = [d for d in BUILTIN if d in sums] + sorted(set(sums) - {TOTAL, *BUILTIN})
     breakdowns = [
         Breakdown(
             by=dim,
-            values=len(sums.by[dim]),
+            values=len(sums[dim]),
             rows=sorted(
-                (_row(pricer, v, slot) for v, slot in sums.by[dim].items()),
+                (_row(pricer, v, slot) for v, slot in sums[dim].items()),
                 key=lambda r: (-r.cost_usd, -r.requests, r.value),
             ),
-            folded=sums.folded[dim],
+            folded=run.sums.folded[dim],
         )
         for dim in dims
     ]

@@ -30,13 +30,9 @@ OTEL_SKIP = frozenset(
 
 
 def _otel_attrs(items: Any) -> dict[str, Any]:
-    """key -> value of OTLP attributes; an AnyValue holds one field (stringValue, intValue, ...)."""
-    out = {}
-    for a in items or ():
-        value = next(iter(a["value"].values()), None) if a.get("value") else None
-        if not isinstance(value, dict | list):  # arrays, maps: not grouping values
-            out[a["key"]] = value
-    return out
+    """key -> value of OTLP attributes. An AnyValue holds one field (stringValue, intValue, ...); arrays and
+    maps come through as dicts and are left out of the grouping attributes."""
+    return {a["key"]: v for a in items or () for v in a["value"].values()}
 
 
 def _otel_span(span: Mapping[str, Any], resource: Mapping[str, Any]) -> UsageRecord | None:
@@ -47,8 +43,14 @@ def _otel_span(span: Mapping[str, Any], resource: Mapping[str, Any]) -> UsageRec
     if model is None or (total_in is None and out is None):
         return None  # not an LLM call (or not instrumented with usage)
     reasoning = a.get("gen_ai.usage.reasoning.output_tokens", a.get("gen_ai.usage.output_tokens.reasoning"))
-    attrs = {k: str(v) for k, v in resource.items() if v is not None}
-    attrs.update({k: str(v) for k, v in a.items() if v is not None and k not in OTEL_SKIP})
+    attrs = {k: v if type(v) is str else str(v) for k, v in resource.items() if not isinstance(v, dict)}
+    attrs.update(
+        {
+            k: v if type(v) is str else str(v)
+            for k, v in a.items()
+            if k not in OTEL_SKIP and not isinstance(v, dict)
+        }
+    )
     attrs["span.name"] = str(span.get("name", ""))
     return UsageRecord(
         provider=provider_id(a.get("gen_ai.provider.name") or a.get("gen_ai.system")),
