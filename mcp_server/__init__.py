@@ -16,7 +16,8 @@ DEFAULT_HTTP_PORT = 8765
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="llmeng-mcp",
-        description="Serve llmeng's tools (audit, select_model, session_append, validate_agents) over MCP.",
+        description="Serve llmeng's tools (audit, select_model, session_append, usage_report, validate_agents) "
+        "over MCP.",
         epilog="Example:\n  llmeng-mcp                      # stdio, root = current directory\n"
         "  llmeng-mcp --root ~/proj --http --port 8765   # http://127.0.0.1:8765/mcp\n"
         "  LLMENG_MCP_TOKEN=... llmeng-mcp --http --host 0.0.0.0 --allow-host mcp.internal:8765",

@@ -45,10 +45,13 @@ def select_model_tool() -> Callable[..., Any]:
 SELECT_MODEL_DOC = """Recommend an LLM for a workload from current prices, limits and quality ratings.
 
 Use it when choosing or reviewing which model a feature should call. Describe the workload (tokens
-per request, requests per day, complexity, required capabilities, budgets, latency goal, allowed
-providers); it returns the primary model and a fallback from another provider, the ranked
-candidates with each score part and cost per request/day/month, the rejected models with reasons,
-the reasoning, and how old the price and quality data are. Read-only and offline.
+per request, reasoning effort or your measured reasoning tokens, requests per day, complexity,
+required capabilities, budgets per request/day/month, latency goal, allowed providers or aliases such
+as google, bedrock, azure); it returns the primary model and a fallback from another provider, the
+ranked candidates with each score part, reasoning tokens and cost per request/day/month, warnings
+(retirement dates, price changes), the rejected models with reasons, the reasoning, and how old the
+price and quality data are. Models without a quality rating stay in, ranked after rated ones.
+Read-only and offline.
 """
 
 

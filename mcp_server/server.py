@@ -30,8 +30,8 @@ from mcp_server.tools import LlmengTools
 SERVER_NAME = "llmeng"
 INVALID_PARAMS = -32602  # JSON-RPC "invalid params": what the spec says an unknown tool is
 INSTRUCTIONS = (
-    "llmeng checks LLM-engineering work: audit LLM call sites, pick a model from real prices, validate "
-    "Claude Code agent files, and keep the team's session log. Paths are relative to the project root "
+    "llmeng checks LLM-engineering work: audit LLM call sites, pick a model from real prices, price real "
+    "usage logs, validate Claude Code agent files, and keep the team's session log. Paths are relative to the project root "
     "the server was started in. A tool error says what to change: fix the input and call again."
 )
 
@@ -42,6 +42,7 @@ class Tool(StrEnum):
     AUDIT = "audit"
     SELECT_MODEL = "select_model"
     SESSION_APPEND = "session_append"
+    USAGE_REPORT = "usage_report"
     VALIDATE_AGENTS = "validate_agents"
 
 
@@ -57,6 +58,7 @@ TITLES: dict[Tool, tuple[str, ToolAnnotations]] = {
     Tool.AUDIT: ("Audit LLM integration code", READ_ONLY),
     Tool.SELECT_MODEL: ("Select a model", READ_ONLY),  # bundled price data: no network, so closed-world
     Tool.SESSION_APPEND: ("Append a report to the session log", APPEND_ONLY),
+    Tool.USAGE_REPORT: ("Report spend from usage logs", READ_ONLY),
     Tool.VALIDATE_AGENTS: ("Validate agent definitions", READ_ONLY),
 }
 RESOURCES: tuple[tuple[str, str, str, str], ...] = (
@@ -144,6 +146,7 @@ def create_server(root: Path, *, env: Mapping[str, str] | None = None) -> MCPSer
         Tool.AUDIT: tools.audit,
         Tool.SELECT_MODEL: select_model_tool(),
         Tool.SESSION_APPEND: tools.session_append,
+        Tool.USAGE_REPORT: tools.usage_report,
         Tool.VALIDATE_AGENTS: tools.validate_agents,
     }
     server: MCPServer = MCPServer(

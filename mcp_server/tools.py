@@ -18,6 +18,7 @@ from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from pydantic import Field
 
 from llmeng.errors import LlmengError
+from llmeng.usage.api import UsageReport
 from mcp_server.outputs import (
     AppendOutput,
     AuditOutput,
@@ -207,6 +208,48 @@ class LlmengTools:
                 [path], cwd=self.root, env=os.environ, home=Path.home(), root=self.root, ignore=ignore
             )
         return ValidateOutput.model_validate(render_json(done.result))
+
+    def usage_report(
+        self,
+        paths: Annotated[
+            list[Annotated[str, Field(max_length=PATH_MAX_CHARS)]],
+            Field(
+                description="Usage log files relative to the project root: OTel GenAI spans (OTLP JSON), "
+                "LiteLLM spend logs, Langfuse observations, or raw OpenAI/Anthropic responses (JSON Lines).",
+                min_length=1,
+                max_length=20,
+            ),
+        ],
+        by: Annotated[
+            list[Annotated[str, Field(max_length=200)]],
+            Field(
+                description="Only these attributes, e.g. ['feature', 'user.id']; empty: all.", max_length=20
+            ),
+        ] = [],  # noqa: B006 (pydantic copies it)
+        input_format: Annotated[
+            Literal["auto", "otel", "litellm", "langfuse", "openai", "anthropic"],
+            Field(description="The files' format; auto: detected from the first record."),
+        ] = "auto",
+        top: Annotated[
+            int, Field(ge=1, le=200, description="Rows kept per breakdown, most expensive first.")
+        ] = 20,
+    ) -> UsageReport:
+        """Measure real LLM spend from usage logs: cost per model, day, provider and attribute.
+
+        Use it when asked what LLM calls cost or where the money goes, and before proposing savings: it
+        prices every logged call with genai-prices (cached tokens, long-context tiers, the prices in force
+        at each call's time) and breaks the total down by model, day, provider and each attribute the
+        records carry (feature, route, user, call site). Models it cannot price are listed, never counted as
+        $0. It also gives reasoning tokens per request. Read-only; nothing leaves the machine.
+        """
+        from llmeng import clock
+        from llmeng.usage import api
+
+        with core_errors():
+            report = api.usage_report_confined(
+                paths, root=self.root, today=clock.today(), by=by, fmt=input_format
+            )
+        return report.top(top)
 
     def active_session(self) -> str:
         """The active session's entries, as JSON."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ("llmeng", "mcp_server")
-DOMAINS = ("agents", "audit", "sessions", "install", "models")
+DOMAINS = ("agents", "audit", "sessions", "install", "models", "usage")
 ADAPTERS = ("llmeng.cli", "mcp_server")
 # What an adapter may import from llmeng besides its own package: each domain's door, the
 # renderers, the errors, the clock and the version.

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "explain": "llmeng.cli.rules:explain",
     "models": "llmeng.cli.models:models",
     "select": "llmeng.cli.models:select",
+    "usage": "llmeng.cli.usage:usage",
     "session": "llmeng.cli.session:session",
     "hook": "llmeng.cli.hook:hook",
     "audit": "llmeng.cli.audit:audit",

@@ -172,11 +172,23 @@ def refresh_cmd(kinds: tuple[str, ...], urls: tuple[str, ...], force: bool, as_j
 )
 @click.option("--category", default="overall", show_default=True, help="Arena category for quality.")
 @click.option("--input-tokens", type=int, default=1000, show_default=True, help="Input tokens per request.")
-@click.option("--output-tokens", type=int, default=500, show_default=True, help="Output tokens per request.")
+@click.option(
+    "--output-tokens", type=int, default=500, show_default=True, help="Visible output tokens per request."
+)
+@click.option(
+    "--reasoning",
+    type=click.Choice(["none", "low", "medium", "high"]),
+    help="Reasoning effort to price reasoning models at (default: the effort each model was rated at).",
+)
+@click.option(
+    "--reasoning-tokens", type=int, help="Your measured reasoning tokens per request (see `llmeng usage`)."
+)
 @click.option("--requests-per-day", type=int, default=1000, show_default=True)
 @click.option("--cache-hit-ratio", type=float, default=0.0, show_default=True)
 @click.option("--budget-per-request", type=float, help="USD per request.")
 @click.option("--budget-per-day", type=float, help="USD per day.")
+@click.option("--budget-per-month", type=float, help="USD per month (30.4 days).")
+@click.option("--min-support-days", type=int, help="Reject models retiring within this many days.")
 @click.option("--context-tokens", type=int, help="Largest input that must fit.")
 @click.option(
     "--need",
@@ -186,7 +198,12 @@ def refresh_cmd(kinds: tuple[str, ...], urls: tuple[str, ...], force: bool, as_j
     "structured_output, vision, pdf_input, audio_input, prompt_caching, reasoning.",
 )
 @click.option("--open-weights", is_flag=True, help="Only models with published weights.")
-@click.option("--provider", "providers", multiple=True, help="Allowed provider (repeatable).")
+@click.option(
+    "--provider",
+    "providers",
+    multiple=True,
+    help="Allowed provider (repeatable); aliases such as google, vertex, bedrock, azure work too.",
+)
 @click.option("--exclude-provider", "exclude", multiple=True, help="Excluded provider (repeatable).")
 @click.option("--latency-goal", type=float, help="Seconds per request (needs --speed data).")
 @click.option("--strict-latency", is_flag=True, help="Reject models without speed data.")
@@ -198,6 +215,10 @@ def refresh_cmd(kinds: tuple[str, ...], urls: tuple[str, ...], force: bool, as_j
     multiple=True,
     metavar="PART=W",
     help="Override a weight: quality, cost, latency, headroom.",
+)
+@click.option("--gpu-hour-price", type=float, help="Self-hosting estimate: USD per GPU-hour.")
+@click.option(
+    "--tokens-per-second", type=float, help="Self-hosting estimate: tokens one GPU serves per second."
 )
 @click.option("--speed", "speed_file", type=click.Path(dir_okay=False), help="Your speed figures (TOML).")
 @click.option("--explain", is_flag=True, help="Also list every rejected model with its reasons.")
@@ -212,6 +233,8 @@ def select(**opts: Any) -> int:
     Example:
       llmeng select --input-tokens 6000 --output-tokens 800 --requests-per-day 20000 \\
           --need tools --need structured_output --budget-per-request 0.02 --cache-hit-ratio 0.5
+      llmeng select --complexity low --output-tokens 5 --reasoning low --budget-per-month 500 \\
+          --provider google --min-support-days 90
     """
     from llmeng.models.api import recommend, requirements_from_options
     from llmeng.report.models import render_recommendation, render_rejections

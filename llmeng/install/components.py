@@ -30,7 +30,7 @@ MCP_SERVER = "llmeng"
 MCP_ENTRY: dict[str, Any] = {"type": "stdio", "command": "llmeng-mcp", "args": []}
 # Subagents cannot answer permission prompts, so the tools they call must be allowed up front
 # (claude-code.md §4.4, §7.4a). Exact names, not the whole server: least privilege.
-MCP_TOOLS = ("audit", "select_model", "session_append", "validate_agents")
+MCP_TOOLS = ("audit", "select_model", "session_append", "usage_report", "validate_agents")
 
 
 class Want(StrEnum):

@@ -25,6 +25,9 @@ DEFAULT_REFRESH_KINDS = ("limits", "prices")  # quality data moves slower and is
 _RENAMES = {
     "budget_per_request": "budget_per_request_usd",
     "budget_per_day": "budget_per_day_usd",
+    "budget_per_month": "budget_per_month_usd",
+    "reasoning": "reasoning_effort",
+    "gpu_hour_price": "gpu_hour_price_usd",
     "exclude": "exclude_providers",
     "latency_goal": "latency_goal_s",
 }
@@ -82,15 +85,25 @@ def recommend(
     cache_dir: Path | None = None,
     speed_file: str | Path | None = None,
 ) -> Recommendation:
-    """Load the priced catalog (cached), add the user's speed figures, and select."""
+    """Load the priced catalog (cached), add the user's speed figures, resolve provider aliases, and select."""
+    from llmeng.models.catalog import DATA_DIR
     from llmeng.models.prices import load_priced_catalog
+    from llmeng.models.providers import ALIASES_FILE, load_aliases, resolve
     from llmeng.models.selection import select
     from llmeng.models.speed import load_speed
 
     catalog = load_priced_catalog(cache_dir)
     if speed_file is not None:
         catalog = load_speed(Path(speed_file), catalog)
-    return select(requirements, catalog, today=today)
+    known = {m.provider for m in catalog.models}
+    table = load_aliases(DATA_DIR / ALIASES_FILE)
+    allowed = resolve(requirements.providers, known, table, option="--provider")
+    denied = resolve(requirements.exclude_providers, known, table, option="--exclude-provider")
+    resolved = requirements.model_copy(
+        update={"providers": list(allowed.providers), "exclude_providers": list(denied.providers)}
+    )
+    rec = select(resolved, catalog, today=today)
+    return rec.model_copy(update={"notes": [*allowed.notes, *denied.notes]})
 
 
 def cache_dir(env: Mapping[str, str], home: Path) -> Path:

@@ -21,6 +21,7 @@ from llmeng.errors import LlmengError
 from llmeng.fsutil import read_regular
 from llmeng.models.facts import CAPABILITIES, FlatPrice, ModelFacts, PriceRef, SourceInfo, SpeedFigure
 from llmeng.models.quality import load_quality_map, open_weights_for, parse_arena_rows, ratings_by_id
+from llmeng.models.reasoning import REASONING_FILE, ReasoningTable, load_reasoning
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LIMITS_FILE = "models_litellm.json"
@@ -84,6 +85,9 @@ class Catalog:
     index: Mapping[str, ModelFacts] = field(default_factory=dict, repr=False)
     prices: Mapping[str, PriceRef] | None = field(default=None, repr=False)
     speed: Mapping[str, SpeedFigure] = field(default_factory=dict, repr=False)
+    reasoning: ReasoningTable | None = field(default=None, repr=False)
+    # Open-weights model id -> the other genai-prices providers that host it (filled by attach_prices).
+    hosts: Mapping[str, tuple[PriceRef, ...]] = field(default_factory=dict, repr=False)
 
     def get(self, model_id: str) -> ModelFacts | None:
         return self.index.get(model_id.lower())
@@ -158,8 +162,9 @@ def build_catalog(
     qmap_path: Path,
     *,
     origins: tuple[str, str] = ("bundled", "bundled"),
+    reasoning_path: Path = DATA_DIR / REASONING_FILE,
 ) -> Catalog:
-    """Join a limits snapshot, an Arena snapshot and the curated map into a Catalog."""
+    """Join a limits snapshot, an Arena snapshot, the curated map and the reasoning figures into a Catalog."""
     qmap = load_quality_map(qmap_path)
     ratings = ratings_by_id(qmap, parse_arena_rows(arena["rows"], where=ARENA_FILE))
     by_id: dict[str, ModelFacts] = {}
@@ -185,12 +190,14 @@ def build_catalog(
             "curation", QUALITY_MAP_FILE, f"schema {qmap.schema_}", qmap.as_of, "MIT (llmeng)", qmap.source
         ),
     )
-    return Catalog(models=models, sources=sources, index=_index(models))
+    return Catalog(
+        models=models, sources=sources, index=_index(models), reasoning=load_reasoning(reasoning_path)
+    )
 
 
 def _finish(facts: ModelFacts, keys: list[str], ratings: Mapping[str, Any], ow_rows: Any) -> ModelFacts:
-    quality, note = ratings.get(facts.id, ({}, None))
-    open_w, ow_source = open_weights_for(facts.id, ow_rows)
+    quality, note, effort = ratings.get(facts.id, ({}, None, None))
+    ow = open_weights_for(facts.id, ow_rows)
     extra = tuple(sorted({*keys, facts.model} - {facts.id}))
     return ModelFacts(
         **{
@@ -198,8 +205,10 @@ def _finish(facts: ModelFacts, keys: list[str], ratings: Mapping[str, Any], ow_r
             "aliases": extra,
             "quality": quality,
             "quality_note": note,
-            "open_weights": open_w,
-            "open_weights_source": ow_source,
+            "rated_effort": effort,
+            "open_weights": ow.open if ow else None,
+            "open_weights_source": ow.source if ow else None,
+            "hosted_as": tuple(ow.hosted_as) if ow else (),
         }
     )
 
@@ -218,7 +227,13 @@ def _index(models: tuple[ModelFacts, ...]) -> dict[str, ModelFacts]:
 def _load(data_dir: Path, cache_dir: Path | None) -> Catalog:
     limits, l_origin = _newest(data_dir, cache_dir, LIMITS_FILE, "limits")
     arena, a_origin = _newest(data_dir, cache_dir, ARENA_FILE, "quality")
-    return build_catalog(limits, arena, data_dir / QUALITY_MAP_FILE, origins=(l_origin, a_origin))
+    return build_catalog(
+        limits,
+        arena,
+        data_dir / QUALITY_MAP_FILE,
+        origins=(l_origin, a_origin),
+        reasoning_path=data_dir / REASONING_FILE,
+    )
 
 
 def _newest(data_dir: Path, cache_dir: Path | None, name: str, kind: str) -> tuple[dict[str, Any], str]:

@@ -82,6 +82,8 @@ class ModelFacts:
     open_weights_source: str | None = None
     quality: Mapping[str, QualityRating] = field(default_factory=dict)
     quality_note: str | None = None
+    rated_effort: str | None = None  # the reasoning effort Arena rated; None: the API's default
+    hosted_as: tuple[str, ...] = ()  # organisation prefixes hosts list open weights under
     flat_price: FlatPrice | None = None
     doc_url: str | None = None
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from llmeng.models.facts import ModelFacts, SpeedFigure
 from llmeng.models.prices import Cost
+from llmeng.models.reasoning import NO_REASONING, ReasoningPlan
 from llmeng.models.requirements import Requirements
 
 DAYS_PER_MONTH = 30.4
@@ -22,6 +23,7 @@ class Check:
     cost: Cost | None
     latency_s: float | None
     speed: SpeedFigure | None
+    reasoning: ReasoningPlan = NO_REASONING
 
 
 Reason = tuple[str, str]  # (code, detail)
@@ -40,8 +42,19 @@ def providers(req: Requirements, c: Check, today: date) -> Iterator[Reason]:
 
 
 def deprecated(req: Requirements, c: Check, today: date) -> Iterator[Reason]:
-    if c.model.deprecation_date is not None and c.model.deprecation_date <= today:
-        yield "DEPRECATED", f"deprecated since {c.model.deprecation_date}"
+    retires = c.model.deprecation_date
+    if retires is not None and retires <= today:
+        yield "DEPRECATED", f"deprecated since {retires}"
+    elif (
+        retires is not None
+        and req.min_support_days is not None
+        and retires < today + timedelta(days=req.min_support_days)
+    ):
+        yield (
+            "SUPPORT_ENDS_SOON",
+            f"retires on {retires}, {(retires - today).days} days from now "
+            + (f"(< {req.min_support_days} required)"),
+        )
 
 
 def context(req: Requirements, c: Check, today: date) -> Iterator[Reason]:
@@ -52,8 +65,9 @@ def context(req: Requirements, c: Check, today: date) -> Iterator[Reason]:
         yield "CONTEXT_TOO_SMALL", f"max input {m.max_input_tokens:,} < {req.context_needed:,} needed"
     if m.max_output_tokens is None:
         yield from _unknown(req, "OUTPUT_UNKNOWN", "max output tokens unknown")
-    elif m.max_output_tokens < req.output_tokens:
-        yield "OUTPUT_TOO_SMALL", f"max output {m.max_output_tokens:,} < {req.output_tokens:,} needed"
+    elif m.max_output_tokens < req.output_tokens + c.reasoning.tokens:  # reasoning counts against the limit
+        needed = req.output_tokens + c.reasoning.tokens
+        yield "OUTPUT_TOO_SMALL", f"max output {m.max_output_tokens:,} < {needed:,} needed (with reasoning)"
 
 
 def capabilities(req: Requirements, c: Check, today: date) -> Iterator[Reason]:
@@ -83,6 +97,9 @@ def budget(req: Requirements, c: Check, today: date) -> Iterator[Reason]:
     per_day = c.cost.usd * req.requests_per_day
     if req.budget_per_day_usd is not None and per_day > req.budget_per_day_usd:
         yield "OVER_BUDGET_DAY", f"${per_day:,.2f}/day > ${req.budget_per_day_usd:g}"
+    per_month = per_day * DAYS_PER_MONTH
+    if req.budget_per_month_usd is not None and per_month > req.budget_per_month_usd:
+        yield "OVER_BUDGET_MONTH", f"${per_month:,.2f}/month > ${req.budget_per_month_usd:g}"
 
 
 def latency(req: Requirements, c: Check, today: date) -> Iterator[Reason]:
@@ -96,10 +113,10 @@ def latency(req: Requirements, c: Check, today: date) -> Iterator[Reason]:
 
 
 def quality(req: Requirements, c: Check, today: date) -> Iterator[Reason]:
+    # An unrated model stays in (ranked after every rated one); a rating measured at a higher effort than
+    # the one priced is an upper bound, so below the floor it still rejects.
     rating = c.model.rating(req.category)
-    if rating is None:
-        yield from _unknown(req, "UNRATED", "no Arena rating mapped (never guessed)")
-    elif rating.rating < req.quality_floor:
+    if rating is not None and rating.rating < req.quality_floor:
         yield "BELOW_QUALITY_FLOOR", f"rating {rating.rating:.0f} < floor {req.quality_floor:.0f}"
 
 

@@ -75,7 +75,24 @@ def attach_prices(catalog: Catalog, cached: tuple[Any, date] | None = None) -> C
         except LookupError:
             continue
         refs[m.id] = PriceRef(provider.id, info.id, info)
-    return dataclasses.replace(catalog, prices=refs, sources=(*catalog.sources, src))
+    hosts = {m.id: _hosts(snap, m, refs.get(m.id)) for m in catalog.models if m.open_weights}
+    return dataclasses.replace(catalog, prices=refs, hosts=hosts, sources=(*catalog.sources, src))
+
+
+def _hosts(snap: Any, m: ModelFacts, own: PriceRef | None) -> tuple[PriceRef, ...]:
+    """Every other genai-prices provider listing the weights, under the bare name or a `hosted_as` prefix."""
+    name = m.model.rsplit("/", 1)[-1]
+    refs = (name, *(f"{org}/{name}" for org in m.hosted_as))
+    found: dict[str, PriceRef] = {}
+    for provider in snap.providers:
+        if own is not None and provider.id == own.provider_id:
+            continue
+        for ref in refs:
+            info = provider.find_model(ref)
+            if info is not None:
+                found.setdefault(provider.id, PriceRef(provider.id, info.id, info))
+                break
+    return tuple(found[k] for k in sorted(found))
 
 
 @lru_cache(maxsize=4)
@@ -100,6 +117,13 @@ def _genai_cost(info: Any, day: date, tokens_in: int, cached: int, tokens_out: i
         cached = 0  # no cached rate published: bill every input token at the input rate
     usage = Usage(input_tokens=tokens_in, cache_read_tokens=cached, output_tokens=tokens_out)
     return float(price.calc_price(usage)["total_price"])
+
+
+def info_cost(
+    info: Any, day: date, *, tokens_in: int, tokens_out: int, cache_hit_ratio: float = 0.0
+) -> float | None:
+    """Cost of one request at a genai-prices model (a host's listing); None when it has no token price."""
+    return _genai_cost(info, day, tokens_in, int(tokens_in * cache_hit_ratio), tokens_out) or None
 
 
 def request_cost(

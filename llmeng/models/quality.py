@@ -6,7 +6,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -21,10 +21,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Reasoning efforts in increasing order; Arena rates some models only at one of them ("-high", "-max").
+EFFORTS: tuple[str, ...] = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
+Effort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+
+
 class RatingMap(_Strict):
     arena: str = Field(min_length=1)
     ids: list[str] = Field(min_length=1)
     note: str | None = None
+    effort: Effort | None = None  # the effort Arena rated; None: the API's default effort
 
 
 class OpenWeightsRow(_Strict):
@@ -32,6 +38,7 @@ class OpenWeightsRow(_Strict):
     prefix: list[str] = []
     open: bool
     license: str | None = None
+    hosted_as: list[str] = []  # organisation prefixes hosts list the weights under (`openai/gpt-oss-120b`)
     source: str = Field(min_length=1)
     as_of: date
 
@@ -86,29 +93,30 @@ def parse_arena_rows(rows: Sequence[Mapping[str, Any]], *, where: str) -> list[Q
     return [QualityRating(**row.model_dump()) for row in parsed]
 
 
-def ratings_by_id(
-    qmap: QualityMap, rows: Sequence[QualityRating]
-) -> dict[str, tuple[dict[str, QualityRating], str | None]]:
-    """Catalog id -> ({category: rating}, note) through the curated mapping."""
+Rated = tuple[dict[str, QualityRating], str | None, str | None]  # ({category: rating}, note, effort)
+
+
+def ratings_by_id(qmap: QualityMap, rows: Sequence[QualityRating]) -> dict[str, Rated]:
+    """Catalog id -> ({category: rating}, note, rated effort) through the curated mapping."""
     by_arena: dict[str, dict[str, QualityRating]] = {}
     for row in rows:
         by_arena.setdefault(row.arena, {})[row.category] = row
-    out: dict[str, tuple[dict[str, QualityRating], str | None]] = {}
+    out: dict[str, Rated] = {}
     for entry in qmap.ratings:
         if entry.arena in by_arena:
             for model_id in entry.ids:
-                out[model_id] = (by_arena[entry.arena], entry.note)
+                out[model_id] = (by_arena[entry.arena], entry.note, entry.effort)
     return out
 
 
-def open_weights_for(model_id: str, rows: Sequence[OpenWeightsRow]) -> tuple[bool | None, str | None]:
-    """(open?, source) from the first row naming the id exactly, else the longest matching prefix."""
+def open_weights_for(model_id: str, rows: Sequence[OpenWeightsRow]) -> OpenWeightsRow | None:
+    """The first row naming the id exactly, else the one with the longest matching prefix, else None."""
     for row in rows:
         if model_id in row.ids:
-            return row.open, row.source
+            return row
     best: tuple[int, OpenWeightsRow] | None = None
     for row in rows:
         for prefix in row.prefix:
             if model_id.startswith(prefix) and (best is None or len(prefix) > best[0]):
                 best = (len(prefix), row)
-    return (best[1].open, best[1].source) if best else (None, None)
+    return best[1] if best else None

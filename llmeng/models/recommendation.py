@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from llmeng.models.facts import QualityRating
 from llmeng.models.requirements import Requirements
@@ -45,10 +45,38 @@ class PriceChangeOut(_Out):
     cost_per_month_usd: float
 
 
+class ReasoningOut(_Out):
+    effort: str = Field(description="the effort the cost assumes")
+    tokens: int = Field(description="reasoning tokens per request, billed as output")
+    source: str | None
+    basis: str | None = Field(description="measured (yours), budget (a cap the request sets) or proxy")
+
+
+class HostOut(_Out):
+    provider: str = Field(description="genai-prices provider id")
+    model: str
+    cost_per_request_usd: float
+    cost_per_month_usd: float
+
+
+class SelfHostOut(_Out):
+    gpus: int
+    cost_per_month_usd: float
+    cost_per_request_usd: float | None
+    basis: str
+
+
 class CandidateOut(_Out):
     id: str
     provider: str
     rating: RatingOut | None
+    quality_known: bool = Field(
+        description="false: no Arena rating, or one measured at a higher effort than priced; ranked after "
+        "every candidate whose quality is known"
+    )
+    rating_effort: str | None = Field(description="the reasoning effort the rating was measured at")
+    reasoning: ReasoningOut | None
+    deprecation_date: date | None
     cost_per_request_usd: float
     cost_per_day_usd: float
     cost_per_month_usd: float
@@ -63,6 +91,10 @@ class CandidateOut(_Out):
     contributions: dict[str, float]
     missing_parts: list[str]
     price_changes: list[PriceChangeOut]
+    hosts: list[HostOut] = Field(description="open weights: the same model at other hosts, cheapest first")
+    self_host: SelfHostOut | None = Field(
+        description="open weights: an estimate from your GPU price and speed"
+    )
     warnings: list[str]
 
 
@@ -115,6 +147,7 @@ class Recommendation(_Out):
     sources: list[SourceOut]
     reasoning: list[str] = []
     warnings: list[str] = []
+    notes: list[str] = []
 
     def compact(self) -> Recommendation:
         """A copy whose `candidates` holds only the shortlist: small enough for an agent's context (MCP)."""
@@ -134,7 +167,11 @@ def explain_score(c: CandidateOut) -> str:
 
 
 def _describe(c: CandidateOut) -> str:
-    rating = f"Arena {c.rating.category} {c.rating.rating:.0f}" if c.rating else "unrated"
+    rating = (
+        f"Arena {c.rating.category} {c.rating.rating:.0f}"
+        if c.rating and c.quality_known
+        else "quality unknown"
+    )
     return f"{c.id} ({rating}, ${c.cost_per_request_usd:.5f}/request, ${c.cost_per_month_usd:,.0f}/month)"
 
 
@@ -146,6 +183,12 @@ def _reasoning(rec: Recommendation) -> list[str]:
         lines.append("Most common rejections: " + ", ".join(f"{code} ({n})" for code, n in top) + ".")
     weights = ", ".join(f"{k} {v:g}" for k, v in rec.weights.items())
     lines.append(f"Weights for {rec.requirements.complexity} complexity: {weights}.")
+    unknown = sum(not c.quality_known for c in rec.candidates)
+    if unknown:
+        lines.append(
+            f"{unknown} candidates have no quality rating that applies: they rank after every rated one, "
+            "by the same score without its quality part."
+        )
     if rec.primary is None:
         lines.append("No model passes every hard filter; no filter was relaxed. See the rejections.")
         return lines
@@ -162,8 +205,8 @@ def _reasoning(rec: Recommendation) -> list[str]:
 
 def _warnings(rec: Recommendation) -> list[str]:
     out = [s.warning for s in rec.sources if s.warning]
-    for c in (rec.primary, rec.fallback):
-        out += c.warnings if c else []
+    for c in rec.shortlist:  # every model shown, not only the primary and the fallback
+        out += [w for w in c.warnings if w not in out]
     if rec.requirements.latency_goal_s is not None and rec.primary and rec.primary.latency_s is None:
         out.append(
             "LATENCY_UNKNOWN: no speed data for the primary; the latency goal was not checked "

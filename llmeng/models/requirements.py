@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from llmeng.models.facts import CAPABILITIES
 
 Complexity = Literal["low", "medium", "high"]
+ReasoningEffort = Literal["none", "low", "medium", "high"]
 PARTS: tuple[str, ...] = ("quality", "cost", "latency", "headroom")
 
 # Weight presets by complexity (model-data.md section 6): simple tasks buy on price, hard ones on quality.
@@ -43,7 +44,20 @@ class Requirements(BaseModel):
     )
     input_tokens: int = Field(default=1000, ge=1, description="input tokens per request")
     output_tokens: int = Field(
-        default=500, ge=1, description="output tokens per request (count reasoning tokens here)"
+        default=500,
+        ge=1,
+        description="visible output tokens per request (reasoning tokens are added per model)",
+    )
+    reasoning_effort: ReasoningEffort | None = Field(
+        default=None,
+        description="reasoning effort to price reasoning models at; unset: the effort each model's quality "
+        "rating was measured at, else the model's API default",
+    )
+    reasoning_tokens: int | None = Field(
+        default=None,
+        ge=0,
+        description="your measured reasoning tokens per request, used for every reasoning model instead of "
+        "the bundled estimates",
     )
     requests_per_day: int = Field(default=1000, ge=0)
     cache_hit_ratio: float = Field(
@@ -51,6 +65,10 @@ class Requirements(BaseModel):
     )
     budget_per_request_usd: float | None = Field(default=None, gt=0)
     budget_per_day_usd: float | None = Field(default=None, gt=0)
+    budget_per_month_usd: float | None = Field(default=None, gt=0, description="USD per 30.4-day month")
+    min_support_days: int | None = Field(
+        default=None, ge=0, description="reject models retiring within this many days"
+    )
     context_tokens: int | None = Field(
         default=None, ge=1, description="largest input to fit (default: input_tokens)"
     )
@@ -67,6 +85,14 @@ class Requirements(BaseModel):
     )
     min_quality: float | None = Field(
         default=None, ge=0, description="Arena rating floor (default by complexity)"
+    )
+    gpu_hour_price_usd: float | None = Field(
+        default=None, gt=0, description="self-hosting estimate: USD per GPU-hour (needs tokens_per_second)"
+    )
+    tokens_per_second: float | None = Field(
+        default=None,
+        gt=0,
+        description="self-hosting estimate: tokens (input + output) one GPU serves per second at your batch size",
     )
     weight_quality: float | None = Field(default=None, ge=0)
     weight_cost: float | None = Field(default=None, ge=0)
@@ -92,6 +118,8 @@ class Requirements(BaseModel):
     def _some_weight(self) -> Requirements:
         if sum(self.weights().values()) <= 0:
             raise ValueError("the weights add up to 0; give at least one part a positive weight")
+        if (self.gpu_hour_price_usd is None) != (self.tokens_per_second is None):
+            raise ValueError("the self-hosting estimate needs both gpu_hour_price_usd and tokens_per_second")
         return self
 
     @property

@@ -19,9 +19,18 @@ def _caps(caps: dict[str, bool | None], wanted: Sequence[str]) -> str:
 
 def _quality(c: CandidateOut) -> str:
     if c.rating is None:
-        return "unrated"
+        return "unknown (unrated)"
+    if not c.quality_known:
+        return f"unknown (rated {c.rating.rating:.0f} at {c.rating_effort or 'default'} effort only)"
     half = (c.rating.ci_hi - c.rating.ci_lo) / 2
-    return f"{c.rating.rating:.0f} ±{half:.0f}" + (" *" if c.rating.note else "")
+    effort = f" @{c.rating_effort}" if c.rating_effort else ""
+    return f"{c.rating.rating:.0f} ±{half:.0f}{effort}" + (" *" if c.rating.note else "")
+
+
+def _reasoning_cell(c: CandidateOut) -> str:
+    if c.reasoning is None:
+        return "-"
+    return f"{c.reasoning.effort}: {c.reasoning.tokens:,}"
 
 
 def _latency(c: CandidateOut) -> str:
@@ -37,37 +46,78 @@ def _use_case(c: CandidateOut, rec: Recommendation) -> str:
         return "primary: best score"
     if rec.fallback and c.id == rec.fallback.id:
         return "fallback: best of another provider"
-    if c.id == min(rec.shortlist, key=lambda x: x.cost_per_request_usd).id:
-        return "cheapest shortlisted"
-    if c.id == max(rec.shortlist, key=lambda x: x.rating.rating if x.rating else 0.0).id:
+    if not c.quality_known:
+        return "quality unknown: ranked after rated models"
+    rated = [x for x in rec.shortlist if x.quality_known]
+    if c.id == min(rated, key=lambda x: x.cost_per_request_usd).id:
+        return "cheapest rated shortlisted"
+    if c.id == max(rated, key=lambda x: x.rating.rating if x.rating else 0.0).id:
         return "highest rated shortlisted"
     return "alternative"
+
+
+def _offers(rec: Recommendation) -> list[str]:
+    lines = []
+    for c in rec.shortlist:
+        if c.hosts:
+            where = ", ".join(f"{h.provider} ${h.cost_per_request_usd:.5f}" for h in c.hosts)
+            lines.append(f"- `{c.id}` (open weights) per request at other hosts: {where}")
+        if c.self_host:
+            per = c.self_host.cost_per_request_usd
+            lines.append(
+                f"- `{c.id}` self-hosted: ${c.self_host.cost_per_month_usd:,.0f}/month"
+                + (f", ${per:.5f}/request" if per is not None else "")
+                + f" ({c.self_host.basis})"
+            )
+    return lines
 
 
 def render_recommendation(rec: Recommendation) -> str:
     """The decision matrix, the recommendation and its reasoning, rejections and provenance, as markdown."""
     req = rec.requirements
+    effort = req.reasoning_effort or "each model's rated (else default) effort"
     workload = (
-        f"Workload: {req.input_tokens:,} in / {req.output_tokens:,} out tokens per request, "
-        f"{req.requests_per_day:,} requests/day, complexity {req.complexity}, "
-        f"quality category {req.category}, priced on {rec.today}."
+        f"Workload: {req.input_tokens:,} in / {req.output_tokens:,} out tokens per request "
+        f"(plus reasoning tokens at {effort}), {req.requests_per_day:,} requests/day, complexity "
+        f"{req.complexity}, quality category {req.category}, priced on {rec.today}."
     )
     header = (
-        "| # | Model | Quality (Arena) | $/request | $/day | $/month | Latency | Context in/out "
-        "| Score | Use case |"
+        "| # | Model | Quality (Arena) | Reasoning tok/req | $/request | $/day | $/month | Latency "
+        "| Context in/out | Score | Warnings | Use case |"
     )
-    lines = ["# Model selection", "", workload, "", header, "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Model selection",
+        "",
+        workload,
+        "",
+        header,
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for i, c in enumerate(rec.shortlist):
         lines.append(
-            f"| {i + 1} | `{c.id}` | {_quality(c)} | {c.cost_per_request_usd:.5f} | "
+            f"| {i + 1} | `{c.id}` | {_quality(c)} | {_reasoning_cell(c)} | {c.cost_per_request_usd:.5f} | "
             f"{c.cost_per_day_usd:,.2f} | {c.cost_per_month_usd:,.0f} | {_latency(c)} | "
             f"{_tokens(c.max_input_tokens)} / {_tokens(c.max_output_tokens)} | {c.score:.2f} | "
-            f"{_use_case(c, rec)} |"
+            f"{len(c.warnings) or '-'} | {_use_case(c, rec)} |"
         )
     notes = [f"`{c.id}`: {c.rating.note}" for c in rec.shortlist if c.rating and c.rating.note]
     if notes:
         lines += ["", "\\* Arena rating notes: " + "; ".join(notes) + "."]
+    sources = sorted(
+        {
+            f"{c.reasoning.basis}: {c.reasoning.source}"
+            for c in rec.shortlist
+            if c.reasoning and c.reasoning.tokens
+        }
+    )
+    if sources:
+        lines += ["", "Reasoning tokens (billed as output) from " + "; ".join(sources) + "."]
     lines += ["", "## Recommendation", "", *[f"- {line}" for line in rec.reasoning]]
+    if rec.notes:
+        lines += ["", "## Notes", "", *[f"- {n}" for n in rec.notes]]
+    offers = _offers(rec)
+    if offers:
+        lines += ["", "## Other ways to run open weights", "", *offers]
     if rec.shortlist:
         lines += ["", "## Score parts", ""]
         lines += [

@@ -14,7 +14,13 @@ from mcp_server.tools import core_errors
 def test_tool_names_are_the_granted_ones() -> None:
     # Agents grant mcp__llmeng__<tool>; a rename breaks them, so the names are pinned here.
     assert SERVER_NAME == "llmeng"
-    assert [t.value for t in Tool] == ["audit", "select_model", "session_append", "validate_agents"]
+    assert [t.value for t in Tool] == [
+        "audit",
+        "select_model",
+        "session_append",
+        "usage_report",
+        "validate_agents",
+    ]
 
 
 def _add_probe(server: MCPServer) -> None:

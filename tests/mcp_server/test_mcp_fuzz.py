@@ -25,6 +25,7 @@ STRINGS = [
     "src/app.py",
     "agents",
     "agents/reviewer.md",
+    "usage.jsonl",
     "reviewer",
     "ünïcödé ✓",
     "x" * 10_000,
@@ -77,6 +78,9 @@ async def test_a_thousand_random_calls_leave_the_server_answering(server: MCPSer
     (root / "agents" / "reviewer.md").write_text(
         "---\nname: reviewer\ndescription: Reviews diffs.\n---\nBody.\n"
     )
+    (root / "usage.jsonl").write_text(
+        '{"type": "message", "model": "claude-haiku-4-5", "usage": {"input_tokens": 9, "output_tokens": 1}}\n'
+    )
     rng = random.Random(20261122)
     outcomes = {"ok": 0, "tool_error": 0, "protocol_error": 0}
     seen: dict[str, set[bool]] = {}
@@ -106,5 +110,8 @@ async def test_a_thousand_random_calls_leave_the_server_answering(server: MCPSer
         assert [t.name for t in (await c.list_tools()).tools] == list(tools)
         after = await c.call_tool("validate_agents", {"path": "agents"})
         assert after.is_error is False and after.structured_content["summary"]["files"] == 1
+        # Random arguments almost never name a readable usage log: one known-good call covers that side.
+        usage = await c.call_tool("usage_report", {"paths": ["usage.jsonl"]})
+        seen.setdefault("usage_report", set()).add(bool(usage.is_error))
     assert outcomes["protocol_error"] > 0
     assert seen == {name: {True, False} for name in tools}, "every tool got both accepted and rejected calls"

@@ -120,3 +120,21 @@ async def test_sources_resource_gives_each_source_and_its_age(client: Client) ->
     assert {"limits", "prices", "quality"} <= set(kinds)
     assert all(s["age_days"] is None or s["age_days"] >= 0 for s in doc["sources"])
     assert kinds["limits"]["as_of"] and kinds["limits"]["license"]
+
+
+@pytest.mark.anyio
+async def test_reasoning_budgets_and_provider_aliases_reach_the_tool(client: Client) -> None:
+    args = {
+        "providers": ["google"],
+        "reasoning_effort": "high",
+        "budget_per_month_usd": 1e6,
+        "min_support_days": 30,
+    }
+    out = (await _select(client, args)).structured_content
+    assert out["requirements"]["providers"] == ["gemini"] and out["notes"] == [
+        "--provider google means gemini"
+    ]
+    reasoning = [c["reasoning"] for c in out["candidates"] if c["reasoning"]]
+    assert reasoning and all(r["effort"] == "high" and r["tokens"] == 4096 for r in reasoning)
+    res = await _select(client, {"providers": ["gogle"]})
+    assert res.is_error is True and "did you mean google" in res.content[0].text

@@ -55,6 +55,7 @@ def fixture_prices() -> dict[str, PriceRef]:
         "openai/big-2026-01-01": big,
         "openai/small": _info("small", _flat("0.2", "0.8", "0.02")),
         "openai/old": _info("old", _flat("10", "30")),
+        "openai/thinker": _info("thinker", _flat("1", "4")),
         "anthropic/mid": mid,
         "anthropic/notools": _info("notools", _flat("1", "5")),
         "gemini/flash": _info("flash", _flat("0.5", "2")),
@@ -64,11 +65,21 @@ def fixture_prices() -> dict[str, PriceRef]:
     return {k: PriceRef(k.split("/")[0], v.id, v) for k, v in infos.items()}
 
 
+def fixture_hosts() -> dict[str, tuple[PriceRef, ...]]:
+    """deepseek/open's weights at two other hosts, one cheaper and one dearer than deepseek's own API."""
+    return {
+        "deepseek/open": (
+            PriceRef("together", "deepseek-ai/open", _info("deepseek-ai/open", _flat("0.2", "1"))),
+            PriceRef("groq", "open", _info("open", _flat("0.5", "2"))),
+        )
+    }
+
+
 def fixture_catalog(*, priced: bool = True) -> Catalog:
     limits = json.loads((FIXTURES / "limits.json").read_text())
     arena = json.loads((FIXTURES / "arena.json").read_text())
     catalog = build_catalog(limits, arena, FIXTURES / "quality_map.toml")
-    return dataclasses.replace(catalog, prices=fixture_prices()) if priced else catalog
+    return dataclasses.replace(catalog, prices=fixture_prices(), hosts=fixture_hosts()) if priced else catalog
 
 
 @pytest.fixture

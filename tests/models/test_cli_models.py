@@ -82,7 +82,7 @@ def test_select_markdown_has_matrix_recommendation_and_sources(capsys):
     ]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "| # | Model | Quality (Arena) | $/request |" in out
+    assert "| # | Model | Quality (Arena) | Reasoning tok/req | $/request |" in out
     assert "Primary: " in out and "Fallback: " in out and "## Sources" in out
 
 
@@ -147,3 +147,26 @@ def test_models_show_unrated_and_unpriced(capsys):
     assert "| overall | 1365 |" in out
     assert main(["models", "show", "xai/grok-build-0.1", *TODAY]) == 0
     assert "| unrated |" in capsys.readouterr().out
+
+
+def test_select_prices_reasoning_and_takes_the_new_options(capsys):
+    argv = ["select", "--provider", "google", "--reasoning", "low", "--budget-per-month", "100000"]
+    assert main([*argv, "--min-support-days", "30", "--format", "json", *TODAY]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["requirements"]["reasoning_effort"] == "low"
+    assert rec["requirements"]["providers"] == ["gemini"]
+    assert rec["notes"] == ["--provider google means gemini"]
+    thinking = [c["reasoning"] for c in rec["candidates"] if c["reasoning"]]
+    assert thinking and all(r["effort"] == "low" for r in thinking)
+
+
+def test_select_unknown_provider_suggests_the_right_one(capsys):
+    assert main(["select", "--provider", "antropic", *TODAY]) == 2
+    assert "did you mean anthropic?" in capsys.readouterr().err
+
+
+def test_select_self_hosting_estimate_is_labelled(capsys):
+    argv = ["select", "--open-weights", "--gpu-hour-price", "2.5", "--tokens-per-second", "2000"]
+    assert main([*argv, "--min-quality", "1300", *TODAY]) == 0
+    out = capsys.readouterr().out
+    assert "self-hosted: $" in out and "(estimate: 1 GPU(s) at $2.5/h" in out

@@ -39,7 +39,8 @@ def test_a_good_model_passes_every_filter(catalog, today):
         ("mistral/noprice", {}, "NO_PRICE"),
         ("openai/big", {"budget_per_request_usd": 0.001}, "OVER_BUDGET_REQUEST"),
         ("openai/big", {"budget_per_day_usd": 1.0, "requests_per_day": 1000}, "OVER_BUDGET_DAY"),
-        ("xai/unrated", {}, "UNRATED"),
+        ("openai/big", {"budget_per_month_usd": 100.0, "requests_per_day": 1000}, "OVER_BUDGET_MONTH"),
+        ("openai/thinker", {"min_support_days": 10}, "SUPPORT_ENDS_SOON"),
         ("openai/small", {"complexity": "high"}, "BELOW_QUALITY_FLOOR"),
         ("openai/small", {"min_quality": 1400.5}, "BELOW_QUALITY_FLOOR"),
     ],
@@ -54,6 +55,13 @@ def test_exact_boundaries_pass(catalog, today):
     # 1000 in * $0.2/M + 500 out * $0.8/M = $0.0006
     assert _codes(catalog, "openai/small", today, budget_per_request_usd=0.0006) == []
     assert _codes(catalog, "openai/small", today, budget_per_day_usd=0.6, requests_per_day=1000) == []
+    assert _codes(catalog, "openai/small", today, budget_per_month_usd=18.24, requests_per_day=1000) == []
+    assert _codes(catalog, "openai/thinker", today, min_support_days=9) == []  # retires in exactly 9 days
+
+
+def test_an_unrated_model_is_never_rejected_for_it(catalog, today):
+    assert _codes(catalog, "xai/unrated", today) == []
+    assert _codes(catalog, "xai/unrated", today, complexity="high", min_quality=1500) == []
 
 
 def test_deprecation_date_today_counts_as_deprecated(catalog):
@@ -65,7 +73,6 @@ def test_allow_unknown_keeps_unknowns_but_never_known_failures(catalog, today):
     assert (
         _codes(catalog, "gemini/flash", today, capabilities=["structured_output"], allow_unknown=True) == []
     )
-    assert _codes(catalog, "xai/unrated", today, allow_unknown=True) == []
     assert "NO_TOOLS" in _codes(
         catalog, "anthropic/notools", today, capabilities=["tools"], allow_unknown=True
     )

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from llmeng.models.facts import CAPABILITIES
 from llmeng.models.requirements import Requirements
 from llmeng.models.selection import select
+from llmeng.report.models import render_recommendation
 
 from .conftest import TODAY, fixture_catalog
 
@@ -25,6 +26,10 @@ requirements = st.builds(
     cache_hit_ratio=st.floats(0, 1),
     budget_per_request_usd=st.none() | st.floats(1e-5, 5),
     budget_per_day_usd=st.none() | st.floats(1e-3, 1e5),
+    budget_per_month_usd=st.none() | st.floats(1e-2, 1e6),
+    reasoning_effort=st.none() | st.sampled_from(["none", "low", "medium", "high"]),
+    reasoning_tokens=st.none() | st.integers(0, 50_000),
+    min_support_days=st.none() | st.integers(0, 30),
     capabilities=st.lists(st.sampled_from(CAPABILITIES), max_size=3),
     open_weights=st.booleans(),
     allow_unknown=st.booleans(),
@@ -36,18 +41,44 @@ def _ids(rec):
     return {c.id for c in rec.candidates}
 
 
+BUDGETS = ("budget_per_request_usd", "budget_per_day_usd", "budget_per_month_usd")
+
+
 @PROPERTY
-@given(requirements, st.floats(1.0, 100.0))
-def test_a_bigger_budget_never_removes_a_candidate(req, factor):
-    bigger = req.model_copy(
-        update={
-            "budget_per_request_usd": req.budget_per_request_usd * factor
-            if req.budget_per_request_usd
-            else None,
-            "budget_per_day_usd": req.budget_per_day_usd * factor if req.budget_per_day_usd else None,
-        }
-    )
+@given(requirements, st.sampled_from(BUDGETS), st.floats(1.0, 100.0) | st.none())
+def test_raising_any_budget_never_removes_a_candidate(req, budget, factor):
+    current = getattr(req, budget)
+    raised = None if factor is None or current is None else current * factor  # None: no limit at all
+    bigger = req.model_copy(update={budget: raised})
     assert _ids(select(req, CATALOG, today=TODAY)) <= _ids(select(bigger, CATALOG, today=TODAY))
+
+
+def _costs(req):
+    return {c.id: c.cost_per_request_usd for c in select(req, CATALOG, today=TODAY).candidates}
+
+
+@PROPERTY
+@given(requirements, st.integers(0, 20_000), st.integers(1, 20_000))
+def test_adding_reasoning_tokens_never_lowers_a_cost(req, tokens, extra):
+    free = {k: None for k in BUDGETS}  # so that every model stays comparable
+    fewer = _costs(req.model_copy(update={**free, "reasoning_tokens": tokens}))
+    more = _costs(req.model_copy(update={**free, "reasoning_tokens": tokens + extra}))
+    assert more.keys() <= fewer.keys()
+    assert all(more[k] >= fewer[k] for k in more)
+
+
+@PROPERTY
+@given(requirements)
+def test_every_model_shown_carries_its_warnings(req):
+    rec = select(req, CATALOG, today=TODAY)
+    text = render_recommendation(rec)
+    for c in rec.shortlist:
+        if c.deprecation_date is not None:
+            assert any(f"retires on {c.deprecation_date}" in w for w in c.warnings)
+        for change in c.price_changes:
+            assert any(f"price changes on {change.on}" in w for w in c.warnings)
+        for w in c.warnings:
+            assert w in rec.warnings and w in text
 
 
 @PROPERTY

@@ -43,5 +43,7 @@ def test_arena_row_without_source_is_refused():
 
 def test_longest_prefix_wins(fixtures_dir):
     rows = load_quality_map(fixtures_dir / "quality_map.toml").open_weights
-    assert open_weights_for("deepseek/open", rows) == (True, "fixture")
-    assert open_weights_for("mistral/x", rows) == (None, None)
+    row = open_weights_for("deepseek/open", rows)
+    assert (row.open, row.source, row.hosted_as) == (True, "fixture", ["deepseek-ai"])
+    assert open_weights_for("openai/small", rows).open is False
+    assert open_weights_for("mistral/x", rows) is None

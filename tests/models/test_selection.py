@@ -116,3 +116,32 @@ def test_compact_keeps_the_shortlist_and_every_rejection(catalog, today):
     small = rec.compact()
     assert small.candidates == rec.shortlist and small.rejected == rec.rejected
     assert small.primary == rec.primary and small.reasoning == rec.reasoning
+
+
+def test_a_shortlisted_model_retiring_soon_is_warned_in_the_markdown(catalog, today):
+    from llmeng.report.models import render_recommendation
+
+    rec = select(
+        Requirements(providers=["openai", "anthropic"], capabilities=["tools"]), catalog, today=today
+    )
+    shown = [c.id for c in rec.shortlist]
+    assert "openai/thinker" in shown and rec.primary.id != "openai/thinker" != rec.fallback.id
+    text = render_recommendation(rec)
+    assert "openai/thinker: retires on 2026-12-01 (in 9 days)" in text
+
+
+def test_unrated_models_stay_in_marked_and_ranked_after_rated_ones(catalog, today):
+    rec = select(Requirements(complexity="low"), catalog, today=today)
+    unrated = next(c for c in rec.candidates if c.id == "xai/unrated")
+    assert unrated.quality_known is False and unrated.rating is None
+    known = [c.quality_known for c in rec.candidates]
+    assert known == sorted(known, reverse=True)  # every known-quality candidate first
+    assert "xai/unrated" in [c.id for c in rec.shortlist]
+    assert rec.primary.quality_known
+
+
+def test_a_month_budget_and_support_days_filter(catalog, today):
+    rec = select(Requirements(budget_per_month_usd=20, min_support_days=30), catalog, today=today)
+    assert all(c.cost_per_month_usd <= 20 for c in rec.candidates)
+    thinker = next(r for r in rec.rejected if r.id == "openai/thinker")
+    assert "SUPPORT_ENDS_SOON" in [x.code for x in thinker.reasons]

@@ -6,12 +6,16 @@ from llmeng.report.models import render_recommendation, render_rejections
 
 
 def test_matrix_shows_unknowns_roles_and_notes(catalog, today):
-    rec = select(Requirements(allow_unknown=True, providers=["xai", "gemini"]), catalog, today=today)
+    rec = select(
+        Requirements(allow_unknown=True, capabilities=["structured_output"], providers=["xai", "gemini"]),
+        catalog,
+        today=today,
+    )
     text = render_recommendation(rec)
     rows = {line.split("`")[1]: line for line in text.splitlines() if line.startswith("| ") and "`" in line}
     assert "primary: best score" in rows[rec.primary.id]
     assert "fallback: best of another provider" in rows[rec.fallback.id]
-    assert any("unrated" in row for row in rows.values())
+    assert "unknown (unrated)" in rows["xai/unrated"]
     assert all("| unknown |" in row for row in rows.values())  # no speed data
     assert "## Warnings" in text and "kept because unknowns are allowed" in text
 
@@ -35,7 +39,7 @@ def _labels(rec):
 
 def test_shortlist_labels_cheapest_and_highest_rated(catalog, today):
     hard = _labels(select(Requirements(complexity="high", min_quality=1300), catalog, today=today))
-    assert hard["openai/small"] == "cheapest shortlisted"  # $0.0006, the lowest of the five
+    assert hard["openai/small"] == "cheapest rated shortlisted"  # $0.0006, the lowest rated one
     medium = _labels(select(Requirements(min_quality=1300), catalog, today=today))
     assert medium["openai/big"] == "highest rated shortlisted"  # 1480
     assert list(medium.values()).count("alternative") == 2

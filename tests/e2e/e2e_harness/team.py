@@ -12,7 +12,7 @@ import yaml
 
 PLUGIN_ID = "llmeng@llmeng"
 PLUGIN_NAMESPACE = "llmeng"
-MCP_TOOLS = ("audit", "select_model", "session_append", "validate_agents")
+MCP_TOOLS = ("audit", "select_model", "session_append", "usage_report", "validate_agents")
 # How Claude Code names a tool of our server: registered by the plugin, or from a project .mcp.json
 # (claude-code.md §4.3).
 PLUGIN_MCP_PREFIX = "mcp__plugin_llmeng_llmeng__"
