@@ -17,7 +17,7 @@ from llmeng.agents.rules import FileCheck
 from llmeng.agents.rules.file import check_failed
 from llmeng.agents.spec import Spec, load_spec
 from llmeng.claude_paths import user_config_dir
-from llmeng.findings import Finding, Severity
+from llmeng.findings import Finding, Severity, Verdict, verdict_of
 
 # Below this many files a process pool costs more than it saves (measured: benchmarks/bench_validate.py).
 PARALLEL_MIN_FILES = 200
@@ -30,11 +30,14 @@ class FileResult:
     name: str | None
     scope: str
     findings: tuple[Finding, ...]
+    # From every finding, ignored rules included: ignoring a rule hides it, it does not change
+    # what Claude Code does with the file.
+    verdict: Verdict = Verdict.LOADED
 
     @property
     def loads(self) -> bool:
-        """False when Claude Code would not load (or could not use) this agent."""
-        return not any(f.severity == Severity.ERROR for f in self.findings)
+        """Whether Claude Code loads (lists) this agent; it may still refuse to start it."""
+        return self.verdict is not Verdict.NOT_LOADED
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,10 @@ class LintResult:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+    def verdicts(self) -> dict[Verdict, int]:
+        """How many files got each verdict, every verdict listed."""
+        return {v: sum(1 for f in self.files if f.verdict is v) for v in Verdict}
 
 
 def lint_paths(
@@ -98,6 +105,7 @@ def lint_paths(
                     key=lambda f: (f.location.line, f.location.col, f.rule_id),
                 )
             ),
+            verdict=verdict_of(f.effect for f in by_doc[d.display]),
         )
         for d in ctx.docs
     )

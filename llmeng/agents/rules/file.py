@@ -8,7 +8,7 @@ from llmeng.agents.context import LintContext
 from llmeng.agents.docs import AgentDoc
 from llmeng.agents.encoding import find_mojibake
 from llmeng.agents.rules import SRC_REF, doc_finding
-from llmeng.findings import Finding, Severity
+from llmeng.findings import Finding, Severity, Verdict
 from llmeng.rules import Rule
 
 CAT = "file"
@@ -31,6 +31,7 @@ YAML_INVALID = Rule(
     id="AG102",
     name="yaml-invalid",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The frontmatter is not YAML, even after Claude Code's lenient retry: the agent does not load.",
     why="When both the strict parse and the retry with quoted values fail, Claude Code sees an empty "
@@ -58,6 +59,7 @@ NOT_MAPPING = Rule(
     id="AG104",
     name="frontmatter-not-mapping",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The frontmatter is YAML but not a mapping of keys to values: the agent does not load.",
     why="Claude Code reads `name` and `description` from a mapping; a list or a bare string has neither.",
@@ -70,6 +72,7 @@ TOO_LARGE = Rule(
     id="AG105",
     name="file-too-large",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The file is over 1 MiB; Claude Code does not load it.",
     why="Claude Code skips agent files above its 1 MiB limit. Nothing in the session says so.",
@@ -124,6 +127,7 @@ INVALID_UTF8 = Rule(
     id="AG109",
     name="invalid-utf8",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The file is not valid UTF-8.",
     why="Claude Code reads agent files as UTF-8; invalid bytes become replacement characters or binary "
@@ -163,6 +167,7 @@ UNREADABLE = Rule(
     id="AG113",
     name="unreadable-file",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The file could not be read.",
     why="A file the linter cannot read is a file Claude Code cannot read either.",
@@ -216,17 +221,19 @@ def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         yield doc_finding(
             NOT_MAPPING,
             doc,
-            "the frontmatter is not a mapping: Claude Code will not load this agent",
+            f"the frontmatter is not a mapping: {_unparsed_outcome(doc)}",
             line=p.fm_line,
+            effect=_unparsed_effect(doc),
         )
     elif p.strict_error is not None and not p.lenient_ok:
         e = p.strict_error
         yield doc_finding(
             YAML_INVALID,
             doc,
-            f"invalid YAML ({e.message}): Claude Code will not load this agent",
+            f"invalid YAML ({e.message}): {_unparsed_outcome(doc)}",
             line=e.line,
             col=e.col,
+            effect=_unparsed_effect(doc),
         )
     elif p.strict_error is not None:
         e = p.strict_error
@@ -245,6 +252,17 @@ def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
             "the frontmatter ends at a `---` in the middle of a line",
             line=p.fm_line + p.frontmatter_text.count("\n"),
         )
+
+
+def _unparsed_outcome(doc: AgentDoc) -> str:
+    if doc.plugin is None:
+        return "Claude Code will not load this agent"
+    return "Claude Code loads this plugin agent named after its file, with every other field dropped"
+
+
+def _unparsed_effect(doc: AgentDoc) -> Verdict | None:
+    """A plugin agent whose frontmatter Claude Code cannot read still loads, named after its file."""
+    return Verdict.LOADED if doc.plugin is not None else None
 
 
 def encoding(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:

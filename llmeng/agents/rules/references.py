@@ -11,7 +11,7 @@ from llmeng.agents.context import LintContext
 from llmeng.agents.docs import SCOPE_PLUGIN, SCOPE_PROJECT, SCOPE_USER, AgentDoc
 from llmeng.agents.rules import SRC_REF, doc_finding
 from llmeng.agents.rules.tools import split_tools
-from llmeng.findings import Confidence, Finding, Severity
+from llmeng.findings import Confidence, Finding, Severity, Verdict
 from llmeng.rules import Rule
 
 CAT = "references"
@@ -25,6 +25,7 @@ DUPLICATE_NAME = Rule(
     id="AG401",
     name="duplicate-name",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="Two files in one scope define the same agent name: Claude Code keeps only one of them.",
     why="Which copy wins depends on the order the filesystem lists files in, so "

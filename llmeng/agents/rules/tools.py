@@ -12,7 +12,7 @@ from typing import Any
 from llmeng.agents.context import LintContext, mcp_server_prefix
 from llmeng.agents.docs import AgentDoc
 from llmeng.agents.rules import SRC_REF, doc_finding
-from llmeng.findings import Confidence, Finding, Severity
+from llmeng.findings import Confidence, Finding, Severity, Verdict
 from llmeng.rules import Rule
 
 CAT = "tools"
@@ -23,11 +23,12 @@ FM = "---\nname: reviewer\ndescription: Reviews diffs.\n{}---\nYou review diffs.
 TOOLS_EMPTY = Rule(
     id="AG301",
     name="tools-empty",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     category=CAT,
-    summary="`tools` is present but empty: the agent gets no tools at all.",
+    summary="`tools` is present but empty: the agent starts with no tools at all.",
     why='An empty `tools:` (null, "" or []) gives the subagent zero tools, although Claude Code\'s agent list '
-    'says "All tools". Omitting the key is what inherits every tool.',
+    'says "All tools"; Claude Code 2.1.330 still starts it, so it can only answer from its prompt. '
+    "Omitting the key is what inherits every tool.",
     bad=FM.format("tools:\n"),
     good=FM.format("tools: Read, Grep, Glob\n"),
     fix="List the tools the agent needs, or remove the key to inherit all.",
@@ -63,6 +64,7 @@ NO_USABLE_TOOLS = Rule(
     id="AG304",
     name="no-usable-tools",
     severity=Severity.ERROR,
+    effect=Verdict.CANNOT_START,
     category=CAT,
     summary="Every name in `tools` is unknown: the agent can never start.",
     why='Claude Code lists the agent, but spawning it fails with "would be spawned with zero tools".',
@@ -202,7 +204,9 @@ def tools_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         if "allowed-tools" not in data:
             yield doc_finding(INHERITS_ALL, doc, "no `tools`: the agent inherits every tool", key="name")
     elif data["tools"] in (None, "", []) or (isinstance(data["tools"], str) and not data["tools"].strip()):
-        yield doc_finding(TOOLS_EMPTY, doc, "`tools` is empty: the agent gets no tools at all", key="tools")
+        yield doc_finding(
+            TOOLS_EMPTY, doc, "`tools` is empty: the agent starts with no tools at all", key="tools"
+        )
     else:
         yield from _entries(doc, ctx, "tools", require_usable=True)
     if data.get("disallowedTools") not in (None, "", []):
