@@ -37,6 +37,10 @@ class LintContext:
     # Set by a caller that must not read past a folder (the MCP server's project root): a file that
     # resolves outside it gets a verdict without being read.
     confine_to: Path | None = None
+    # Filled in before the set checks: the folders that were validated (a file's scan root when it
+    # is in no Claude Code scope), and the files the per-file checks already found not loaded.
+    roots: tuple[Path, ...] = ()
+    not_loaded: frozenset[str] = frozenset()
 
     @property
     def known_agents(self) -> frozenset[str]:

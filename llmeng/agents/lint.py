@@ -81,10 +81,17 @@ def lint_paths(
     ctx = build_context(plugins, spec, env=env, cwd=cwd, home=home, user_dir=user_dir)
     ctx = replace(ctx, confine_to=confine_to)
     checked = _check_all(files, ctx, cwd=cwd, user_dir=user_dir, jobs=jobs)
-    ctx = replace(ctx, docs=tuple(doc for doc, _ in checked))
     by_doc: dict[str, list[Finding]] = defaultdict(list)
     for doc, found in checked:
         by_doc[doc.display].extend(found)
+    ctx = replace(
+        ctx,
+        docs=tuple(doc for doc, _ in checked),
+        roots=tuple(Path(os.path.abspath(p)) for p in paths if p.is_dir()),
+        not_loaded=frozenset(
+            d for d, found in by_doc.items() if verdict_of(f.effect for f in found) is Verdict.NOT_LOADED
+        ),
+    )
     for set_check in SET_CHECKS:
         try:
             found_in_set = list(set_check(ctx))

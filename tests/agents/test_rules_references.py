@@ -2,17 +2,56 @@
 
 from __future__ import annotations
 
+from llmeng.agents.lint import LintResult
+from llmeng.findings import Verdict
+
 from .conftest import Sandbox, agent, pairs
+
+
+def _severities(result: LintResult) -> dict[str, tuple[str, Verdict]]:
+    """display -> (severity of its AG401, its verdict)."""
+    return {
+        f.display: (str(x.severity), f.verdict)
+        for f in result.files
+        for x in f.findings
+        if x.rule_id == "AG401"
+    }
 
 
 def test_AG401_same_name_twice_in_one_folder(sandbox: Sandbox) -> None:
     sandbox.write("team/reviewer.md", agent())
     sandbox.write("team/reviewer-copy.md", agent())
     result = sandbox.lint("team")
-    # Files are read in sorted order: `reviewer-copy.md` comes first and keeps the name.
-    assert pairs(result, "team/reviewer-copy.md") == {(2, "AG205")}
+    # Claude Code sorts the paths as strings ("-" before "."): `reviewer.md` comes last and is kept.
+    assert pairs(result, "team/reviewer-copy.md") == {(2, "AG205"), (2, "AG401")}
     assert pairs(result, "team/reviewer.md") == {(2, "AG401")}
-    assert "team/reviewer-copy.md" in result.findings[-1].message
+    assert _severities(result) == {
+        "team/reviewer-copy.md": ("error", Verdict.NOT_LOADED),
+        "team/reviewer.md": ("warning", Verdict.LOADED),
+    }
+
+
+def test_AG401_same_name_in_sibling_subfolders_the_later_path_wins(sandbox: Sandbox) -> None:
+    agents = sandbox.project()
+    sandbox.write(".claude/agents/a/reviewer.md", agent())
+    sandbox.write(".claude/agents/b/reviewer.md", agent())
+    result = sandbox.lint(agents)
+    assert _severities(result) == {
+        ".claude/agents/a/reviewer.md": ("error", Verdict.NOT_LOADED),
+        ".claude/agents/b/reviewer.md": ("warning", Verdict.LOADED),
+    }
+    dropped, kept = (next(x for x in f.findings if x.rule_id == "AG401") for f in result.files)
+    assert "also defined in .claude/agents/b/reviewer.md, which Claude Code keeps" in dropped.message
+    assert "Claude Code keeps this copy" in kept.message and ".claude/agents/a/reviewer.md" in kept.message
+
+
+def test_AG401_a_validated_folder_is_one_scan_root_for_loose_files(sandbox: Sandbox) -> None:
+    sandbox.write("agents/review/reviewer.md", agent())
+    sandbox.write("agents/legacy/reviewer.md", agent())
+    assert set(_severities(sandbox.lint("agents"))) == {
+        "agents/review/reviewer.md",
+        "agents/legacy/reviewer.md",
+    }
 
 
 def test_AG401_same_name_in_nested_project_folders(sandbox: Sandbox) -> None:
@@ -20,8 +59,26 @@ def test_AG401_same_name_in_nested_project_folders(sandbox: Sandbox) -> None:
     sandbox.write(".claude/agents/reviewer.md", agent())
     sandbox.write(".claude/agents/sub/reviewer.md", agent())
     result = sandbox.lint(".claude/agents")
-    assert pairs(result, ".claude/agents/sub/reviewer.md") == {(2, "AG401")}
-    assert pairs(result, ".claude/agents/reviewer.md") == set()
+    assert _severities(result) == {
+        ".claude/agents/reviewer.md": ("error", Verdict.NOT_LOADED),
+        ".claude/agents/sub/reviewer.md": ("warning", Verdict.LOADED),
+    }
+
+
+def test_AG401_a_copy_that_does_not_load_anyway_does_not_compete(sandbox: Sandbox) -> None:
+    sandbox.project()
+    sandbox.write(".claude/agents/a/reviewer.md", agent())
+    sandbox.write(".claude/agents/b/reviewer.md", agent("hooks: []\n"))
+    result = sandbox.lint(".claude/agents")
+    assert _severities(result) == {}
+    assert [f.verdict for f in result.files] == [Verdict.LOADED, Verdict.NOT_LOADED]
+
+
+def test_AG401_plugin_subfolders_are_namespaces_and_do_not_collide(sandbox: Sandbox) -> None:
+    sandbox.plugin("one")
+    sandbox.write("plugins/one/agents/a/reviewer.md", agent())
+    sandbox.write("plugins/one/agents/b/reviewer.md", agent())
+    assert _severities(sandbox.lint("plugins")) == {}
 
 
 def test_AG401_unique_names_and_separate_plugins_are_clean(sandbox: Sandbox) -> None:

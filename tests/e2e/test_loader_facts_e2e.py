@@ -49,3 +49,35 @@ def test_empty_tools_start_with_none_and_unknown_tools_are_listed_but_refused(
         "empty-null.md": Verdict.LOADED,
         "vscode.md": Verdict.CANNOT_START,
     }
+
+
+def _copy(name: str, probe_id: str) -> str:
+    return f"---\nname: {name}\ndescription: Copy {probe_id}.\ntools: Read\n---\n{body(probe_id)}"
+
+
+def test_of_duplicate_names_across_subfolders_the_last_path_is_active(
+    claude_bin: Path, sandbox: Sandbox
+) -> None:
+    files = {
+        # Sibling subfolders; a file beside a subfolder ("sub/" sorts before "writer.md", so depth does
+        # not matter); "-" sorts before "." (tester-copy.md first).
+        f"{AGENTS}/a/reviewer.md": _copy("reviewer", "a/reviewer"),
+        f"{AGENTS}/b/reviewer.md": _copy("reviewer", "b/reviewer"),
+        f"{AGENTS}/writer.md": _copy("writer", "writer"),
+        f"{AGENTS}/sub/writer.md": _copy("writer", "sub/writer"),
+        f"{AGENTS}/tester-copy.md": _copy("tester", "tester-copy"),
+        f"{AGENTS}/tester.md": _copy("tester", "tester"),
+    }
+    facts = probe(claude_bin, sandbox, files, ["reviewer", "writer", "tester"])
+    active = {"b/reviewer", "writer", "tester"}
+    assert set(facts.tools) == active, facts.tools
+    for line in (x for x in facts.run.debug_log.splitlines() if "Duplicate agent name" in x):
+        assert any(line.endswith(f"active: {sandbox.project / AGENTS / p}.md") for p in active), line
+    assert _verdicts(sandbox) == {
+        "a/reviewer.md": Verdict.NOT_LOADED,
+        "b/reviewer.md": Verdict.LOADED,
+        "writer.md": Verdict.LOADED,
+        "sub/writer.md": Verdict.NOT_LOADED,
+        "tester-copy.md": Verdict.NOT_LOADED,
+        "tester.md": Verdict.LOADED,
+    }

@@ -10,7 +10,7 @@ from typing import Any
 
 from llmeng.agents.context import LintContext
 from llmeng.agents.docs import AgentDoc
-from llmeng.findings import Confidence, Finding, Location, Verdict
+from llmeng.findings import Confidence, Finding, Location, Severity, Verdict
 from llmeng.rules import Rule, finding
 
 FileCheck = Callable[[AgentDoc, LintContext], Iterable[Finding]]
@@ -30,6 +30,7 @@ def doc_finding(
     confidence: Confidence = Confidence.HIGH,
     evidence: Mapping[str, Any] | None = None,
     effect: Verdict | None = None,
+    severity: Severity | None = None,
 ) -> Finding:
     """A finding of `rule` in `doc`, anchored at `line`, or at `key` in the frontmatter."""
     if line is None:
@@ -42,6 +43,7 @@ def doc_finding(
         fix=fix,
         confidence=confidence,
         effect=effect,
+        severity=severity,
     )
 
 
