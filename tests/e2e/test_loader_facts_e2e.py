@@ -81,3 +81,35 @@ def test_of_duplicate_names_across_subfolders_the_last_path_is_active(
         "tester-copy.md": Verdict.NOT_LOADED,
         "tester.md": Verdict.LOADED,
     }
+
+
+def test_markdown_without_frontmatter_is_dropped_silently_readme_included(
+    claude_bin: Path, sandbox: Sandbox
+) -> None:
+    plugin = "plug"
+    files = {
+        f"{AGENTS}/README.md": f"# Our agents\n\n{body('readme')}",
+        f"{AGENTS}/notes.md": f"You review diffs.\n{body('notes')}",
+        f"{AGENTS}/bom.md": "\ufeff" + _agent("bom"),
+        f"{plugin}/.claude-plugin/plugin.json": '{"name": "plug"}\n',
+        f"{plugin}/agents/loose.md": f"You review diffs.\n{body('loose')}",
+    }
+    facts = probe(
+        claude_bin,
+        sandbox,
+        files,
+        ["README", "notes", "bom", "plug:loose"],
+        extra_args=["--plugin-dir", str(sandbox.project / plugin)],
+    )
+    assert not {"README", "readme", "notes"} & facts.listed
+    assert {"bom", "plug:loose"} <= facts.listed
+    assert set(facts.tools) == {"bom", "loose"}
+    # Nothing in the debug log says that the two files were skipped.
+    assert "notes.md" not in facts.run.debug_log and "README.md" not in facts.run.debug_log
+    assert _verdicts(sandbox) == {
+        "README.md": Verdict.NOT_LOADED,
+        "notes.md": Verdict.NOT_LOADED,
+        "bom.md": Verdict.LOADED,
+    }
+    loose = lint_paths([sandbox.project / plugin], env={}, cwd=sandbox.project, home=sandbox.home).files
+    assert [f.verdict for f in loose] == [Verdict.LOADED]

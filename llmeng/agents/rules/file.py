@@ -16,11 +16,14 @@ CAT = "file"
 NO_FRONTMATTER = Rule(
     id="AG101",
     name="no-frontmatter",
-    severity=Severity.WARNING,
+    severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The file has no YAML frontmatter, so Claude Code loads no agent from it.",
-    why="Claude Code treats a markdown file without a `---` frontmatter block in an agents folder as a "
-    "co-located document and skips it silently. If this file was meant to be an agent, it is invisible.",
+    why="Claude Code reads every `*.md` in an agents folder as an agent; a file without a `---` "
+    "frontmatter block has no name, so it is skipped without a word, even in the debug log. If this "
+    "file was meant to be an agent, it is invisible. (In a plugin's `agents/` it loads, named after "
+    "the file and with no description: a warning there.) A README.md is AG112.",
     bad="# My agent\nYou review code.",
     good="---\nname: reviewer\ndescription: Reviews diffs.\n---\nYou review code.",
     fix="Start the file with a `---` block holding at least `name` and `description`, or move the document "
@@ -88,8 +91,9 @@ BOM = Rule(
     category=CAT,
     fixable=True,
     summary="The file starts with a UTF-8 byte-order mark.",
-    why="Claude Code matches the frontmatter with a pattern anchored at the very first character; a "
-    "byte-order mark stands before the `---`, so the frontmatter may not be recognised.",
+    why="Claude Code 2.1.330 strips the mark before it reads the frontmatter, but many other tools "
+    "(YAML front-matter parsers, `head`-based scripts, older Claude Code builds) see a first line that "
+    "is not `---` and find no frontmatter.",
     bad="\\ufeff---\nname: x\n---\n",
     good="---\nname: x\n---\n",
     fix="Save the file as UTF-8 without BOM; `llmeng validate --fix` removes it.",
@@ -149,6 +153,21 @@ CLOSED_MID_LINE = Rule(
     good="---\nname: x\ndescription: before, after\n---\n",
     fix="Remove `---` from frontmatter values (use a dash or a comma).",
     sources=(SRC_REF + " §1.3",),
+)
+README_IN_AGENTS = Rule(
+    id="AG112",
+    name="readme-in-agents-folder",
+    severity=Severity.INFO,
+    effect=Verdict.NOT_LOADED,
+    category=CAT,
+    summary="A README.md without frontmatter in an agents folder: Claude Code skips it, as a README should be.",
+    why="Claude Code treats a README like any other markdown file without frontmatter and drops it "
+    "silently. That is the usual way to document an agents folder, so llmeng says so once, as advice, "
+    "instead of calling it a broken agent (AG101).",
+    bad="(.claude/agents/README.md)\n# Our agents\nWhat each agent is for.",
+    good="(docs/agents.md)\n# Our agents\nWhat each agent is for.",
+    fix="Nothing to do if the file is documentation; give it frontmatter if it was meant to be an agent.",
+    sources=(SRC_REF + " §1.7", "tests/e2e/test_loader_facts_e2e.py"),
 )
 EMPTY_BODY = Rule(
     id="AG111",
@@ -211,12 +230,29 @@ def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     if p is None:
         return
     if not p.has_frontmatter:
-        msg = (
-            "no frontmatter: Claude Code treats this file as documentation"
-            if doc.plugin is None
-            else "no frontmatter: Claude Code loads it as a plugin agent named after the file, with no description"
-        )
-        yield doc_finding(NO_FRONTMATTER, doc, msg, line=1)
+        if doc.plugin is not None:
+            yield doc_finding(
+                NO_FRONTMATTER,
+                doc,
+                "no frontmatter: Claude Code loads it as a plugin agent named after the file, with no description",
+                line=1,
+                severity=Severity.WARNING,
+                effect=Verdict.LOADED,
+            )
+        elif doc.path.stem.lower() == "readme":
+            yield doc_finding(
+                README_IN_AGENTS,
+                doc,
+                "a README without frontmatter: Claude Code skips it as documentation",
+                line=1,
+            )
+        else:
+            yield doc_finding(
+                NO_FRONTMATTER,
+                doc,
+                "no frontmatter: Claude Code skips this file silently; it is no agent",
+                line=1,
+            )
     elif p.not_mapping:
         yield doc_finding(
             NOT_MAPPING,
@@ -292,6 +328,7 @@ FILE_CHECKS = (
     (TOO_LARGE, read_problem),
     (INVALID_UTF8, read_problem),
     (NO_FRONTMATTER, frontmatter_present),
+    (README_IN_AGENTS, frontmatter_present),
     (YAML_INVALID, frontmatter_present),
     (YAML_STRICT_ONLY, frontmatter_present),
     (NOT_MAPPING, frontmatter_present),

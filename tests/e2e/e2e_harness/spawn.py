@@ -64,14 +64,21 @@ class LoaderFacts:
         return next((r for r in self.results if r.startswith("ERROR") and f"'{agent_type}'" in r), None)
 
 
-def probe(claude: Path, box: Sandbox, files: Mapping[str, str | bytes], spawn: Sequence[str]) -> LoaderFacts:
+def probe(
+    claude: Path,
+    box: Sandbox,
+    files: Mapping[str, str | bytes],
+    spawn: Sequence[str],
+    *,
+    extra_args: Sequence[str] = (),
+) -> LoaderFacts:
     """Write `files` (paths relative to the project), run `claude -p` once, spawning each of `spawn`."""
     for rel, text in files.items():
         path = box.project / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
     with MockApi(SpawnEach(tuple(spawn))) as api:
-        result = run_print(claude, box, env=box.env(base_url=api.url))
+        result = run_print(claude, box, env=box.env(base_url=api.url), extra_args=extra_args)
         requests = api.messages_requests()
     assert result.returncode == 0 and requests, result.describe()
     tools: dict[str, list[str]] = {}
