@@ -113,3 +113,38 @@ def test_markdown_without_frontmatter_is_dropped_silently_readme_included(
     }
     loose = lint_paths([sandbox.project / plugin], env={}, cwd=sandbox.project, home=sandbox.home).files
     assert [f.verdict for f in loose] == [Verdict.LOADED]
+
+
+# Each file needs Claude Code's lenient retry (the description has an unquoted ": ").
+LENIENT = {
+    "flow-quoted": ('tools: ["Read", "Grep"]', ["Read", "Grep"]),
+    "flow-plain": ("tools: [Read, Grep]", ["Read", "Grep"]),
+    "flow-single": ("tools: ['Read', 'Grep']", ["Read", "Grep"]),
+    "quoted-string": ('tools: "Read, Grep"', ["Read", "Grep"]),
+    "flow-unclosed": ("tools: [Read, Grep", ["Grep"]),
+    "starts-with-quote": ('model: "haiku" or: sonnet\ntools: Read', ["Read"]),
+    "two-quoted": ("tools: 'Read', 'Grep'", None),
+    "block-scalar": ("tools: Read\nmodel: |\n  haiku", None),
+    "digit-key": ("tools: Read\nx1: a: b", None),
+}
+
+
+def test_the_lenient_retry_loads_what_llmeng_says_it_loads(claude_bin: Path, sandbox: Sandbox) -> None:
+    files: dict[str, str | bytes] = {
+        f"{AGENTS}/{name}.md": f"---\nname: {name}\ndescription: Use when: asked\n{lines}\n---\n{body(name)}"
+        for name, (lines, _) in LENIENT.items()
+    }
+    files[f"{AGENTS}/crlf.md"] = _agent("crlf", description="Use when: asked").replace("\n", "\r\n").encode()
+    facts = probe(claude_bin, sandbox, files, [*LENIENT, "crlf"])
+    granted = {name: facts.tools.get(name) for name in LENIENT}
+    assert granted == {name: tools for name, (_, tools) in LENIENT.items()}
+    assert "crlf" not in facts.listed
+    lint = _lint(sandbox)
+    loaded = {Path(f.display).stem for f in lint.files if f.verdict is not Verdict.NOT_LOADED}
+    assert loaded == facts.listed & {*LENIENT, "crlf"}
+    by_name = {Path(f.display).stem: f for f in lint.files}
+    for name, (_, tools) in LENIENT.items():
+        if tools is not None:
+            reported = {x.message for x in by_name[name].findings if x.rule_id in ("AG302", "AG304")}
+            expected_unknown = {"flow-unclosed": {"[Read"}}.get(name, set())
+            assert {m.split("`")[1] for m in reported if m.startswith("unknown tool")} == expected_unknown
