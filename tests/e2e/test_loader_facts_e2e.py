@@ -6,15 +6,25 @@ one, and compares what Claude Code did with the verdict `llmeng validate` gives 
 
 from __future__ import annotations
 
+import re
+import tomllib
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from e2e_harness.runner import Sandbox
 from e2e_harness.spawn import body, probe
 
 from llmeng.agents.lint import LintResult, lint_paths
+from llmeng.agents.spec import load_spec
 from llmeng.findings import Verdict
 
 AGENTS = ".claude/agents"
+SPEC = load_spec()
+
+
+def load_spec_raw() -> dict[str, Any]:
+    return tomllib.loads(resources.files("llmeng.data").joinpath("claude_code.toml").read_text("utf-8"))
 
 
 def _agent(name: str, *, description: str = "A probe.", tools: str | None = "Read", extra: str = "") -> str:
@@ -148,3 +158,51 @@ def test_the_lenient_retry_loads_what_llmeng_says_it_loads(claude_bin: Path, san
             reported = {x.message for x in by_name[name].findings if x.rule_id in ("AG302", "AG304")}
             expected_unknown = {"flow-unclosed": {"[Read"}}.get(name, set())
             assert {m.split("`")[1] for m in reported if m.startswith("unknown tool")} == expected_unknown
+
+
+def _binary_lists(claude: Path) -> tuple[set[str], dict[str, str], set[str]]:
+    """The built-in tool names, the legacy-name table and the retired built-ins, read from the binary."""
+    data = claude.resolve().read_bytes()
+    table = re.search(rb'=\[("Agent",(?:"\w+",)+"Write")\],\w+=\{(Task:"Agent"(?:,\w+:"\w+")+)\}', data)
+    retired = re.search(rb'new Set\(\[("Frame","FrameRead"(?:,"\w+")+)\]\)', data)
+    assert table and retired, "the tool tables were not found: the binary changed shape"
+    names = set(re.findall(r'"(\w+)"', table[1].decode()))
+    aliases = dict(re.findall(r'(\w+):"(\w+)"', table[2].decode()))
+    return names, aliases, set(re.findall(r'"(\w+)"', retired[1].decode()))
+
+
+def test_the_tool_table_is_the_binarys(claude_bin: Path) -> None:
+    names, aliases, retired = _binary_lists(claude_bin)
+    assert names == set(SPEC.builtin_tools)
+    assert aliases == SPEC.tool_aliases
+    assert retired == set(load_spec_raw()["tools"]["retired_binary"])
+
+
+def _refused(refusal: str) -> str:
+    if "not available to subagents" in refusal:
+        return "not for subagents"
+    return "unrecognized" if "unrecognized" in refusal else refusal
+
+
+def test_each_tool_name_is_offered_mapped_or_dropped_as_the_data_says(
+    claude_bin: Path, sandbox: Sandbox
+) -> None:
+    names = sorted(SPEC.builtin_tools | set(SPEC.tool_aliases) | SPEC.retired_tools)
+    probe_of = {name: "probe-" + name.lower().replace("_", "-") for name in names}
+    files = {f"{AGENTS}/{a}.md": _agent(a, tools=name) for name, a in probe_of.items()}
+    facts = probe(claude_bin, sandbox, files, list(probe_of.values()))
+    outcome = {name: facts.tools.get(a, _refused(facts.refusal(a) or "")) for name, a in probe_of.items()}
+    expected = {}
+    for name in names:
+        target = SPEC.tool_aliases.get(name, name)
+        expected[name] = (
+            [target]
+            if target in SPEC.tools
+            else "not for subagents"
+            if name in SPEC.main_thread_only_tools
+            else "unrecognized"
+        )
+    # ToolSearch is a session-only tool that a default session grants and then strips (tool search is
+    # off with a non-Anthropic base URL): the agent starts with no tools.
+    expected["ToolSearch"] = []
+    assert outcome == expected
