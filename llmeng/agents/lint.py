@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from llmeng.agents.context import LintContext, build_context
+from llmeng.agents.context import LintContext, build_context, other_names
 from llmeng.agents.docs import AgentDoc, expand_paths, find_plugin, load_doc
 from llmeng.agents.registry import FILE_CHECKS, SET_CHECKS
 from llmeng.agents.rules import FileCheck
@@ -81,13 +81,23 @@ def lint_paths(
     ctx = build_context(plugins, spec, env=env, cwd=cwd, home=home, user_dir=user_dir)
     ctx = replace(ctx, confine_to=confine_to)
     checked = _check_all(files, ctx, cwd=cwd, user_dir=user_dir, jobs=jobs)
+    roots = tuple(Path(os.path.abspath(p)) for p in paths if p.is_dir())
     by_doc: dict[str, list[Finding]] = defaultdict(list)
     for doc, found in checked:
         by_doc[doc.display].extend(found)
     ctx = replace(
         ctx,
         docs=tuple(doc for doc, _ in checked),
-        roots=tuple(Path(os.path.abspath(p)) for p in paths if p.is_dir()),
+        roots=roots,
+        other_names=other_names(
+            [
+                ctx.project_root / ".claude",
+                user_dir,
+                *(p.root for p in plugins),
+                *(r.parent for r in roots),
+                *roots,
+            ]
+        ),
         not_loaded=frozenset(
             d for d, found in by_doc.items() if verdict_of(f.effect for f in found) is Verdict.NOT_LOADED
         ),

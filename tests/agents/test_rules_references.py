@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from llmeng.agents.lint import LintResult
 from llmeng.findings import Verdict
 
@@ -225,3 +227,50 @@ def test_AG406_distinct_name_is_clean(sandbox: Sandbox) -> None:
     sandbox.project()
     path = sandbox.write(".claude/agents/repo-explorer.md", agent(name="repo-explorer"))
     assert pairs(sandbox.lint(path)) == set()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Coordinate with schema-guru on migrations.",
+        "Partner with react-pro for the UI.",
+        "Partner with `api-wizard`.",
+        "Hand off to the release-captain agent when done.",
+        "Escalate to infra-oncall, then stop.",
+        "Collaborate with **perf-hawk** when latency matters.",
+    ],
+)
+def test_AG403_handoff_phrasings_name_agents_whatever_their_last_word(
+    sandbox: Sandbox, sentence: str
+) -> None:
+    result = sandbox.lint(sandbox.write("reviewer.md", agent(body=f"You review diffs.\n{sentence}\n")))
+    assert pairs(result) == {(7, "AG403")}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Coordinate with cross-functional teams on releases.",
+        "Partner with long-running jobs carefully.",
+        "Hand off to the security-reviewer skill for audits.",
+        "Use the code-reviewer plugin before merging.",
+    ],
+)
+def test_AG403_handoff_phrasings_without_an_agent_are_clean(sandbox: Sandbox, sentence: str) -> None:
+    assert sandbox.check(agent(body=f"You review diffs.\n{sentence}\n")) == set()
+
+
+def test_AG403_names_of_skills_commands_and_plugins_beside_the_agents_are_not_missing_agents(
+    sandbox: Sandbox,
+) -> None:
+    sandbox.write("collection/skills/test-engineer/SKILL.md", "---\nname: test-engineer\n---\n")
+    sandbox.write("collection/commands/release-manager.md", "Cut a release.\n")
+    sandbox.write_json("collection/.claude-plugin/marketplace.json", {"plugins": [{"name": "docs-writer"}]})
+    body = "Ask test-engineer for tests, release-manager for releases and docs-writer for docs.\n"
+    sandbox.write("collection/agents/reviewer.md", agent(body=body))
+    assert pairs(sandbox.lint("collection/agents")) == set()
+
+
+def test_AG403_skills_the_agent_preloads_are_not_missing_agents(sandbox: Sandbox) -> None:
+    text = agent("skills: pdf-designer, chart-designer\n", body="Use pdf-designer, then chart-designer.\n")
+    assert sandbox.check(text) == set()

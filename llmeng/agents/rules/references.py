@@ -189,12 +189,12 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def references(ctx: LintContext) -> Iterator[Finding]:
-    known = ctx.known_agents
+    known = ctx.known_agents | ctx.other_names
     for doc in ctx.docs:
         if doc.data is None:
             continue
         own = doc.name
-        seen: set[str] = set()
+        seen: set[str] = set(_skills_of(doc))
         for entry in split_tools(doc.data.get("tools")) or []:
             if entry.base in ("Agent", "Task") and "(" in entry.raw and entry.balanced:
                 for name in entry.raw[entry.raw.index("(") + 1 : -1].replace(",", " ").split():
@@ -218,6 +218,12 @@ def references(ctx: LintContext) -> Iterator[Finding]:
                     line=m.line,
                     confidence=Confidence.MEDIUM,
                 )
+
+
+def _skills_of(doc: AgentDoc) -> list[str]:
+    skills = (doc.data or {}).get("skills")
+    items = [skills] if isinstance(skills, str) else skills if isinstance(skills, list) else []
+    return [s.strip() for item in items if isinstance(item, str) for s in item.split(",")]
 
 
 def scripts(ctx: LintContext) -> Iterator[Finding]:
