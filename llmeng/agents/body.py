@@ -8,11 +8,9 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from functools import lru_cache
 
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
+from llmeng.agents.blocks import code_blocks
 
 SHELL_FENCES = frozenset({"bash", "sh", "shell", "zsh", "console"})
 _ROLES = frozenset(
@@ -131,30 +129,21 @@ class BodyFacts:
     wait_confirm: tuple[Mention, ...] = ()
 
 
-@cache
-def _markdown() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-
-    # The checks only need to tell code from prose: fences and indented code are enough. The full
-    # CommonMark rule set costs about 4x more per body (benchmarks/bench_validate.py); HTML blocks
-    # such as <example> are read as prose, which is what they are to the model.
-    return MarkdownIt("zero").enable(["fence", "code"]).disable("inline")
-
-
 def body_facts(body: str, first_line: int) -> BodyFacts:
     """Facts of `body`, whose first line is line `first_line` of the file."""
     found: dict[str, list[Mention]] = {k: [] for k in BodyFacts.__dataclass_fields__}
     lines = body.split("\n")
-    for token in _markdown().parse(body):
-        if token.map is None or token.type not in ("fence", "code_block"):
-            continue
-        start, end = token.map
-        if token.type == "fence":
-            if token.info.strip().split(" ")[0].lower() in SHELL_FENCES:
-                found["shell_blocks"].append(Mention(token.info.strip(), first_line + start))
-            _scan_code(token.content, first_line + start + 1, found)
+    # The checks only need to tell code from prose: fences and indented code are enough. HTML blocks
+    # such as <example> are read as prose, which is what they are to the model.
+    for block in list(code_blocks(lines)):
+        start, end = block.start, block.end
+        if block.fenced:
+            info = block.info.strip()
+            if info.split(" ")[0].lower() in SHELL_FENCES:
+                found["shell_blocks"].append(Mention(info, first_line + start))
+            _scan_code(block.content, first_line + start + 1, found)
         else:
-            _scan_code(token.content, first_line + start, found)
+            _scan_code(block.content, first_line + start, found)
         lines[start:end] = [""] * (end - start)  # what is left is prose, line numbers kept
     _scan_prose("\n".join(lines), first_line, found)
     for bucket in found.values():

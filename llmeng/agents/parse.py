@@ -125,8 +125,18 @@ def _load(fm: str, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlP
     # libyaml's C parser recurses per nesting level and overflows the C stack (the process dies) at
     # about 30,000 levels; the pure-Python loader turns deep nesting into a RecursionError instead.
     loader = _Loader if _nesting_hint(fm) < MAX_C_NESTING else yaml.SafeLoader
+    # One loader composes the node graph (for positions and the alias check) and then builds the data
+    # from it: parsing the text a second time cost as much again.
+    reader = loader(fm)
     try:
-        node = yaml.compose(fm, Loader=loader)
+        return _read(reader, fm_line)
+    finally:
+        reader.dispose()
+
+
+def _read(reader: Any, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlProblem | None]:
+    try:
+        node = reader.get_single_node()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line, mark.column) if mark else (0, 0)
@@ -147,7 +157,7 @@ def _load(fm: str, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlP
             ),
         )
     try:
-        data = yaml.load(fm, Loader=loader)
+        data = reader.construct_document(node)
     except (yaml.YAMLError, ValueError, RecursionError, TypeError) as e:
         return None, {}, YamlProblem(f"invalid YAML: {e}".splitlines()[0], fm_line, 1)
     except (KeyError, IndexError, AttributeError) as e:
