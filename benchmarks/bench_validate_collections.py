@@ -27,18 +27,19 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _common import bin_path, machine
 
 
-def cpu_run(argv: Sequence[str]) -> tuple[float, float]:
-    """(CPU seconds, wall seconds) of one run of `argv`, output discarded."""
+def cpu_run(argv: Sequence[str], cwd: Path) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one run of `argv` in `cwd`, output discarded."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
 
 
-def medians(argv: Sequence[str], runs: int) -> tuple[float, float]:
-    samples = [cpu_run(argv) for _ in range(runs)]
+def medians(argv: Sequence[str], runs: int, cwd: Path) -> tuple[float, float]:
+    # Run from the tree's own folder: no project's .mcp.json or agents around it change the findings.
+    samples = [cpu_run(argv, cwd) for _ in range(runs)]
     return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
 
 
@@ -55,7 +56,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--agnix", default=shutil.which("agnix") or "/tmp/agnix-venv/bin/agnix")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--without", default="", help="leave out collections whose folder contains this")
     args = parser.parse_args(argv)
+    if args.without:
+        kept = Path(tempfile.mkdtemp(prefix="corpus-"))
+        for child in args.corpus.iterdir():
+            if args.without not in child.name:
+                shutil.copytree(child, kept / child.name)
+        args.corpus = kept
     files = sum(1 for _ in args.corpus.rglob("*.md"))
     print(f"machine: {machine()}")
     print(f"corpus: {files} agent files under {args.corpus}; median of {args.runs} runs\n")
@@ -72,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                 "agnix --target claude-code": [args.agnix, "--target", "claude-code", str(tree)],
             }
             for name, command in commands.items():
-                cpu, wall = medians(command, args.runs)
+                cpu, wall = medians(command, args.runs, tree)
                 base.setdefault(name, cpu)
                 print(
                     f"| {count}x | {files * count} | {name} | {cpu:.2f} | {wall:.2f} | {cpu / base[name]:.2f} |"

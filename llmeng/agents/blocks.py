@@ -51,6 +51,9 @@ def code_blocks(lines: Sequence[str]) -> Iterator[CodeBlock]:
 
 def _indent(line: str) -> tuple[int, int]:
     """(columns of leading spaces and tabs, a tab reaching the next multiple of 4; index after them)."""
+    pos = len(line) - len(line.lstrip(" \t"))
+    if "\t" not in line[:pos]:
+        return pos, pos
     cols = pos = 0
     for ch in line:
         if ch == " ":
@@ -64,7 +67,7 @@ def _indent(line: str) -> tuple[int, int]:
 
 
 def _blank(line: str, pos: int) -> bool:
-    return pos >= len(line) or line[pos:].strip(" \t\r") == ""
+    return pos >= len(line) or (line[pos] == "\r" and line[pos:].strip(" \t\r") == "")
 
 
 def _opening(line: str, pos: int) -> tuple[str, int, str] | None:
@@ -119,11 +122,19 @@ def _indented(lines: Sequence[str], start: int) -> CodeBlock:
 def _paragraph_end(lines: Sequence[str], i: int) -> int:
     """The line after a paragraph's last: a blank line or a fence ends it; indented lines continue it."""
     while i < len(lines):
-        cols, pos = _indent(lines[i])
-        if _blank(lines[i], pos) or (cols < CODE_INDENT and _opening(lines[i], pos) is not None):
-            return i
+        line = lines[i]
+        # Most lines start with text: only a blank line or one that may open a fence needs a look.
+        first = line[:1]
+        if not first or first in _LOOK_CLOSER:
+            cols, pos = _indent(line)
+            if _blank(line, pos) or (cols < CODE_INDENT and _opening(line, pos) is not None):
+                return i
         i += 1
     return i
+
+
+# A line starting with anything else has no indentation, is not blank and opens no fence.
+_LOOK_CLOSER = " \t\r" + FENCE_CHARS
 
 
 def _dedent(line: str, columns: int) -> str:
