@@ -164,6 +164,8 @@ def open_regular(path: str | os.PathLike[str], *, follow: bool = True) -> Binary
     except OSError as e:
         if not follow and e.errno == errno.ELOOP:
             raise NotReadable(path, "a symlink, which is not followed here") from None
+        if e.errno == errno.ENXIO:  # a socket cannot be opened: say what it is, not "no such device"
+            raise NotReadable(path, f"not a regular file ({_kind(os.stat(path).st_mode)})") from None
         raise
     try:
         st = os.fstat(fd)

@@ -91,7 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
     from mcp_server.server import create_server
 
-    server = create_server(root)
+    # Over stdio the server has one client, whose Claude Code session its appends can be tied to.
+    server = create_server(root, env=None if args.http else os.environ)
     if not args.http:
         import anyio
 

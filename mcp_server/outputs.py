@@ -6,19 +6,24 @@ directly; these cover the cores that return dataclasses.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:  # the cores load on first use, not at start-up
     from llmeng.sessions.api import SessionView
 
+_T = TypeVar("_T")
+
 
 class AppendOutput(BaseModel):
     entry_id: str = Field(description="id of the new entry")
     session_id: str | None = Field(description="the session appended to; null when no session was active")
     path: str = Field(description="file written, relative to the project root")
-    standalone: bool = Field(description="true: no active session, so the report was kept as its own file")
+    standalone: bool = Field(
+        description="true: no active session and no Claude Code session to tie it to, so the report was "
+        "kept as its own file"
+    )
     redacted: int = Field(description="how many likely secrets were masked")
 
 
@@ -100,3 +105,38 @@ class AuditOutput(BaseModel):
     skipped: list[SkippedOutput] = Field(description="files not read (huge, binary, not UTF-8)")
     parse_errors: list[SkippedOutput] = Field(description="files that are not valid Python")
     sdk_versions: dict[str, str] = Field(description="SDK versions pinned by the project, used for defaults")
+
+
+def json_safe(value: _T) -> _T:
+    """`value` (a tool's result or message) with each lone surrogate as U+FFFD, so it encodes as JSON.
+
+    Lone surrogates reach a result from file names that are not UTF-8 (os.walk hands the bytes over as
+    surrogate escapes) and from escapes in the files themselves (`model='\\ud800'` in Python, `"\\ud800"`
+    in YAML). pydantic refuses to encode them, and the client then got only "Error executing tool
+    <name>" (issue 13). An escaped pair is joined into its character. A result with none is returned as is.
+    """
+    if isinstance(value, BaseModel):
+        dumped = value.model_dump()
+        safe = _scrub(dumped)
+        return value if safe is dumped else type(value).model_validate(safe)
+    return _scrub(value)  # type: ignore[no-any-return]
+
+
+def _scrub(value: Any) -> Any:
+    """`value` itself when it holds no lone surrogate, else a copy with each one replaced."""
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, dict):
+        items = [(_scrub(k), _scrub(v)) for k, v in value.items()]
+        same = all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(items, value.items(), strict=True))
+        return value if same else dict(items)
+    if isinstance(value, (list, tuple)):
+        parts = [_scrub(v) for v in value]
+        return value if all(a is b for a, b in zip(parts, value, strict=True)) else type(value)(parts)
+    return value

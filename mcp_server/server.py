@@ -7,8 +7,9 @@ inside the tool bodies, so start-up pays only for the SDK.
 
 from __future__ import annotations
 
+import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from mcp.types import ToolAnnotations
 from pydantic import ConfigDict
 
 from llmeng import __version__
+from mcp_server.outputs import json_safe
 from mcp_server.selection import select_model_tool
 from mcp_server.tools import LlmengTools
 
@@ -91,14 +93,19 @@ def unknown_tool_guard(server: MCPServer) -> Any:
 
 
 def strict_tool(fn: Callable[..., Any], name: Tool) -> SdkTool:
-    """The SDK's tool for `fn`, except that an unknown argument is an error instead of being dropped.
+    """The SDK's tool for `fn`, except that an unknown argument is an error instead of being dropped,
+    and that a result always encodes as JSON (`json_safe`).
 
     Dropping is what the SDK does by default; a misspelt `budget_per_day` would then silently give a
     recommendation without the budget. The schema says so too (additionalProperties: false).
     """
     title, hints = TITLES[name]
     tool = SdkTool.from_function(
-        fn, name=name.value, title=title, annotations=hints, description=inspect.cleandoc(fn.__doc__ or "")
+        _json_safe_result(fn),
+        name=name.value,
+        title=title,
+        annotations=hints,
+        description=inspect.cleandoc(fn.__doc__ or ""),
     )
     loose = tool.fn_metadata.arg_model
     strict: type[ArgModelBase] = type(
@@ -109,9 +116,30 @@ def strict_tool(fn: Callable[..., Any], name: Tool) -> SdkTool:
     return tool
 
 
-def create_server(root: Path) -> MCPServer:
-    """Build the server for the project at `root` (every path argument is confined to it)."""
-    tools = LlmengTools(root.resolve())
+def _json_safe_result(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn`, with its result passed through `json_safe` (the SDK reads the signature through `wraps`)."""
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            return json_safe(await fn(*args, **kwargs))
+
+        return run_async
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return json_safe(fn(*args, **kwargs))
+
+    return run
+
+
+def create_server(root: Path, *, env: Mapping[str, str] | None = None) -> MCPServer:
+    """Build the server for the project at `root` (every path argument is confined to it).
+
+    `env` is the environment of a server that serves one client over stdio: with it, reports made
+    while no session is active go to the client's Claude Code session (docs/sessions.md).
+    """
+    tools = LlmengTools(root.resolve(), env=env)
     functions: dict[Tool, Callable[..., Any]] = {
         Tool.AUDIT: tools.audit,
         Tool.SELECT_MODEL: select_model_tool(),

@@ -7,11 +7,11 @@ is the tool's description: it tells a model when to call it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import anyio
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
@@ -23,8 +23,12 @@ from mcp_server.outputs import (
     AuditOutput,
     SessionOutput,
     ValidateOutput,
+    json_safe,
     session_output,
 )
+
+if TYPE_CHECKING:  # the sessions core loads on the first call that needs it
+    from llmeng.sessions.api import Tie
 
 TEXT_MAX_CHARS = 262_144  # the session log's per-entry cap is 256 KiB; a longer string cannot fit
 CODE_MAX_CHARS = 1_000_000
@@ -41,15 +45,28 @@ def core_errors(kind: type[Exception] = ToolError) -> Iterator[None]:
     try:
         yield
     except LlmengError as e:
-        raise kind(f"{e} Fix: {e.fix}") from e
+        raise kind(json_safe(f"{e} Fix: {e.fix}")) from e  # a path in it may not be UTF-8
 
 
 class LlmengTools:
     """The tools that need the project root, bound to one."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, env: Mapping[str, str] | None = None) -> None:
         self.root = root
         self._root_prefix = os.path.join(root, "")
+        self._env = env
+        self._tie: Tie | None = None
+
+    def session_tie(self) -> Tie | None:
+        """What ties this server to its client's Claude Code session; None without an environment.
+
+        Worked out once: a server's ancestors do not change, and the records it reads are read per call.
+        """
+        if self._env is not None and self._tie is None:
+            import llmeng.sessions.api as api  # noqa: PLR0402
+
+            self._tie = api.tie_of(self._env, pid=os.getpid(), home=Path.home())
+        return self._tie
 
     def audit(
         self,
@@ -129,8 +146,9 @@ class LlmengTools:
         Call it once at the end of your task with what you found, decided and changed, so the other
         agents and the user can read it. The entry is kept in .claude/sessions/active/<session>.md
         under the project root with your agent name and the time; likely secrets (API keys, tokens)
-        are masked first. With no active session the report is kept as a standalone file under
-        .claude/sessions/standalone/. Each call adds a new entry; nothing is overwritten.
+        are masked first. With no active session it goes to the log of the Claude Code session you run
+        in, created on first use (outside Claude Code: a standalone file under
+        .claude/sessions/standalone/). Each call adds a new entry; nothing is overwritten.
         """
         # `import a.b as b`, not `from a import b`: a third of the cost on this hot path.
         import llmeng.clock as clock  # noqa: PLR0402
@@ -144,7 +162,12 @@ class LlmengTools:
         # the bounded wait cannot stall other requests.
         try:
             entry = api.prepare_entry(
-                agent, report, source="mcp", now=clock.now(), session_id=session_id or None
+                agent,
+                report,
+                source="mcp",
+                now=clock.now(),
+                session_id=session_id or None,
+                tie=self.session_tie(),
             )
             result = api.try_write_entry(self.root, entry)
         except LlmengError:
@@ -190,7 +213,7 @@ class LlmengTools:
         from llmeng.sessions import api
 
         with core_errors(ResourceError):
-            view = api.read_active(self.root)
+            view = api.read_active(self.root, tie=self.session_tie())
         output: SessionOutput = session_output(view)
         return output.model_dump_json()
 

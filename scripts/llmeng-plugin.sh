@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Entry point of the llmeng Claude Code plugin: find the llmeng Python package, then run it.
 #
-#   llmeng-plugin.sh setup                 SessionStart: make sure the package is there
+#   llmeng-plugin.sh setup                 make sure the package is there
+#   llmeng-plugin.sh session-start         SessionStart: setup, then record the Claude Code session for
+#                                          the MCP server and scripts (`llmeng hook session-start`)
 #   llmeng-plugin.sh hook subagent-stop    SubagentStop: log the subagent's final message
 #   llmeng-plugin.sh mcp                   the MCP server (stdio)
+#   llmeng-plugin.sh cli ARGS...           `llmeng ARGS...`, for the plugin's slash commands
+#   llmeng-plugin.sh audit [PATH...]       /llmeng:audit: `llmeng audit` of the paths, else of the project
 #
 # Where the package comes from, first match wins:
 #   1. `llmeng` and `llmeng-mcp` on PATH (pip install, pipx, an active venv);
@@ -263,6 +267,30 @@ await_builder() {
     done
 }
 
+# SessionStart: the build first (only it may take long), then the record, which needs the package.
+session_start() {
+    setup
+    if find_program llmeng; then
+        "${command[@]}" hook session-start || say "'llmeng hook session-start' exited with $?"
+    else
+        cat >/dev/null
+    fi
+    return 0
+}
+
+# A slash command: the user waits for its output, so a missing package is built here (or waited for);
+# a failure is one line on stderr and exit 1.
+cli() {
+    find_program llmeng || report=quiet setup "$MCP_LOCK_WAIT_S"
+    if find_program llmeng; then exec "${command[@]}" "$@"; fi
+    if [ -n "$blocked" ]; then
+        say "the llmeng package is still being installed by another process (setup log: $data/setup.log); try again in a minute"
+    else
+        say "the llmeng package is missing (setup log: $data/setup.log); $fix"
+    fi
+    exit 1
+}
+
 mcp() {
     local started="$SECONDS"
     # The server may start before the SessionStart hook has finished building the venv: wait for it,
@@ -288,8 +316,12 @@ blocked=""
 command=()
 case "${1:-}" in
     setup) setup ;;
+    session-start) session_start ;;
     hook) shift; hook "$@" ;;
     mcp) shift; mcp "$@" ;;
-    *) say "usage: llmeng-plugin.sh setup | hook <event> | mcp"; exit 2 ;;
+    cli) shift; cli "$@" ;;
+    # A slash command cannot give a default for a missing argument: the project is the default here.
+    audit) shift; cli audit --fail-on never "${@:-.}" ;;
+    *) say "usage: llmeng-plugin.sh setup | session-start | hook <event> | mcp | cli <llmeng arguments> | audit [path...]"; exit 2 ;;
 esac
 exit 0

@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -184,6 +186,17 @@ def test_read_regular_refuses_a_link_to_a_device(tmp_path, cut):
     with pytest.raises(NotReadable, match="a device") as e:
         read_regular(tmp_path / "zero.py", max_bytes=100, cut=cut)
     assert isinstance(e.value, OSError) and e.value.filename == str(tmp_path / "zero.py")
+
+
+def test_read_regular_names_a_socket_instead_of_the_open_error(tmp_path):
+    # Bound from its folder: AF_UNIX paths are short, and tmp_path may be long.
+    subprocess.run(
+        [sys.executable, "-c", "import socket; socket.socket(socket.AF_UNIX).bind('sock.py')"],
+        cwd=tmp_path,
+        check=True,
+    )
+    with pytest.raises(NotReadable, match=r"not a regular file \(a socket\)"):
+        read_regular(tmp_path / "sock.py", max_bytes=100)
 
 
 def test_read_regular_without_follow_refuses_any_symlink(tmp_path):

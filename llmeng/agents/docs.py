@@ -62,9 +62,14 @@ class AgentDoc:
         return ""
 
 
+# Folders of a plugin (or of a project's .claude/) whose *.md files Claude Code loads as slash
+# commands and skills, never as agents: their frontmatter (`allowed-tools`, `argument-hint`) is right there.
+NOT_AGENT_DIRS = frozenset({"commands", "skills"})
+
+
 def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """Agent files under the given paths (directories recursively, as Claude Code scans), and
-    the paths that do not exist."""
+    the paths that do not exist. The commands and skills of plugins and projects are left out."""
     found: dict[str, Path] = {}  # the real file -> the first path it was given as
     missing = []
     for p in paths:
@@ -72,13 +77,22 @@ def expand_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
             for f in sorted(p.rglob("*.md")):
                 # A FIFO, device or dangling link named *.md is kept: load_doc gives it its verdict
                 # (AG113) instead of the walk passing over it in silence.
-                if not f.is_dir():
+                if not f.is_dir() and not _in_command_dir(f):
                     found.setdefault(os.path.realpath(f), f)
         elif p.exists() or p.is_symlink():
-            found.setdefault(os.path.realpath(p), p)
+            if not _in_command_dir(p):
+                found.setdefault(os.path.realpath(p), p)
         else:
             missing.append(p)
     return list(found.values()), missing
+
+
+def _in_command_dir(path: Path) -> bool:
+    """Whether `path` sits in the commands/ or skills/ folder of a plugin or of a .claude/ folder."""
+    return any(
+        folder.name in NOT_AGENT_DIRS and (folder.parent.name == ".claude" or _plugin_at(folder.parent))
+        for folder in Path(os.path.abspath(path)).parents
+    )
 
 
 def load_doc(

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from llmeng.audit.callgraph import CallGraph
+from llmeng.audit.callgraph import CallGraph, Mitigations
+from llmeng.audit.flow import Flow
+from llmeng.audit.guards import SEMAPHORE_NOTE
 from llmeng.audit.knowledge import Knowledge
-from llmeng.audit.model import DEFAULT, SET, UNKNOWN, AuditConfig, CallSite, FileSummary, ModelLookup, Setting
+from llmeng.audit.model import DEFAULT, SET, AuditConfig, CallSite, FileSummary, ModelLookup, Setting
 from llmeng.audit.registry import CATALOG_RULES, CHECKS
 from llmeng.audit.rules import CALL, FILE, PROJECT, AuditCheck, CallView, ProjectFacts
-from llmeng.findings import Confidence, Finding
+from llmeng.findings import Finding
 
 
 def analyse(
@@ -23,15 +25,18 @@ def analyse(
 ) -> tuple[Finding, ...]:
     """Every finding for a set of file summaries, after suppressions and config."""
     graph = CallGraph(f for s in summaries for f in s.functions)
+    sites = _sites(summaries, Flow(summaries, knowledge))
+    mitigations = [graph.mitigations(site) for site in sites]
     project = ProjectFacts(
         knowledge,
         _signals(summaries, extra_signals or {}),
-        _sites(summaries, graph),
+        sites,
         tuple((s.path, sec) for s in summaries for sec in s.secrets),
         catalog,
         config.today,
+        _guards(sites, mitigations),
     )
-    found = _run(_active_checks(config, catalog), project, graph)
+    found = _run(_active_checks(config, catalog), project, mitigations)
     suppress = {s.path: s.suppressions for s in summaries if s.suppressions}
     kept = [_override(f, config) for f in found if not _suppressed(f, suppress)]
     return tuple(sorted(kept, key=lambda f: (f.location.path, f.location.line, f.rule_id)))
@@ -42,18 +47,34 @@ def _signals(summaries: Sequence[FileSummary], extra: Mapping[str, str]) -> dict
     signals = dict(extra)
     for s in summaries:
         for k, v in s.signals.items():
-            if k == "semaphore" and s.sites:
-                signals.setdefault("ratelimit", f"{v} (semaphore in a file that calls the model)")
             signals.setdefault(k, v)
     return signals
 
 
-def _sites(summaries: Sequence[FileSummary], graph: CallGraph) -> tuple[CallSite, ...]:
-    """Every call site, with settings from client factories and litellm module globals filled in."""
+def _guards(sites: Sequence[CallSite], mitigations: Sequence[Mitigations]) -> dict[str, str]:
+    """Breakers and limiters connected to LLM calls: on some call path, or built into the client."""
+    guards: dict[str, str] = {}
+    for site, mit in zip(sites, mitigations, strict=True):
+        where = f"for {site.call}() at {site.path}:{site.line}"
+        if mit.breaker.where:
+            guards.setdefault("breaker", f"{mit.breaker.where} {where}")
+        # A semaphore counts only around the call in its own function (guards.SEMAPHORE_NOTE).
+        limits = [
+            how for path, how in mit.limit.covered if len(path) == 1 or not how.startswith(SEMAPHORE_NOTE)
+        ]
+        limit = limits[0] if limits else site.client_rate_limit
+        if limit:
+            guards.setdefault("limit", f"{limit} {where}")
+    return guards
+
+
+def _sites(summaries: Sequence[FileSummary], flow: Flow) -> tuple[CallSite, ...]:
+    """Every call site, with receivers resolved across modules and litellm module globals filled in."""
     globals_: dict[str, Setting] = {}
     for s in summaries:
         globals_.update(s.globals)
-    return tuple(_with_globals(_from_factory(site, graph), globals_) for s in summaries for site in s.sites)
+    resolved = (flow.resolve(site) for s in summaries for site in s.sites)
+    return tuple(_with_globals(site, globals_) for site in resolved if site is not None)
 
 
 def _active_checks(config: AuditConfig, catalog: ModelLookup | None) -> list[AuditCheck]:
@@ -65,9 +86,11 @@ def _active_checks(config: AuditConfig, catalog: ModelLookup | None) -> list[Aud
     ]
 
 
-def _run(checks: Sequence[AuditCheck], project: ProjectFacts, graph: CallGraph) -> list[Finding]:
+def _run(
+    checks: Sequence[AuditCheck], project: ProjectFacts, mitigations: Sequence[Mitigations]
+) -> list[Finding]:
     """Call checks run once per call site; file and project checks once (project ones only with calls)."""
-    views = [CallView(site, graph.mitigations(site), project) for site in project.sites]
+    views = [CallView(site, mit, project) for site, mit in zip(project.sites, mitigations, strict=True)]
     found: list[Finding] = []
     for check in checks:
         if check.scope == CALL:
@@ -75,28 +98,6 @@ def _run(checks: Sequence[AuditCheck], project: ProjectFacts, graph: CallGraph) 
         elif check.scope == FILE or (check.scope == PROJECT and project.sites):
             found.extend(check.check(project))
     return found
-
-
-def _from_factory(site: CallSite, graph: CallGraph) -> CallSite:
-    """A receiver built by a client factory elsewhere in the project takes that client's settings."""
-    if not site.factory or UNKNOWN not in (site.timeout.state, site.attempts.state):
-        return site
-    targets = sorted({t for f in site.factory for t in graph.targets(f) if graph.funcs[t].client is not None})
-    if len(targets) != 1:
-        return site
-    func = graph.funcs[targets[0]]
-    client = func.client
-    assert client is not None
-    timeout = client.timeout if site.timeout.state == UNKNOWN else site.timeout
-    attempts = client.attempts if site.attempts.state == UNKNOWN else site.attempts
-    return replace(
-        site,
-        timeout=timeout,
-        attempts=attempts,
-        sdk=client.sdk,
-        via=f"{client.via} in {func.key.rsplit('.', 1)[-1]}() ({func.path}:{func.line})",
-        confidence=Confidence.MEDIUM,
-    )
 
 
 def _with_globals(site: CallSite, globals_: dict[str, Setting]) -> CallSite:

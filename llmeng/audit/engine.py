@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llmeng.audit.analyse import analyse
+from llmeng.audit.flow import bearers
 from llmeng.audit.knowledge import Knowledge, load_knowledge
 from llmeng.audit.model import AuditConfig, AuditResult, FileSummary, ModelLookup, Skipped
 from llmeng.audit.summarize import summarize
@@ -291,9 +292,10 @@ def _add_callers(
         and not summaries[by_path[s.display]].parse_error
     }
     words: dict[str, frozenset[str]] = {}
-    reached = {site.function.rsplit(".", 1)[-1] for s in summaries for site in s.sites}
+    reached = {site.function.rsplit(".", 1)[-1] for s in summaries for site in s.sites if not site.pending}
     for _ in range(_CALLER_ROUNDS):
-        names = reached - _UNLINKABLE
+        # Also files naming a function or class that hands out a client: their calls on it are sites.
+        names = (reached | bearers(summaries)) - _UNLINKABLE
         if not names or not pending:
             break
         hits = [src for src in pending.values() if _identifiers(src.display, words, config) & names]

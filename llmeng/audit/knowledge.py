@@ -11,6 +11,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from llmeng.audit.sdk_defaults import link, parse_generated
 from llmeng.errors import LlmengError
 
 
@@ -55,6 +56,10 @@ class Sdk:
     service: str | None = None
     versions: tuple[Mapping[str, Any], ...] = ()
     pinned: str | None = None
+    max_tokens_default: int | None = None  # an output bound the library sends when none is given
+    timeout_source: str = ""  # "<dist> <version> <path>:<line>" when the default was read from a wheel
+    attempts_source: str = ""
+    max_tokens_source: str = ""
 
     @property
     def default_timeout_known(self) -> bool:
@@ -71,6 +76,8 @@ class Knowledge:
     embedding_functions: frozenset[str] = frozenset()
     ctor_globs: tuple[tuple[str, str, str], ...] = ()  # (package glob, class glob, sdk key)
     http_index: Mapping[str, str] = field(default_factory=dict)
+    not_calls: tuple[tuple[str, ...], ...] = ()  # method paths that end like a shape but call no model
+    wrappers: frozenset[str] = frozenset()  # functions returning the client they are given, patched
 
     def ctor_sdk(self, dotted: str) -> str | None:
         """The SDK a constructor's dotted import path builds a client of, exactly or by glob."""
@@ -83,7 +90,8 @@ class Knowledge:
         """The same knowledge with each SDK's version overrides applied for the pinned versions."""
         if not pins:
             return self
-        return _index({k: _pin(s, pins) for k, s in self.sdks.items()}, self.shapes)
+        pinned = _index({k: _pin(s, pins) for k, s in self.sdks.items()}, self.shapes)
+        return replace(pinned, not_calls=self.not_calls, wrappers=self.wrappers)
 
 
 @lru_cache(maxsize=4096)
@@ -143,6 +151,10 @@ def _sdk(key: str, raw: Mapping[str, Any]) -> Sdk:
             max_tokens_on_client=raw.get("max_tokens_on_client", False),
             service=raw.get("service"),
             versions=tuple(raw.get("versions", ())),
+            max_tokens_default=raw.get("max_tokens_default"),
+            timeout_source=raw.get("timeout_source", ""),
+            attempts_source=raw.get("attempts_source", ""),
+            max_tokens_source=raw.get("max_tokens_source", ""),
             **{f: tuple(raw.get(f, ())) for f in _TUPLE_FIELDS},  # type: ignore[arg-type]
         )
     except (KeyError, TypeError) as e:
@@ -184,21 +196,24 @@ def _index(sdks: Mapping[str, Sdk], shapes: Mapping[str, str]) -> Knowledge:
     )
 
 
-def parse_knowledge(text: str) -> Knowledge:
-    """Knowledge from the text of an sdks.toml file."""
+def parse_knowledge(text: str, generated: Mapping[str, Mapping[str, Any]] | None = None) -> Knowledge:
+    """Knowledge from the text of an sdks.toml file, with the generated defaults its entries link."""
     data = tomllib.loads(text)
-    sdks = {k: _sdk(k, v) for k, v in data.get("sdk", {}).items()}
+    sdks = {k: _sdk(k, link(k, v, generated or {})) for k, v in data.get("sdk", {}).items()}
     unknown = {v for v in data.get("shapes", {}).values()} - set(sdks)
     if unknown:
         raise LlmengError(
             f"sdks.toml: [shapes] names unknown sdks {sorted(unknown)}",
             "Point each shape at a key of an [sdk.*] table.",
         )
-    return _index(sdks, data.get("shapes", {}))
+    not_calls = tuple(tuple(m.split(".")) for m in data.get("not_calls", {}).get("methods", ()))
+    wrappers = frozenset(data.get("wrappers", {}).get("functions", ()))
+    return replace(_index(sdks, data.get("shapes", {})), not_calls=not_calls, wrappers=wrappers)
 
 
 @cache
 def load_knowledge() -> Knowledge:
-    """The knowledge shipped in llmeng/data/sdks.toml."""
-    text = resources.files("llmeng.data").joinpath("sdks.toml").read_text(encoding="utf-8")
-    return parse_knowledge(text)
+    """The knowledge shipped in llmeng/data/sdks.toml and the defaults generated into sdk_defaults.toml."""
+    data = resources.files("llmeng.data")
+    generated = parse_generated(data.joinpath("sdk_defaults.toml").read_text(encoding="utf-8"))
+    return parse_knowledge(data.joinpath("sdks.toml").read_text(encoding="utf-8"), generated)

@@ -21,9 +21,15 @@ class Setting:
     value: float | None
     state: str
     origin: str
+    # What would change a value the code ships with ("`llm_kwargs` sets `timeout`"): the setting comes
+    # from a configuration default or is absent from an opaque **kwargs.
+    unless: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"value": self.value, "state": self.state, "origin": self.origin}
+        out: dict[str, object] = {"value": self.value, "state": self.state, "origin": self.origin}
+        if self.unless:
+            out["unless"] = self.unless
+        return out
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class Ctx:
     retry: str | None = None
     deadline: str | None = None
     fallback: str | None = None
+    breaker: str | None = None  # a circuit breaker guards the call
+    limit: str | None = None  # an outbound rate limiter or semaphore paces the call
 
     def merged(self, other: Ctx) -> Ctx:
         return Ctx(
@@ -41,7 +49,47 @@ class Ctx:
             self.retry or other.retry,
             self.deadline or other.deadline,
             self.fallback or other.fallback,
+            self.breaker or other.breaker,
+            self.limit or other.limit,
         )
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    sdk: str
+    via: str
+    timeout: Setting
+    attempts: Setting
+    max_tokens: Setting = Setting(None, UNKNOWN, "set on a client built elsewhere")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A value named across modules, resolved when the whole project is known (flow.py).
+
+    client: a client resolved where it was built; call: what calling `name` (a dotted path as the
+    module imports it) returns; instance: an object of class `name`; attr: attribute `name` of `base`;
+    method: what method `name` of `base` returns; param: what callers pass for parameter `name` of the
+    function `base_name` (`<function key>#<param>`); global: a module-level name of another module
+    (`<module>.<name>` as imported).
+    """
+
+    kind: str
+    name: str = ""
+    base: Ref | None = None
+    client: ClientFacts | None = None
+
+
+@dataclass(frozen=True)
+class FlowFacts:
+    """What one module tells the project about values: returns, attributes and constructor arguments."""
+
+    returns: Mapping[str, tuple[Ref, ...]] = field(default_factory=dict)  # function key -> returned
+    attrs: Mapping[str, tuple[Ref, ...]] = field(default_factory=dict)  # "<class key>.<attr>" -> held
+    passed: Mapping[str, tuple[Ref, ...]] = field(default_factory=dict)  # "<callee>#<index|name>" -> args
+    params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # function key -> positional params
+    bases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # class key -> base names (dotted)
+    globals: Mapping[str, tuple[Ref, ...]] = field(default_factory=dict)  # "<module>.<name>" -> held
 
 
 @dataclass(frozen=True)
@@ -64,11 +112,20 @@ class CallSite:
     ctx: Ctx = Ctx()
     client_retry_wrapper: str | None = None
     client_fallback: str | None = None
+    client_rate_limit: str | None = None  # a limit built into the client (rate_limiter=, Router rpm)
     system_taint: str | None = None
     output_sink: str | None = None
     sink_guarded: bool = False
     user_data: bool = False
-    factory: tuple[str, ...] = ()  # unresolved receiver built by one of these (project) functions
+    wrapper: str | None = None  # the project helper the LLM method was handed to (call-graph key)
+    receiver: tuple[Ref, ...] = ()  # what an unresolved receiver may hold, resolved project-wide
+    # A model method name on a receiver no module resolves: a call site only if the receiver's value
+    # turns out to be a client whose SDK has this method (flow.py); dropped otherwise.
+    pending: str | None = None
+    method: str | None = None  # the SDK method called on `receiver` (clients whose SDK lacks it are skipped)
+    # Matched by this one-word method shape alone (embed_query, invoke on an `llm` name): when the
+    # project defines a function of that name, only a receiver resolved to a client keeps the site.
+    shape: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,14 +133,8 @@ class Edge:
     callee: str
     line: int
     ctx: Ctx
-
-
-@dataclass(frozen=True)
-class ClientFacts:
-    sdk: str
-    via: str
-    timeout: Setting
-    attempts: Setting
+    # A function handed to another one, which runs it: `retrying(self._ask, ...)`, `partial(ask, q)`.
+    through: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +146,6 @@ class FuncSummary:
     ctx: Ctx = Ctx()  # mitigations its own decorators give every call inside it
     wraps: Ctx = Ctx()  # mitigations it gives functions it decorates (in-project decorators)
     edges: tuple[Edge, ...] = ()
-    client: ClientFacts | None = None  # the client it returns, when it is a client factory
 
 
 @dataclass(frozen=True)
@@ -116,6 +166,7 @@ class FileSummary:
     secrets: tuple[Secret, ...] = ()
     suppressions: Mapping[int, frozenset[str]] = field(default_factory=dict)  # empty set = all rules
     parse_error: str | None = None
+    flow: FlowFacts = FlowFacts()
 
 
 class ModelFacts(Protocol):

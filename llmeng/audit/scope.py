@@ -16,11 +16,14 @@ class FuncInfo:
     params: dict[str, ast.arg] = field(default_factory=dict)
     defaults: dict[str, ast.expr] = field(default_factory=dict)
     items: dict[str, dict[str, ast.expr]] = field(default_factory=lambda: defaultdict(dict))
+    globals: set[str] = field(default_factory=set)  # names it declares `global`
+    returns: list[ast.expr] = field(default_factory=list)  # the values of its `return` statements
 
 
 @dataclass
 class ClassInfo:
     name: str
+    bases: list[ast.expr] = field(default_factory=list)
     attrs: dict[str, list[ast.expr]] = field(default_factory=lambda: defaultdict(list))
     hints: dict[str, ast.expr] = field(default_factory=dict)
 
@@ -35,6 +38,9 @@ class ModuleScope:
     settings_classes: set[str] = field(default_factory=set)
     functions: dict[str, FuncInfo] = field(default_factory=dict)
     parent: dict[ast.AST, FuncInfo] = field(default_factory=dict)
+    body: list[ast.stmt] = field(default_factory=list)  # the module's own statements
+    # A value bound inside `if` blocks of a function -> (test, branch taken) for each, outermost first
+    guards: dict[ast.AST, tuple[tuple[ast.expr, bool], ...]] = field(default_factory=dict)
     _by_name: dict[tuple[str, bool], list[FuncInfo]] | None = field(default=None, repr=False)
 
     def named(self, name: str, *, method: bool) -> list[FuncInfo]:
@@ -76,7 +82,7 @@ def module_name(relpath: str) -> str:
 
 def build_scope(tree: ast.Module, module: str) -> ModuleScope:
     """One pass over the tree collecting every binding the resolver needs."""
-    scope = ModuleScope(module)
+    scope = ModuleScope(module, body=tree.body)
     _collect_body(scope, tree.body, None, module)
     return scope
 
@@ -106,6 +112,7 @@ def _collect_body(scope: ModuleScope, body: list[ast.stmt], cls: ClassInfo | Non
             _collect_function(scope, stmt, cls, f"{prefix}.{stmt.name}")
         elif isinstance(stmt, ast.ClassDef):
             info = scope.classes.setdefault(stmt.name, ClassInfo(stmt.name))
+            info.bases = stmt.bases
             if any("Settings" in ast.unparse(b) for b in stmt.bases):
                 # pydantic BaseSettings fields are read from the environment.
                 scope.settings_classes.add(stmt.name)
@@ -151,7 +158,12 @@ def _collect_function(
 
 
 def _collect_statements(
-    scope: ModuleScope, body: list[ast.stmt], info: FuncInfo, cls: ClassInfo | None, key: str
+    scope: ModuleScope,
+    body: list[ast.stmt],
+    info: FuncInfo,
+    cls: ClassInfo | None,
+    key: str,
+    guards: tuple[tuple[ast.expr, bool], ...] = (),
 ) -> None:
     # Statements only: bindings, imports and nested functions are statements, and skipping
     # expressions keeps this pass a fraction of a full tree walk.
@@ -160,20 +172,42 @@ def _collect_statements(
             _bind_in_function(stmt, info, cls)
             if stmt.value is not None:
                 scope.parent[stmt.value] = info
+                if guards:
+                    scope.guards[stmt.value] = guards
+                # `global _client` then `_client = OpenAI()`: a getter elsewhere hands it out
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for t in targets:
+                    if isinstance(t, ast.Name) and t.id in info.globals:
+                        scope.bindings[t.id].append(stmt.value)
+        elif isinstance(stmt, ast.Global):
+            info.globals.update(stmt.names)
+        elif isinstance(stmt, ast.Return):
+            if stmt.value is not None:
+                info.returns.append(stmt.value)
         elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
             _import(scope, stmt)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             # Closures see the method's `self`, so they keep its class.
             _collect_function(scope, stmt, cls, f"{key}.{stmt.name}")
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            # `async with AsyncOpenAI() as client:`: an SDK client's __enter__ returns the client itself
+            for item in stmt.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    info.bindings[item.optional_vars.id].append(item.context_expr)
+                    scope.parent[item.context_expr] = info
+            _collect_statements(scope, stmt.body, info, cls, key, guards)
+        elif isinstance(stmt, ast.If):
+            _collect_statements(scope, stmt.body, info, cls, key, (*guards, (stmt.test, True)))
+            _collect_statements(scope, stmt.orelse, info, cls, key, (*guards, (stmt.test, False)))
         elif not isinstance(stmt, ast.ClassDef):
             for field in ("body", "orelse", "finalbody"):
                 inner = getattr(stmt, field, None)
                 if inner:
-                    _collect_statements(scope, inner, info, cls, key)
+                    _collect_statements(scope, inner, info, cls, key, guards)
             for handler in getattr(stmt, "handlers", ()):
-                _collect_statements(scope, handler.body, info, cls, key)
+                _collect_statements(scope, handler.body, info, cls, key, guards)
             for case in getattr(stmt, "cases", ()):
-                _collect_statements(scope, case.body, info, cls, key)
+                _collect_statements(scope, case.body, info, cls, key, guards)
 
 
 def _bind_in_function(stmt: ast.Assign | ast.AnnAssign, info: FuncInfo, cls: ClassInfo | None) -> None:

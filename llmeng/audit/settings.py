@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llmeng.audit.detected import Detected
 from llmeng.audit.knowledge import KwargPath, Sdk
@@ -26,6 +26,7 @@ _LITELLM_NATIVE = (
     "replicate/",
     "mistral/",
 )
+_LIMIT_KWARGS = ("rate_limiter", "rpm", "tpm", "max_parallel_requests", "default_max_parallel_requests")
 _LITELLM_OPENAI = ("openai/", "azure/", "gpt-", "o1", "o3", "o4", "chatgpt-", "text-davinci")
 
 
@@ -37,11 +38,13 @@ class Resolved:
     model: str | None
     retry_wrapper: str | None
     fallback: str | None
+    rate_limit: str | None = None
 
 
 def resolve_settings(det: Detected, env: Env) -> Resolved:
     """Merge call kwargs, option layers and constructor kwargs over the SDK defaults."""
     layers: Layers = [(det.node.keywords, env, "call")]
+    layers += [(c.keywords, e, f"functools.partial at line {c.lineno}") for c, e in det.layers]
     client = det.client
     if client is not None:
         layers += [
@@ -58,46 +61,50 @@ def resolve_settings(det: Detected, env: Env) -> Resolved:
         model=model,
         retry_wrapper=_retry_wrapper(det, layers),
         fallback=_fallback(det, layers),
+        rate_limit=_rate_limit(det, layers),
     )
 
 
 def _timeout(det: Detected, layers: Layers) -> Setting:
-    found = _first_found(det.sdk.timeout_paths, layers, transport=True, client_based=not det.implicit)
+    found, unless = _first_found(det.sdk.timeout_paths, layers, transport=True, client_based=not det.implicit)
     if found is not None:
         path, val, where = found
         if not val.known or (val.value is not None and not _is_number(val.value)):
             return Setting(None, ELSEWHERE, f"{path.text} from {val.origin} ({where})")
         seconds = None if val.value is None else val.value / (1000 if path.kind == "ms" else 1)
-        return Setting(seconds, SET, f"{path.text}={val.value} ({where}, {val.origin})")
+        origin = f"{path.text}={val.value} ({where}, {val.origin})"
+        return Setting(seconds, SET, origin, _either(val.unless, unless))
     if not _defaults_apply(det) or not det.sdk.default_timeout_known:
         return Setting(None, UNKNOWN, _unknown_reason(det))
     value = None if det.sdk.no_default_timeout else det.sdk.timeout_s
-    return Setting(value, DEFAULT, f"{det.sdk.key} default ({_sdk_version(det.sdk)})")
+    source = _sdk_version(det.sdk, det.sdk.timeout_source)
+    return Setting(value, DEFAULT, f"{det.sdk.key} default ({source})", unless)
 
 
 def _attempts(det: Detected, layers: Layers, model: str | None) -> Setting:
-    found = _first_found(det.sdk.retry_paths, layers, transport=True, client_based=not det.implicit)
+    found, unless = _first_found(det.sdk.retry_paths, layers, transport=True, client_based=not det.implicit)
     if found is not None:
         path, val, where = found
         if path.kind == "present":
             if val.known and val.value is None:
-                return _default_attempts(det, model)
+                return _default_attempts(det, model, unless)
             return Setting(path.present_attempts, SET, f"{path.text} set ({where})")
         if not val.known or not _is_number(val.value):
             return Setting(None, ELSEWHERE, f"{path.text} from {val.origin} ({where})")
         attempts = val.value + (1 if path.kind == "retries" else 0)
-        return Setting(attempts, SET, f"{path.text}={val.value} ({where})")
-    return _default_attempts(det, model)
+        return Setting(attempts, SET, f"{path.text}={val.value} ({where})", _either(val.unless, unless))
+    return _default_attempts(det, model, unless)
 
 
-def _default_attempts(det: Detected, model: str | None) -> Setting:
+def _default_attempts(det: Detected, model: str | None, unless: str | None = None) -> Setting:
     if not _defaults_apply(det):
         return Setting(None, UNKNOWN, _unknown_reason(det))
     if det.sdk.key == "litellm":
-        return _litellm_attempts(model)
+        return replace(_litellm_attempts(model), unless=unless)
     if det.sdk.attempts is None:
         return Setting(None, UNKNOWN, f"{det.sdk.key}: default attempts depend on the provider")
-    return Setting(det.sdk.attempts, DEFAULT, f"{det.sdk.key} default ({_sdk_version(det.sdk)})")
+    origin = f"{det.sdk.key} default ({_sdk_version(det.sdk, det.sdk.attempts_source)})"
+    return Setting(det.sdk.attempts, DEFAULT, origin, unless)
 
 
 def _retry_wrapper(det: Detected, layers: Layers) -> str | None:
@@ -106,7 +113,7 @@ def _retry_wrapper(det: Detected, layers: Layers) -> str | None:
     if det.sdk.builtin_retry_wrapper:
         return f"{det.sdk.key} built-in retry decorator"
     if det.sdk.key == "litellm":
-        found = _first_found(det.sdk.retry_paths[:1], layers)
+        found, _ = _first_found(det.sdk.retry_paths[:1], layers)
         if found and found[1].known and _is_number(found[1].value) and found[1].value > 0:
             return f"litellm num_retries={found[1].value} wrapper ({found[2]})"
     return None
@@ -114,37 +121,54 @@ def _retry_wrapper(det: Detected, layers: Layers) -> str | None:
 
 def _first_found(
     paths: tuple[KwargPath, ...], layers: Layers, *, transport: bool = False, client_based: bool = False
-) -> tuple[KwargPath, Val, str] | None:
+) -> tuple[tuple[KwargPath, Val, str] | None, str | None]:
+    """The first layer that sets one of `paths`, and what that is absent from could still set it.
+
+    A setting absent from a layer (an opaque **kwargs, an env read without a default) falls through to
+    the next layer as the code ships; the evidence names it: "unless `llm_kwargs` sets `timeout`".
+    """
+    unless: dict[str, str] = {}  # one note per place a setting may hide, for the first path it hides
     for keywords, env, where in layers:
         for path in paths:
             val = lookup(keywords, path.parts, env)
-            if (
-                transport
-                and where == "call"
-                and not val.known
-                and val.origin.startswith("**")
-                and client_based
-            ):
-                # Per-call **params carry request options (model, messages, max_tokens); transport
-                # settings live on the client, so an uninspected **params does not hide them.
+            # Per-call **params carry request options (model, messages, max_tokens); transport
+            # settings live on the client, so an uninspected **params does not hide them.
+            per_call = transport and where == "call" and client_based and val.origin.startswith("**")
+            if per_call and not val.known:
+                continue
+            if val.absent:
+                if val.unless:
+                    unless.setdefault(val.origin, val.unless)
                 continue
             if path.kind == "optional" and not val.known:
                 continue
             if val is not MISSING:
-                return path, val, where
-    return None
+                return (path, val, where), _either(*unless.values())
+    return None, _either(*unless.values())
+
+
+def _either(*notes: str | None) -> str | None:
+    kept = list(dict.fromkeys(n for n in notes if n))
+    return " or ".join(kept) if kept else None
 
 
 def _max_tokens(det: Detected, layers: Layers) -> Setting:
-    found = _first_found(det.sdk.max_tokens_paths, layers)
+    found, unless = _first_found(det.sdk.max_tokens_paths, layers)
     if found is None:
         if det.sdk.max_tokens_on_client and (det.client is None or det.client.ctor is None):
             return Setting(None, UNKNOWN, "set on a client built elsewhere")
-        return Setting(None, DEFAULT, "not set")
+        if det.sdk.max_tokens_default is not None:
+            return Setting(
+                det.sdk.max_tokens_default,
+                DEFAULT,
+                f"{det.sdk.key} default ({det.sdk.max_tokens_source})",
+                unless,
+            )
+        return Setting(None, DEFAULT, "not set", unless)
     path, val, where = found
     if not val.known or (val.value is not None and not _is_number(val.value)):
         return Setting(None, ELSEWHERE, f"{path.text} from {val.origin} ({where})")
-    return Setting(val.value, SET, f"{path.text}={val.value} ({where})")
+    return Setting(val.value, SET, f"{path.text}={val.value} ({where})", _either(val.unless, unless))
 
 
 def _model(det: Detected, layers: Layers) -> str | None:
@@ -172,6 +196,27 @@ def _fallback(det: Detected, layers: Layers) -> str | None:
     return None
 
 
+def _rate_limit(det: Detected, layers: Layers) -> str | None:
+    """An outbound limit built into the client: LangChain rate_limiter=, Router rpm/tpm, botocore adaptive."""
+    for keywords, env, where in layers:
+        for kw in keywords:
+            if kw.arg in _LIMIT_KWARGS:
+                val = fold(kw.value, env)
+                if not val.absent and not (val.known and val.value is None):
+                    return f"{kw.arg}= ({where})"
+        mode = lookup(keywords, ["config", "retries", "mode"], env)
+        if mode.known and mode.value == "adaptive":
+            return f"botocore adaptive retry mode ({where})"
+    ctor = det.client.ctor if det.client is not None else None
+    if ctor is not None and det.sdk.key == "litellm_router":
+        for node in ast.walk(ctor):
+            if isinstance(node, ast.Dict) and any(
+                isinstance(k, ast.Constant) and k.value in _LIMIT_KWARGS for k in node.keys
+            ):
+                return f"rpm/tpm in the Router's model_list ({det.client.via})"  # type: ignore[union-attr]
+    return None
+
+
 def _litellm_attempts(model: str | None) -> Setting:
     if model is None:
         return Setting(None, UNKNOWN, "litellm: attempts depend on the provider behind the model")
@@ -192,8 +237,9 @@ def _unknown_reason(det: Detected) -> str:
     return f"client built elsewhere ({det.client.via})"
 
 
-def _sdk_version(sdk: Sdk) -> str:
-    return sdk.pinned or sdk.source.split(" (")[0]
+def _sdk_version(sdk: Sdk, read_at: str = "") -> str:
+    """The project's pin of the SDK, else where the default was read (a wheel's file:line), else its source."""
+    return sdk.pinned or read_at or sdk.source.split(" (")[0]
 
 
 def _is_number(v: object) -> bool:

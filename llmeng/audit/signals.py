@@ -48,6 +48,9 @@ _PATTERNS: Mapping[str, re.Pattern[str]] = {
     for k, v in {
         "breaker": _imports("pybreaker", "circuitbreaker", "aiobreaker", "purgatory")
         + r"|\b(?:allowed_fails|cooldown_time)\s*=[^=]|^[ \t]*class[ \t]+\w*Breaker\s*[(:]",
+        # A litellm Router is an LLM client with per-deployment cooldowns (a breaker) built in: every
+        # call through it is guarded, so building one connects the breaker to LLM calls.
+        "router": r"\blitellm\.(?:router\.)?Router\(|^[ \t]*from[ \t]+litellm(?:\.router)?[ \t]+import[^\n]*\bRouter\b",
         "ratelimit": _imports(
             "aiolimiter",
             "pyrate_limiter",
@@ -82,6 +85,7 @@ _PATTERNS: Mapping[str, re.Pattern[str]] = {
 # Literal substrings, one of which must be present before a pattern is worth running.
 _NEEDLES: Mapping[str, tuple[str, ...]] = {
     "breaker": ("breaker", "allowed_fails", "cooldown_time", "purgatory", "Breaker"),
+    "router": ("Router",),
     "ratelimit": (
         "limit",
         "rpm",

@@ -6,15 +6,14 @@ import ast
 import re
 import warnings
 
-from llmeng.audit.detected import Detected
 from llmeng.audit.knowledge import Knowledge
-from llmeng.audit.model import CallSite, ClientFacts, FileSummary, FuncSummary
-from llmeng.audit.resolve import Resolver, _is_self_attr
+from llmeng.audit.model import CallSite, FileSummary, FuncSummary
+from llmeng.audit.refs import Refs
+from llmeng.audit.resolve import Resolver
 from llmeng.audit.scope import ModuleScope, build_scope, module_name
 from llmeng.audit.secrets import find_secrets
 from llmeng.audit.signals import collect
 from llmeng.audit.taint import FileTaint, system_taint
-from llmeng.audit.values import Env, deref
 from llmeng.audit.walk import Found, Walker
 
 # A file that mentions none of these (lower-cased) cannot hold an LLM call we know how to resolve, so
@@ -31,6 +30,13 @@ LLM_HINTS = (
     "langchain",
     "llama_index",
     "bedrock",
+    # SDKs whose defaults come from sdk_defaults.toml (sdks.toml constructors)
+    "together",
+    "fireworks",
+    "cerebras",
+    "zhipuai",
+    "huggingface_hub",
+    "haystack",
     "completions.create",
     "messages.create",
     "generate_content",
@@ -57,7 +63,7 @@ def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False
     signals, litellm = collect(text, path)
     base.update(signals=signals, globals=litellm)
     lowered = text.lower()
-    if not force and not any(h in lowered for h in LLM_HINTS):
+    if not force and not any(h in lowered for h in _hints(knowledge)):
         return FileSummary(**base)  # type: ignore[arg-type]
     try:
         with warnings.catch_warnings():
@@ -66,35 +72,76 @@ def summarize(path: str, text: str, knowledge: Knowledge, *, force: bool = False
     except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
         where = f"line {e.lineno}: " if isinstance(e, SyntaxError) and e.lineno else ""
         return FileSummary(**base, parse_error=f"{where}{type(e).__name__}: {e}")  # type: ignore[arg-type]
+    try:
+        return _analysed(path, tree, knowledge, base)
+    except RecursionError:
+        # Parsed, but nested deeper than the analysis can follow (ast.unparse and the resolver recurse):
+        # the file gets a note and the run goes on. It used to end the whole audit (issue 13).
+        reason = "RecursionError: the code nests too deeply to analyse"
+        return FileSummary(**base, parse_error=reason)  # type: ignore[arg-type]
+
+
+def _analysed(path: str, tree: ast.Module, knowledge: Knowledge, base: dict[str, object]) -> FileSummary:
     scope = build_scope(tree, module_name(path))
     resolver = Resolver(knowledge)
     walker = Walker(scope, resolver)
     walker.run(tree)
-    needs_taint = walker.found and walker.has_sink
-    sinks = FileTaint(scope, {id(f.det.node) for f in walker.found}).run(tree) if needs_taint else {}
-    sites = tuple(_site(path, f, resolver, sinks, walker) for f in walker.found)
-    factories = _factories(scope, resolver)
+    # Candidates (pending) are mostly dropped by flow.py: following their output would cost more than
+    # the rest of the file's analysis.
+    calls = {id(f.det.node) for f in walker.found if not f.det.pending}
+    sinks = FileTaint(scope, calls).run(tree) if calls and walker.has_sink else {}
+    refs = Refs(scope, resolver, walker.constructions, walker.handing)
+    sites = tuple(s for f in walker.found if (s := _site(path, f, resolver, sinks, walker, refs)) is not None)
     funcs = tuple(
-        FuncSummary(
-            w.key,
-            path,
-            _line(scope, w.key),
-            w.decorators,
-            w.ctx,
-            w.wraps,
-            tuple(w.edges),
-            factories.get(w.key),
-        )
+        FuncSummary(w.key, path, _line(scope, w.key), w.decorators, w.ctx, w.wraps, tuple(w.edges))
         for w in walker.funcs
     )
-    return FileSummary(**base, sites=sites, functions=funcs)  # type: ignore[arg-type]
+    return FileSummary(**base, sites=sites, functions=funcs, flow=refs.facts())  # type: ignore[arg-type]
+
+
+def _hints(knowledge: Knowledge) -> tuple[str, ...]:
+    """LLM_HINTS, plus the top-level package of every constructor and function the knowledge names and
+    its distinctive shapes: a library added to sdks.toml is parsed without a code change."""
+    cached = _HINTS.get(id(knowledge))
+    if cached is not None and cached[0] is knowledge:
+        return cached[1]
+    service = {c for sdk in knowledge.sdks.values() if sdk.service for c in sdk.constructors}
+    names = [
+        *(c for c in knowledge.ctor_index if c not in service),
+        *knowledge.function_index,
+        *(g[0] for g in knowledge.ctor_globs),
+        *(s.rsplit(".", 1)[-1] for s in knowledge.shapes if "_" in s),
+    ]
+    # A name an existing hint already finds adds nothing (google.genai.Client: "genai").
+    extra = {_package(n) for n in names if not any(h in n.lower() for h in LLM_HINTS)}
+    hints = (*LLM_HINTS, *sorted(extra))
+    _HINTS.clear()  # one knowledge per audit: keep the latest only
+    _HINTS[id(knowledge)] = (knowledge, hints)
+    return hints
+
+
+_HINTS: dict[int, tuple[Knowledge, tuple[str, ...]]] = {}
+_NAMESPACES = ("google.", "azure.")
+
+
+def _package(dotted: str) -> str:
+    parts = dotted.lower().split(".")
+    return ".".join(parts[:2] if dotted.lower().startswith(_NAMESPACES) else parts[:1]).rstrip("*")
 
 
 def _site(
-    path: str, found: Found, resolver: Resolver, sinks: dict[int, tuple[str, bool]], walker: Walker
-) -> CallSite:
+    path: str,
+    found: Found,
+    resolver: Resolver,
+    sinks: dict[int, tuple[str, bool]],
+    walker: Walker,
+    refs: Refs,
+) -> CallSite | None:
     det, env = found.det, found.env
     node = det.node
+    receiver = refs.of(det.receiver, env) if det.receiver is not None else ()
+    if det.pending and not receiver:
+        return None  # nothing names what the receiver holds: an ordinary method call
     res = resolver.settings(det, env)
     sink = sinks.get(id(node))
     callee = ast.unparse(node.func)
@@ -117,44 +164,17 @@ def _site(
         ctx=found.ctx,
         client_retry_wrapper=res.retry_wrapper,
         client_fallback=res.fallback,
+        client_rate_limit=res.rate_limit,
         system_taint=system_taint(node, env.scope, env.func),
         output_sink=sink[0] if sink else None,
         sink_guarded=bool(sink and sink[1]),
         user_data=_user_data(node),
-        factory=_factory_of(det, env, walker),
+        wrapper=walker.wrapper_of(det.wrapper, env) if det.wrapper is not None else None,
+        receiver=receiver,
+        pending=det.pending,
+        method=det.method or det.pending,
+        shape=det.shape,
     )
-
-
-def _factory_of(det: Detected, env: Env, walker: Walker) -> tuple[str, ...]:
-    """For a receiver we could not resolve: the functions whose result it may be, looked up project-wide."""
-    receiver = det.receiver
-    if receiver is None:
-        return ()
-    if isinstance(receiver, ast.Name) and env.func is not None and receiver.id in env.func.bindings:
-        candidates = env.func.bindings[receiver.id]
-    elif _is_self_attr(receiver) and env.func is not None and env.func.cls:
-        candidates = env.scope.classes[env.func.cls].attrs.get(receiver.attr, [])  # type: ignore[attr-defined]
-    else:
-        candidates = [deref(receiver, env)]
-    out = []
-    for target in candidates:
-        target = target.value if isinstance(target, ast.Await) else target
-        if isinstance(target, ast.Call):
-            key = walker.callee_of(target.func, env)
-            if key is not None and not key.startswith("*."):
-                out.append(key)
-    return tuple(out)
-
-
-def _factories(scope: ModuleScope, resolver: Resolver) -> dict[str, ClientFacts]:
-    """Functions that return a client we can resolve: `def get_client(): return OpenAI(...)`."""
-    out: dict[str, ClientFacts] = {}
-    for info in scope.functions.values():
-        client = resolver.returned_client(info, scope)
-        if client is not None and client.ctor is not None:
-            res = resolver.client_settings(client)
-            out[info.key] = ClientFacts(client.sdk.key, client.via, res.timeout, res.attempts)
-    return out
 
 
 def _user_data(node: ast.Call) -> bool:

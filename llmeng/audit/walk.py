@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from llmeng.audit import frames as fr
+from llmeng.audit import guards
+from llmeng.audit.clients import is_self_attr
 from llmeng.audit.detected import Detected
 from llmeng.audit.fastwalk import CHILD_FIELDS, children
 from llmeng.audit.fastwalk import walk as fast_walk
@@ -36,6 +38,7 @@ class FuncWalk:
     ctx: Ctx
     wraps: Ctx
     edges: list[Edge] = field(default_factory=list)
+    calls_param: bool = False  # calls one of its parameters: a helper that may wrap a callable
 
 
 class Walker:
@@ -43,13 +46,18 @@ class Walker:
         self.scope = scope
         self.resolver = resolver
         self.found: list[Found] = []
+        # Calls of classes (`Provider(llm)`, `cls(llm)`): where constructor arguments come from (refs.py)
+        self.constructions: list[tuple[ast.Call, Env]] = []
+        self.handing: list[tuple[ast.Call, Env]] = []  # other calls with a name argument: a client handed on?
         self.funcs: list[FuncWalk] = []
         self.has_sink = False
+        self._raise_loops: set[int] = set()  # loops that raise when exhausted (frames.loops_then_raise)
         # Keys of the functions that hold another one: one pass, not a scan of all per function
         # (a file with 16k functions took minutes).
         self._enclosing = {k.rsplit(".", 1)[0] for k in scope.functions}
 
     def run(self, tree: ast.Module) -> None:
+        self._raise_loops = fr.loops_then_raise(tree.body)
         module = FuncWalk(f"{self.scope.module}.<module>", (), Ctx(), Ctx())
         self.funcs.append(module)
         for stmt in tree.body:
@@ -61,6 +69,9 @@ class Walker:
             env = Env(self.scope, info)
             for stmt in info.node.body:
                 self._visit(stmt, (), env, walk)
+            if walk.calls_param and info.key not in self._enclosing:
+                # `def call(self, fn, *a, **kw)`: what it does around fn, for calls handing it an LLM method
+                walk.wraps = _wraps(info.node, self.scope, "helper")
 
     def _visit(self, node: ast.AST, frames: tuple[fr.Frame, ...], env: Env, walk: FuncWalk) -> None:
         if isinstance(node, _SCOPE_BREAKERS):
@@ -78,15 +89,16 @@ class Walker:
             return
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             self._visit(node.iter if not isinstance(node, ast.While) else node.test, frames, env, walk)
-            inner = (*frames, fr.loop_frame(node, self.scope))
+            raises_after = id(node) in self._raise_loops
+            inner = (*frames, fr.loop_frame(node, self.scope, raises_after=raises_after))
             for stmt in node.body:
                 self._visit(stmt, inner, env, walk)
             for stmt in node.orelse:
                 self._visit(stmt, frames, env, walk)
             return
         if isinstance(node, (ast.With, ast.AsyncWith)):
-            frame = fr.with_frame(node, self.scope)
-            inner = (*frames, frame) if frame else frames
+            cls = env.func.cls if env.func else None
+            inner = (*frames, *fr.with_frames(node, self.scope, cls))
             for item in node.items:
                 self._visit(item.context_expr, frames, env, walk)
             for stmt in node.body:
@@ -127,8 +139,23 @@ class Walker:
         if det is not None:
             self.found.append(Found(det, env, ctx, walk.key))
             return
+        candidate = self.resolver.candidate(node, env)
+        if candidate is not None:
+            # Kept as a call-graph edge too: most `x.run()` calls are not model calls.
+            self.found.append(Found(candidate, env, ctx, walk.key))
         if not self.has_sink and sink_kind(node, self.scope) is not None:
             self.has_sink = True
+        if isinstance(node.func, ast.Name) and env.func is not None and node.func.id in env.func.params:
+            walk.calls_param = True
+        if (node.args or node.keywords) and _constructs(node.func):
+            self.constructions.append((node, env))
+        elif any(isinstance(a, (ast.Name, ast.Attribute)) for a in node.args):
+            self.handing.append((node, env))
+        if isinstance(node.func, ast.Attribute) and node.func.attr in guards.METHODS:
+            # `await limiter.acquire()` paces what the function calls; `breaker.call(ask, q)` guards ask.
+            cls = env.func.cls if env.func else None
+            walk.ctx = walk.ctx.merged(guards.acquire_ctx(node, self.scope, cls))
+            ctx = ctx.merged(guards.through_ctx(node, self.scope, cls))
         callee = self._callee(node.func, env)
         if callee is not None:
             walk.edges.append(Edge(callee, node.lineno, ctx))
@@ -137,8 +164,8 @@ class Walker:
             ref = self._callee(arg, env) if isinstance(arg, (ast.Name, ast.Attribute)) else None
             if ref is not None and not ref.startswith("*."):
                 if not ctx.handled and _submits(node):
-                    ctx = Ctx(self._result_handled(env), ctx.retry, ctx.deadline, ctx.fallback)
-                walk.edges.append(Edge(ref, node.lineno, ctx))
+                    ctx = replace(ctx, handled=self._result_handled(env))
+                walk.edges.append(Edge(ref, node.lineno, ctx, callee))
 
     def _result_handled(self, env: Env) -> str | None:
         # Errors of a submitted callable surface at future.result(); a try around that handles them.
@@ -159,6 +186,19 @@ class Walker:
 
     def callee_of(self, func: ast.expr, env: Env) -> str | None:
         """The call-graph key a call's function expression points at."""
+        return self._callee(func, env)
+
+    def wrapper_of(self, func: ast.expr, env: Env) -> str | None:
+        """The call-graph key of a helper an LLM method is handed to; `self.retryer` set to
+        `Retrying(...)` in `__init__` is `Retrying.__call__`."""
+        if is_self_attr(func) and env.self_class:
+            attr = func.attr  # type: ignore[attr-defined]
+            for info in self.resolver.clients.lineage(self.scope, env.self_class):
+                for value in info.attrs.get(attr, []):
+                    if isinstance(value, ast.Call):
+                        made = self._callee(value.func, env)
+                        if made is not None and not made.startswith("*."):
+                            return f"{made}.__call__"
         return self._callee(func, env)
 
     def _callee(self, func: ast.expr, env: Env) -> str | None:
@@ -184,11 +224,17 @@ class Walker:
             name = self.scope.dotted(target) or ast.unparse(target)
             names.append(name)
             ctx = ctx.merged(_library_decorator(name, dec, info.node.lineno))
+            ctx = ctx.merged(guards.decorator_ctx(dec, self.scope, info.cls))
         nested = info.key in self._enclosing
         return tuple(names), ctx, _wraps(info.node, self.scope) if nested else Ctx()
 
 
 _EXECUTOR_METHODS = frozenset({"submit", "map", "run_in_executor", "apply_async"})
+
+
+def _constructs(func: ast.expr) -> bool:
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name[:1].isupper() or name == "cls"
 
 
 def _submits(node: ast.Call) -> bool:
@@ -208,14 +254,9 @@ def _library_decorator(name: str, dec: ast.expr, line: int) -> Ctx:
     return Ctx()
 
 
-def _wraps(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: ModuleScope) -> Ctx:
-    """What this function does for the functions it decorates, if it is an in-project decorator."""
-    handles = loops_with_try = False
-    for sub in fast_walk(node):
-        if isinstance(sub, ast.Try) and not handles:
-            handles = fr.try_frame(sub, scope).handles
-        elif isinstance(sub, (ast.For, ast.AsyncFor, ast.While)) and not loops_with_try:
-            loops_with_try = any(isinstance(t, ast.Try) for t in fast_walk(sub))
-    handled = f"error-handling decorator {node.name} (line {node.lineno})" if handles else None
-    retry = f"retry decorator {node.name} (line {node.lineno})" if loops_with_try and handles else None
+def _wraps(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: ModuleScope, role: str = "decorator") -> Ctx:
+    """What this function does for the functions it decorates (or, as a helper, for those handed to it)."""
+    handles, retries = fr.wrapper_effects(node, scope)
+    handled = f"error-handling {role} {node.name} (line {node.lineno})" if handles else None
+    retry = f"retry {role} {node.name} (line {node.lineno})" if retries else None
     return Ctx(handled=handled, retry=retry)

@@ -12,12 +12,18 @@ from typing import Any
 import click
 
 from llmeng import clock
+from llmeng.errors import LlmengError
 from llmeng.report import sessions as report
 from llmeng.sessions import api
 
 
 def _root(root: str | None) -> Path:
     return api.project_root(root, cwd=Path.cwd(), env=os.environ, home=Path.home())
+
+
+def _tie() -> api.Tie:
+    """How this process finds its Claude Code session's log, used while no session is active."""
+    return api.tie_of(os.environ, pid=os.getpid(), home=Path.home())
 
 
 def _options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -50,16 +56,17 @@ def session() -> None:
 
 
 @session.command()
-@click.argument("title", required=False, default="")
+@click.argument("title", nargs=-1)
 @_options
-def start(title: str, root: str | None, fmt: str, as_json: bool) -> int:
-    """Start a session; the newest active session is the one appends go to.
+def start(title: tuple[str, ...], root: str | None, fmt: str, as_json: bool) -> int:
+    """Start a session titled TITLE (its words, joined); the newest active session is the one appends go to.
 
     \b
     Example:
       llmeng session start "Evaluate embedding models"
+      llmeng session start Evaluate embedding models
     """
-    info = api.start(_root(root), title, now=clock.now(), cwd=Path.cwd())
+    info = api.start(_root(root), " ".join(title), now=clock.now(), cwd=Path.cwd())
     _emit(as_json, fmt, report.session_data(info), report.started_text(info))
     return 0
 
@@ -112,7 +119,8 @@ def append(
 ) -> int:
     """Append REPORT (a markdown file, or - for stdin) as one entry.
 
-    With no active session the report is kept as a standalone artifact under
+    With no active session the report goes to the log of the Claude Code session this runs in
+    (created on first use), or outside Claude Code is kept as a standalone artifact under
     .claude/sessions/standalone/.
 
     \b
@@ -131,6 +139,7 @@ def append(
         session_id=session_id,
         max_bytes=max_bytes,
         lock_timeout_s=lock_timeout,
+        tie=_tie(),
     )
     _emit(as_json, fmt, report.append_data(result), report.append_text(result))
     return 0
@@ -146,7 +155,7 @@ def end(session_id: str | None, root: str | None, fmt: str, as_json: bool) -> in
     Example:
       llmeng session end
     """
-    info = api.end(_root(root), session_id, now=clock.now())
+    info = api.end(_root(root), session_id, now=clock.now(), tie=_tie())
     _emit(as_json, fmt, report.session_data(info), report.ended_text(info))
     return 0
 
@@ -160,7 +169,7 @@ def list_(root: str | None, fmt: str, as_json: bool) -> int:
     Example:
       llmeng session list --json
     """
-    listing = api.list_sessions(_root(root))
+    listing = api.list_sessions(_root(root), tie=_tie())
     _emit(as_json, fmt, report.list_data(listing), report.list_text(listing))
     return 0
 
@@ -174,7 +183,7 @@ def current(root: str | None, fmt: str, as_json: bool) -> int:
     Example:
       llmeng session current
     """
-    info = api.current(_root(root))
+    info = api.current(_root(root), tie=_tie())
     if info is None:
         if as_json or fmt == "json":
             _emit(True, fmt, None, "")
@@ -195,8 +204,16 @@ def show(session_id: str | None, root: str | None, fmt: str, as_json: bool) -> i
     Example:
       llmeng session show --format json
     """
-    view = api.show(_root(root), session_id)
-    _emit(as_json, fmt, report.show_data(view), report.show_text(view))
+    render = report.show_json if as_json or fmt == "json" else report.show_text
+    with api.show(_root(root), session_id, tie=_tie()) as view:
+        try:
+            for piece in render(view):  # written as read: a log of any size in flat memory
+                click.echo(piece, nl=False)
+        except OSError as e:  # the disk failed after the file was opened: what was shown stands
+            raise LlmengError(
+                f"reading {view.path} failed partway: {e.strerror or e}",
+                "check the disk, then run `llmeng session show` again",
+            ) from None
     return 1 if view.log.problems else 0
 
 
@@ -213,7 +230,7 @@ def tail(session_id: str | None, from_start: bool, root: str | None, fmt: str, a
     """
     import threading
 
-    path = api.locate(_root(root), session_id)
+    path = api.locate(_root(root), session_id, tie=_tie())
     click.echo(f"following {path} (Ctrl-C to stop)", err=True)
 
     def show_entries(entries: list[Any]) -> None:

@@ -17,6 +17,8 @@ from typing import Any
 
 SCRIPT_PATH = "scripts/update-active-session.sh"  # relative to the scope's .claude directory
 SCRIPT_MODE = 0o755
+# The one line of the session script that install fills in with the folder it runs llmeng from.
+SCRIPT_LAUNCH_LINE = b'installed_bin=""\n'
 
 HOOK_EVENT = "SubagentStop"
 HOOK_COMMAND = "llmeng hook subagent-stop"
@@ -77,19 +79,25 @@ class Launch:
         return f'"$CLAUDE_PROJECT_DIR"/{shlex.quote(f"{self.folder}/llmeng")} hook subagent-stop'
 
     def note(self) -> str | None:
-        """What the user should know about where the hook and the MCP server find llmeng."""
+        """What the user should know about where the hook, the MCP server and the script find llmeng."""
         if self.folder is None:
             return None
         if os.path.isabs(self.folder):
             return (
-                f"the hook and the MCP server run llmeng from {self.folder}, a path on this machine only "
-                "(llmeng is not on PATH); for settings that work anywhere, put llmeng on PATH "
-                "(pipx install llmeng) and install again"
+                f"the hook, the MCP server and the session script run llmeng from {self.folder}, a path "
+                "on this machine only (llmeng is not on PATH); for settings that work anywhere, put "
+                "llmeng on PATH (pipx install llmeng) and install again"
             )
         return (
-            f"the hook and the MCP server run llmeng from the project's {self.folder}, so they work "
-            "without activating that venv"
+            f"the hook, the MCP server and the session script run llmeng from the project's "
+            f"{self.folder}, so they work without activating that venv"
         )
+
+    def session_script(self, script: bytes) -> bytes:
+        """The session script, set to run llmeng from the same folder as the hook and the MCP server."""
+        if self.folder is None:
+            return script
+        return script.replace(SCRIPT_LAUNCH_LINE, f"installed_bin={shlex.quote(self.folder)}\n".encode(), 1)
 
     def mcp_entry(self) -> dict[str, Any]:
         if self.folder is None:

@@ -50,10 +50,11 @@ def plan_install(request: Request, *, lint: Linter) -> InstallPlan:
     entries, after = plan_agents(
         dirs, chosen, before, version=request.version, source=request.source_label, force=request.force
     )
+    launch = request.components.launch
     more, after = plan_script(
         dirs,
         request.components.script,
-        request.script,
+        request.script if request.script is None or launch is None else launch.session_script(request.script),
         before,
         after,
         version=request.version,
@@ -62,7 +63,6 @@ def plan_install(request: Request, *, lint: Linter) -> InstallPlan:
     settings, after, notes = plan_settings(dirs, request.components, after)
     mcp, after, mcp_notes = plan_mcp(dirs, request.components.mcp, after, request.components.launch)
     notes += mcp_notes + _shadow_notes(dirs, chosen, request.other_scopes, lint)
-    launch = request.components.launch
     if (
         launch is not None
         and (launch_note := launch.note())

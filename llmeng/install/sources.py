@@ -29,6 +29,7 @@ _WINDOWS_RESERVED = {
 FILENAME_MAX_CHARS = 100
 MAX_REASONS = 3
 AGENT_MAX_BYTES = 1 << 20  # Claude Code's agents are a few KiB; a larger file is not one to install
+UNREADABLE_RULE = "AG113"  # the validator's unreadable-file, as it reports a FIFO or a device
 
 
 Linter = Callable[[Sequence[Path]], "LintResult"]
@@ -72,16 +73,18 @@ def agent_files(directory: Path) -> list[Path]:
     found = []
     for path in sorted(directory.rglob("*.md")):
         hidden = any(part.startswith(".") for part in path.relative_to(directory).parts)
-        if not hidden and path.is_file() and _has_frontmatter(path):
+        if not hidden and not path.is_dir() and _maybe_agent(path):
             found.append(path)
     return found
 
 
-def _has_frontmatter(path: Path) -> bool:
-    try:  # the first bytes tell; a FIFO or device swapped in after is_file() is not an agent
+def _maybe_agent(path: Path) -> bool:
+    """Whether `path` starts with frontmatter, or cannot be read to tell (a FIFO, a device, a dangling
+    link): the validator then gives it its verdict (AG113) instead of it vanishing in silence."""
+    try:
         head = read_regular(path, max_bytes=16, cut=True)
     except OSError:
-        return False
+        return True
     return head.lstrip(b"\xef\xbb\xbf").startswith(b"---")
 
 
@@ -98,8 +101,11 @@ def read_agents(paths: Sequence[Path], lint: Linter) -> list[SourceAgent]:
         name = (file.name if file is not None else None) or path.stem
         # Never install what the validator did not look at.
         errors = _reasons(file.findings) if file is not None else ("the validator reported nothing for it",)
-        # An OSError (a file swapped for a FIFO, one too large) stops the install: exit 2, nothing written.
-        raw = read_regular(path, max_bytes=AGENT_MAX_BYTES)
+        # A file the validator could not read (AG113: a FIFO, a device, a dangling link) is refused for
+        # that, unread. Any other OSError (a file swapped for a FIFO since, one too large) stops the
+        # install: exit 2, nothing written.
+        unread = file is not None and any(f.rule_id == UNREADABLE_RULE for f in file.findings)
+        raw = b"" if unread else read_regular(path, max_bytes=AGENT_MAX_BYTES)
         agents.append(SourceAgent(name, path, raw, safe_filename(name), errors))
     return _mark_clashes(agents)
 

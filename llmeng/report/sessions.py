@@ -6,13 +6,18 @@ session's `entries` list keeps `id`), so the CLI's JSON and the MCP tool's outpu
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import asdict
+from collections.abc import Iterator
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from llmeng.sessions.api import AppendResult, SessionInfo, SessionList, SessionView
+    from llmeng.sessions.api import AppendResult, SessionInfo, SessionList, SessionStream, SessionView
     from llmeng.sessions.parse import Entry
+
+# One encoder for every entry `show --format json` writes; json.dumps(indent=2) builds one per call.
+_INDENTED = json.JSONEncoder(indent=2)
 
 NO_ACTIVE_SESSION = 'No active session. Start one with `llmeng session start "<title>"`.'
 
@@ -70,7 +75,8 @@ def list_text(listing: SessionList) -> str:
 
 
 def entry_data(entry: Entry) -> dict[str, Any]:
-    return asdict(entry)
+    # Shallow: every field is a str, int, bool or None, and asdict would deep-copy each one.
+    return {f.name: getattr(entry, f.name) for f in fields(entry)}
 
 
 def entry_text(entry: Entry) -> str:
@@ -79,17 +85,34 @@ def entry_text(entry: Entry) -> str:
     return f"── {entry.agent} · {entry.time} · {entry.source}{extra}\n{entry.body}\n"
 
 
-def show_data(view: SessionView) -> dict[str, Any]:
-    return {"session_id": view.session_id, "path": str(view.path), **asdict(view.log)}
-
-
-def show_text(view: SessionView) -> str:
+def show_text(view: SessionStream) -> Iterator[str]:
+    """The session as text, a piece per entry as it is read: header, entries, then the problems."""
     log = view.log
-    return "\n".join(
-        [f"# {log.title}", *(f"{k}: {v}" for k, v in log.fields.items()), ""]
-        + [entry_text(e) for e in log.entries]
-        + [f"problem: {p}" for p in log.problems]
-    )
+    yield f"# {log.title}\n" + "".join(f"{k}: {v}\n" for k, v in log.fields.items()) + "\n"
+    for entry in log.entries:
+        yield entry_text(entry) + "\n"
+    for problem in log.problems:
+        yield f"problem: {problem}\n"
+
+
+def show_json(view: SessionStream) -> Iterator[str]:
+    """The session as one indented JSON object, a piece per entry as it is read.
+
+    The same bytes as dumping `{session_id, path, title, fields, entries, closed, problems}` whole
+    with `indent=2`, without holding every entry: the problems, which come last, are known only at
+    the end of the log.
+    """
+    log = view.log
+    head = {"session_id": view.session_id, "path": str(view.path), "title": log.title, "fields": log.fields}
+    yield _INDENTED.encode(head)[: -len("\n}")] + ',\n  "entries": ['
+    shown = False
+    for entry in log.entries:
+        # Nested two levels down: JSON escapes newlines in strings, so each "\n" is layout.
+        nested = _INDENTED.encode(entry_data(entry)).replace("\n", "\n    ")
+        yield f"{',' if shown else ''}\n    {nested}"
+        shown = True
+    tail = _INDENTED.encode({"closed": log.closed, "problems": list(log.problems)})
+    yield ("\n  ]" if shown else "]") + "," + tail[len("{") :] + "\n"
 
 
 def active_session_data(view: SessionView | None) -> dict[str, Any]:

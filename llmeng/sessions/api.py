@@ -12,13 +12,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, ParamSpec, Self, TypeVar
 
 from llmeng import claude_paths
 from llmeng.errors import LlmengError
 from llmeng.fsutil import NotReadable, read_regular
-from llmeng.sessions import hook, names, store
+from llmeng.procs import PROC
+from llmeng.sessions import claude, hook, names, store
 from llmeng.sessions.append import AppendResult, PreparedEntry, prepare_entry, write_entry
+from llmeng.sessions.claude import Tie
 from llmeng.sessions.entries import DEFAULT_MAX_ENTRY_BYTES
 from llmeng.sessions.hook import HookOutcome
 from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, LockBusy
@@ -27,7 +29,7 @@ from llmeng.sessions.store import SessionInfo
 if TYPE_CHECKING:  # parse and tail load on first use
     import threading
 
-    from llmeng.sessions.parse import Entry, SessionLog
+    from llmeng.sessions.parse import Entry, LogStream, SessionLog
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT_S",
@@ -41,7 +43,9 @@ __all__ = [
     "PreparedEntry",
     "SessionInfo",
     "SessionList",
+    "SessionStream",
     "SessionView",
+    "Tie",
     "append",
     "append_report",
     "current",
@@ -53,9 +57,11 @@ __all__ = [
     "project_root",
     "read_active",
     "read_report",
+    "run_session_start",
     "run_subagent_stop",
     "show",
     "start",
+    "tie_of",
     "try_write_entry",
     "write_entry",
 ]
@@ -102,9 +108,29 @@ class SessionView:
     log: SessionLog
 
 
+@dataclass(frozen=True)
+class SessionStream:
+    """A session read as its entries are iterated (`log.entries`); use it in a `with` to close the file."""
+
+    session_id: str
+    path: Path
+    log: LogStream
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.log.close()
+
+
 def project_root(given: str | Path | None, *, cwd: Path, env: Mapping[str, str], home: Path) -> Path:
     """`given` when the user named the project, else the project Claude Code is working in from `cwd`."""
     return Path(given) if given else claude_paths.project_root(cwd, env=env, home=home)
+
+
+def tie_of(env: Mapping[str, str], *, pid: int, home: Path, proc: Path = PROC) -> Tie:
+    """What ties process `pid` to its Claude Code session: used when no session is active."""
+    return claude.tie_of(env, pid=pid, home=home, proc=proc)
 
 
 @_fs_errors
@@ -134,10 +160,19 @@ def append(
     session_id: str | None = None,
     max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+    tie: Tie | None = None,
 ) -> AppendResult:
-    """Prepare one entry and write it to the session (standalone when none is active)."""
+    """Prepare one entry and write it to the session; with none active, to the session of `tie`'s
+    Claude Code session, else standalone."""
     entry = prepare_entry(
-        agent, body, source=source, now=now, agent_id=agent_id, session_id=session_id, max_bytes=max_bytes
+        agent,
+        body,
+        source=source,
+        now=now,
+        agent_id=agent_id,
+        session_id=session_id,
+        max_bytes=max_bytes,
+        tie=tie,
     )
     return write_entry(root, entry, lock_timeout_s=lock_timeout_s)
 
@@ -172,6 +207,7 @@ def append_report(
     session_id: str | None = None,
     max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+    tie: Tie | None = None,
 ) -> AppendResult:
     """Append the report file `report` (`-`: stdin) as one entry."""
     body = read_report(report, max_bytes=max_bytes, stdin=stdin)
@@ -185,7 +221,17 @@ def append_report(
         session_id=session_id,
         max_bytes=max_bytes,
         lock_timeout_s=lock_timeout_s,
+        tie=tie,
     )
+
+
+def _current_id(root: Path, tie: Tie | None) -> str | None:
+    """The session appends go to now: the started one, else (with `tie`) the Claude Code session's."""
+    session_id = store.current_session(root)
+    if session_id is None and tie is not None:
+        claude_session = claude.resolve(tie, root)
+        session_id = None if claude_session is None else store.tied_session(root, claude_session)
+    return session_id
 
 
 @_fs_errors
@@ -195,42 +241,52 @@ def end(
     *,
     now: datetime,
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+    tie: Tie | None = None,
 ) -> SessionInfo:
     """End the current (or named) session and move it to archive/."""
+    session_id = session_id if session_id is not None else _current_id(root, tie)
     return store.end_session(root, session_id, now=now, lock_timeout_s=lock_timeout_s)
 
 
 @_fs_errors
-def list_sessions(root: Path) -> SessionList:
+def list_sessions(root: Path, *, tie: Tie | None = None) -> SessionList:
     """Every session, and which one is current."""
-    return SessionList(tuple(store.list_sessions(root)), store.current_session(root))
+    return SessionList(tuple(store.list_sessions(root)), _current_id(root, tie))
 
 
 @_fs_errors
-def current(root: Path) -> SessionInfo | None:
-    """The active session appends go to, or None."""
-    session_id = store.current_session(root)
+def current(root: Path, *, tie: Tie | None = None) -> SessionInfo | None:
+    """The active session appends go to (with `tie`: or the Claude Code session's), or None."""
+    session_id = _current_id(root, tie)
     return None if session_id is None else store.session_info(root, names.ACTIVE, session_id)
 
 
 @_fs_errors
-def locate(root: Path, session_id: str | None = None) -> Path:
+def locate(root: Path, session_id: str | None = None, *, tie: Tie | None = None) -> Path:
     """The file of `session_id` (active or archived), or of the current session."""
-    return store.session_path(root, session_id)
+    return store.session_path(root, session_id if session_id is not None else _current_id(root, tie))
 
 
 @_fs_errors
-def show(root: Path, session_id: str | None = None) -> SessionView:
-    """The current (or named) session, parsed back from its markdown."""
+def show(root: Path, session_id: str | None = None, *, tie: Tie | None = None) -> SessionStream:
+    """The current (or named) session, opened to be read back one entry at a time.
+
+    The file is open (a link or a special file refused) when this returns; its entries are parsed
+    as they are iterated, so a log of any size is shown in flat memory. With `tie` and no started
+    session, the current session is the one tied to that Claude Code session.
+    """
+    from llmeng.sessions.parse import stream_session
+
     if session_id is None:
-        session_id = store.current_session(root)
-    return _view(root, session_id)
+        session_id = _current_id(root, tie)
+    path = store.session_path(root, session_id)  # raises, with its fix, when there is no session
+    return SessionStream(path.stem, path, stream_session(path))
 
 
 @_fs_errors
-def read_active(root: Path) -> SessionView | None:
-    """The active session, parsed back, or None when there is none."""
-    session_id = store.current_session(root)
+def read_active(root: Path, *, tie: Tie | None = None) -> SessionView | None:
+    """The active session (with `tie`: or the Claude Code session's), parsed back; None if none."""
+    session_id = _current_id(root, tie)
     return None if session_id is None else _view(root, session_id)
 
 
@@ -258,6 +314,15 @@ def run_subagent_stop(
     now: datetime,
     max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
     lock_timeout_s: float = HOOK_LOCK_TIMEOUT_S,
+    tie: Tie | None = None,
 ) -> HookOutcome:
     """The SubagentStop hook: log the subagent's final message unless it is already in the session."""
-    return hook.subagent_stop(payload, env=env, now=now, max_bytes=max_bytes, lock_timeout_s=lock_timeout_s)
+    return hook.subagent_stop(
+        payload, env=env, now=now, max_bytes=max_bytes, lock_timeout_s=lock_timeout_s, tie=tie
+    )
+
+
+@_fs_errors
+def run_session_start(payload: bytes, *, env: Mapping[str, str], tie: Tie) -> HookOutcome:
+    """The SessionStart hook: record the Claude Code session for the processes it starts."""
+    return hook.session_start(payload, env=env, tie=tie)

@@ -16,6 +16,7 @@ from pathlib import Path
 from llmeng.errors import LlmengError
 from llmeng.fsutil import atomic_create, confine, confine_dir
 from llmeng.sessions import names
+from llmeng.sessions.claude import Tie, resolve
 from llmeng.sessions.entries import (
     DEFAULT_MAX_ENTRY_BYTES,
     SESSION_MARK,
@@ -24,9 +25,10 @@ from llmeng.sessions.entries import (
     format_time,
     render_entry,
 )
-from llmeng.sessions.listing import session_ids
+from llmeng.sessions.listing import latest_started
 from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, FileMoved
 from llmeng.sessions.redact import redact
+from llmeng.sessions.store import open_tied_session
 from llmeng.sessions.writer import locked_append
 
 _RETRIES = 5
@@ -53,6 +55,7 @@ class PreparedEntry:
     meta: EntryMeta
     data: bytes
     session_id: str | None  # the session it is pinned to; None: the current one
+    tie: Tie | None = None  # with no session active: how to find the Claude Code session's one
 
 
 def prepare_entry(
@@ -64,6 +67,7 @@ def prepare_entry(
     agent_id: str | None = None,
     session_id: str | None = None,
     max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+    tie: Tie | None = None,
 ) -> PreparedEntry:
     """Check, redact and render one entry; raises LlmengError on a bad request. Writes nothing."""
     names.check_agent(agent)
@@ -78,7 +82,7 @@ def prepare_entry(
     now = now.astimezone(UTC)
     entry_id = f"{format_time(now)[:-1].translate(_ID_DROP)}-{next(_ID_SUFFIXES) & 0xFFFFFFFF:08x}"
     meta = EntryMeta(entry_id, agent, source, now, agent_id, red.count)
-    return PreparedEntry(meta, render_entry(meta, red.text).encode("utf-8"), session_id)
+    return PreparedEntry(meta, render_entry(meta, red.text).encode("utf-8"), session_id, tie)
 
 
 def write_entry(
@@ -88,7 +92,8 @@ def write_entry(
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
     skip_if_logged: bool = False,
 ) -> AppendResult:
-    """Append a prepared entry under the session's lock (or, with none active, write it standalone).
+    """Append a prepared entry under the session's lock. With no session active it goes to the
+    session of the entry's Claude Code session (created on first use), or else is written standalone.
 
     Raises LockBusy (an LlmengError) when the lock stayed busy for `lock_timeout_s`; nothing is
     written then, so the same entry can be written again.
@@ -97,9 +102,12 @@ def write_entry(
     skip = _logged_check(meta.agent_id) if skip_if_logged and meta.agent_id else None
     active = confine_dir(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}")
     for _ in range(_RETRIES):
-        sid = session_id if session_id is not None else _latest(active)
+        sid = session_id if session_id is not None else latest_started(active)
         if sid is None:
-            return _standalone(root, meta, data)
+            claude = resolve(entry.tie, root) if entry.tie is not None else None
+            if claude is None:
+                return _standalone(root, meta, data)
+            sid = open_tied_session(root, claude, now=meta.time, lock_timeout_s=lock_timeout_s)
         path = active / f"{sid}.md"
         try:
             appended = locked_append(path, data, timeout_s=lock_timeout_s, skip_if=skip)
@@ -129,10 +137,18 @@ def append_entry(
     max_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
     skip_if_logged: bool = False,
+    tie: Tie | None = None,
 ) -> AppendResult:
-    """Append one entry to the session (or, with none active, write a standalone artifact)."""
+    """Append one entry to the session (or, with none active, as `write_entry` says)."""
     entry = prepare_entry(
-        agent, body, source=source, now=now, agent_id=agent_id, session_id=session_id, max_bytes=max_bytes
+        agent,
+        body,
+        source=source,
+        now=now,
+        agent_id=agent_id,
+        session_id=session_id,
+        max_bytes=max_bytes,
+        tie=tie,
     )
     return write_entry(root, entry, lock_timeout_s=lock_timeout_s, skip_if_logged=skip_if_logged)
 
@@ -161,8 +177,3 @@ def _standalone(root: Path, meta: EntryMeta, data: bytes) -> AppendResult:
     header = f"# Standalone report: {meta.agent}\n\n- Created: {format_time(meta.time)}\n\n{SESSION_MARK}\n\n"
     atomic_create(path, header.encode("utf-8") + data)
     return AppendResult(path, None, meta.id, meta.redacted, True, True)
-
-
-def _latest(directory: Path) -> str | None:
-    ids = session_ids(directory)
-    return ids[-1] if ids else None

@@ -34,6 +34,7 @@ _FENCE_OPEN_RE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)")
 _HEADING_RE = re.compile(r"^( {0,3})#")
 _HEADINGS_RE = re.compile(r"^( {0,3})#", re.MULTILINE)
 _DEMOTED_RE = re.compile(r"^( {0,3})##")
+_DEMOTEDS_RE = re.compile(r"^( {0,3})##", re.MULTILINE)
 # C0 controls except tab, newline, form feed and carriage return, plus DEL: binary or terminal noise.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -101,6 +102,11 @@ def encode_body(text: str) -> tuple[str, bool]:
 
 def decode_body(stored: str, *, fence_added: bool) -> str:
     """Invert `encode_body`."""
+    if not fence_added and "```" not in stored and "~~~" not in stored:
+        # No fence can open, so no line is inside one: shift every heading back in one pass.
+        if "##" in stored:
+            stored = _DEMOTEDS_RE.sub(r"\1", stored)
+        return _UNESCAPE_RE.sub(r"<!-- llmeng\1", stored) if "<!-- llmeng-esc" in stored else stored
     lines = stored.split("\n")
     if fence_added:
         lines.pop()

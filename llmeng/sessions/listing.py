@@ -57,3 +57,14 @@ def _scan(directory: Path) -> tuple[str, ...]:
     except FileNotFoundError:
         return ()
     return tuple(sorted(ids))
+
+
+def latest_started(directory: Path) -> str | None:
+    """The greatest id in `directory` of a session someone started (tied sessions left out), or None."""
+    return next((i for i in reversed(session_ids(directory)) if not names.is_tied(i)), None)
+
+
+def tied_ids(directory: Path, claude_session: str) -> tuple[str, ...]:
+    """The ids in `directory` of the sessions tied to the Claude Code session `claude_session`."""
+    suffix = names.tied_suffix(claude_session)
+    return tuple(i for i in session_ids(directory) if i.endswith(suffix) and names.is_tied(i))

@@ -109,3 +109,14 @@ def _check_still_there(fd: int, path: Path) -> int:
             f"Give the log its own copy: cp {path} {path}.tmp && mv {path}.tmp {path}",
         )
     return mine.st_size
+
+
+@contextmanager
+def locked_dir(path: Path, *, timeout_s: float) -> Iterator[None]:
+    """An exclusive flock on the directory `path` itself, for steps that must not run twice at once."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        acquire(fd, path, timeout_s=timeout_s)
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock

@@ -21,6 +21,12 @@ SLUG_MAX_CHARS = 40
 AGENT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 AGENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 SOURCES = ("script", "cli", "mcp", "hook")
+# A Claude Code session id, as hook payloads and CLAUDE_CODE_SESSION_ID carry it.
+CLAUDE_SESSION_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# The session tied to a Claude Code session (sessions/claude.py) is `<time>-claude-code-<its id>`.
+# `session start` cannot make such an id: its slug stops at SLUG_MAX_CHARS, shorter than this tail.
+TIED_MARK = "claude-code"
+TIED_ID_RE = re.compile(rf"\d{{8}}-\d{{6}}-{TIED_MARK}-{CLAUDE_SESSION_RE.pattern}")
 
 
 def check_session_id(session_id: str) -> str:
@@ -30,6 +36,25 @@ def check_session_id(session_id: str) -> str:
             "Use an id printed by `llmeng session list` (YYYYMMDD-HHMMSS[-slug]).",
         )
     return session_id
+
+
+def is_tied(session_id: str) -> bool:
+    """Whether `session_id` names a session tied to a Claude Code session (not one a user started)."""
+    return TIED_ID_RE.fullmatch(session_id) is not None
+
+
+def tied_suffix(claude_session: str) -> str:
+    """How the ids of the sessions tied to `claude_session` end."""
+    return f"-{TIED_MARK}-{claude_session}"
+
+
+def check_claude_session(claude_session: str) -> str:
+    if not CLAUDE_SESSION_RE.fullmatch(claude_session):
+        raise LlmengError(
+            f"invalid Claude Code session id {claude_session!r}",
+            "Pass the session_id of a Claude Code hook payload (a lower-case UUID).",
+        )
+    return claude_session
 
 
 def check_agent(agent: str) -> str:

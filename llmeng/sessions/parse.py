@@ -5,13 +5,22 @@ escapes `<!-- llmeng`), so every marker line is found by a scan of the lines: on
 markdown the bodies hold (an open fence, a `<pre>` block around one). Damage shows in the markers
 and checksums (a writer killed mid-entry, a hand edit) and is reported under `problems` instead of
 losing later entries; so is text a hand put between entries.
+
+The scan is one generator over lines, `scan_session`, that yields each entry as soon as its end
+marker is read and holds nothing but the entry it is in: a log of any size is read in flat memory
+(`stream_session`), and a text already in memory (`parse_session`, `tail`'s chunks) goes through
+the same scan.
 """
 
 from __future__ import annotations
 
+import io
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
+from typing import IO, Self
 
 from markdown_it import MarkdownIt
 
@@ -43,38 +52,179 @@ class SessionLog:
     problems: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Header:
+    title: str
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Footer:
+    closed: str | None
+    problems: tuple[str, ...]
+
+
+class LogStream:
+    """A session log read as it is iterated: `title` and `fields` at once, then `entries` one at a time.
+
+    `closed` and `problems` are known once `entries` is exhausted (damage anywhere can be reported
+    only at the end). Use it as a context manager to close the file it reads.
+    """
+
+    def __init__(self, events: Iterator[Header | Entry | Footer], *, source: IO[str] | None = None) -> None:
+        header = next(events)
+        assert isinstance(header, Header), "a session scan starts with its header"
+        self.title, self.fields = header.title, header.fields
+        self.entries: Iterator[Entry] = self._entries(events)
+        self._footer: Footer | None = None
+        self._source = source
+
+    def _entries(self, events: Iterator[Header | Entry | Footer]) -> Iterator[Entry]:
+        for event in events:
+            if isinstance(event, Entry):
+                yield event
+            elif isinstance(event, Footer):
+                self._footer = event
+
+    @property
+    def closed(self) -> str | None:
+        return self._ended().closed
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return self._ended().problems
+
+    def _ended(self) -> Footer:
+        if self._footer is None:
+            raise RuntimeError("read every entry first: the problems are known only at the end of the log")
+        return self._footer
+
+    def close(self) -> None:
+        if self._source is not None:
+            self._source.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
 def read_session(path: Path) -> SessionLog:
     """Parse the session file at `path`."""
-    with open_regular(path, follow=False) as f:
-        return parse_session(f.read().decode("utf-8", "replace"))
+    with stream_session(path) as log:
+        return _collect(log)
+
+
+def stream_session(path: Path) -> LogStream:
+    """The session file at `path`, read line by line as its entries are iterated; close it when done."""
+    # Universal newlines split at \n, \r\n and \r, as `parse_session` does; the incremental decoder
+    # replaces bad UTF-8 exactly as decoding the whole file would.
+    f = io.TextIOWrapper(open_regular(path, follow=False), encoding="utf-8", errors="replace", newline=None)
+    try:
+        # A whole log has its header above the session mark; without one, every line is scanned for
+        # entries. Finding out reads a few lines of a real log (the whole file only when it has none).
+        has_header = any(line.rstrip("\n") == SESSION_MARK for line in f)
+        f.seek(0)
+        return LogStream(scan_session((line.removesuffix("\n") for line in f), header=has_header), source=f)
+    except BaseException:
+        f.close()
+        raise
 
 
 def parse_session(text: str) -> SessionLog:
     """Parse a session log's text into its header fields and entries."""
-    # markdown-it counts \r\n and \r as line ends; normalise first so token.map indexes `lines`.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # A whole log has its header above the session mark; a chunk of one (`tail`) has entries only.
-    mark = next((i for i, line in enumerate(lines) if line == SESSION_MARK), None)
-    head = "\n".join(lines[:mark]) if mark is not None else ""
-    title, fields = _header(MarkdownIt("commonmark").parse(head))
-    markers: list[tuple[int, str, re.Match[str]]] = []
-    problems: list[str] = []
-    inside = False  # within an entry, or past the closing marker (the footer is ours)
-    for lineno in range(mark + 1 if mark is not None else 0, len(lines)):
-        line = lines[lineno]
+    return _collect(LogStream(scan_session(lines, header=SESSION_MARK in lines)))
+
+
+def _collect(log: LogStream) -> SessionLog:
+    entries = tuple(log.entries)
+    return SessionLog(log.title, log.fields, entries, log.closed, log.problems)
+
+
+def scan_session(lines: Iterable[str], *, header: bool) -> Iterator[Header | Entry | Footer]:
+    """The header, then each entry as soon as its end marker is read, then the footer.
+
+    `lines` are the log's lines without their line ends. With `header`, the lines up to the session
+    mark are the header (a whole log); without it there is none (a chunk of one).
+    """
+    rest = iter(lines)
+    head: list[str] = []
+    first = 1  # line number of the first line after the header
+    if header:
+        for first, line in enumerate(rest, start=2):
+            if line == SESSION_MARK:
+                break
+            head.append(line)
+    yield Header(*_header(MarkdownIt("commonmark").parse("\n".join(head))))
+    scan = _Scan()
+    for lineno, line in enumerate(rest, start=first):
+        entry = scan.line(lineno, line)
+        if entry is not None:
+            yield entry
+    yield scan.end()
+
+
+@dataclass
+class _Scan:
+    """The state of one pass over a log's entries: only the entry being read is held."""
+
+    inside: bool = False  # within an entry, or past the closing marker (the footer is ours)
+    begin: tuple[int, dict[str, str]] | None = None  # the open entry's begin line and attributes
+    block: list[str] = field(default_factory=list)  # the open entry's lines so far
+    closed: str | None = None
+    # Reported in this order: damage seen line by line, then what pairing the markers found.
+    line_problems: list[str] = field(default_factory=list)
+    pair_problems: list[str] = field(default_factory=list)
+
+    def line(self, lineno: int, line: str) -> Entry | None:
+        """Take the next line; the entry it ends, if it ends one."""
         if not line.startswith("<!-- llmeng:"):
-            if line.strip() and not inside:
-                problems.append(f"line {lineno + 1}: text outside any entry (a hand edit?)")
-            continue
+            if self.begin is not None:  # most lines: the body of the entry being read
+                self.block.append(line)
+            elif not self.inside and line.strip():
+                self.line_problems.append(f"line {lineno}: text outside any entry (a hand edit?)")
+            return None
         found = _marker(line)
         if found is None:
-            problems.append(f"line {lineno + 1}: damaged marker (writer killed mid-write?)")
-            continue
-        markers.append((lineno, *found))
-        inside = found[0] != "end"
-    entries, closed = _pair(markers, lines, problems)
-    return SessionLog(title, fields, tuple(entries), closed, tuple(problems))
+            self.line_problems.append(f"line {lineno}: damaged marker (writer killed mid-write?)")
+            self._hold(line)
+            return None
+        kind, m = found
+        self.inside = kind != "end"
+        if kind == "closed":
+            self.closed = m.group(1)
+            self._hold(line)
+        elif kind == "begin":
+            self._unended()
+            self.begin, self.block = (lineno, _attrs(m)), []
+        else:
+            return self._ended(lineno, m)
+        return None
+
+    def _hold(self, line: str) -> None:
+        if self.begin is not None:
+            self.block.append(line)
+
+    def _ended(self, lineno: int, end: re.Match[str]) -> Entry | None:
+        begin, block = self.begin, self.block
+        self.begin, self.block = None, []  # an entry is held only while it is read
+        if begin is None or begin[1]["id"] != end.group(1):
+            self.pair_problems.append(f"line {lineno}: end marker without its begin marker")
+            return None
+        return _entry(begin, block, end.group(2), self.pair_problems)
+
+    def end(self) -> Footer:
+        self._unended()
+        return Footer(self.closed, (*self.line_problems, *self.pair_problems))
+
+    def _unended(self) -> None:
+        if self.begin is not None:
+            self.pair_problems.append(f"line {self.begin[0]}: entry has no end marker (writer killed?)")
 
 
 def _marker(line: str) -> tuple[str, re.Match[str]] | None:
@@ -100,45 +250,18 @@ def _header(tokens: list) -> tuple[str, dict[str, str]]:  # type: ignore[type-ar
     return title, fields
 
 
-def _pair(
-    markers: list[tuple[int, str, re.Match[str]]], lines: list[str], problems: list[str]
-) -> tuple[list[Entry], str | None]:
-    entries: list[Entry] = []
-    closed = None
-    open_begin: tuple[int, re.Match[str]] | None = None
-    for lineno, kind, m in markers:
-        if kind == "begin":
-            if open_begin is not None:
-                problems.append(f"line {open_begin[0] + 1}: entry has no end marker (writer killed?)")
-            open_begin = (lineno, m)
-        elif kind == "end":
-            if open_begin is None or _attrs(open_begin[1])["id"] != m.group(1):
-                problems.append(f"line {lineno + 1}: end marker without its begin marker")
-                open_begin = None
-                continue
-            entries.append(_entry(open_begin, lineno, m.group(2), lines, problems))
-            open_begin = None
-        else:
-            closed = m.group(1)
-    if open_begin is not None:
-        problems.append(f"line {open_begin[0] + 1}: entry has no end marker (writer killed?)")
-    return entries, closed
-
-
 def _attrs(m: re.Match[str]) -> dict[str, str]:
     return dict(pair.split("=", 1) for pair in m.group(1).split())
 
 
-def _entry(
-    begin: tuple[int, re.Match[str]], end_line: int, crc: str, lines: list[str], problems: list[str]
-) -> Entry:
-    start, m = begin
-    attrs = _attrs(m)
-    block = "\n".join(lines[start + 1 : end_line - 1])
-    intact = block_crc(block) == crc and lines[end_line - 1] == ""
+def _entry(begin: tuple[int, dict[str, str]], block: list[str], crc: str, problems: list[str]) -> Entry:
+    """The entry whose begin marker (line, attributes) is `begin` and whose lines up to its end are `block`."""
+    start, attrs = begin
+    # The checksum covers the heading and the body; a blank line must separate them from the end marker.
+    intact = block_crc("\n".join(block[:-1])) == crc and block[-1:] == [""]
     if not intact:
-        problems.append(f"line {start + 1}: entry {attrs['id']} does not match its checksum (edited?)")
-    stored = "\n".join(block.split("\n")[2:])  # drop the heading line and the blank after it
+        problems.append(f"line {start}: entry {attrs['id']} does not match its checksum (edited?)")
+    stored = "\n".join(block[2:-1])  # drop the heading line and the blank after it
     return Entry(
         id=attrs["id"],
         agent=attrs.get("agent", ""),
@@ -147,6 +270,6 @@ def _entry(
         agent_id=attrs.get("agent_id"),
         redacted=int(attrs.get("redacted", "0")),
         body=decode_body(stored, fence_added=attrs.get("fence") == "1"),
-        line=start + 1,
+        line=start,
         intact=intact,
     )

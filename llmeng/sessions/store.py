@@ -3,6 +3,8 @@
 Which session is active: the files `active/<id>.md` whose id is valid and which are regular
 files; the one with the greatest id wins. Ids begin with the UTC start time, so that is the
 session started last (within one second, the greatest name). Pass `session_id` to pin another.
+Sessions tied to a Claude Code session (`open_tied_session`, see claude.py) are never the active
+session: they take reports only while nobody has started one.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from llmeng.errors import LlmengError
 from llmeng.fsutil import atomic_create, confine_dir, open_regular
 from llmeng.sessions import names
 from llmeng.sessions.entries import SESSION_MARK, format_time
-from llmeng.sessions.listing import session_ids
-from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, FileMoved, locked
+from llmeng.sessions.listing import latest_started, session_ids, tied_ids
+from llmeng.sessions.lock import DEFAULT_LOCK_TIMEOUT_S, FileMoved, locked, locked_dir
 from llmeng.sessions.redact import redact
 from llmeng.sessions.writer import append_fd
 
@@ -30,6 +32,7 @@ _TITLE_RE = re.compile(rb"^# (.*)$", re.MULTILINE)
 class SessionContext:
     cwd: str
     branch: str | None
+    claude_session: str | None = None  # the Claude Code session a tied session belongs to
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ def _header(title: str, session_id: str, now: datetime, context: SessionContext)
     ]
     if context.branch:
         lines.append(f"- Branch: {_one_line(context.branch)}")
+    if context.claude_session:
+        lines.append(f"- Claude: {context.claude_session}")
     return "\n".join(lines) + f"\n\n{SESSION_MARK}\n\n"
 
 
@@ -89,13 +94,42 @@ def _one_line(value: str) -> str:
 
 
 def current_session(root: Path) -> str | None:
-    """The id of the active session (the greatest valid id in active/), or None."""
-    return _latest(confine_dir(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}"))
+    """The id of the active session (the greatest valid id in active/ of a started one), or None."""
+    return latest_started(confine_dir(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}"))
 
 
-def _latest(directory: Path) -> str | None:
-    ids = session_ids(directory)
+def tied_session(root: Path, claude_session: str) -> str | None:
+    """The id of the active session tied to the Claude Code session `claude_session`, or None."""
+    ids = tied_ids(confine_dir(root, f"{names.SESSIONS_DIR}/{names.ACTIVE}"), claude_session)
     return ids[-1] if ids else None
+
+
+def open_tied_session(
+    root: Path, claude_session: str, *, now: datetime, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+) -> str:
+    """The id of the session tied to `claude_session`, created first if there is none.
+
+    Creation holds a lock on active/: two subagents of one Claude Code session that report at
+    once must find one file, not make two.
+    """
+    found = tied_session(root, claude_session)
+    if found is not None:
+        return found
+    active = names.sessions_dir(root, names.ACTIVE)
+    with locked_dir(active, timeout_s=lock_timeout_s):
+        found = tied_session(root, claude_session)
+        if found is not None:  # made by another writer while we waited
+            return found
+        now = now.astimezone(UTC)
+        session_id = now.strftime("%Y%m%d-%H%M%S") + names.tied_suffix(
+            names.check_claude_session(claude_session)
+        )
+        title = f"Claude Code session {claude_session[:8]}"
+        context = SessionContext(str(root), names.git_branch(root), claude_session)
+        atomic_create(
+            names.session_file(root, names.ACTIVE, session_id), _header(title, session_id, now, context)
+        )
+        return session_id
 
 
 def list_sessions(root: Path) -> list[SessionInfo]:

@@ -70,6 +70,28 @@ def test_no_default_folder_and_an_empty_folder_give_the_same_error(project: Path
     )
 
 
+COMMAND = (
+    "---\ndescription: Start a session log\nargument-hint: <title>\n"
+    'allowed-tools: Bash(bash "${CLAUDE_PLUGIN_ROOT}/x.sh":*)\n---\n!`bash x.sh $ARGUMENTS`\n'
+)
+
+
+def test_slash_commands_and_skills_of_a_plugin_or_project_are_not_taken_for_agents(project: Path) -> None:
+    _write(project / ".claude-plugin" / "plugin.json", '{"name": "p"}')
+    _write(project / "agents" / "reviewer.md", CLEAN)
+    _write(project / "agents" / "commands" / "nested.md", CLEAN.replace("reviewer", "nested"))  # an agent
+    for command in ("commands/start.md", "commands/sub/end.md", ".claude/commands/x.md", "skills/s/SKILL.md"):
+        _write(project / command, COMMAND)
+    done = _validate(["."], cwd=project)
+    assert sorted(f.name or "" for f in done.result.files) == ["nested", "reviewer"]
+    assert done.exit_code() == api.EXIT_OK
+    for given in (["commands"], ["commands/start.md"], [".claude/commands"]):
+        with pytest.raises(LlmengError, match="no agent files"):
+            _validate(given, cwd=project)
+    _write(project / "notes" / "commands" / "agent.md", CLEAN)  # not a plugin's: a folder like any other
+    assert [f.name for f in _validate(["notes"], cwd=project).result.files] == ["reviewer"]
+
+
 def test_with_a_root_paths_are_confined_and_must_exist(project: Path) -> None:
     _write(project / "agents" / "reviewer.md", CLEAN)
     assert _validate(["agents"], cwd=project, root=project).exit_code() == api.EXIT_OK

@@ -8,7 +8,7 @@ from llmeng.audit import AuditConfig, audit_paths, audit_source
 from llmeng.audit.config import find_pins, load_config, parse_config
 from llmeng.audit.registry import RULES
 from llmeng.errors import LlmengError
-from llmeng.findings import Severity
+from llmeng.findings import Confidence, Severity
 
 IDS = {r.id for r in RULES}
 CALL = "from openai import OpenAI\nOpenAI().chat.completions.create(model='gpt-4o', messages=[])\n"
@@ -91,3 +91,44 @@ def test_pinned_openai_below_1_uses_that_versions_defaults(tmp_path):
     assert "LLM103" not in {f.rule_id for f in modern.findings}
     retries = [f for f in legacy.findings if f.rule_id == "LLM103"]
     assert retries and retries[0].evidence["attempts"]["origin"].startswith("openai default (openai==0.28.1)")
+
+
+# The code as shipped (audit-rules.md, "Configuration: the code as shipped").
+
+
+def _found(code: str, rule: str):
+    return [f for f in audit_source(code, "s.py").findings if f.rule_id == rule]
+
+
+def test_a_setting_absent_from_opaque_kwargs_fires_at_medium_confidence_and_says_what_would_change_it():
+    code = (
+        "from langchain_openai import ChatOpenAI\n\n\n"
+        "def build(prompt, **llm_kwargs):\n    return ChatOpenAI(model='m', **llm_kwargs).invoke(prompt)\n"
+    )
+    [f] = _found(code, "LLM101")
+    assert f.confidence == Confidence.MEDIUM
+    assert f.message.endswith("unless `llm_kwargs` sets `timeout`)")
+    assert f.evidence["timeout"]["unless"] == "`llm_kwargs` sets `timeout`"
+
+
+def test_a_settings_default_is_the_value_as_shipped():
+    code = (
+        "from openai import OpenAI\nfrom pydantic_settings import BaseSettings\n\n\n"
+        "class Settings(BaseSettings):\n    llm_timeout: float | None = None\n\n\n"
+        "OpenAI(timeout=Settings().llm_timeout).chat.completions.create(model='m', messages=[], max_tokens=9)\n"
+    )
+    [f] = _found(code, "LLM101")
+    assert f.confidence == Confidence.MEDIUM and "unless the environment sets llm_timeout" in f.message
+
+
+def test_click_and_typer_defaults_are_the_values_as_shipped():
+    code = (
+        "import click, typer\nfrom openai import OpenAI\n\n\n"
+        "@click.option('--timeout', default=None)\n@click.option('--retries', required=True)\n"
+        "def main(timeout, retries):\n"
+        "    OpenAI(timeout=timeout, max_retries=retries).chat.completions.create(model='m', messages=[])\n\n\n"
+        "def other(retries: int = typer.Option(0)):\n"
+        "    OpenAI(timeout=30, max_retries=retries).chat.completions.create(model='m', messages=[])\n"
+    )
+    assert [f.location.line for f in _found(code, "LLM101")] == [8]
+    assert [f.location.line for f in _found(code, "LLM103")] == [12]

@@ -70,6 +70,19 @@ def test_unparsable_file_is_reported_not_fatal(tmp_path):
     assert _rules_at(result, tmp_path / "ok.py", 6)
 
 
+@pytest.mark.parametrize("depth", [500, 2000])
+def test_a_file_that_parses_but_nests_too_deeply_to_analyse_is_a_note_not_the_end_of_the_run(tmp_path, depth):
+    # Found by tests/hostile: m()()()...() 500 deep in a call's argument parses, then ast.unparse in the
+    # taint pass recursed past the limit and the whole audit ended in a traceback.
+    (tmp_path / "ok.py").write_text(LEAF)
+    call = "client.chat.completions.create(model='gpt-4o', messages=m" + "()" * depth + ")\n"
+    (tmp_path / "deep.py").write_text("from openai import OpenAI\nclient = OpenAI(timeout=None)\n" + call)
+    result = audit_paths([tmp_path])
+    [(path, reason)] = [(e.path, e.reason) for e in result.parse_errors]
+    assert path == str(tmp_path / "deep.py") and "nests too deeply" in reason
+    assert _rules_at(result, tmp_path / "ok.py", 6)
+
+
 def test_directories_like_venv_and_git_are_not_walked(tmp_path):
     for d in (".venv", ".git", "node_modules", "__pycache__"):
         (tmp_path / d).mkdir()

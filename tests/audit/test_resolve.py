@@ -20,7 +20,11 @@ def test_evidence_names_client_timeout_attempts_and_their_origins():
     [f] = _findings(code, "LLM102")
     ev = f.evidence
     assert ev["client"] == "OpenAI() at line 2" and ev["provider"] == "openai" and ev["sdk"] == "openai"
-    assert ev["timeout"] == {"value": 600.0, "state": "default", "origin": "openai default (openai 2.54.0)"}
+    assert ev["timeout"] == {
+        "value": 600.0,
+        "state": "default",
+        "origin": "openai default (openai 3.57.0 openai/_constants.py:7)",
+    }
     assert ev["attempts"]["value"] == 3 and ev["worst_case"] == "30 min" and f.confidence == Confidence.HIGH
 
 
@@ -92,8 +96,14 @@ def test_per_call_kwargs_do_not_hide_client_transport_settings():
         "from openai import OpenAI\nc = OpenAI()\n\n\ndef ask(**params):\n"
         "    return c.chat.completions.create(**params)\n"
     )
-    assert [f.location.line for f in _findings(code, "LLM102")] == [6]
-    assert not _findings(code, "LLM301")  # max_tokens may be in params: configured elsewhere
+    [f] = _findings(code, "LLM102")
+    assert f.location.line == 6 and f.confidence == Confidence.HIGH and "unless" not in f.evidence["timeout"]
+    # max_tokens may be in params, but the code ships none: absent, at medium confidence
+    [f] = _findings(code, "LLM301")
+    assert (
+        f.confidence == Confidence.MEDIUM
+        and f.evidence["max_tokens"]["unless"] == "`params` sets `max_tokens`"
+    )
 
 
 def test_lcel_pipe_and_raw_http_and_embeddings():
@@ -226,3 +236,30 @@ def test_a_name_bound_in_branches_takes_the_worst_client_and_names_the_others():
     )
     [f] = _findings(code, "LLM101")
     assert "OpenAI() at line 6" in f.evidence["client"] and "also OpenAI() at line 4" in f.evidence["client"]
+
+
+def test_calls_through_an_unknown_llm_library_get_no_verdict_and_lower_confidence():
+    code = (
+        "from pydantic_ai import Agent\nfrom vertexai.generative_models import GenerativeModel\n"
+        "Agent('openai:gpt-4o').run_sync('hi')\n"
+        "GenerativeModel('gemini-2.0-flash').generate_content('hi')\n"
+        "def embed(e, q):\n    return e.embed_query(q)\n"
+    )
+    found = audit_source(code, "m.py").findings
+    by_line = {f.location.line: f for f in found if f.rule_id == "LLM106"}
+    assert sorted(by_line) == [3, 4, 6]
+    assert by_line[3].evidence["sdk"] == "llm_library" and by_line[3].confidence == Confidence.MEDIUM
+    assert by_line[6].confidence == Confidence.LOW and "call shape" in by_line[6].evidence["client"]
+    assert not [f for f in found if f.rule_id in ("LLM101", "LLM102", "LLM103", "LLM301")]
+
+
+def test_a_retry_helper_handed_the_method_names_itself_in_the_evidence():
+    code = (
+        "import time\nfrom openai import OpenAI\n\n\n"
+        "def backoff(fn, **kw):\n    for i in range(3):\n        try:\n            return fn(**kw)\n"
+        "        except Exception:\n            time.sleep(i)\n\n\n"
+        "backoff(OpenAI(timeout=9).chat.completions.create, model='m', messages=[])\n"
+    )
+    [f] = _findings(code, "LLM104")
+    assert f.location.line == 13 and "retry helper backoff" in f.evidence["retry_wrapper"]
+    assert "handed to backoff()" in f.evidence["client"]

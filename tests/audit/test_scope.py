@@ -28,9 +28,12 @@ def test_bindings_inside_match_and_try_blocks_are_seen():
     assert "LLM101" in {f.rule_id for f in audit_source(code, "m.py").findings}
 
 
-def test_a_semaphore_counts_as_a_limiter_only_next_to_llm_calls(tmp_path):
-    (tmp_path / "app.py").write_text(CALL)
-    (tmp_path / "pool.py").write_text("import asyncio\nsem = asyncio.Semaphore(4)\n")
-    assert "LLM108" in {f.rule_id for f in audit_paths([tmp_path]).findings}
+def test_a_semaphore_counts_as_a_limiter_only_around_llm_calls(tmp_path):
     (tmp_path / "app.py").write_text("import asyncio\nsem = asyncio.Semaphore(4)\n" + CALL)
+    assert "LLM108" in {f.rule_id for f in audit_paths([tmp_path]).findings}
+    (tmp_path / "app.py").write_text(
+        "import asyncio\nfrom openai import AsyncOpenAI\nsem = asyncio.Semaphore(4)\n\n\n"
+        "async def ask(q):\n    async with sem:\n"
+        "        return await AsyncOpenAI().chat.completions.create(model='m', messages=q)\n"
+    )
     assert "LLM108" not in {f.rule_id for f in audit_paths([tmp_path]).findings}

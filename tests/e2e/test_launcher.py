@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -31,20 +32,24 @@ PAYLOAD = json.dumps(
 )
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def _offline_machine(folder: Path) -> dict[str, str]:
     """No llmeng anywhere, and pip cut off from every index, as on an offline fresh machine."""
-    (tmp_path / "bin").mkdir()
-    (tmp_path / "wheels").mkdir()
+    (folder / "bin").mkdir(parents=True)
+    (folder / "wheels").mkdir()
     return {
-        "PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin",
-        "HOME": str(tmp_path),
+        "PATH": f"{folder / 'bin'}:/usr/bin:/bin",
+        "HOME": str(folder),
         "CLAUDE_PLUGIN_ROOT": str(REPO_ROOT),
-        "CLAUDE_PLUGIN_DATA": str(tmp_path / "data"),
+        "CLAUDE_PLUGIN_DATA": str(folder / "data"),
         "PIP_CONFIG_FILE": "/dev/null",
         "PIP_NO_INDEX": "1",
-        "PIP_FIND_LINKS": str(tmp_path / "wheels"),
+        "PIP_FIND_LINKS": str(folder / "wheels"),
     }
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return _offline_machine(tmp_path)
 
 
 def _launch(args: list[str], env: Mapping[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -142,7 +147,67 @@ def test_mcp_runs_llmeng_mcp_from_path_with_stdio_attached(env: dict[str, str]) 
 def test_unknown_subcommand_is_a_usage_error(env: dict[str, str]) -> None:
     done = _launch(["nonsense"], env)
     assert done.returncode == 2
-    assert "usage: llmeng-plugin.sh setup | hook <event> | mcp" in done.stderr
+    assert "usage: llmeng-plugin.sh setup | session-start | hook <event> | mcp | cli <llmeng arguments>" in (
+        done.stderr
+    )
+
+
+def test_session_start_sets_up_then_records_the_session_with_the_payload(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    _fake(env, "llmeng", f'printf "%s " "$@" > {tmp_path}/args; cat > {tmp_path}/stdin')
+    _fake(env, "llmeng-mcp", "exit 0")
+    payload = '{"hook_event_name": "SessionStart", "session_id": "s"}'
+    done = _launch(["session-start"], env, stdin=payload)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert (tmp_path / "args").read_text() == "hook session-start "
+    assert (tmp_path / "stdin").read_text() == payload
+
+
+def test_session_start_without_the_package_gives_setups_one_message_only(env: dict[str, str]) -> None:
+    done = _launch(["session-start"], env, stdin='{"hook_event_name": "SessionStart"}')
+    assert done.returncode == 0
+    [line] = done.stdout.splitlines()
+    assert json.loads(line)["systemMessage"].startswith("llmeng plugin: could not install its Python package")
+
+
+def test_a_failing_record_is_reported_and_session_start_still_succeeds(env: dict[str, str]) -> None:
+    _fake(env, "llmeng", "cat >/dev/null; exit 3")
+    _fake(env, "llmeng-mcp", "exit 0")
+    done = _launch(["session-start"], env, stdin="{}")
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr == "llmeng plugin: 'llmeng hook session-start' exited with 3\n"
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["cli", "session", "start", "--", "My", "title"], "session start -- My title "),
+        (["audit"], "audit --fail-on never . "),
+        (["audit", "src", "app.py"], "audit --fail-on never src app.py "),
+    ],
+    ids=["cli", "audit-project", "audit-paths"],
+)
+def test_slash_commands_run_llmeng_with_their_arguments(
+    env: dict[str, str], tmp_path: Path, args: list[str], expected: str
+) -> None:
+    _fake(env, "llmeng", 'printf "%s " "$@"; exit 4')
+    _fake(env, "llmeng-mcp", "exit 0")
+    done = _launch(args, env)
+    assert (done.returncode, done.stdout) == (4, expected)  # llmeng's own output and exit code
+
+
+def test_a_slash_command_builds_the_package_when_it_is_missing(fakes: dict[str, str]) -> None:
+    done = _launch(["cli", "session", "show"], fakes)
+    assert (done.returncode, done.stdout) == (0, "llmeng session show\n"), done.stderr
+    assert _reached(fakes) == BOOTSTRAP_POINTS + BUILD_POINTS
+
+
+def test_a_slash_command_without_the_package_fails_in_one_line(env: dict[str, str]) -> None:
+    done = _launch(["cli", "session", "show"], env)
+    assert (done.returncode, done.stdout) == (1, "")
+    [line] = done.stderr.splitlines()
+    assert line.startswith("llmeng plugin: the llmeng package is missing (setup log: ")
 
 
 def test_the_user_message_stays_valid_json_whatever_the_paths(env: dict[str, str], tmp_path: Path) -> None:
@@ -165,6 +230,7 @@ def test_the_launcher_is_shellcheck_clean() -> None:
 # with no sleeps and no timing assumptions. A "venv" is a python link plus two console scripts.
 FAKE_GATE = """
 gate() {
+    [ -z "${FAKE_STEP_S:-}" ] || sleep "$FAKE_STEP_S"
     printf '%s\\n' "$1" >>"$GATES/reached"
     if [ "${FAKE_BLOCK_AT:-}" = "$1" ]; then
         until [ -e "$GATES/never" ] || [ "$SECONDS" -gt 600 ]; do sleep 0.05; done
@@ -218,16 +284,20 @@ BUILD_POINTS = ["uv-venv-start", "uv-venv-half", "uv-venv-end", "uv-install-star
 BUILD_POINTS += ["uv-install-end"]
 
 
-@pytest.fixture
-def fakes(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+def _with_fakes(env: dict[str, str], folder: Path) -> dict[str, str]:
     """`env` with a python3.11 on PATH whose pip installs a fake uv, which builds a fake venv."""
-    gates = tmp_path / "gates"
+    gates = folder / "gates"
     gates.mkdir()
     (gates / "reached").touch()
     _fake(env, "python3.11", FAKE_PYTHON)
     (gates / "fake-uv").write_text(f"#!/usr/bin/env bash\n{FAKE_UV}\n")
     (gates / "fake-uv").chmod(0o755)
     return env | {"GATES": str(gates), "REAL_PYTHON": str(Path(sys.executable).resolve())}
+
+
+@pytest.fixture
+def fakes(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    return _with_fakes(env, tmp_path)
 
 
 def _reached(env: Mapping[str, str]) -> list[str]:
@@ -285,6 +355,77 @@ def test_a_build_killed_anywhere_blocks_nothing_and_is_never_used(
         _assert_working_install(fakes)
     finally:
         with suppress(ProcessLookupError):  # a TERM leaves no orphan behind
+            os.killpg(builder.pid, signal.SIGKILL)
+        builder.wait()
+
+
+# The gates above stop a build at each of its steps; these kill it at moments drawn at random over a whole
+# bootstrap, so the launcher's own lines between the steps (renames, marks, the sweep) are hit as well. The
+# seed is in every failure message; LLMENG_KILL_SEED=<seed> replays a run.
+RANDOM_POINTS = 20
+KILL_SEED = int(os.environ.get("LLMENG_KILL_SEED") or int.from_bytes(os.urandom(4)))
+STEP_S = "0.05"  # each fake step takes this long, so a bootstrap lasts long enough to be hit anywhere
+
+
+@pytest.fixture(scope="module")
+def bootstrap_s(tmp_path_factory: pytest.TempPathFactory) -> float:
+    """How long one whole bootstrap takes here (pip installs uv, uv builds the venv)."""
+    folder = tmp_path_factory.mktemp("timing")
+    env = _with_fakes(_offline_machine(folder), folder)
+    started = time.monotonic()
+    done = _launch(["setup"], env | {"FAKE_STEP_S": STEP_S})
+    elapsed = time.monotonic() - started
+    assert (done.returncode, done.stdout) == (0, ""), done.stderr
+    assert _reached(env) == BOOTSTRAP_POINTS + BUILD_POINTS
+    return elapsed
+
+
+def _group_gone(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("point", range(RANDOM_POINTS))
+def test_a_build_killed_at_a_random_moment_blocks_nothing_and_is_never_used(
+    fakes: dict[str, str], bootstrap_s: float, point: int, sig: signal.Signals
+) -> None:
+    data = Path(fakes["CLAUDE_PLUGIN_DATA"])
+    moment = random.Random(f"{KILL_SEED}-{point}").uniform(0, bootstrap_s)
+    builder = subprocess.Popen(
+        ["bash", str(LAUNCHER), "setup"],
+        env=fakes | {"FAKE_STEP_S": STEP_S},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(moment)
+        builder.send_signal(sig)
+        steps = _reached(fakes)
+        builder.communicate(timeout=120)
+        # A step orphaned by SIGKILL runs on into its temp folder; let it end, as it would in life.
+        _wait_for(lambda: _group_gone(builder.pid), "the orphaned steps to end")
+        where = (
+            f"LLMENG_KILL_SEED={KILL_SEED}, point {point}: {sig.name} {moment:.2f} s into a {bootstrap_s:.2f} s "
+            f"bootstrap, after {steps[-1] if steps else 'no step'}"
+        )
+        print(where)
+        if sig == signal.SIGTERM:
+            assert _leftovers(data) == [], where
+        built = [v for v in data.glob("venv-*") if v.is_dir() and (v / ".complete").exists()]
+        used = _launch(["hook", "subagent-stop"], fakes, stdin=PAYLOAD)
+        if built:  # killed after the venv was renamed into place: it is whole, and it runs
+            assert (used.stdout, used.stderr) == ("llmeng hook subagent-stop\n", ""), where
+        else:  # anything else is never taken for an install
+            assert "the llmeng package is missing" in used.stderr, where
+        _assert_working_install(fakes)
+    finally:
+        with suppress(ProcessLookupError):
             os.killpg(builder.pid, signal.SIGKILL)
         builder.wait()
 

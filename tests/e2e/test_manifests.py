@@ -9,6 +9,7 @@ import tomllib
 from typing import Any
 
 import pytest
+import yaml
 from e2e_harness import REPO_ROOT
 from e2e_harness.team import PLUGIN_NAMESPACE, team_agents
 
@@ -70,8 +71,25 @@ def test_every_hook_and_the_mcp_server_go_through_the_launcher() -> None:
         for entry in entries
         for hook in entry["hooks"]
     ]
-    assert commands == [f'bash "{LAUNCHER}" setup', f'bash "{LAUNCHER}" hook subagent-stop']
+    assert commands == [f'bash "{LAUNCHER}" session-start', f'bash "{LAUNCHER}" hook subagent-stop']
+    # Every source (startup, resume, clear, compact): each may bring a new Claude Code session to record.
+    assert [entry.get("matcher") for entry in _json("hooks/hooks.json")["hooks"]["SessionStart"]] == [None]
     server = _json(".claude-plugin/plugin.json")["mcpServers"]["llmeng"]
     assert server == {"command": "bash", "args": [LAUNCHER, "mcp"]}
     launcher = REPO_ROOT / "scripts" / "llmeng-plugin.sh"
     assert os.access(launcher, os.X_OK)
+
+
+@pytest.mark.parametrize("command", sorted(p.name for p in (REPO_ROOT / "commands").glob("*.md")))
+def test_every_slash_command_runs_one_launcher_line_it_is_allowed_to(command: str) -> None:
+    text = (REPO_ROOT / "commands" / command).read_text()
+    _, front, body = text.split("---\n", 2)
+    data = yaml.safe_load(front)  # strict YAML, as `claude plugin validate` parses it
+    assert set(data) <= {"description", "argument-hint", "allowed-tools"} and data["description"]
+    [line] = [line for line in body.splitlines() if line.startswith("!`")]
+    run = line.removeprefix("!`").removesuffix("`")
+    assert run.startswith(f'bash "{LAUNCHER}" ')
+    # Claude Code checks the line, once $ARGUMENTS is in it, against allowed-tools: one prefix rule.
+    rule = re.fullmatch(r"Bash\((?P<prefix>.+):\*\)", data["allowed-tools"])
+    assert rule is not None and run.startswith(rule["prefix"]), (run, data["allowed-tools"])
+    assert run.count("$ARGUMENTS") <= 1 and "'" not in run and "$(" not in run

@@ -8,7 +8,7 @@ from typing import Any
 
 from e2e_harness.evidence import offered_agents
 from e2e_harness.mock_api import MockApi, Reply, sse_events
-from e2e_harness.script import MAIN_DONE, TeamScript
+from e2e_harness.script import MAIN_DONE, Delegations, TeamScript
 
 SCRIPT = TeamScript(
     agent_type="p:a", recognise="MARK", final_text="DONE", mcp_tool="mcp__s__t", mcp_input={"x": 1}
@@ -78,6 +78,30 @@ def test_main_thread_delegates_once_then_finishes() -> None:
         ]
     }
     assert SCRIPT(after) == Reply(text=MAIN_DONE)
+
+
+def test_delegations_start_each_agent_in_turn_then_finish() -> None:
+    other = TeamScript(agent_type="p:b", recognise="OTHER", final_text="B DONE")
+    script = Delegations((SCRIPT, other))
+    body: dict[str, Any] = {"tools": _tools("Agent"), "messages": [{"role": "user", "content": "go"}]}
+    started = []
+    for _ in range(3):
+        reply = script(body)
+        if not reply.tool_name:
+            break
+        started.append(reply.tool_input["subagent_type"])
+        use = {"type": "tool_use", "id": f"t{len(started)}", "name": "Agent", "input": {}}
+        body = body | {"messages": [*body["messages"], {"role": "assistant", "content": [use]}]}
+    assert started == ["p:a", "p:b"] and reply == Reply(text=MAIN_DONE)
+    assert script({"system": "OTHER", "tools": _tools("Read")}).text == "B DONE"
+    assert script({"system": "MARK", "tools": _tools("mcp__s__t")}).tool_name == "mcp__s__t"
+
+
+def test_first_messages_request_time_is_recorded() -> None:
+    with MockApi(SCRIPT) as api:
+        assert api.first_messages_request_at() is None
+        _post(api.url, {"model": "m", "messages": []})
+        assert (api.first_messages_request_at() or 0) > 0
 
 
 def test_subagent_calls_the_tool_then_reports_its_result() -> None:

@@ -71,6 +71,10 @@ def test_plugin_validate_strict_passes(claude_bin: Path, sandbox: Sandbox, targe
         f"{PLUGIN_NAMESPACE}:{a.name}" for a in AGENTS
     ), provides["agents"]
     assert {h["event"] for h in provides["hooks"]} == {"SessionStart", "SubagentStop"}
+    # The slash commands' frontmatter passes the strict check (description, argument-hint, allowed-tools).
+    assert sorted(provides["commands"]) == [
+        f"{PLUGIN_NAMESPACE}:{c}" for c in ("audit", "session-end", "session-show", "session-start")
+    ]
     # The root .mcp.json (project scope, `.venv/bin/llmeng-mcp`) is read too; 2.1.330 merges
     # plugin.json's mcpServers over it, so the launcher entry is the one that runs.
     assert {s["name"] for s in provides["mcpServers"]} == {"llmeng"}

@@ -18,7 +18,7 @@ from e2e_harness import PACKAGE_BIN, REPO_ROOT
 from e2e_harness.proofs import check_hook_logged, check_mcp_append
 from e2e_harness.runner import InstalledTeam, Sandbox
 from e2e_harness.script import TeamScript
-from e2e_harness.team import PROJECT_MCP_PREFIX, start_session, team_agents
+from e2e_harness.team import PROJECT_MCP_PREFIX, session_text, start_session, team_agents
 
 AGENTS = team_agents(REPO_ROOT)
 
@@ -66,6 +66,24 @@ def test_the_commands_name_the_installing_llmeng(installed: InstalledTeam) -> No
         )
     else:
         assert (command, server) == (f"{PACKAGE_BIN}/llmeng hook subagent-stop", f"{PACKAGE_BIN}/llmeng-mcp")
+
+
+def test_the_session_script_runs_the_installing_llmeng_too(installed: InstalledTeam) -> None:
+    # What an agent's Bash tool runs, with the same PATH as Claude Code: no llmeng on it.
+    box = installed.box
+    report = f"E2E NO-PATH SCRIPT REPORT {uuid.uuid4().hex}"
+    done = subprocess.run(
+        ["bash", ".claude/scripts/update-active-session.sh", "llm-architect", "-"],
+        cwd=box.project,
+        input=report,
+        env=box.env(base_url="http://127.0.0.1:9"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and "Findings appended to" in done.stdout, done.stderr
+    assert report in session_text(box.project)
 
 
 def test_a_subagent_appends_through_the_mcp_server(installed: InstalledTeam) -> None:

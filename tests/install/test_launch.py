@@ -152,6 +152,17 @@ def test_install_from_a_project_venv_writes_relative_commands_with_or_without_pa
     )
     assert again.returncode == 0 and "Nothing changed" in again.stdout, again.stdout + again.stderr
     assert shlex.split(hook)[0] == "$CLAUDE_PROJECT_DIR/.venv/bin/llmeng"
+    appended = subprocess.run(
+        ["bash", ".claude/scripts/update-active-session.sh", "llm-architect", "-"],
+        cwd=project,
+        input="found with llmeng off PATH",
+        env={**base, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert appended.returncode == 0 and "standalone artifact" in appended.stdout, appended.stderr
 
 
 def test_without_a_launch_a_reinstall_keeps_the_recorded_commands(env: Env, lint: Linter, team: Path) -> None:
@@ -159,3 +170,65 @@ def test_without_a_launch_a_reinstall_keeps_the_recorded_commands(env: Env, lint
     before = _installed(env)
     apply(plan_install(request(env.dirs(), team, components=_all(None)), lint=lint))
     assert _installed(env) == before
+
+
+@pytest.mark.parametrize("folder", ["/opt/my tools/bin", ".venv/bin", "my venv/bin", "it's/bin"])
+def test_the_session_script_runs_the_llmeng_install_ran_from_with_no_llmeng_on_path(
+    tmp_path: Path, folder: str
+) -> None:
+    from llmeng.install import bundle
+
+    project = tmp_path / "a project"
+    programs = tmp_path / folder.lstrip("/") if os.path.isabs(folder) else project / folder
+    folder = str(programs) if os.path.isabs(folder) else folder
+    programs.mkdir(parents=True)
+    (programs / "llmeng").write_text('#!/bin/sh\nprintf "%s|" "$0" "$@"\n')
+    (programs / "llmeng").chmod(0o755)
+    script = Launch(folder).session_script(bundle.session_script() or b"")
+    assert script != bundle.session_script()  # the folder is recorded in it
+    installed = project / ".claude" / "scripts" / "update-active-session.sh"
+    installed.parent.mkdir(parents=True)
+    installed.write_bytes(script)
+    done = subprocess.run(
+        ["bash", str(installed), "llm-architect", "-"],
+        cwd=tmp_path,  # anywhere: a relative folder is the project's, where the script is installed
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    ran, *args = done.stdout.split("|")[:-1]
+    assert Path(ran).resolve() == (programs / "llmeng").resolve()
+    assert args == ["session", "append", "--root", str(project), "--agent", "llm-architect"] + [
+        "--source",
+        "script",
+        "--",
+        "-",
+    ]
+
+
+def test_a_recorded_llmeng_that_is_gone_is_named_in_the_error(tmp_path: Path) -> None:
+    from llmeng.install import bundle
+
+    script = tmp_path / ".claude" / "scripts" / "update-active-session.sh"
+    script.parent.mkdir(parents=True)
+    script.write_bytes(Launch("/gone/bin").session_script(bundle.session_script() or b""))
+    done = subprocess.run(
+        ["bash", str(script), "me", "-"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "llmeng install recorded /gone/bin/llmeng, which is not there any more" in done.stderr
+
+
+def test_path_launch_leaves_the_session_script_as_shipped() -> None:
+    from llmeng.install import bundle
+
+    shipped = bundle.session_script() or b""
+    assert b'installed_bin=""\n' in shipped
+    assert Launch().session_script(shipped) == shipped

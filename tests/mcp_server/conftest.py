@@ -10,6 +10,14 @@ from mcp.server.mcpserver import MCPServer
 from mcp_server.server import create_server
 
 
+@pytest.fixture(autouse=True)
+def outside_claude_code(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """As if no Claude Code started the tests, even when one did (see tests/sessions/conftest.py)."""
+    for name in ("CLAUDE_CODE_SESSION_ID", "CLAUDE_PID", "CLAUDECODE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

@@ -18,6 +18,7 @@ from mcp import Client
 from llmeng.sessions import api, append
 from llmeng.sessions.parse import read_session
 from llmeng.sessions.store import SessionContext, start_session
+from mcp_server.server import create_server
 
 RESOURCE = "llmeng://session/active"
 
@@ -68,6 +69,25 @@ async def test_without_a_session_the_report_is_kept_standalone(client: Client, r
     out = (await _append(client, {"agent": "me", "report": "kept"})).structured_content
     assert out["standalone"] is True and out["session_id"] is None
     assert out["path"].startswith(".claude/sessions/standalone/") and (root / out["path"]).is_file()
+
+
+@pytest.mark.anyio
+async def test_under_claude_code_without_a_session_the_report_goes_to_its_sessions_log(root: Path) -> None:
+    claude_session = "11111111-2222-4333-8444-555555555555"
+    server = create_server(root, env={"CLAUDE_CODE_SESSION_ID": claude_session, "CLAUDECODE": "1"})
+    async with Client(server) as client:
+        first = (await _append(client, {"agent": "a1", "report": "one"})).structured_content
+        second = (await _append(client, {"agent": "a2", "report": "two"})).structured_content
+        doc = json.loads((await client.read_resource(RESOURCE)).contents[0].text)
+    assert first["standalone"] is False and first["session_id"].endswith(f"-claude-code-{claude_session}")
+    assert second["path"] == first["path"] == f".claude/sessions/active/{first['session_id']}.md"
+    assert doc["session_id"] == first["session_id"] and [e["body"] for e in doc["entries"]] == ["one", "two"]
+    # A session someone starts takes the next report.
+    started = _start(root)
+    async with Client(server) as client:
+        assert (await _append(client, {"agent": "a3", "report": "three"})).structured_content[
+            "session_id"
+        ] == started
 
 
 @pytest.mark.anyio

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -47,6 +48,20 @@ async def test_stdio_subprocess_serves_both_eras(agent_root: Path, mode: str) ->
     )
     async with Client(params, mode=mode) as c:
         await _exercise(c)
+
+
+@pytest.mark.anyio
+async def test_a_stdio_server_ties_appends_to_its_clients_claude_code_session(
+    root: Path, tmp_path: Path
+) -> None:
+    claude_session = "11111111-2222-4333-8444-555555555555"
+    env = {**os.environ, "CLAUDE_CODE_SESSION_ID": claude_session, "XDG_STATE_HOME": str(tmp_path / "state")}
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "mcp_server", "--root", str(root)], env=env
+    )
+    async with Client(params) as c:
+        out = (await c.call_tool("session_append", {"agent": "a", "report": "r"})).structured_content
+    assert out["standalone"] is False and out["session_id"].endswith(f"-claude-code-{claude_session}")
 
 
 def _raw_session(root: Path, *options: str) -> tuple[list[dict[str, object]], str]:

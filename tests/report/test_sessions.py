@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
 
 from llmeng.report import sessions as report
-from llmeng.sessions.api import SessionList, SessionView
+from llmeng.sessions.api import SessionList, SessionStream, SessionView
 from llmeng.sessions.append import AppendResult
-from llmeng.sessions.parse import Entry, SessionLog
+from llmeng.sessions.parse import Entry, Footer, Header, LogStream, SessionLog
 from llmeng.sessions.store import SessionInfo
 
 ROOT = Path("/proj")
@@ -19,6 +21,11 @@ ARCHIVED = SessionInfo(
 )
 ENTRY = Entry("e1", "agent", "cli", "2026-11-22T03:04:05Z", "a1", 2, "hello", 10, True)
 LOG = SessionLog("A", {"session": ACTIVE.id}, (ENTRY,), None, ("line 9: damaged marker",))
+
+
+def _stream(log: SessionLog) -> SessionStream:
+    events = iter([Header(log.title, log.fields), *log.entries, Footer(log.closed, log.problems)])
+    return SessionStream(ACTIVE.id, ACTIVE.path, LogStream(events))
 
 
 def _result(*, standalone: bool = False, redacted: int = 0) -> AppendResult:
@@ -76,15 +83,35 @@ def test_entry_and_show_text():
         report.entry_text(ENTRY)
         == "── agent · 2026-11-22T03:04:05Z · cli · agent id a1 · 2 redacted\nhello\n"
     )
-    text = report.show_text(SessionView(ACTIVE.id, ACTIVE.path, LOG))
+    text = "".join(report.show_text(_stream(LOG)))
     assert text.startswith(f"# A\nsession: {ACTIVE.id}\n\n── agent")
-    assert text.endswith("problem: line 9: damaged marker")
+    assert text.endswith("\nproblem: line 9: damaged marker\n")
 
 
-def test_show_data_adds_the_session_id_and_path_to_the_log():
-    data = report.show_data(SessionView(ACTIVE.id, ACTIVE.path, LOG))
-    assert (data["session_id"], data["path"], data["title"]) == (ACTIVE.id, str(ACTIVE.path), "A")
-    assert data["entries"][0]["id"] == "e1" and data["problems"] == ("line 9: damaged marker",)
+def test_show_text_comes_a_piece_per_entry_and_reads_the_log_once():
+    log = SessionLog("A", {}, (ENTRY, ENTRY), "2026-11-22T04:00:00Z", ())
+    pieces = list(report.show_text(_stream(log)))
+    assert pieces == ["# A\n\n", report.entry_text(ENTRY) + "\n", report.entry_text(ENTRY) + "\n"]
+
+
+def _dumped_whole(log: SessionLog) -> str:
+    """`show --format json` as it was before it streamed: the whole object in one json.dumps."""
+    data = {"session_id": ACTIVE.id, "path": str(ACTIVE.path), **asdict(log)}
+    return json.dumps(data, indent=2, default=str) + "\n"
+
+
+def test_show_json_streams_the_same_bytes_as_dumping_the_whole_session():
+    closed = "2026-11-22T04:00:00Z"
+    logs = (
+        LOG,
+        SessionLog("", {}, (), None, ()),
+        SessionLog('T "q" ✓', {"a": "1", "b": "x\ny"}, (ENTRY, ENTRY), closed, ("p1", "p2")),
+        SessionLog("A", {}, (Entry("e2", "b", "hook", "t", None, 0, "x\n  ```\n{", 3, False),), None, ()),
+    )
+    for log in logs:
+        pieces = list(report.show_json(_stream(log)))
+        assert "".join(pieces) == _dumped_whole(log)
+        assert len(pieces) == len(log.entries) + 2  # head, one per entry, tail
 
 
 def test_active_session_data_with_and_without_a_session():

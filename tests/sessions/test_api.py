@@ -112,17 +112,30 @@ def test_list_current_show_and_end(tmp_path, session):
     listing = api.list_sessions(tmp_path)
     assert listing.current == session.id and [listing.is_current(i) for i in listing.sessions] == [True]
     assert api.current(tmp_path) == session
-    view = api.show(tmp_path)
-    assert (view.session_id, view.path, [e.body for e in view.log.entries]) == (
-        session.id,
-        session.path,
-        ["hello"],
-    )
-    assert api.read_active(tmp_path) == view and api.locate(tmp_path) == session.path
+    with api.show(tmp_path) as shown:
+        assert (shown.session_id, shown.path, [e.body for e in shown.log.entries]) == (
+            session.id,
+            session.path,
+            ["hello"],
+        )
+    assert shown.log.problems == () and shown.log.title == "Harden retries"
+    view = api.read_active(tmp_path)
+    assert view is not None and (view.session_id, view.path) == (session.id, session.path)
+    assert [e.body for e in view.log.entries] == ["hello"] and api.locate(tmp_path) == session.path
     ended = api.end(tmp_path, now=NOW)
     assert ended.state == "archive" and not api.list_sessions(tmp_path).is_current(ended)
     assert api.current(tmp_path) is None and api.read_active(tmp_path) is None
-    assert api.show(tmp_path, session.id).path == ended.path
+    with api.show(tmp_path, session.id) as shown:
+        assert shown.path == ended.path and [e.body for e in shown.log.entries] == ["hello"]
+    assert shown.log.closed  # the closing line ended the archived log
+
+
+def test_show_closes_the_log_when_the_with_block_ends(tmp_path, session):
+    api.append(tmp_path, "a", b"hello", source="cli", now=NOW)
+    with api.show(tmp_path) as shown:
+        pass
+    with pytest.raises(ValueError, match="closed file"):
+        next(shown.log.entries)
 
 
 def test_show_without_a_session_says_how_to_start_one(tmp_path):

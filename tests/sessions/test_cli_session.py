@@ -1,8 +1,12 @@
+import io
 import json
+from dataclasses import asdict
+from pathlib import Path
 
 import pytest
 
 from llmeng.cli import main
+from llmeng.report.sessions import entry_text
 from llmeng.sessions.parse import read_session
 from llmeng.sessions.store import current_session
 
@@ -135,6 +139,24 @@ def test_show_damaged_log_exits_1(project, capsys):
     assert code == 1 and "problem: line" in out
 
 
+def test_show_streams_the_same_output_the_whole_log_rendered_at_once_gave(project, capsys):
+    _, out, _ = run(capsys, "session", "start", "Streamed", "--json")
+    path = Path(json.loads(out)["path"])
+    for i in range(5):
+        (project / "r.md").write_text(f"# r{i}\n\n```python\nleft open {'✓' * i}")
+        run(capsys, "session", "append", "--agent", f"a{i}", "r.md")
+    with open(path, "a") as f:
+        f.write("a hand-written note\n")
+    log = read_session(path)
+    code, out, _ = run(capsys, "session", "show", "--json")
+    whole = {"session_id": path.stem, "path": json.loads(out)["path"], **asdict(log)}
+    assert code == 1 and out == json.dumps(whole, indent=2, default=str) + "\n"
+    code, out, _ = run(capsys, "session", "show")
+    lines = [f"# {log.title}", *(f"{k}: {v}" for k, v in log.fields.items()), ""]
+    lines += [entry_text(e) for e in log.entries] + [f"problem: {p}" for p in log.problems]
+    assert code == 1 and out == "\n".join(lines) + "\n" and len(log.entries) == 5
+
+
 def test_every_session_command_has_help_with_example(capsys):
     for command in ("start", "append", "end", "list", "show", "current", "tail"):
         code, out, _ = run(capsys, "session", command, "--help")
@@ -214,3 +236,39 @@ def test_every_json_output_names_the_session_id_the_same_way(project, capsys):
     assert shown["session_id"] == sid and [e["id"] for e in shown["entries"]] == [appended["entry_id"]]
     _, out, _ = run(capsys, "session", "end", "--json")
     assert json.loads(out) == {**started, "state": "archive", "path": json.loads(out)["path"]}
+
+
+def test_a_read_error_partway_through_show_is_exit_2_with_a_fix(project, capsys, monkeypatch):
+    import errno
+
+    from llmeng.report import sessions as report
+
+    run(capsys, "session", "start", "--json")
+
+    def failing(view):
+        yield "# first piece\n"
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(report, "show_text", failing)
+    code, out, err = run(capsys, "session", "show")
+    assert code == 2 and out == "# first piece\n"
+    assert "failed partway: Input/output error" in err and "fix:" in err and "Traceback" not in err
+
+
+def test_inside_claude_code_without_a_session_every_command_uses_its_log(project, capsys, monkeypatch):
+    claude_session = "11111111-2222-4333-8444-555555555555"
+    monkeypatch.setenv("CLAUDE_CODE_SESSION_ID", claude_session)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"found it")))
+    code, out, _ = run(capsys, "session", "append", "--agent", "me", "--json", "-")
+    appended = json.loads(out)
+    assert code == 0 and appended["session_id"].endswith(f"-claude-code-{claude_session}")
+    code, out, _ = run(capsys, "session", "current", "--json")
+    assert code == 0 and json.loads(out)["session_id"] == appended["session_id"]
+    code, out, _ = run(capsys, "session", "list")
+    assert out.startswith(f"* {appended['session_id']}")
+    code, out, _ = run(capsys, "session", "show", "--json")
+    assert code == 0 and [e["body"] for e in json.loads(out)["entries"]] == ["found it"]
+    code, out, _ = run(capsys, "session", "end", "--json")
+    assert code == 0 and json.loads(out)["state"] == "archive"
+    monkeypatch.delenv("CLAUDE_CODE_SESSION_ID")
+    assert run(capsys, "session", "current")[0] == 1

@@ -172,12 +172,15 @@ fenceless = st.lists(
             "####### seven",
             "#tag",
             "   # indented",
+            "   ### demoted, indented",
             "    # code",
+            "    ### code",
             "\t# tab",
             "text # x",
             "",
             "<!-- llmeng:entry id=x -->",
             "<!-- llmeng-esc-esc",
+            "<!-- llmeng-esc:end id=x crc=0 -->",
             "`` `",
             "~~",
         ]
@@ -189,6 +192,18 @@ fenceless = st.lists(
 @given(fenceless)
 def test_bodies_without_fences_encode_as_the_per_line_rule_says(body):
     assert encode_body(body) == (_encode_line_by_line(body), False)
+
+
+def _decode_line_by_line(stored):
+    """The per-line rule, for stored bodies without fences: every ATX heading moves back up two levels."""
+    lines = [re.sub(r"^( {0,3})##", r"\1", line, count=1) for line in stored.split("\n")]
+    return re.sub(r"<!-- llmeng-esc((?:-esc)*)", r"<!-- llmeng\1", "\n".join(lines))
+
+
+@given(fenceless)
+def test_stored_bodies_without_fences_decode_as_the_per_line_rule_says(stored):
+    # Any stored text, not only what encode_body makes: a hand may have edited the log.
+    assert decode_body(stored, fence_added=False) == _decode_line_by_line(stored)
 
 
 def test_headings_and_marker_lookalikes_without_fences():

@@ -10,8 +10,9 @@ from llmeng.errors import LlmengError
 from llmeng.sessions.append import append_entry
 from llmeng.sessions.hook import subagent_stop
 from llmeng.sessions.parse import read_session
+from llmeng.sessions.store import start_session
 
-from .conftest import NOW
+from .conftest import CONTEXT, NOW
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "hooks"
 
@@ -92,9 +93,27 @@ def test_agent_whose_own_append_failed_is_captured(tmp_path, session):
     assert read_session(session.path).entries[0].body == "Could not append; findings: cache the embeddings."
 
 
-def test_no_active_session_writes_nothing(tmp_path):
-    assert run("subagent-stop-2.1.197.json", tmp_path).status == "no-session"
+def test_no_active_session_and_no_claude_session_writes_nothing(tmp_path):
+    assert run("subagent-stop-2.1.197.json", tmp_path, session_id=None).status == "no-session"
     assert not (tmp_path / ".claude").exists()
+
+
+def test_no_active_session_logs_to_the_claude_code_sessions_own_log(tmp_path):
+    outcome = run("subagent-stop-2.1.197.json", tmp_path)
+    assert outcome.status == "appended"
+    assert outcome.path.name == "20261122-030405-claude-code-21558d17-5f0e-4c1b-9a51-0c3c0a6e9b11.md"
+    log = read_session(outcome.path)
+    assert log.title == "Claude Code session 21558d17"
+    assert log.fields["claude"] == "21558d17-5f0e-4c1b-9a51-0c3c0a6e9b11"
+    [entry] = log.entries
+    assert (entry.agent, entry.source) == ("llm-architect", "hook")
+
+
+def test_a_started_session_wins_over_the_claude_code_sessions_log(tmp_path):
+    tied = run("subagent-stop-2.1.197.json", tmp_path, agent_id="first").path
+    started = start_session(tmp_path, "Named", now=NOW, context=CONTEXT)
+    assert run("subagent-stop-2.1.197.json", tmp_path, agent_id="second").path == started.path
+    assert [e.agent_id for e in read_session(tied).entries] == ["first"]
 
 
 def test_other_events_are_ignored(tmp_path, session):
@@ -131,8 +150,15 @@ def test_oversized_message_is_cut_with_a_note_not_dropped(tmp_path, session):
 
 @pytest.mark.parametrize(
     "transcript",
-    ["/tmp/t\x1b[31m.jsonl", "/tmp/" + "deep/" * 2000 + "t.jsonl", "", None],
-    ids=["control-character", "very-long", "empty", "missing"],
+    [
+        "/tmp/t\x1b[31m.jsonl",
+        "/tmp/" + "deep/" * 2000 + "t.jsonl",
+        "",
+        None,
+        "/tmp/t\x00.jsonl",
+        "/tmp/\ud800",
+    ],
+    ids=["control-character", "very-long", "empty", "missing", "nul-byte", "lone-surrogate"],
 )
 def test_a_cut_message_is_kept_whatever_the_transcript_path(tmp_path, session, transcript):
     # The note names the transcript; a path with a control character, or longer than the cap, used to

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -24,6 +24,8 @@ class ProjectFacts:
     secrets: tuple[tuple[str, Secret], ...] = ()
     lookup: ModelLookup | None = None
     today: date | None = None
+    # Breakers and limiters connected to LLM calls ("breaker", "limit" -> where), see guards.py.
+    guards: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def anchor(self) -> CallSite | None:
@@ -91,6 +93,16 @@ def project_finding(rule: Rule, project: ProjectFacts, message: str, evidence: M
         evidence={"scope": "project", "llm_calls": len(project.sites), **evidence},
         confidence=Confidence.MEDIUM,
     )
+
+
+def as_shipped(setting: Setting) -> Confidence | None:
+    """Medium confidence for a setting the configuration may change (a default it ships, an opaque **kwargs)."""
+    return Confidence.MEDIUM if setting.unless else None
+
+
+def origin(setting: Setting) -> str:
+    """Where a setting came from, and what would change it: "not set; unless `kw` sets `max_tokens`"."""
+    return f"{setting.origin}; unless {setting.unless}" if setting.unless else setting.origin
 
 
 def seconds(setting: Setting) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from llmeng.audit.model import DEFAULT, SET, ModelFacts
-from llmeng.audit.rules import CALL, AuditCheck, CallView, call_evidence, call_finding
+from llmeng.audit.rules import CALL, AuditCheck, CallView, as_shipped, call_evidence, call_finding, origin
 from llmeng.findings import Confidence, Finding, Severity
 from llmeng.rules import Rule
 
@@ -78,12 +78,13 @@ def unbounded_output(view: CallView) -> Iterator[Finding]:
     sdk = view.project.knowledge.sdks.get(site.sdk)
     if sdk is None or sdk.max_tokens_required or not sdk.max_tokens_paths or site.kind == "embed":
         return
-    if mt.state == DEFAULT or (mt.state == SET and mt.value is None):
+    if mt.state in (DEFAULT, SET) and mt.value is None:
         yield call_finding(
             UNBOUNDED_OUTPUT,
             site,
-            f"{site.call}() sets no output bound ({mt.origin})",
+            f"{site.call}() sets no output bound ({origin(mt)})",
             call_evidence(site, max_tokens=mt.to_dict()),
+            as_shipped(mt),
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from llmeng.audit.callgraph import Coverage
 from llmeng.audit.model import DEFAULT, SET
 from llmeng.audit.rules import (
     CALL,
@@ -11,8 +12,10 @@ from llmeng.audit.rules import (
     AuditCheck,
     CallView,
     ProjectFacts,
+    as_shipped,
     call_evidence,
     call_finding,
+    origin,
     project_finding,
     seconds,
 )
@@ -150,74 +153,84 @@ NO_RATE_LIMIT = Rule(
 
 
 def no_timeout(view: CallView) -> Iterator[Finding]:
-    t = view.site.timeout
-    if t.state in (SET, DEFAULT) and t.value is None and not view.mit.deadline:
-        conf = Confidence.MEDIUM if "parameter" in t.origin else None
+    t, deadline = view.site.timeout, view.mit.deadline
+    if t.state in (SET, DEFAULT) and t.value is None and not deadline.full:
+        conf = Confidence.MEDIUM if "parameter" in t.origin else as_shipped(t)
         yield call_finding(
             NO_TIMEOUT,
             view.site,
-            f"{view.site.call}() has no timeout ({t.origin})",
-            call_evidence(view.site, deadline="none found"),
+            f"{view.site.call}() has no timeout ({origin(t)})",
+            call_evidence(view.site, deadline=_partial(deadline, "bounded", "bounds it") or "none found"),
             conf,
         )
 
 
 def long_timeout(view: CallView) -> Iterator[Finding]:
-    t, a = view.site.timeout, view.site.attempts
-    if t.state == DEFAULT and t.value is not None and t.value >= 600 and not view.mit.deadline:
+    t, a, deadline = view.site.timeout, view.site.attempts, view.mit.deadline
+    if t.state == DEFAULT and t.value is not None and t.value >= 600 and not deadline.full:
         worst = f"{t.value * a.value / 60:g} min" if a.value else "unknown"
         yield call_finding(
             LONG_TIMEOUT,
             view.site,
-            f"{view.site.call}() relies on the {seconds(t)} default timeout (worst case {worst})",
-            call_evidence(view.site, worst_case=worst),
+            f"{view.site.call}() relies on the {seconds(t)} default timeout (worst case {worst}"
+            + (f"; unless {t.unless})" if t.unless else ")"),
+            call_evidence(view.site, worst_case=worst, deadline=_partial(deadline, "bounded", "bounds it")),
+            as_shipped(t),
         )
 
 
 def retries_disabled(view: CallView) -> Iterator[Finding]:
-    a = view.site.attempts
-    if (
-        a.state in (SET, DEFAULT)
-        and a.value == 1
-        and not view.mit.retry
-        and not view.site.client_retry_wrapper
-    ):
+    a, retry = view.site.attempts, view.mit.retry
+    if a.state in (SET, DEFAULT) and a.value == 1 and not retry.full and not view.site.client_retry_wrapper:
         yield call_finding(
             RETRIES_DISABLED,
             view.site,
-            f"{view.site.call}() makes a single attempt ({a.origin})",
-            call_evidence(view.site, retry_wrapper="none found"),
+            f"{view.site.call}() makes a single attempt ({origin(a)})",
+            call_evidence(view.site, retry_wrapper=_partial(retry, "retried", "retries it") or "none found"),
+            as_shipped(a),
         )
 
 
 def nested_retries(view: CallView) -> Iterator[Finding]:
-    a = view.site.attempts
-    outer = view.mit.retry or view.site.client_retry_wrapper
+    a, retry = view.site.attempts, view.mit.retry
+    # One path with a retry layer over a retrying client is enough: attempts multiply there. A path
+    # through a guessed link (a method name many classes share) is not enough to say so.
+    outer = retry.sure or view.site.client_retry_wrapper
     if outer and a.state in (SET, DEFAULT) and a.value is not None and a.value > 1:
         yield call_finding(
             NESTED_RETRIES,
             view.site,
             f"{view.site.call}() retries {a.value:g} times inside another retry layer ({outer})",
-            call_evidence(view.site, retry_wrapper=outer, inner_attempts=a.value),
+            call_evidence(
+                view.site,
+                retry_wrapper=outer,
+                inner_attempts=a.value,
+                paths=_partial(retry, "retried", "retries it"),
+            ),
+            as_shipped(a),
         )
 
 
 def unhandled_api_error(view: CallView) -> Iterator[Finding]:
-    if not view.mit.handled:
-        yield call_finding(
-            UNHANDLED_API_ERROR,
-            view.site,
-            f"no except handles API errors from {view.site.call}() on its call path",
-            call_evidence(
-                view.site,
-                searched=f"the call, {view.site.function.rsplit('.', 1)[-1]}() and callers up to 3 levels",
-            ),
-        )
+    site, handled = view.site, view.mit.handled
+    if handled.full:
+        return
+    searched = f"the call, {site.function.rsplit('.', 1)[-1]}() and callers up to 3 levels"
+    if handled.covered:
+        message = f"API errors from {site.call}() are handled on some call paths, not all"
+    else:
+        message = f"no except handles API errors from {site.call}() on its call path"
+    yield call_finding(
+        UNHANDLED_API_ERROR,
+        site,
+        message,
+        call_evidence(site, searched=searched, paths=_partial(handled, "handled", "handles")),
+    )
 
 
 def no_fallback(view: CallView) -> Iterator[Finding]:
-    site = view.site
-    if view.mit.fallback or site.client_fallback:
+    site, fallback = view.site, view.mit.fallback
+    if fallback.full or site.client_fallback:
         return
     project = view.project.signals
     if site.sdk.startswith("litellm") and ("litellm.fallbacks" in project or "cache" in project):
@@ -225,26 +238,44 @@ def no_fallback(view: CallView) -> Iterator[Finding]:
     if site.sdk.startswith("langchain") and "cache" in project:
         return
     yield call_finding(
-        NO_FALLBACK, site, f"{site.call}() has no fallback model or cached answer", call_evidence(site)
+        NO_FALLBACK,
+        site,
+        f"{site.call}() has no fallback model or cached answer",
+        call_evidence(site, paths=_partial(fallback, "a fallback", "falls back")),
     )
+
+
+def _partial(coverage: Coverage, done: str, verb: str) -> str | None:
+    """`handled on 1 of 2 paths: ...`, when a mitigation covers some of the call's paths but not all."""
+    if not coverage.covered or coverage.full:
+        return None
+    return f"{done} on {coverage.paths(verb)}"
 
 
 def no_circuit_breaker(project: ProjectFacts) -> Iterator[Finding]:
-    if "breaker" in project.signals or any(s.sdk == "litellm_router" for s in project.sites):
+    routed = any(s.sdk == "litellm_router" for s in project.sites) or "router" in project.signals
+    if "breaker" in project.guards or routed:
         return
-    yield project_finding(NO_CIRCUIT_BREAKER, project, "no circuit breaker protects the LLM calls", {})
+    seen = project.signals.get("breaker")
+    yield project_finding(
+        NO_CIRCUIT_BREAKER,
+        project,
+        "no circuit breaker protects the LLM calls",
+        {"not_connected": f"{seen} (guards no LLM call path)"} if seen else {},
+    )
 
 
 def no_rate_limit(project: ProjectFacts) -> Iterator[Finding]:
-    if "ratelimit" in project.signals:
+    if "limit" in project.guards:
         return
+    evidence = {}
+    seen = project.signals.get("ratelimit") or project.signals.get("semaphore")
+    if seen:
+        evidence["not_connected"] = f"{seen} (paces no LLM call path)"
     inbound = project.signals.get("inbound-ratelimit")
-    yield project_finding(
-        NO_RATE_LIMIT,
-        project,
-        "no outbound rate limiting of LLM calls",
-        {"inbound_only": inbound} if inbound else {},
-    )
+    if inbound:
+        evidence["inbound_only"] = inbound
+    yield project_finding(NO_RATE_LIMIT, project, "no outbound rate limiting of LLM calls", evidence)
 
 
 CHECKS = (

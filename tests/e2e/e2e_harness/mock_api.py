@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,6 +40,7 @@ class Recorded:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 class MockApi:
@@ -65,6 +67,10 @@ class MockApi:
     def messages_requests(self) -> list[dict[str, Any]]:
         return [r.body for r in self.requests if r.path.split("?")[0] == "/v1/messages"]
 
+    def first_messages_request_at(self) -> float | None:
+        """When (time.monotonic()) the first Messages-API request arrived; None: none did."""
+        return next((r.at for r in self.requests if r.path.split("?")[0] == "/v1/messages"), None)
+
     def __enter__(self) -> Self:
         self._thread.start()
         return self
@@ -75,7 +81,7 @@ class MockApi:
 
     def _record(self, path: str, headers: dict[str, str], body: dict[str, Any]) -> str:
         with self._lock:
-            self._requests.append(Recorded(path, headers, body))
+            self._requests.append(Recorded(path, headers, body, time.monotonic()))
             self._counter += 1
             return f"{self._counter:04d}"
 

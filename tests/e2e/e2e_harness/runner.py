@@ -97,6 +97,12 @@ class ClaudeRun:
     stderr: str
     duration_s: float
     debug_log: str = ""
+    started_at: float = 0.0  # time.monotonic() when the process was started
+
+    @property
+    def session_id(self) -> str:
+        """Claude Code's session_id for this run, from the first init event."""
+        return str(self.inits()[0]["session_id"])
 
     @property
     def events(self) -> list[dict[str, Any]]:
@@ -138,7 +144,9 @@ def run(
         check=False,
     )
     log = debug_log.read_text(errors="replace") if debug_log and debug_log.exists() else ""
-    return ClaudeRun(tuple(args), done.returncode, done.stdout, done.stderr, time.monotonic() - started, log)
+    return ClaudeRun(
+        tuple(args), done.returncode, done.stdout, done.stderr, time.monotonic() - started, log, started
+    )
 
 
 def run_print(

@@ -36,15 +36,19 @@ class TeamScript:
         if offered:
             if any(use["name"] in AGENT_TOOL_NAMES for use in tool_uses(body)):
                 return Reply(text=MAIN_DONE)
-            return Reply(
-                tool_name=offered[0],
-                tool_input={
-                    "subagent_type": self.agent_type,
-                    "description": "e2e delegation",
-                    "prompt": "Review this project and report one finding.",
-                },
-            )
+            return self.delegation(offered[0])
         return Reply(text="ok")
+
+    def delegation(self, tool: str) -> Reply:
+        """The main thread's call of `tool` (Agent) that starts this agent."""
+        return Reply(
+            tool_name=tool,
+            tool_input={
+                "subagent_type": self.agent_type,
+                "description": "e2e delegation",
+                "prompt": "Review this project and report one finding.",
+            },
+        )
 
     def _subagent(self, body: dict[str, Any]) -> Reply:
         results = list(tool_results(body))
@@ -55,6 +59,24 @@ class TeamScript:
         if self.mcp_tool:
             return Reply(text=f"{self.final_text}\nMCP TOOL NOT OFFERED: {self.mcp_tool}")
         return Reply(text=self.final_text)
+
+
+@dataclass(frozen=True)
+class Delegations:
+    """The main thread hands work to each agent in turn, one Agent call per turn; each agent then acts
+    as its own TeamScript says."""
+
+    agents: tuple[TeamScript, ...]
+
+    def __call__(self, body: dict[str, Any]) -> Reply:
+        for agent in self.agents:
+            if agent.recognise in system_text(body):
+                return agent(body)
+        offered = [name for name in AGENT_TOOL_NAMES if name in tool_names(body)]
+        if not offered:
+            return Reply(text="ok")
+        done = sum(1 for use in tool_uses(body) if use["name"] in AGENT_TOOL_NAMES)
+        return self.agents[done].delegation(offered[0]) if done < len(self.agents) else Reply(text=MAIN_DONE)
 
 
 def system_text(body: dict[str, Any]) -> str:

@@ -55,3 +55,17 @@ def session_text(project: Path) -> str:
         p.read_text(encoding="utf-8")
         for p in sorted((project / ".claude" / "sessions" / "active").glob("*.md"))
     )
+
+
+def active_logs(project: Path) -> list[Path]:
+    """The project's active session logs, by name."""
+    return sorted((project / ".claude" / "sessions" / "active").glob("*.md"))
+
+
+def tied_log(project: Path, claude_session: str) -> Path:
+    """The one session log tied to the Claude Code session `claude_session` (docs/sessions.md)."""
+    found = [p for p in active_logs(project) if p.name.endswith(f"-claude-code-{claude_session}.md")]
+    assert len(found) == 1, (
+        f"logs for Claude Code session {claude_session}: {[p.name for p in active_logs(project)]}"
+    )
+    return found[0]

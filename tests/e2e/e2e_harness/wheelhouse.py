@@ -11,6 +11,7 @@ import hashlib
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 PIP_TIMEOUT_S = 900
@@ -54,4 +55,23 @@ def ensure_wheelhouse(repo_root: Path, cache: Path) -> Path:
             own.unlink()
         (building / ".complete").touch()
         building.rename(target)
+    return target
+
+
+def ensure_uv(wheelhouse: Path) -> Path:
+    """The folder of a `uv` program taken from the wheelhouse's uv wheel, as a machine with uv installed
+    has it on PATH (the wheel ships the static binary as a script)."""
+    [wheel] = sorted(wheelhouse.glob("uv-*.whl"))
+    target = wheelhouse.parent / f"uv-bin-{wheel.name.split('-')[1]}"
+    with open(wheelhouse.parent / ".wheelhouse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "uv").exists():
+            building = target.with_name(target.name + ".building")
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir()
+            with zipfile.ZipFile(wheel) as archive:
+                [member] = [n for n in archive.namelist() if n.endswith(".data/scripts/uv")]
+                (building / "uv").write_bytes(archive.read(member))
+            (building / "uv").chmod(0o755)
+            building.rename(target)
     return target
