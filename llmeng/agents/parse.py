@@ -127,7 +127,11 @@ def _load(fm: str, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlP
     loader = _Loader if _nesting_hint(fm) < MAX_C_NESTING else yaml.SafeLoader
     # One loader composes the node graph (for positions and the alias check) and then builds the data
     # from it: parsing the text a second time cost as much again.
-    reader = loader(fm)
+    try:
+        # The pure-Python loader checks the characters as it is made (`\x1f` is refused there).
+        reader = loader(fm)
+    except yaml.YAMLError as e:
+        return None, {}, YamlProblem(f"invalid YAML: {e}".splitlines()[0], fm_line, 1)
     try:
         return _read(reader, fm_line)
     finally:

@@ -107,3 +107,9 @@ def test_python_tags_are_refused_not_constructed() -> None:
     parsed = parse_agent("---\nname: !!python/object/apply:os.getcwd []\n---\n", SPEC)
     assert parsed.strict_error is not None
     assert "constructor" in parsed.strict_error.message
+
+
+def test_a_control_character_with_the_pure_python_loader_is_invalid_yaml() -> None:
+    # Deep nesting switches to the pure-Python loader, which refuses `\x1f` when it is made.
+    parsed = parse_agent("---\nname: \x1f\nname: " + "[" * 600 + "\n---\nBody.\n", SPEC)
+    assert parsed.data is None and parsed.strict_error is not None
