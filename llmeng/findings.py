@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -48,6 +48,27 @@ _SARIF_LEVEL = {
 }
 
 
+class Verdict(StrEnum):
+    """What Claude Code does with an agent file: the agent linter gives every file one of these."""
+
+    NOT_LOADED = "not loaded"
+    CANNOT_START = "loaded but cannot be started"
+    LOADED = "loaded"
+
+    @property
+    def rank(self) -> int:
+        """Lower is worse: a file's verdict is the lowest-ranked effect of its findings."""
+        return _VERDICT_RANK[self]
+
+
+_VERDICT_RANK = {Verdict.NOT_LOADED: 0, Verdict.CANNOT_START: 1, Verdict.LOADED: 2}
+
+
+def verdict_of(effects: Iterable[Verdict | None]) -> Verdict:
+    """The worst of `effects`; LOADED when none stops Claude Code from loading or starting the agent."""
+    return min((e for e in effects if e is not None), key=lambda v: v.rank, default=Verdict.LOADED)
+
+
 class Confidence(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
@@ -74,6 +95,9 @@ class Finding:
     category: str
     confidence: Confidence = Confidence.HIGH
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    # Agent findings only: the verdict this finding forces on its file (None: it does not stop
+    # Claude Code from loading or starting the agent).
+    effect: Verdict | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from llmeng.findings import Confidence, Finding, Location, Severity
+from llmeng.findings import Confidence, Finding, Location, Severity, Verdict
 
 
 # kw_only: a rule reads as a form (id=..., why=..., fix=...), the same in every family.
@@ -25,6 +25,8 @@ class Rule:
     sources: tuple[str, ...] = ()
     fixable: bool = False
     removed_in: str | None = None
+    # Agent rules: what Claude Code does with a file this rule fires on (None: it loads and starts).
+    effect: Verdict | None = None
 
     @property
     def active(self) -> bool:
@@ -40,8 +42,10 @@ def finding(
     fix: str | None = None,
     confidence: Confidence = Confidence.HIGH,
     severity: Severity | None = None,
+    effect: Verdict | None = None,
 ) -> Finding:
-    """A finding of `rule` at `location`; severity, category and fix come from the rule unless given."""
+    """A finding of `rule` at `location`; severity, category, fix and effect come from the rule unless
+    given. `effect=Verdict.LOADED` says that here, unlike usually, the file still loads."""
     return Finding(
         rule_id=rule.id,
         severity=severity or rule.severity,
@@ -51,4 +55,9 @@ def finding(
         category=rule.category,
         confidence=confidence,
         evidence=dict(evidence or {}),
+        effect=_effect(effect or rule.effect),
     )
+
+
+def _effect(effect: Verdict | None) -> Verdict | None:
+    return None if effect is Verdict.LOADED else effect

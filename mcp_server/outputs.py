@@ -61,13 +61,19 @@ class FindingOutput(BaseModel):
     fix: str = Field(description="what to change")
     confidence: str
     evidence: dict[str, Any]
+    effect: str | None = Field(
+        default=None, description="agent files: the verdict this finding forces on its file, if any"
+    )
 
 
 class AgentFileOutput(BaseModel):
     path: str
     name: str | None
     scope: str
-    loads: bool = Field(description="false: Claude Code would not load or could not use this agent")
+    verdict: str = Field(
+        description="what Claude Code does with the file: 'not loaded', 'loaded but cannot be started' or 'loaded'"
+    )
+    loads: bool = Field(description="false: Claude Code does not load this agent (verdict 'not loaded')")
     findings: list[FindingOutput]
 
 
@@ -77,6 +83,7 @@ class LintSummary(BaseModel):
     warnings: int
     info: int
     loads: int
+    verdicts: dict[str, int] = Field(description="how many files got each verdict")
 
 
 class ValidateOutput(BaseModel):

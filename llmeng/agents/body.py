@@ -8,11 +8,9 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from functools import lru_cache
 
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
+from llmeng.agents.blocks import code_blocks
 
 SHELL_FENCES = frozenset({"bash", "sh", "shell", "zsh", "console"})
 _ROLES = frozenset(
@@ -65,6 +63,33 @@ _NOT_AGENTS = frozenset(
         "user-agent",
     }
 )
+# Phrasings that hand work to another agent: the name that follows is an agent whatever its last word.
+_HANDOFFS = (
+    "coordinate with ",
+    "coordinates with ",
+    "partner with ",
+    "partners with ",
+    "collaborate with ",
+    "collaborates with ",
+    "work closely with ",
+    "hand off to ",
+    "hands off to ",
+    "handoff to ",
+    "hand over to ",
+    "delegate to ",
+    "delegates to ",
+    "escalate to ",
+    "defer to ",
+    "consult with ",
+    "route to ",
+)
+# After the name, these words say it is the object of the handoff, not an adjective ("coordinate with
+# cross-functional teams").
+_AFTER_NAME = frozenset(
+    {"", "on", "for", "to", "when", "about", "if", "before", "after", "and", "or", "agent", "subagent", "as"}
+)
+# A kebab word right before one of these names a skill, plugin or command, not an agent.
+_NOT_AGENT_KINDS = frozenset({"skill", "skills", "plugin", "plugins", "command", "commands", "mcp", "server"})
 _AGENT_NAME = r"[a-z0-9]+(?:-[a-z0-9]+)+"
 _SUBAGENT_TYPE = re.compile(rf"subagent_type\W+({_AGENT_NAME}|[a-z0-9-]+)")
 _MCP_TOOL = re.compile(r"mcp__[A-Za-z0-9_-]+?__[A-Za-z0-9_-]+\b")
@@ -104,30 +129,21 @@ class BodyFacts:
     wait_confirm: tuple[Mention, ...] = ()
 
 
-@cache
-def _markdown() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-
-    # The checks only need to tell code from prose: fences and indented code are enough. The full
-    # CommonMark rule set costs about 4x more per body (benchmarks/bench_validate.py); HTML blocks
-    # such as <example> are read as prose, which is what they are to the model.
-    return MarkdownIt("zero").enable(["fence", "code"]).disable("inline")
-
-
 def body_facts(body: str, first_line: int) -> BodyFacts:
     """Facts of `body`, whose first line is line `first_line` of the file."""
     found: dict[str, list[Mention]] = {k: [] for k in BodyFacts.__dataclass_fields__}
     lines = body.split("\n")
-    for token in _markdown().parse(body):
-        if token.map is None or token.type not in ("fence", "code_block"):
-            continue
-        start, end = token.map
-        if token.type == "fence":
-            if token.info.strip().split(" ")[0].lower() in SHELL_FENCES:
-                found["shell_blocks"].append(Mention(token.info.strip(), first_line + start))
-            _scan_code(token.content, first_line + start + 1, found)
+    # The checks only need to tell code from prose: fences and indented code are enough. HTML blocks
+    # such as <example> are read as prose, which is what they are to the model.
+    for block in list(code_blocks(lines)):
+        start, end = block.start, block.end
+        if block.fenced:
+            info = block.info.strip()
+            if info.split(" ")[0].lower() in SHELL_FENCES:
+                found["shell_blocks"].append(Mention(info, first_line + start))
+            _scan_code(block.content, first_line + start + 1, found)
         else:
-            _scan_code(token.content, first_line + start, found)
+            _scan_code(block.content, first_line + start, found)
         lines[start:end] = [""] * (end - start)  # what is left is prose, line numbers kept
     _scan_prose("\n".join(lines), first_line, found)
     for bucket in found.values():
@@ -147,17 +163,19 @@ def _scan_prose(content: str, first_line: int, found: dict[str, list[Mention]]) 
     # Substring searches pick the few places worth a pattern: Python's re costs ~60 ns a character
     # when a pattern is tried at every position, which for a 7 KB body was most of the lint's time.
     seen: set[str] = set()
-    for raw in content.split():
+    words = content.split()
+    for i, raw in enumerate(words):
         if "-" in raw:
             word = raw.strip(_PUNCTUATION)
-            if word not in seen:
+            if word not in seen and _KEBAB.match(word) and word.rsplit("-", 1)[1] in _ROLES:
                 seen.add(word)
-                if _KEBAB.match(word) and word.rsplit("-", 1)[1] in _ROLES and word not in _NOT_AGENTS:
+                if word not in _NOT_AGENTS and _next_word(words, i) not in _NOT_AGENT_KINDS:
                     found["agent_refs"].append(
                         Mention(word, _line_of(content, content.find(word), first_line))
                     )
-    _common(content, first_line, found)
     lowered = content.lower()
+    _scan_handoffs(content, lowered, first_line, seen, found)
+    _common(content, first_line, found)
     for at in _positions(lowered, "wait "):
         m = _WAIT_CONFIRM.match(lowered, at)
         if m and not _NEGATED.search(lowered[max(0, at - 40) : at]):
@@ -170,6 +188,36 @@ def _scan_prose(content: str, first_line: int, found: dict[str, list[Mention]]) 
         for m in _INLINE_CODE.finditer(content):
             line = _line_of(content, m.start(), first_line)
             found["scripts"].extend(Mention(s.group(1), line) for s in _SCRIPT.finditer(m.group(1)))
+
+
+def _next_word(words: list[str], i: int) -> str:
+    return words[i + 1].strip(_PUNCTUATION).lower() if i + 1 < len(words) else ""
+
+
+def _scan_handoffs(
+    content: str, lowered: str, first_line: int, seen: set[str], found: dict[str, list[Mention]]
+) -> None:
+    """Names after a handoff phrasing ("Coordinate with X on ...", "Partner with X"), whatever they end in."""
+    for phrase in _HANDOFFS:
+        for at in _positions(lowered, phrase):
+            after = content[at + len(phrase) : at + len(phrase) + 120].split()
+            if after and after[0].lower() in ("the", "a", "an", "our", "your"):
+                after = after[1:]
+            if not after:
+                continue
+            marked = after[0][:1] in "`*'\""
+            word = after[0].strip(_PUNCTUATION)
+            nxt = after[1].strip(_PUNCTUATION).lower() if len(after) > 1 else ""
+            ends = after[0][-1:] in ".,;:!?)"
+            if (
+                word not in seen
+                and _KEBAB.match(word)
+                and word not in _NOT_AGENTS
+                and nxt not in _NOT_AGENT_KINDS
+                and (marked or ends or nxt in _AFTER_NAME)
+            ):
+                seen.add(word)
+                found["agent_refs"].append(Mention(word, _line_of(content, at, first_line)))
 
 
 def _positions(text: str, needle: str) -> Iterator[int]:

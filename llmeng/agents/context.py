@@ -37,6 +37,13 @@ class LintContext:
     # Set by a caller that must not read past a folder (the MCP server's project root): a file that
     # resolves outside it gets a verdict without being read.
     confine_to: Path | None = None
+    # Filled in before the set checks: the folders that were validated (a file's scan root when it
+    # is in no Claude Code scope), and the files the per-file checks already found not loaded.
+    roots: tuple[Path, ...] = ()
+    not_loaded: frozenset[str] = frozenset()
+    # Names of skills, commands and plugins beside the agents: a body that names one is not handing
+    # work to a missing agent.
+    other_names: frozenset[str] = frozenset()
 
     @property
     def known_agents(self) -> frozenset[str]:
@@ -66,6 +73,29 @@ def build_context(
         mcp_prefixes=_mcp_prefixes(root, home, env, unique.values()),
         project_root=root,
     )
+
+
+def other_names(bases: Iterable[Path]) -> frozenset[str]:
+    """Skill, command and plugin names found under each of `bases` (a project's .claude, a plugin
+    root, a collection's root): `skills/<name>/SKILL.md`, `commands/**/<name>.md`, plugin manifests."""
+    names: set[str] = set()
+    for base in dict.fromkeys(bases):
+        skills = base / "skills"
+        if skills.is_dir():
+            names |= {p.parent.name for p in _bounded(skills.glob("*/SKILL.md"))}
+        commands = base / "commands"
+        if commands.is_dir():
+            names |= {p.stem for p in _bounded(commands.rglob("*.md"))}
+        manifest = _read_json(base / ".claude-plugin" / "plugin.json")
+        market = _read_json(base / ".claude-plugin" / "marketplace.json").get("plugins")
+        for entry in [manifest, *(market if isinstance(market, list) else [])]:
+            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+                names.add(entry["name"])
+    return frozenset(names)
+
+
+def _bounded(paths: Iterable[Path]) -> list[Path]:
+    return [p for _, p in zip(range(MAX_INSTALLED_FILES), paths)]
 
 
 def mcp_server_prefix(server: str, plugin: str | None = None) -> str:

@@ -8,6 +8,11 @@ _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
 # ftfy repairs the Windows-1252 and Latin-1 cases well but leaves Mac Roman alone (it misses `‚Üí` for
 # `→`, the defect in our own seed), so runs are first tried against each encoding directly.
 _LEGACY = ("mac_roman", "cp1252", "latin-1")
+# Every character that the 8-bit encodings ftfy knows (Latin-1, the sloppy Windows code pages 1250-1257,
+# ISO 8859-2, Mac Roman, cp437) decode their upper half to lies in these ranges, and a UTF-8 character
+# read with one of them becomes two or more such characters in a row. Text without such a run (plain
+# CJK, emoji, a lone arrow) cannot hold mojibake, and ftfy, which costs ~50 us a line, is not asked.
+_MOJIBAKE_RUN = re.compile("[\u0080-\u04ff\u2000-\u25ff\uf8ff\ufb01\ufb02]{2,}")
 
 
 def redecode(run: str) -> str | None:
@@ -24,12 +29,14 @@ def redecode(run: str) -> str | None:
 
 def find_mojibake(text: str) -> tuple[int, str] | None:
     """The first line with mojibake or U+FFFD, and a sample of it."""
+    if text.isascii() or ("\ufffd" not in text and _MOJIBAKE_RUN.search(text) is None):
+        return None
     for number, line in enumerate(text.split("\n"), start=1):
-        if line.isascii():
-            continue
-        if "\ufffd" in line or any(redecode(m.group(0)) for m in _NON_ASCII_RUN.finditer(line)):
+        if "\ufffd" in line:
             return number, line.strip()[:60]
-        if _ftfy_fix(line) != line:
+        if _MOJIBAKE_RUN.search(line) is None:
+            continue
+        if any(redecode(m.group(0)) for m in _NON_ASCII_RUN.finditer(line)) or _ftfy_fix(line) != line:
             return number, line.strip()[:60]
     return None
 

@@ -10,14 +10,14 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from llmeng.agents.context import LintContext, build_context
+from llmeng.agents.context import LintContext, build_context, other_names
 from llmeng.agents.docs import AgentDoc, expand_paths, find_plugin, load_doc
 from llmeng.agents.registry import FILE_CHECKS, SET_CHECKS
 from llmeng.agents.rules import FileCheck
 from llmeng.agents.rules.file import check_failed
 from llmeng.agents.spec import Spec, load_spec
 from llmeng.claude_paths import user_config_dir
-from llmeng.findings import Finding, Severity
+from llmeng.findings import Finding, Severity, Verdict, verdict_of
 
 # Below this many files a process pool costs more than it saves (measured: benchmarks/bench_validate.py).
 PARALLEL_MIN_FILES = 200
@@ -30,11 +30,14 @@ class FileResult:
     name: str | None
     scope: str
     findings: tuple[Finding, ...]
+    # From every finding, ignored rules included: ignoring a rule hides it, it does not change
+    # what Claude Code does with the file.
+    verdict: Verdict = Verdict.LOADED
 
     @property
     def loads(self) -> bool:
-        """False when Claude Code would not load (or could not use) this agent."""
-        return not any(f.severity == Severity.ERROR for f in self.findings)
+        """Whether Claude Code loads (lists) this agent; it may still refuse to start it."""
+        return self.verdict is not Verdict.NOT_LOADED
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,10 @@ class LintResult:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+    def verdicts(self) -> dict[Verdict, int]:
+        """How many files got each verdict, every verdict listed."""
+        return {v: sum(1 for f in self.files if f.verdict is v) for v in Verdict}
 
 
 def lint_paths(
@@ -74,10 +81,27 @@ def lint_paths(
     ctx = build_context(plugins, spec, env=env, cwd=cwd, home=home, user_dir=user_dir)
     ctx = replace(ctx, confine_to=confine_to)
     checked = _check_all(files, ctx, cwd=cwd, user_dir=user_dir, jobs=jobs)
-    ctx = replace(ctx, docs=tuple(doc for doc, _ in checked))
+    roots = tuple(Path(os.path.abspath(p)) for p in paths if p.is_dir())
     by_doc: dict[str, list[Finding]] = defaultdict(list)
     for doc, found in checked:
         by_doc[doc.display].extend(found)
+    ctx = replace(
+        ctx,
+        docs=tuple(doc for doc, _ in checked),
+        roots=roots,
+        other_names=other_names(
+            [
+                ctx.project_root / ".claude",
+                user_dir,
+                *(p.root for p in plugins),
+                *(r.parent for r in roots),
+                *roots,
+            ]
+        ),
+        not_loaded=frozenset(
+            d for d, found in by_doc.items() if verdict_of(f.effect for f in found) is Verdict.NOT_LOADED
+        ),
+    )
     for set_check in SET_CHECKS:
         try:
             found_in_set = list(set_check(ctx))
@@ -98,6 +122,7 @@ def lint_paths(
                     key=lambda f: (f.location.line, f.location.col, f.rule_id),
                 )
             ),
+            verdict=verdict_of(f.effect for f in by_doc[d.display]),
         )
         for d in ctx.docs
     )

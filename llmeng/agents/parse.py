@@ -3,7 +3,6 @@ strictly (as other tools do), then leniently (as Claude Code retries), keeping l
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,8 +15,12 @@ _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Expanded node count beyond which aliases are treated as a bomb rather than data.
 MAX_YAML_NODES = 20_000
 MAX_C_NESTING = 500
-_KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]+(.+?)[ \t]*$")
-_BLOCK_INDICATOR = re.compile(r"^[|>][-+0-9]*$")
+# Claude Code 2.1.330's retry, ported from its bundled code: a top-level `key: value` line (key of
+# letters, `_` and `-` only) whose value has one of the special characters or `: ` is double-quoted,
+# unless the value is already quoted at both ends or is a flow sequence that parses as one. JavaScript's
+# `.` stops at \r, so a CRLF line is never rewritten; after the rewrite, leading tabs become two spaces.
+_KEY_LINE = re.compile(r"([a-zA-Z_-]+):\s+(\S[^\n\r\u2028\u2029]*)\Z")
+_LEADING_TABS = re.compile(r"^\t+", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -94,26 +97,50 @@ def parse_agent(text: str, spec: Spec) -> ParsedAgent:
 def lenient_text(fm: str, spec: Spec) -> str:
     """The frontmatter as Claude Code rewrites it before its second parse attempt."""
     out = []
-    for line in fm.replace("\t", "  ").split("\n"):
+    for line in fm.split("\n"):
         m = _KEY_LINE.match(line)
-        if m:
-            value = m.group(2)
-            if (
-                value[0] not in "'\""
-                and not _BLOCK_INDICATOR.match(value)
-                and (": " in value or any(c in value for c in spec.lenient_quote_chars))
-            ):
-                line = f"{m.group(1)}: {json.dumps(value)}"
+        if m and _needs_quotes(m.group(2), spec):
+            value = m.group(2).replace("\\", "\\\\").replace('"', '\\"')
+            line = f'{m.group(1)}: "{value}"'
         out.append(line)
-    return "\n".join(out)
+    return _LEADING_TABS.sub(lambda t: "  " * len(t.group(0)), "\n".join(out))
+
+
+def _needs_quotes(value: str, spec: Spec) -> bool:
+    if (value.startswith('"') and value.endswith('"')) or (value.startswith("'") and value.endswith("'")):
+        return False
+    if value.startswith("[") and value.endswith("]") and _is_flow_sequence(value):
+        return False
+    return ": " in value or any(c in value for c in spec.lenient_quote_chars)
+
+
+def _is_flow_sequence(value: str) -> bool:
+    try:
+        return isinstance(yaml.load(value, Loader=_Loader), list)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return False
 
 
 def _load(fm: str, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlProblem | None]:
     # libyaml's C parser recurses per nesting level and overflows the C stack (the process dies) at
     # about 30,000 levels; the pure-Python loader turns deep nesting into a RecursionError instead.
     loader = _Loader if _nesting_hint(fm) < MAX_C_NESTING else yaml.SafeLoader
+    # One loader composes the node graph (for positions and the alias check) and then builds the data
+    # from it: parsing the text a second time cost as much again.
     try:
-        node = yaml.compose(fm, Loader=loader)
+        # The pure-Python loader checks the characters as it is made (`\x1f` is refused there).
+        reader = loader(fm)
+    except yaml.YAMLError as e:
+        return None, {}, YamlProblem(f"invalid YAML: {e}".splitlines()[0], fm_line, 1)
+    try:
+        return _read(reader, fm_line)
+    finally:
+        reader.dispose()
+
+
+def _read(reader: Any, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlProblem | None]:
+    try:
+        node = reader.get_single_node()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line, mark.column) if mark else (0, 0)
@@ -134,7 +161,7 @@ def _load(fm: str, fm_line: int) -> tuple[Any, dict[str, tuple[int, int]], YamlP
             ),
         )
     try:
-        data = yaml.load(fm, Loader=loader)
+        data = reader.construct_document(node)
     except (yaml.YAMLError, ValueError, RecursionError, TypeError) as e:
         return None, {}, YamlProblem(f"invalid YAML: {e}".splitlines()[0], fm_line, 1)
     except (KeyError, IndexError, AttributeError) as e:

@@ -75,7 +75,7 @@ def frontmatter_schema(spec: Spec) -> dict[str, Any]:
     }
     props["tools"] = dict(_TYPES["str_or_list"]) | {
         "description": "Comma/space separated or a list. Omit to inherit every tool; empty means no tools. "
-        "Known: " + ", ".join(sorted(spec.tools))
+        "Given to subagents: " + ", ".join(sorted(spec.tools))
     }
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",

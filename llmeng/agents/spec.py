@@ -30,12 +30,19 @@ class Spec:
     limits: dict[str, int]
     frontmatter_pattern: re.Pattern[str]
     lenient_quote_chars: str
-    tools: frozenset[str]
+    tools: frozenset[str]  # given to a subagent under this name
     tool_aliases: dict[str, str]
+    session_only_tools: frozenset[str]
+    main_thread_only_tools: frozenset[str]
     retired_tools: frozenset[str]
     hook_events: frozenset[str]
     hook_types: frozenset[str]
     builtin_agents: frozenset[str]
+
+    @property
+    def builtin_tools(self) -> frozenset[str]:
+        """Every current tool name, whether or not a subagent gets it."""
+        return self.tools | self.session_only_tools | self.main_thread_only_tools
 
     @property
     def model_id_pattern(self) -> re.Pattern[str]:
@@ -61,9 +68,11 @@ def spec_from_dict(raw: dict[str, Any]) -> Spec:
         limits=raw["limits"],
         frontmatter_pattern=re.compile(raw["frontmatter"]["pattern"]),
         lenient_quote_chars=raw["frontmatter"]["lenient_quote_chars"],
-        tools=frozenset(tools["known"]),
+        tools=frozenset(tools["offered"]),
         tool_aliases=dict(tools["aliases"]),
-        retired_tools=frozenset(tools["retired"]),
+        session_only_tools=frozenset(tools["session_only"]),
+        main_thread_only_tools=frozenset(tools["main_thread_only"]),
+        retired_tools=frozenset(tools["retired_binary"]) | frozenset(tools["retired"]),
         hook_events=frozenset(raw["hooks"]["events"]),
         hook_types=frozenset(raw["hooks"]["types"]),
         builtin_agents=frozenset(raw["agents"]["builtin"]),

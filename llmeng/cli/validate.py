@@ -58,8 +58,10 @@ def validate(
 ) -> int:
     """Check Claude Code agent definition files (*.md) against what Claude Code 2.1.330 accepts.
 
-    Each finding says whether Claude Code will not load the agent (error), loads it but drops or
-    ignores something (warning), or is advice (info). Folders are searched recursively. With no
+    Every file gets a verdict: not loaded, loaded but cannot be started (Claude Code lists the agent
+    but refuses to spawn it), or loaded. Each finding is an error (the agent will not work as
+    written), a warning (Claude Code drops or ignores something) or advice (info). Folders are
+    searched recursively. With no
     PATHS, .claude/agents/ and agents/ of the project root are checked: $CLAUDE_PROJECT_DIR when
     set, else the git root above the current folder, else the current folder.
 

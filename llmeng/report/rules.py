@@ -24,7 +24,8 @@ def render_page(rule: Rule) -> str:
         f"### {rule.id} {rule.name}",
         "",
         f"*Severity:* {rule.severity} · *Category:* {rule.category} · *Since:* {rule.since}"
-        + (" · *Autofix:* yes" if rule.fixable else ""),
+        + (" · *Autofix:* yes" if rule.fixable else "")
+        + (f" · *Claude Code:* {rule.effect}" if rule.effect else ""),
         "",
         rule.summary,
         "",

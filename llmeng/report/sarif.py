@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from llmeng import __version__
@@ -23,25 +23,38 @@ def render_sarif(
     version: str = __version__,
     information_uri: str | None = None,
     artifacts: Sequence[str] = (),
+    artifact_properties: Sequence[Mapping[str, Any]] = (),
+    run_properties: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A SARIF log with one run: the rules as the driver's reportingDescriptors, one result per finding."""
+    """A SARIF log with one run: the rules as the driver's reportingDescriptors, one result per finding.
+
+    `artifact_properties`, when given, holds one property bag per artifact (the linter's verdicts).
+    """
     rule_list = list(rules)
     index = {r.id: i for i, r in enumerate(rule_list)}
     driver: dict[str, Any] = {"name": tool, "version": version, "rules": [_descriptor(r) for r in rule_list]}
     if information_uri:
         driver["informationUri"] = information_uri
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {"driver": driver},
-                "columnKind": "unicodeCodePoints",
-                "artifacts": [{"location": {"uri": _uri(a)}} for a in artifacts],
-                "results": [_result(f, index) for f in findings],
-            }
-        ],
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "columnKind": "unicodeCodePoints",
+        "artifacts": [_artifact(a, p) for a, p in zip(artifacts, _padded(artifact_properties, artifacts))],
+        "results": [_result(f, index) for f in findings],
     }
+    if run_properties:
+        run["properties"] = _jsonable(dict(run_properties))
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _padded(properties: Sequence[Mapping[str, Any]], artifacts: Sequence[str]) -> list[Mapping[str, Any]]:
+    return [*properties, *([{}] * (len(artifacts) - len(properties)))]
+
+
+def _artifact(path: str, properties: Mapping[str, Any]) -> dict[str, Any]:
+    artifact: dict[str, Any] = {"location": {"uri": _uri(path)}}
+    if properties:
+        artifact["properties"] = _jsonable(dict(properties))
+    return artifact
 
 
 def dumps(log: dict[str, Any]) -> str:
@@ -81,6 +94,7 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
             "category": f.category,
             "fix": f.fix,
             "evidence": _jsonable(dict(f.evidence)),
+            **({"effect": str(f.effect)} if f.effect is not None else {}),
         },
     }
     if f.rule_id in index:

@@ -39,13 +39,14 @@ def test_quoting_keeps_the_value_claude_code_reads() -> None:
 
 
 def test_quoting_keeps_what_claude_code_reads_including_its_tab_rewrite() -> None:
-    # Claude Code's retry turns every tab into spaces, so the value it loads is 'a  b', and so is the fix's.
+    # Claude Code's retry turns only leading tabs into spaces, so the value it loads keeps its tab, and
+    # so does the fix's (tests/e2e/test_loader_facts_e2e.py).
     import yaml
 
     text = "---\nname: reviewer\ndescription: Use when: asked\nnote: 'a\tb'\n---\nBody.\n"
     result = fix_text(text, SPEC)
     assert result.applied == ("AG103",)
-    assert yaml.safe_load(result.text.split("---\n")[1])["note"] == "a  b"
+    assert yaml.safe_load(result.text.split("---\n")[1])["note"] == "a\tb"
 
 
 def test_allowed_tools_is_not_renamed_when_tools_exists() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from llmeng.findings import Verdict
+
 from .conftest import Sandbox, agent, pairs
 
 
@@ -253,7 +255,7 @@ def test_AG219_every_known_field_is_clean(sandbox: Sandbox) -> None:
 def test_AG220_allowed_tools_in_an_agent(sandbox: Sandbox) -> None:
     result = sandbox.lint(sandbox.write("reviewer.md", agent("allowed-tools: Read, Grep\n", tools=None)))
     assert pairs(result) == {(4, "AG220")}
-    assert not result.files[0].loads
+    assert result.files[0].verdict is Verdict.LOADED  # loaded, with every tool: the error is the grant
 
 
 def test_AG220_tools_is_clean(sandbox: Sandbox) -> None:

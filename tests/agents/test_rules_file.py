@@ -6,6 +6,7 @@ import os
 import socket
 
 from llmeng.agents.spec import load_spec
+from llmeng.findings import Severity, Verdict
 
 from .conftest import Sandbox, agent, pairs
 
@@ -16,8 +17,30 @@ def test_clean_fixture_has_no_findings(sandbox: Sandbox) -> None:
     assert sandbox.check_fixture("clean-reviewer.md") == set()
 
 
-def test_AG101_file_without_frontmatter_is_documentation(sandbox: Sandbox) -> None:
-    assert sandbox.check_fixture("AG101-no-frontmatter.md") == {(1, "AG101")}
+def test_AG101_file_without_frontmatter_is_not_loaded(sandbox: Sandbox) -> None:
+    result = sandbox.lint(sandbox.copy_fixture("AG101-no-frontmatter.md"))
+    assert pairs(result) == {(1, "AG101")}
+    assert result.findings[0].severity is Severity.ERROR
+    assert result.files[0].verdict is Verdict.NOT_LOADED
+
+
+def test_AG112_a_readme_without_frontmatter_is_advice_not_an_error(sandbox: Sandbox) -> None:
+    agents = sandbox.project()
+    for name in ("README.md", "sub/readme.md"):
+        sandbox.copy_fixture("AG112-README.md", f".claude/agents/{name}")
+    result = sandbox.lint(agents)
+    assert pairs(result) == {(1, "AG112")}
+    assert {f.severity for f in result.findings} == {Severity.INFO}
+    assert [f.verdict for f in result.files] == [Verdict.NOT_LOADED, Verdict.NOT_LOADED]
+
+
+def test_AG112_a_readme_with_frontmatter_is_an_agent(sandbox: Sandbox) -> None:
+    result = sandbox.lint(sandbox.write("README.md", agent(name="readme")))
+    assert pairs(result) == {(2, "AG205")} and result.files[0].verdict is Verdict.LOADED
+
+
+def test_AG112_only_readme_is_exempt(sandbox: Sandbox) -> None:
+    assert sandbox.check("# Notes\n", "NOTES.md") == {(1, "AG101")}
 
 
 def test_AG101_dashes_later_in_the_file_are_not_frontmatter(sandbox: Sandbox) -> None:
@@ -29,6 +52,8 @@ def test_AG101_also_reported_for_plugin_agent(sandbox: Sandbox) -> None:
     result = sandbox.lint(sandbox.write("plugins/myplug/agents/notes.md", "# Notes\n"))
     assert pairs(result) == {(1, "AG101")}
     assert "plugin agent" in result.findings[0].message
+    assert result.findings[0].severity is Severity.WARNING
+    assert result.files[0].verdict is Verdict.LOADED
     assert plugin.name == "myplug"
 
 

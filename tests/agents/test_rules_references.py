@@ -2,17 +2,58 @@
 
 from __future__ import annotations
 
+import pytest
+
+from llmeng.agents.lint import LintResult
+from llmeng.findings import Verdict
+
 from .conftest import Sandbox, agent, pairs
+
+
+def _severities(result: LintResult) -> dict[str, tuple[str, Verdict]]:
+    """display -> (severity of its AG401, its verdict)."""
+    return {
+        f.display: (str(x.severity), f.verdict)
+        for f in result.files
+        for x in f.findings
+        if x.rule_id == "AG401"
+    }
 
 
 def test_AG401_same_name_twice_in_one_folder(sandbox: Sandbox) -> None:
     sandbox.write("team/reviewer.md", agent())
     sandbox.write("team/reviewer-copy.md", agent())
     result = sandbox.lint("team")
-    # Files are read in sorted order: `reviewer-copy.md` comes first and keeps the name.
-    assert pairs(result, "team/reviewer-copy.md") == {(2, "AG205")}
+    # Claude Code sorts the paths as strings ("-" before "."): `reviewer.md` comes last and is kept.
+    assert pairs(result, "team/reviewer-copy.md") == {(2, "AG205"), (2, "AG401")}
     assert pairs(result, "team/reviewer.md") == {(2, "AG401")}
-    assert "team/reviewer-copy.md" in result.findings[-1].message
+    assert _severities(result) == {
+        "team/reviewer-copy.md": ("error", Verdict.NOT_LOADED),
+        "team/reviewer.md": ("warning", Verdict.LOADED),
+    }
+
+
+def test_AG401_same_name_in_sibling_subfolders_the_later_path_wins(sandbox: Sandbox) -> None:
+    agents = sandbox.project()
+    sandbox.write(".claude/agents/a/reviewer.md", agent())
+    sandbox.write(".claude/agents/b/reviewer.md", agent())
+    result = sandbox.lint(agents)
+    assert _severities(result) == {
+        ".claude/agents/a/reviewer.md": ("error", Verdict.NOT_LOADED),
+        ".claude/agents/b/reviewer.md": ("warning", Verdict.LOADED),
+    }
+    dropped, kept = (next(x for x in f.findings if x.rule_id == "AG401") for f in result.files)
+    assert "also defined in .claude/agents/b/reviewer.md, which Claude Code keeps" in dropped.message
+    assert "Claude Code keeps this copy" in kept.message and ".claude/agents/a/reviewer.md" in kept.message
+
+
+def test_AG401_a_validated_folder_is_one_scan_root_for_loose_files(sandbox: Sandbox) -> None:
+    sandbox.write("agents/review/reviewer.md", agent())
+    sandbox.write("agents/legacy/reviewer.md", agent())
+    assert set(_severities(sandbox.lint("agents"))) == {
+        "agents/review/reviewer.md",
+        "agents/legacy/reviewer.md",
+    }
 
 
 def test_AG401_same_name_in_nested_project_folders(sandbox: Sandbox) -> None:
@@ -20,8 +61,26 @@ def test_AG401_same_name_in_nested_project_folders(sandbox: Sandbox) -> None:
     sandbox.write(".claude/agents/reviewer.md", agent())
     sandbox.write(".claude/agents/sub/reviewer.md", agent())
     result = sandbox.lint(".claude/agents")
-    assert pairs(result, ".claude/agents/sub/reviewer.md") == {(2, "AG401")}
-    assert pairs(result, ".claude/agents/reviewer.md") == set()
+    assert _severities(result) == {
+        ".claude/agents/reviewer.md": ("error", Verdict.NOT_LOADED),
+        ".claude/agents/sub/reviewer.md": ("warning", Verdict.LOADED),
+    }
+
+
+def test_AG401_a_copy_that_does_not_load_anyway_does_not_compete(sandbox: Sandbox) -> None:
+    sandbox.project()
+    sandbox.write(".claude/agents/a/reviewer.md", agent())
+    sandbox.write(".claude/agents/b/reviewer.md", agent("hooks: []\n"))
+    result = sandbox.lint(".claude/agents")
+    assert _severities(result) == {}
+    assert [f.verdict for f in result.files] == [Verdict.LOADED, Verdict.NOT_LOADED]
+
+
+def test_AG401_plugin_subfolders_are_namespaces_and_do_not_collide(sandbox: Sandbox) -> None:
+    sandbox.plugin("one")
+    sandbox.write("plugins/one/agents/a/reviewer.md", agent())
+    sandbox.write("plugins/one/agents/b/reviewer.md", agent())
+    assert _severities(sandbox.lint("plugins")) == {}
 
 
 def test_AG401_unique_names_and_separate_plugins_are_clean(sandbox: Sandbox) -> None:
@@ -168,3 +227,50 @@ def test_AG406_distinct_name_is_clean(sandbox: Sandbox) -> None:
     sandbox.project()
     path = sandbox.write(".claude/agents/repo-explorer.md", agent(name="repo-explorer"))
     assert pairs(sandbox.lint(path)) == set()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Coordinate with schema-guru on migrations.",
+        "Partner with react-pro for the UI.",
+        "Partner with `api-wizard`.",
+        "Hand off to the release-captain agent when done.",
+        "Escalate to infra-oncall, then stop.",
+        "Collaborate with **perf-hawk** when latency matters.",
+    ],
+)
+def test_AG403_handoff_phrasings_name_agents_whatever_their_last_word(
+    sandbox: Sandbox, sentence: str
+) -> None:
+    result = sandbox.lint(sandbox.write("reviewer.md", agent(body=f"You review diffs.\n{sentence}\n")))
+    assert pairs(result) == {(7, "AG403")}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Coordinate with cross-functional teams on releases.",
+        "Partner with long-running jobs carefully.",
+        "Hand off to the security-reviewer skill for audits.",
+        "Use the code-reviewer plugin before merging.",
+    ],
+)
+def test_AG403_handoff_phrasings_without_an_agent_are_clean(sandbox: Sandbox, sentence: str) -> None:
+    assert sandbox.check(agent(body=f"You review diffs.\n{sentence}\n")) == set()
+
+
+def test_AG403_names_of_skills_commands_and_plugins_beside_the_agents_are_not_missing_agents(
+    sandbox: Sandbox,
+) -> None:
+    sandbox.write("collection/skills/test-engineer/SKILL.md", "---\nname: test-engineer\n---\n")
+    sandbox.write("collection/commands/release-manager.md", "Cut a release.\n")
+    sandbox.write_json("collection/.claude-plugin/marketplace.json", {"plugins": [{"name": "docs-writer"}]})
+    body = "Ask test-engineer for tests, release-manager for releases and docs-writer for docs.\n"
+    sandbox.write("collection/agents/reviewer.md", agent(body=body))
+    assert pairs(sandbox.lint("collection/agents")) == set()
+
+
+def test_AG403_skills_the_agent_preloads_are_not_missing_agents(sandbox: Sandbox) -> None:
+    text = agent("skills: pdf-designer, chart-designer\n", body="Use pdf-designer, then chart-designer.\n")
+    assert sandbox.check(text) == set()

@@ -19,10 +19,14 @@ def _result(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_each_format_renders_the_same_result(tmp_path: Path) -> None:
     result = _result(tmp_path)
-    assert "broken.md  (Claude Code will not load this agent)" in agents.render(result, "text")
-    assert json.loads(agents.render(result, "json"))["summary"]["errors"] == 1
+    assert "broken.md: not loaded\n" in agents.render(result, "text")
+    data = json.loads(agents.render(result, "json"))
+    assert data["summary"]["errors"] == 1 and data["files"][0]["verdict"] == "not loaded"
     sarif = json.loads(agents.render(result, "sarif"))
-    assert sarif["runs"][0]["artifacts"] == [{"location": {"uri": "broken.md"}}]
+    assert sarif["runs"][0]["artifacts"] == [
+        {"location": {"uri": "broken.md"}, "properties": {"verdict": "not loaded"}}
+    ]
+    assert sarif["runs"][0]["results"][0]["properties"]["effect"] == "not loaded"
 
 
 def test_linter_and_audit_sarif_come_out_of_one_writer(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from llmeng.agents.context import LintContext
 from llmeng.agents.docs import AgentDoc
-from llmeng.findings import Confidence, Finding, Location
+from llmeng.findings import Confidence, Finding, Location, Severity, Verdict
 from llmeng.rules import Rule, finding
 
 FileCheck = Callable[[AgentDoc, LintContext], Iterable[Finding]]
@@ -29,12 +29,21 @@ def doc_finding(
     fix: str | None = None,
     confidence: Confidence = Confidence.HIGH,
     evidence: Mapping[str, Any] | None = None,
+    effect: Verdict | None = None,
+    severity: Severity | None = None,
 ) -> Finding:
     """A finding of `rule` in `doc`, anchored at `line`, or at `key` in the frontmatter."""
     if line is None:
         line, col = _key_position(doc, key)
     return finding(
-        rule, Location(doc.display, line, col), message, evidence=evidence, fix=fix, confidence=confidence
+        rule,
+        Location(doc.display, line, col),
+        message,
+        evidence=evidence,
+        fix=fix,
+        confidence=confidence,
+        effect=effect,
+        severity=severity,
     )
 
 

@@ -8,7 +8,7 @@ from llmeng.agents.context import LintContext
 from llmeng.agents.docs import AgentDoc
 from llmeng.agents.encoding import find_mojibake
 from llmeng.agents.rules import SRC_REF, doc_finding
-from llmeng.findings import Finding, Severity
+from llmeng.findings import Finding, Severity, Verdict
 from llmeng.rules import Rule
 
 CAT = "file"
@@ -16,11 +16,14 @@ CAT = "file"
 NO_FRONTMATTER = Rule(
     id="AG101",
     name="no-frontmatter",
-    severity=Severity.WARNING,
+    severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The file has no YAML frontmatter, so Claude Code loads no agent from it.",
-    why="Claude Code treats a markdown file without a `---` frontmatter block in an agents folder as a "
-    "co-located document and skips it silently. If this file was meant to be an agent, it is invisible.",
+    why="Claude Code reads every `*.md` in an agents folder as an agent; a file without a `---` "
+    "frontmatter block has no name, so it is skipped without a word, even in the debug log. If this "
+    "file was meant to be an agent, it is invisible. (In a plugin's `agents/` it loads, named after "
+    "the file and with no description: a warning there.) A README.md is AG112.",
     bad="# My agent\nYou review code.",
     good="---\nname: reviewer\ndescription: Reviews diffs.\n---\nYou review code.",
     fix="Start the file with a `---` block holding at least `name` and `description`, or move the document "
@@ -31,6 +34,7 @@ YAML_INVALID = Rule(
     id="AG102",
     name="yaml-invalid",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The frontmatter is not YAML, even after Claude Code's lenient retry: the agent does not load.",
     why="When both the strict parse and the retry with quoted values fail, Claude Code sees an empty "
@@ -58,6 +62,7 @@ NOT_MAPPING = Rule(
     id="AG104",
     name="frontmatter-not-mapping",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The frontmatter is YAML but not a mapping of keys to values: the agent does not load.",
     why="Claude Code reads `name` and `description` from a mapping; a list or a bare string has neither.",
@@ -70,6 +75,7 @@ TOO_LARGE = Rule(
     id="AG105",
     name="file-too-large",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The file is over 1 MiB; Claude Code does not load it.",
     why="Claude Code skips agent files above its 1 MiB limit. Nothing in the session says so.",
@@ -85,8 +91,9 @@ BOM = Rule(
     category=CAT,
     fixable=True,
     summary="The file starts with a UTF-8 byte-order mark.",
-    why="Claude Code matches the frontmatter with a pattern anchored at the very first character; a "
-    "byte-order mark stands before the `---`, so the frontmatter may not be recognised.",
+    why="Claude Code 2.1.330 strips the mark before it reads the frontmatter, but many other tools "
+    "(YAML front-matter parsers, `head`-based scripts, older Claude Code builds) see a first line that "
+    "is not `---` and find no frontmatter.",
     bad="\\ufeff---\nname: x\n---\n",
     good="---\nname: x\n---\n",
     fix="Save the file as UTF-8 without BOM; `llmeng validate --fix` removes it.",
@@ -124,6 +131,7 @@ INVALID_UTF8 = Rule(
     id="AG109",
     name="invalid-utf8",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The file is not valid UTF-8.",
     why="Claude Code reads agent files as UTF-8; invalid bytes become replacement characters or binary "
@@ -146,6 +154,21 @@ CLOSED_MID_LINE = Rule(
     fix="Remove `---` from frontmatter values (use a dash or a comma).",
     sources=(SRC_REF + " §1.3",),
 )
+README_IN_AGENTS = Rule(
+    id="AG112",
+    name="readme-in-agents-folder",
+    severity=Severity.INFO,
+    effect=Verdict.NOT_LOADED,
+    category=CAT,
+    summary="A README.md without frontmatter in an agents folder: Claude Code skips it, as a README should be.",
+    why="Claude Code treats a README like any other markdown file without frontmatter and drops it "
+    "silently. That is the usual way to document an agents folder, so llmeng says so once, as advice, "
+    "instead of calling it a broken agent (AG101).",
+    bad="(.claude/agents/README.md)\n# Our agents\nWhat each agent is for.",
+    good="(docs/agents.md)\n# Our agents\nWhat each agent is for.",
+    fix="Nothing to do if the file is documentation; give it frontmatter if it was meant to be an agent.",
+    sources=(SRC_REF + " §1.7", "tests/e2e/test_loader_facts_e2e.py"),
+)
 EMPTY_BODY = Rule(
     id="AG111",
     name="empty-body",
@@ -163,6 +186,7 @@ UNREADABLE = Rule(
     id="AG113",
     name="unreadable-file",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The file could not be read.",
     why="A file the linter cannot read is a file Claude Code cannot read either.",
@@ -206,27 +230,46 @@ def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
     if p is None:
         return
     if not p.has_frontmatter:
-        msg = (
-            "no frontmatter: Claude Code treats this file as documentation"
-            if doc.plugin is None
-            else "no frontmatter: Claude Code loads it as a plugin agent named after the file, with no description"
-        )
-        yield doc_finding(NO_FRONTMATTER, doc, msg, line=1)
+        if doc.plugin is not None:
+            yield doc_finding(
+                NO_FRONTMATTER,
+                doc,
+                "no frontmatter: Claude Code loads it as a plugin agent named after the file, with no description",
+                line=1,
+                severity=Severity.WARNING,
+                effect=Verdict.LOADED,
+            )
+        elif doc.path.stem.lower() == "readme":
+            yield doc_finding(
+                README_IN_AGENTS,
+                doc,
+                "a README without frontmatter: Claude Code skips it as documentation",
+                line=1,
+            )
+        else:
+            yield doc_finding(
+                NO_FRONTMATTER,
+                doc,
+                "no frontmatter: Claude Code skips this file silently; it is no agent",
+                line=1,
+            )
     elif p.not_mapping:
         yield doc_finding(
             NOT_MAPPING,
             doc,
-            "the frontmatter is not a mapping: Claude Code will not load this agent",
+            f"the frontmatter is not a mapping: {_unparsed_outcome(doc)}",
             line=p.fm_line,
+            effect=_unparsed_effect(doc),
         )
     elif p.strict_error is not None and not p.lenient_ok:
         e = p.strict_error
         yield doc_finding(
             YAML_INVALID,
             doc,
-            f"invalid YAML ({e.message}): Claude Code will not load this agent",
+            f"invalid YAML ({e.message}): {_unparsed_outcome(doc)}",
             line=e.line,
             col=e.col,
+            effect=_unparsed_effect(doc),
         )
     elif p.strict_error is not None:
         e = p.strict_error
@@ -245,6 +288,17 @@ def frontmatter_present(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
             "the frontmatter ends at a `---` in the middle of a line",
             line=p.fm_line + p.frontmatter_text.count("\n"),
         )
+
+
+def _unparsed_outcome(doc: AgentDoc) -> str:
+    if doc.plugin is None:
+        return "Claude Code will not load this agent"
+    return "Claude Code loads this plugin agent named after its file, with every other field dropped"
+
+
+def _unparsed_effect(doc: AgentDoc) -> Verdict | None:
+    """A plugin agent whose frontmatter Claude Code cannot read still loads, named after its file."""
+    return Verdict.LOADED if doc.plugin is not None else None
 
 
 def encoding(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
@@ -274,6 +328,7 @@ FILE_CHECKS = (
     (TOO_LARGE, read_problem),
     (INVALID_UTF8, read_problem),
     (NO_FRONTMATTER, frontmatter_present),
+    (README_IN_AGENTS, frontmatter_present),
     (YAML_INVALID, frontmatter_present),
     (YAML_STRICT_ONLY, frontmatter_present),
     (NOT_MAPPING, frontmatter_present),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from llmeng.agents.context import LintContext
 from llmeng.agents.docs import SCOPE_PLUGIN, SCOPE_PROJECT, SCOPE_USER, AgentDoc
 from llmeng.agents.rules import SRC_REF, doc_finding
 from llmeng.agents.rules.tools import split_tools
-from llmeng.findings import Confidence, Finding, Severity
+from llmeng.findings import Confidence, Finding, Severity, Verdict
 from llmeng.rules import Rule
 
 CAT = "references"
@@ -25,14 +25,17 @@ DUPLICATE_NAME = Rule(
     id="AG401",
     name="duplicate-name",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
-    summary="Two files in one scope define the same agent name: Claude Code keeps only one of them.",
-    why="Which copy wins depends on the order the filesystem lists files in, so "
-    "the other agent silently disappears.",
-    bad="(a.md and b.md both with `name: reviewer`)",
-    good="(names unique within the scope)",
-    fix="Rename one of the agents.",
-    sources=SOURCES,
+    summary="Two files in one agents folder (subfolders included) define the same agent name: Claude Code "
+    "keeps one and does not load the other.",
+    why="Claude Code reads an agents folder recursively, sorts the paths and lets the last file of a name "
+    "win, so `b/reviewer.md` silently replaces `a/reviewer.md`; only its debug log says so. The finding is "
+    "an error on each copy that is dropped and a warning on the copy that is kept.",
+    bad="(a/reviewer.md and b/reviewer.md both with `name: reviewer`)",
+    good="(names unique within the folder and its subfolders)",
+    fix="Rename one of the agents, or delete the copy you do not use.",
+    sources=(*SOURCES, "tests/e2e/test_loader_facts_e2e.py (the active copy, from the debug log)"),
 )
 SHADOWED = Rule(
     id="AG402",
@@ -100,23 +103,58 @@ SHADOWS_BUILTIN = Rule(
 )
 
 
-def _scope_of(doc: AgentDoc) -> tuple[str, str]:
-    """What a name must be unique within: a plugin, a scope, or (for loose sources) one folder."""
+def scan_base(doc: AgentDoc, roots: Sequence[Path]) -> tuple[Path, tuple[str, ...]]:
+    """The folder Claude Code scans for this file, and the namespace a name is unique within there.
+
+    A `.claude/agents` folder (project), the user's agents folder, a plugin's `agents/` (where each
+    subfolder is a namespace of its own), or else the validated folder the file was found in.
+    """
+    located = Path(os.path.abspath(doc.path))
     if doc.plugin is not None:
-        return doc.scope, doc.plugin.name
-    return doc.scope, str(doc.path.parent) if doc.scope not in (SCOPE_PROJECT, SCOPE_USER) else ""
+        base = doc.plugin.root / "agents"
+        parts = located.relative_to(base).parts[:-1] if located.is_relative_to(base) else ()
+        return base, parts
+    parts = located.parts
+    for i in range(len(parts) - 1):
+        if parts[i] == ".claude" and parts[i + 1] == "agents":
+            return Path(*parts[: i + 2]), ()
+    inside = [r for r in roots if located.is_relative_to(r)]
+    return (max(inside, key=lambda r: len(r.parts)) if inside else located.parent), ()
 
 
 def duplicates(ctx: LintContext) -> Iterator[Finding]:
-    by_name: dict[tuple[str, str, str], list[AgentDoc]] = defaultdict(list)
+    groups: dict[tuple[Path, tuple[str, ...], str], list[tuple[str, AgentDoc]]] = defaultdict(list)
     for doc in ctx.docs:
-        if doc.name and doc.data is not None:
-            by_name[(*_scope_of(doc), doc.name)].append(doc)
-    for (_, _, name), docs in by_name.items():
-        for doc in docs[1:]:
+        if doc.name and doc.data is not None and doc.display not in ctx.not_loaded:
+            base, namespace = scan_base(doc, ctx.roots)
+            order = Path(os.path.abspath(doc.path)).relative_to(base).as_posix()
+            groups[(base, namespace, doc.name)].append((order, doc))
+    for (_, _, name), found in groups.items():
+        if len(found) < 2:
+            continue
+        # Claude Code sorts the paths of a folder as strings and the last file of a name wins.
+        ordered = [doc for _, doc in sorted(found, key=lambda pair: pair[0])]
+        kept, dropped = ordered[-1], ordered[:-1]
+        for doc in dropped:
             yield doc_finding(
-                DUPLICATE_NAME, doc, f"agent name {name!r} is also defined in {docs[0].display}", key="name"
+                DUPLICATE_NAME,
+                doc,
+                f"agent name {name!r} is also defined in {kept.display}, which Claude Code keeps: "
+                "this copy is not loaded",
+                key="name",
+                evidence={"kept": kept.display},
             )
+        others = ", ".join(d.display for d in dropped)
+        yield doc_finding(
+            DUPLICATE_NAME,
+            kept,
+            f"agent name {name!r} is also defined in {others}; Claude Code keeps this copy "
+            "(the last path in sort order) and drops the other",
+            key="name",
+            severity=Severity.WARNING,
+            effect=Verdict.LOADED,
+            evidence={"kept": kept.display},
+        )
 
 
 _PRECEDENCE = {SCOPE_PROJECT: 3, SCOPE_USER: 2, SCOPE_PLUGIN: 1}
@@ -151,12 +189,12 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def references(ctx: LintContext) -> Iterator[Finding]:
-    known = ctx.known_agents
+    known = ctx.known_agents | ctx.other_names
     for doc in ctx.docs:
         if doc.data is None:
             continue
         own = doc.name
-        seen: set[str] = set()
+        seen: set[str] = set(_skills_of(doc))
         for entry in split_tools(doc.data.get("tools")) or []:
             if entry.base in ("Agent", "Task") and "(" in entry.raw and entry.balanced:
                 for name in entry.raw[entry.raw.index("(") + 1 : -1].replace(",", " ").split():
@@ -180,6 +218,12 @@ def references(ctx: LintContext) -> Iterator[Finding]:
                     line=m.line,
                     confidence=Confidence.MEDIUM,
                 )
+
+
+def _skills_of(doc: AgentDoc) -> list[str]:
+    skills = (doc.data or {}).get("skills")
+    items = [skills] if isinstance(skills, str) else skills if isinstance(skills, list) else []
+    return [s.strip() for item in items if isinstance(item, str) for s in item.split(",")]
 
 
 def scripts(ctx: LintContext) -> Iterator[Finding]:

@@ -12,7 +12,8 @@ from typing import Any
 from llmeng.agents.context import LintContext, mcp_server_prefix
 from llmeng.agents.docs import AgentDoc
 from llmeng.agents.rules import SRC_REF, doc_finding
-from llmeng.findings import Confidence, Finding, Severity
+from llmeng.agents.spec import Spec
+from llmeng.findings import Confidence, Finding, Severity, Verdict
 from llmeng.rules import Rule
 
 CAT = "tools"
@@ -23,11 +24,12 @@ FM = "---\nname: reviewer\ndescription: Reviews diffs.\n{}---\nYou review diffs.
 TOOLS_EMPTY = Rule(
     id="AG301",
     name="tools-empty",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     category=CAT,
-    summary="`tools` is present but empty: the agent gets no tools at all.",
+    summary="`tools` is present but empty: the agent starts with no tools at all.",
     why='An empty `tools:` (null, "" or []) gives the subagent zero tools, although Claude Code\'s agent list '
-    'says "All tools". Omitting the key is what inherits every tool.',
+    'says "All tools"; Claude Code 2.1.330 still starts it, so it can only answer from its prompt. '
+    "Omitting the key is what inherits every tool.",
     bad=FM.format("tools:\n"),
     good=FM.format("tools: Read, Grep, Glob\n"),
     fix="List the tools the agent needs, or remove the key to inherit all.",
@@ -52,8 +54,8 @@ RETIRED_TOOL = Rule(
     severity=Severity.WARNING,
     category=CAT,
     summary="A tool name Claude Code no longer offers; it is dropped.",
-    why="`LS`, `MultiEdit` and `NotebookRead` appear in many older agents; current Claude Code grants nothing "
-    "for them.",
+    why="`LS`, `MultiEdit`, `NotebookRead`, `BashOutput` and `TaskOutput` appear in many older agents; "
+    "Claude Code 2.1.330 grants nothing for them and no longer maps them to a newer tool.",
     bad=FM.format("tools: Read, LS\n"),
     good=FM.format("tools: Read, Glob\n"),
     fix="Replace it with the current tool (LS → Glob or Bash, MultiEdit → Edit, NotebookRead → Read).",
@@ -63,6 +65,7 @@ NO_USABLE_TOOLS = Rule(
     id="AG304",
     name="no-usable-tools",
     severity=Severity.ERROR,
+    effect=Verdict.CANNOT_START,
     category=CAT,
     summary="Every name in `tools` is unknown: the agent can never start.",
     why='Claude Code lists the agent, but spawning it fails with "would be spawned with zero tools".',
@@ -104,13 +107,27 @@ LEGACY_ALIAS = Rule(
     severity=Severity.INFO,
     category=CAT,
     summary="A legacy tool name that Claude Code maps to a newer one.",
-    why="`Task` is now `Agent`, `BashOutput` is `TaskOutput` and `KillShell` is `TaskStop`; the old names work "
-    "today, but readers and other tools know the new ones.",
+    why="Claude Code 2.1.330 rewrites `Task` to `Agent`, `KillShell` and `KillBash` to `TaskStop` and "
+    "`ListPeers` to `ListAgents`; the old names work today, but readers and other tools know the new ones.",
     bad=FM.format("tools: Read, Task\n"),
     good=FM.format("tools: Read, Agent\n"),
     fix="Write the current name.",
     fixable=False,
     sources=SOURCES,
+)
+SESSION_ONLY_TOOL = Rule(
+    id="AG309",
+    name="session-only-tool",
+    severity=Severity.INFO,
+    category=CAT,
+    summary="A built-in tool that a subagent gets only in some sessions; in a default session it is dropped.",
+    why="Claude Code 2.1.330 offers tools such as `TodoWrite`, `AskUserQuestion` or `TaskCreate` only with "
+    "some features, platforms or sign-ins; a subagent spawned from `claude -p` gets none of them. An agent "
+    "that relies on one works in one session and not in another, and one with nothing else cannot start.",
+    bad=FM.format("tools: Read, TodoWrite\n"),
+    good=FM.format("tools: Read\n"),
+    fix="Keep the agent working without it, or accept that it is dropped where the session lacks it.",
+    sources=(*SOURCES, "tests/e2e/test_loader_facts_e2e.py (one spawn per tool name)"),
 )
 INHERITS_ALL = Rule(
     id="AG308",
@@ -202,7 +219,9 @@ def tools_checks(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
         if "allowed-tools" not in data:
             yield doc_finding(INHERITS_ALL, doc, "no `tools`: the agent inherits every tool", key="name")
     elif data["tools"] in (None, "", []) or (isinstance(data["tools"], str) and not data["tools"].strip()):
-        yield doc_finding(TOOLS_EMPTY, doc, "`tools` is empty: the agent gets no tools at all", key="tools")
+        yield doc_finding(
+            TOOLS_EMPTY, doc, "`tools` is empty: the agent starts with no tools at all", key="tools"
+        )
     else:
         yield from _entries(doc, ctx, "tools", require_usable=True)
     if data.get("disallowedTools") not in (None, "", []):
@@ -234,32 +253,10 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
                     key=key,
                     evidence={"configured": sorted(ctx.mcp_prefixes)},
                 )
-        elif e.base in spec.tool_aliases:
-            usable += 1
-            yield doc_finding(
-                LEGACY_ALIAS,
-                doc,
-                f"`{e.base}` is a legacy name of `{spec.tool_aliases[e.base]}`",
-                key=key,
-                fix=f"Write `{spec.tool_aliases[e.base]}`.",
-            )
-        elif e.base in spec.retired_tools:
-            yield doc_finding(
-                RETIRED_TOOL,
-                doc,
-                f"`{e.base}` is no longer offered by Claude Code {spec.claude_code_version}; it is dropped",
-                key=key,
-            )
         else:
-            close = difflib.get_close_matches(e.base, sorted(spec.tools), n=1, cutoff=0.7)
-            hint = f" (did you mean `{close[0]}`?)" if close else ""
-            yield doc_finding(
-                UNKNOWN_TOOL,
-                doc,
-                f"unknown tool `{e.base}`{hint} in `{key}` (spec of {spec.as_of}); Claude Code drops it",
-                key=key,
-                fix=f"Write `{close[0]}`." if close else UNKNOWN_TOOL.fix,
-            )
+            finding = _named_tool(doc, key, e.base, spec)
+            usable += finding.rule_id == LEGACY_ALIAS.id
+            yield finding
     if require_usable and entries and usable == 0:
         yield doc_finding(
             NO_USABLE_TOOLS,
@@ -267,6 +264,45 @@ def _entries(doc: AgentDoc, ctx: LintContext, key: str, *, require_usable: bool)
             "no entry in `tools` is a tool Claude Code offers: the agent can never start",
             key=key,
         )
+
+
+def _named_tool(doc: AgentDoc, key: str, name: str, spec: Spec) -> Finding:
+    """The finding for a tool name that is not given to a subagent as it is written."""
+    version = f"Claude Code {spec.claude_code_version}"
+    target = spec.tool_aliases.get(name)
+    if target in spec.tools:
+        return doc_finding(
+            LEGACY_ALIAS, doc, f"`{name}` is a legacy name of `{target}`", key=key, fix=f"Write `{target}`."
+        )
+    if target is not None or name in spec.session_only_tools:
+        what = f"`{name}` (a legacy name of `{target}`)" if target else f"`{name}`"
+        return doc_finding(
+            SESSION_ONLY_TOOL,
+            doc,
+            f"{what} exists in {version} only in some sessions; a subagent of a default session "
+            "(e.g. `claude -p`) does not get it",
+            key=key,
+        )
+    if name in spec.main_thread_only_tools:
+        return doc_finding(
+            UNKNOWN_TOOL,
+            doc,
+            f"`{name}` is a main-thread tool: {version} never gives it to a subagent",
+            key=key,
+        )
+    if name in spec.retired_tools:
+        return doc_finding(
+            RETIRED_TOOL, doc, f"`{name}` is no longer offered by {version}; it is dropped", key=key
+        )
+    close = difflib.get_close_matches(name, sorted(spec.builtin_tools), n=1, cutoff=0.7)
+    hint = f" (did you mean `{close[0]}`?)" if close else ""
+    return doc_finding(
+        UNKNOWN_TOOL,
+        doc,
+        f"unknown tool `{name}`{hint} in `{key}` (spec of {spec.as_of}); Claude Code drops it",
+        key=key,
+        fix=f"Write `{close[0]}`." if close else UNKNOWN_TOOL.fix,
+    )
 
 
 def _own_servers(doc: AgentDoc) -> frozenset[str]:
@@ -338,7 +374,7 @@ def body_tools(doc: AgentDoc, ctx: LintContext) -> Iterator[Finding]:
             )
     for m in doc.facts.tool_uses:
         tool = ctx.spec.tool_aliases.get(m.text, m.text)
-        if tool in ctx.spec.tools and tool not in reported and not _usable(tool, allowed, denied):
+        if tool in ctx.spec.builtin_tools and tool not in reported and not _usable(tool, allowed, denied):
             reported.add(tool)
             yield doc_finding(
                 TOOL_NOT_GRANTED,
@@ -367,6 +403,7 @@ FILE_CHECKS = (
     (TOOL_SYNTAX, tools_checks),
     (UNKNOWN_MCP_SERVER, tools_checks),
     (LEGACY_ALIAS, tools_checks),
+    (SESSION_ONLY_TOOL, tools_checks),
     (INHERITS_ALL, tools_checks),
     (TOOL_NOT_GRANTED, body_tools),
 )

@@ -9,7 +9,7 @@ from llmeng.agents.context import LintContext
 from llmeng.agents.docs import AgentDoc
 from llmeng.agents.rules import doc_finding
 from llmeng.agents.rules.fields import CAT, FM, SOURCES, spec_values
-from llmeng.findings import Finding, Severity
+from llmeng.findings import Finding, Severity, Verdict
 from llmeng.rules import Rule
 
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -18,6 +18,7 @@ MISSING_NAME = Rule(
     id="AG201",
     name="missing-name",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The frontmatter has no `name`: Claude Code skips the agent.",
     why="Claude Code identifies project and user agents by their frontmatter `name` (never the file name) and "
@@ -31,6 +32,7 @@ NAME_NOT_STRING = Rule(
     id="AG202",
     name="name-not-string",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="`name` is not a string: Claude Code skips the agent.",
     why="A number or list in `name` fails Claude Code's check; the agent is dropped and listed in /doctor.",
@@ -43,6 +45,7 @@ NAME_INVALID = Rule(
     id="AG203",
     name="name-invalid",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="`name` is empty, starts with `-`, contains `:` or is over 256 characters: Claude Code skips the agent.",
     why="Claude Code 2.1.330 rejects these names (`:` is reserved for plugin namespacing) and logs the error "
@@ -82,6 +85,7 @@ MISSING_DESCRIPTION = Rule(
     id="AG206",
     name="missing-description",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="The frontmatter has no `description`: Claude Code skips the agent.",
     why="The description is how the main agent decides when to delegate; Claude Code "
@@ -95,6 +99,7 @@ DESCRIPTION_NOT_STRING = Rule(
     id="AG207",
     name="description-not-string",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="`description` is not a string: Claude Code skips the agent.",
     why="Claude Code requires a non-empty string.",

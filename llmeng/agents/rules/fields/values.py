@@ -13,7 +13,7 @@ from llmeng.agents.context import LintContext
 from llmeng.agents.docs import AgentDoc
 from llmeng.agents.rules import doc_finding
 from llmeng.agents.rules.fields import CAT, FM, SOURCES, spec_values
-from llmeng.findings import Finding, Severity
+from llmeng.findings import Finding, Severity, Verdict
 from llmeng.rules import Rule
 
 INVALID_COLOR = Rule(
@@ -107,6 +107,7 @@ INVALID_HOOKS = Rule(
     id="AG218",
     name="invalid-hooks",
     severity=Severity.ERROR,
+    effect=Verdict.NOT_LOADED,
     category=CAT,
     summary="`hooks` does not have the settings-file shape: Claude Code 2.1.330 does not load the agent at all.",
     why="Since 2.1.330 an invalid `hooks` value (for example `hooks: []`) makes Claude Code drop the whole "
