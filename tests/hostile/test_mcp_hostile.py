@@ -41,7 +41,7 @@ from .support import (
     mcp_project,
 )
 
-TOOLS = ("audit", "select_model", "session_append", "validate_agents")
+TOOLS = ("audit", "select_model", "session_append", "usage_report", "validate_agents")
 PATHS = [
     "",
     ".",
@@ -159,7 +159,7 @@ def test_the_tool_list_is_what_this_module_fuzzes(schemas: dict[str, dict[str, A
 
 
 # A select_model call that succeeds ranks every model (~0.4 s); the others answer in milliseconds.
-EXAMPLES = {"select_model": 8, "audit": 25, "session_append": 25, "validate_agents": 25}
+EXAMPLES = {"select_model": 8, "audit": 25, "session_append": 25, "usage_report": 25, "validate_agents": 25}
 
 
 @pytest.mark.parametrize("tool", TOOLS)
