@@ -19,7 +19,7 @@ from llmeng.errors import LlmengError
 from llmeng.fsutil import NotReadable, read_regular
 from llmeng.procs import PROC
 from llmeng.sessions import claude, hook, names, store
-from llmeng.sessions.append import AppendResult, PreparedEntry, prepare_entry, write_entry
+from llmeng.sessions.append import AppendResult, PreparedEntry, append_entry, prepare_entry, write_entry
 from llmeng.sessions.claude import Tie
 from llmeng.sessions.entries import DEFAULT_MAX_ENTRY_BYTES
 from llmeng.sessions.hook import HookOutcome
@@ -164,7 +164,8 @@ def append(
 ) -> AppendResult:
     """Prepare one entry and write it to the session; with none active, to the session of `tie`'s
     Claude Code session, else standalone."""
-    entry = prepare_entry(
+    return append_entry(
+        root,
         agent,
         body,
         source=source,
@@ -172,9 +173,9 @@ def append(
         agent_id=agent_id,
         session_id=session_id,
         max_bytes=max_bytes,
+        lock_timeout_s=lock_timeout_s,
         tie=tie,
     )
-    return write_entry(root, entry, lock_timeout_s=lock_timeout_s)
 
 
 def read_report(report: str, *, max_bytes: int, stdin: BinaryIO) -> bytes:
