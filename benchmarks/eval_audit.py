@@ -1,6 +1,6 @@
 """Score llmeng.audit against the hand-made corpus labels: precision and recall per rule, micro averages.
 
-Usage: python benchmarks/eval_audit.py [--split dev|test|all] [--corpus DIR] [--labels PATH] [--json] [--misses]
+Usage: python benchmarks/eval_audit.py [--split dev|test|tuned|holdout|all] [--corpus DIR] [--labels PATH] [--json] [--misses]
 
 A label line is {"path": "<package>/<path in release>", "line": N, "call": "...", "expect": [...],
 "not_expect": [...], "why": "..."}; only the rules it names are scored for that call site. A finding
@@ -114,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labels", type=Path, default=LABELS, help="a labels folder or .jsonl file")
     ap.add_argument(
         "--split",
-        choices=(*SPLITS, "all"),
+        choices=(*SPLITS, "tuned", "all"),
         default="dev",
-        help="which half to score (default dev: the test half is held out, run it only to measure)",
+        help="which half to score (default dev; tuned = dev + test; holdout is held out: run it only to measure)",
     )
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
     ap.add_argument("--misses", action="store_true", help="list every false positive and false negative")

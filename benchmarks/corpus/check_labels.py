@@ -1,6 +1,6 @@
 """Sanity-check the labels against the unpacked corpus.
 
-Usage: python benchmarks/corpus/check_labels.py [--labels PATH] [--split dev|test] [--root DIR]
+Usage: python benchmarks/corpus/check_labels.py [--labels PATH] [--split dev|test|holdout] [--root DIR]
 
 For every call-site label: the file exists under the corpus root, it parses, and an ast `Call` starts
 on `line` whose function's last name (`create` in `client.chat.completions.create`) is the method

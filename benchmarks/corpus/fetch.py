@@ -1,6 +1,6 @@
 """Fetch the pinned audit corpus from PyPI, verify it and unpack it.
 
-Usage: python benchmarks/corpus/fetch.py [--dest DIR] [--split dev|test] [NAME ...]
+Usage: python benchmarks/corpus/fetch.py [--dest DIR] [--split dev|test|holdout] [NAME ...]
 
 Each `[[package]]` in corpus.toml names a release, the archive file PyPI serves for it and its
 sha256. The archive is downloaded by the URL PyPI's JSON API gives for that file into
@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 MARKER = ".corpus-sha256"
 INDEX = "https://pypi.org/pypi"
 TIMEOUT_S = 60
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "holdout")
 
 
 class FetchError(Exception):
@@ -48,7 +48,7 @@ class Release:
     file: str
     sha256: str
     why: str
-    split: str  # "dev" (tuned on) or "test" (held out)
+    split: str  # "dev", "test" (held out in round 1, tuned on since) or "holdout" (held out)
 
     @property
     def key(self) -> str:
@@ -72,7 +72,7 @@ def load_corpus(path: Path) -> list[Release]:
         if not entry["file"].endswith((".tar.gz", ".whl", ".zip")):
             raise FetchError(f"{path}: {entry['file']} is neither an sdist nor a wheel")
         if entry.get("split") not in SPLITS:
-            raise FetchError(f'{path}: {entry["name"]} needs split = "dev" or "test"')
+            raise FetchError(f'{path}: {entry["name"]} needs split = "dev", "test" or "holdout"')
         keys = ("name", "version", "file", "sha256", "why", "split")
         releases.append(Release(**{k: str(entry[k]) for k in keys}))
     if not releases:
